@@ -1,0 +1,246 @@
+//! The append-only event log.
+//!
+//! Every change of state is an [`Event`]. Each is wrapped in a [`LogEntry`] that carries its
+//! sequence number, the time it was recorded, the SHA-256 of the previous entry and its own
+//! SHA-256, forming a hash chain: changing, dropping or reordering any entry changes every hash
+//! after it.
+//!
+//! ## Hash of an entry
+//! `hash = SHA-256(canonical JSON of {"seq", "prev", "recorded_at", "event"})`, hex encoded,
+//! where the canonical JSON is serde_json's compact encoding with fields in declaration order
+//! (no maps with unordered keys occur in events). The first entry's `prev` is 64 zeros.
+//! The exported JSON Lines file holds one [`LogEntry`] per line in exactly this encoding plus
+//! the `hash` field, so a verifier re-derives every hash from the file alone.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::{PrecinctProtocol, Violation};
+use crate::referendum::{ReferendumDefinition, ReferendumId};
+use crate::tally::{Outcome, Totals};
+use crate::territory::{PrecinctId, RegionCode, Territory};
+
+/// A SHA-256 digest, hex encoded (64 lowercase hex digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LogHash(pub String);
+
+impl LogHash {
+    /// The `prev` of the first entry.
+    pub fn genesis() -> Self {
+        LogHash("0".repeat(64))
+    }
+}
+
+impl fmt::Display for LogHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Who did something: an operator account or a named person and their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// Name or account.
+    pub name: String,
+    /// Role, e.g. "central commission operator".
+    pub role: String,
+}
+
+/// The receipt a commission gets for a protocol: what was recorded and where in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// What happened to the protocol.
+    pub status: ReceiptStatus,
+    /// The referendum.
+    pub referendum: ReferendumId,
+    /// The precinct.
+    pub precinct: PrecinctId,
+    /// [`PrecinctProtocol::content_hash`] of the submitted protocol.
+    pub protocol_hash: String,
+    /// Sequence number of the log entry that recorded it.
+    pub seq: u64,
+    /// Hash of that log entry.
+    pub entry_hash: LogHash,
+    /// Warnings raised by the control ratios.
+    pub warnings: Vec<Violation>,
+}
+
+/// What happened to a submitted protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    /// Applied to the tally.
+    Accepted,
+    /// Applied, replacing an earlier protocol, through an explicit amendment.
+    Amended,
+    /// Not applied: the precinct had already reported different numbers. Awaits review.
+    Conflict,
+}
+
+/// A change of state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The territory was loaded. Fixed once a referendum is defined.
+    TerritoryLoaded {
+        /// The whole territory.
+        territory: Territory,
+    },
+    /// A referendum was defined.
+    ReferendumCreated {
+        /// Its definition.
+        definition: ReferendumDefinition,
+    },
+    /// A precinct's first protocol was accepted and applied to the tally.
+    ProtocolAccepted {
+        /// The protocol.
+        protocol: PrecinctProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// Control-ratio warnings, flagged for review.
+        warnings: Vec<Violation>,
+    },
+    /// A different protocol arrived for a precinct that had already reported. Not applied.
+    ProtocolConflict {
+        /// The protocol that arrived.
+        protocol: PrecinctProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// The hash of the protocol currently applied.
+        applied_hash: String,
+    },
+    /// A precinct's protocol was replaced by an explicit amendment. Resolves open conflicts.
+    ProtocolAmended {
+        /// The new protocol.
+        protocol: PrecinctProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// The hash of the protocol it replaces.
+        replaces_hash: String,
+        /// Why.
+        reason: String,
+        /// Who.
+        author: Author,
+        /// Control-ratio warnings of the new protocol.
+        warnings: Vec<Violation>,
+    },
+    /// An open conflict was dismissed: the applied protocol stands.
+    ConflictDismissed {
+        /// The referendum.
+        referendum: ReferendumId,
+        /// The precinct.
+        precinct: PrecinctId,
+        /// The hash of the dismissed protocol.
+        protocol_hash: String,
+        /// Why.
+        reason: String,
+        /// Who.
+        author: Author,
+    },
+    /// The result was certified and locked. Carries the published figures, which a verifier
+    /// re-derives from the protocols.
+    ResultCertified {
+        /// The referendum.
+        referendum: ReferendumId,
+        /// Who certified it.
+        author: Author,
+        /// National totals.
+        national: Totals,
+        /// Totals of each first-level unit, abroad included, in territory order.
+        regions: Vec<(RegionCode, Totals)>,
+        /// The outcome with its reasons.
+        outcome: Outcome,
+    },
+}
+
+impl Event {
+    /// The `type` tag, e.g. `protocol_accepted`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::TerritoryLoaded { .. } => "territory_loaded",
+            Event::ReferendumCreated { .. } => "referendum_created",
+            Event::ProtocolAccepted { .. } => "protocol_accepted",
+            Event::ProtocolConflict { .. } => "protocol_conflict",
+            Event::ProtocolAmended { .. } => "protocol_amended",
+            Event::ConflictDismissed { .. } => "conflict_dismissed",
+            Event::ResultCertified { .. } => "result_certified",
+        }
+    }
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// 1, 2, 3, … without gaps.
+    pub seq: u64,
+    /// Hash of the previous entry ([`LogHash::genesis`] for the first).
+    pub prev: LogHash,
+    /// When it was recorded, RFC 3339 in UTC.
+    pub recorded_at: String,
+    /// What happened.
+    pub event: Event,
+    /// This entry's hash.
+    pub hash: LogHash,
+}
+
+/// The hashed part of an entry, in canonical field order.
+#[derive(Serialize)]
+struct Hashed<'a> {
+    seq: u64,
+    prev: &'a LogHash,
+    recorded_at: &'a str,
+    event: &'a Event,
+}
+
+impl LogEntry {
+    /// Seals an event as the entry after `prev` (sequence `seq`).
+    pub fn seal(seq: u64, prev: LogHash, recorded_at: String, event: Event) -> Self {
+        let hash = entry_hash(seq, &prev, &recorded_at, &event);
+        LogEntry { seq, prev, recorded_at, event, hash }
+    }
+
+    /// Recomputes this entry's hash from its content.
+    pub fn computed_hash(&self) -> LogHash {
+        entry_hash(self.seq, &self.prev, &self.recorded_at, &self.event)
+    }
+
+    /// The entry as one line of JSON (no trailing newline), as written to an export.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("a log entry always serializes")
+    }
+}
+
+fn entry_hash(seq: u64, prev: &LogHash, recorded_at: &str, event: &Event) -> LogHash {
+    let bytes = serde_json::to_vec(&Hashed { seq, prev, recorded_at, event })
+        .expect("a log entry always serializes");
+    LogHash(hex::encode(Sha256::digest(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_covers_every_field() {
+        let ev = Event::ConflictDismissed {
+            referendum: ReferendumId("kz-2026".into()),
+            precinct: PrecinctId(1),
+            protocol_hash: "ab".into(),
+            reason: "typo".into(),
+            author: Author { name: "op".into(), role: "cec".into() },
+        };
+        let e = LogEntry::seal(1, LogHash::genesis(), "2026-03-15T15:00:00Z".into(), ev.clone());
+        assert_eq!(e.computed_hash(), e.hash);
+        let other = LogEntry::seal(2, LogHash::genesis(), e.recorded_at.clone(), ev.clone());
+        assert_ne!(other.hash, e.hash);
+        let other = LogEntry::seal(1, e.hash.clone(), e.recorded_at.clone(), ev.clone());
+        assert_ne!(other.hash, e.hash);
+        let back: LogEntry = serde_json::from_str(&e.to_json_line()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.computed_hash(), e.hash);
+    }
+}

@@ -1,0 +1,30 @@
+//! # ashyq-core
+//!
+//! The domain of ashyq, usable on its own by a researcher: the territory (country → region →
+//! district → precinct), referendum definitions and their validity and adoption rules, the
+//! precinct protocol with its named control ratios, exact tallies at every level, and the
+//! append-only, SHA-256 hash-chained event log with an offline verifier.
+//!
+//! This crate is pure: it does no I/O, no async and no SQL. Inputs arrive as strings or values
+//! and leave as values or strings; the caller reads and writes files.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod event;
+pub mod ledger;
+pub mod profile;
+pub mod protocol;
+pub mod referendum;
+pub mod scenario;
+pub mod share;
+pub mod tally;
+pub mod territory;
+pub mod verify;
+
+pub use event::{Event, LogEntry, LogHash};
+// pub use ledger::{Ledger, LedgerError};
+pub use protocol::{PrecinctProtocol, ProtocolLines};
+pub use referendum::{ReferendumDefinition, ReferendumId};
+pub use share::Share;
+pub use tally::{ResultsTree, Totals};
+pub use territory::{PrecinctId, RegionCode, Territory};

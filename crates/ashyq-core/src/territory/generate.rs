@@ -1,0 +1,1 @@
+//! Synthetic territory generation (being written).

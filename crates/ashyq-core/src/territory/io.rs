@@ -1,0 +1,1 @@
+//! Territory import and export (being written).

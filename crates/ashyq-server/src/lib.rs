@@ -1,0 +1,1 @@
+//! ashyq-server (being written).

@@ -1,0 +1,1 @@
+//! ashyq-store (being written).
