@@ -1,1 +1,778 @@
-//! (being written)
+//! The ledger: the state of every referendum as the replay of the event log.
+//!
+//! Two kinds of operation, kept apart on purpose (event sourcing):
+//! - **decisions** (`load_territory`, `create_referendum`, `submit`, `amend`,
+//!   `dismiss_conflict`, `certify`) look at the current state and return the [`Event`] to
+//!   record, or an error that says why nothing is recorded. They never change state.
+//! - [`Ledger::apply`] is the only way state changes. It checks the entry's place in the hash
+//!   chain and re-checks the event against the state (control ratios, the precinct's status,
+//!   the published figures of a certification), so the live system and the offline verifier
+//!   run exactly the same rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{Author, Event, LogEntry, LogHash, Receipt, ReceiptStatus};
+use crate::protocol::{self, PrecinctProtocol, Violation};
+use crate::referendum::{DefinitionError, ReferendumDefinition, ReferendumId};
+use crate::tally::{self, ResultStatus, ResultsTree, Totals};
+use crate::territory::{PrecinctId, Territory, TerritoryError, TerritoryIndex};
+
+/// Why a command was refused or an entry cannot be applied. Nothing changes on an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// No territory yet.
+    #[error("no territory is loaded; load one first with `ashyq territory generate` or `ashyq territory import`")]
+    NoTerritory,
+    /// The territory is invalid.
+    #[error("the territory is not valid: {0}")]
+    InvalidTerritory(#[from] TerritoryError),
+    /// The territory cannot change once a referendum uses it.
+    #[error("the territory is fixed once a referendum is defined ({0} uses it); start a new database to use another territory")]
+    TerritoryFixed(ReferendumId),
+    /// The definition is invalid.
+    #[error("the referendum definition is not valid: {0}")]
+    InvalidDefinition(#[from] DefinitionError),
+    /// Two referendums with one id.
+    #[error("referendum {0} already exists; choose another id")]
+    DuplicateReferendum(ReferendumId),
+    /// No such referendum.
+    #[error("there is no referendum {id}; known: {known}")]
+    UnknownReferendum {
+        /// The id asked for.
+        id: ReferendumId,
+        /// The ids that exist, comma-separated (or "none").
+        known: String,
+    },
+    /// No such precinct in the territory.
+    #[error("precinct {0} is not in the territory; check the precinct number")]
+    UnknownPrecinct(PrecinctId),
+    /// The control ratios failed.
+    #[error("protocol of precinct {precinct} rejected by the control ratios: {}", list(.errors))]
+    Rejected {
+        /// The precinct.
+        precinct: PrecinctId,
+        /// Each broken rule with its numbers.
+        errors: Vec<Violation>,
+    },
+    /// The result is locked.
+    #[error("the result of {0} is certified and locked; no protocol, amendment or review can change it")]
+    Certified(ReferendumId),
+    /// Amending a precinct that has not reported.
+    #[error("precinct {0} has no protocol to amend; submit its protocol instead")]
+    NothingToAmend(PrecinctId),
+    /// Amending with the same numbers.
+    #[error("the amendment for precinct {0} is identical to the protocol already applied; nothing to change")]
+    IdenticalAmendment(PrecinctId),
+    /// A reason or author is missing.
+    #[error("{0} must not be empty: every amendment and review states its reason and its author")]
+    Missing(&'static str),
+    /// No open conflict with that hash.
+    #[error("precinct {precinct} has no open conflict with protocol hash {protocol_hash}")]
+    NoSuchConflict {
+        /// The precinct.
+        precinct: PrecinctId,
+        /// The hash given.
+        protocol_hash: String,
+    },
+    /// Certification before the result is final.
+    #[error("{referendum} cannot be certified yet: {missing} precincts have not reported and {conflicts} conflicts are open; resolve them first (see `ashyq results`)")]
+    NotFinal {
+        /// The referendum.
+        referendum: ReferendumId,
+        /// Precincts missing.
+        missing: u64,
+        /// Open conflicts.
+        conflicts: u64,
+    },
+    /// The entry does not continue the chain.
+    #[error("{0}")]
+    Chain(String),
+    /// The entry's event contradicts the state or its own content.
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+fn list(v: &[Violation]) -> String {
+    v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+/// What to do with a submitted protocol.
+// A decision lives for one call; boxing the event would cost an allocation per protocol.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Record this event.
+    Record(Event),
+    /// Already recorded: nothing to do, here is the receipt it got then.
+    Known(Receipt),
+}
+
+/// A protocol applied to the tally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedProtocol {
+    /// The protocol.
+    pub protocol: PrecinctProtocol,
+    /// Its content hash.
+    pub protocol_hash: String,
+    /// Control-ratio warnings.
+    pub warnings: Vec<Violation>,
+    /// The receipt it got.
+    pub receipt: Receipt,
+}
+
+/// One step in a precinct's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    /// Log sequence number.
+    pub seq: u64,
+    /// Log entry hash.
+    pub entry_hash: LogHash,
+    /// When.
+    pub recorded_at: String,
+    /// `protocol_accepted`, `protocol_conflict`, `protocol_amended`, `conflict_dismissed`.
+    pub kind: String,
+    /// The protocol concerned.
+    pub protocol_hash: String,
+    /// The numbers, for accepted, conflicting and amended protocols.
+    pub protocol: Option<PrecinctProtocol>,
+    /// The reason, for amendments and dismissals.
+    pub reason: Option<String>,
+    /// The author, for amendments and dismissals.
+    pub author: Option<Author>,
+}
+
+/// A conflict awaiting review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenConflict {
+    /// The protocol that arrived and was not applied.
+    pub protocol: PrecinctProtocol,
+    /// The receipt it got.
+    pub receipt: Receipt,
+}
+
+/// The certification of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certification {
+    /// Log sequence number.
+    pub seq: u64,
+    /// When.
+    pub recorded_at: String,
+    /// Who.
+    pub author: Author,
+}
+
+/// The state of one referendum.
+#[derive(Debug, Clone)]
+pub struct ReferendumRecord {
+    /// Its definition.
+    pub definition: ReferendumDefinition,
+    applied: Vec<Option<AppliedProtocol>>,
+    history: HashMap<PrecinctId, Vec<HistoryItem>>,
+    conflicts: BTreeMap<PrecinctId, Vec<OpenConflict>>,
+    certification: Option<Certification>,
+}
+
+impl ReferendumRecord {
+    /// The certification, once certified.
+    pub fn certification(&self) -> Option<&Certification> {
+        self.certification.as_ref()
+    }
+
+    /// Number of open conflicts.
+    pub fn open_conflict_count(&self) -> u64 {
+        self.conflicts.values().map(|v| v.len() as u64).sum()
+    }
+}
+
+/// The replayed state of the whole log.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    head: Option<(u64, LogHash)>,
+    territory: Option<(Territory, TerritoryIndex)>,
+    referendums: BTreeMap<ReferendumId, ReferendumRecord>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Ledger::default()
+    }
+
+    /// Replays entries from the first, checking every one.
+    pub fn replay<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Result<Self, LedgerError> {
+        let mut ledger = Ledger::new();
+        for e in entries {
+            ledger.apply(e)?;
+        }
+        Ok(ledger)
+    }
+
+    /// Sequence number and hash of the last entry.
+    pub fn head(&self) -> Option<(u64, &LogHash)> {
+        self.head.as_ref().map(|(s, h)| (*s, h))
+    }
+
+    /// The sequence number the next entry gets and the `prev` it carries.
+    pub fn next_position(&self) -> (u64, LogHash) {
+        match &self.head {
+            Some((seq, hash)) => (seq + 1, hash.clone()),
+            None => (1, LogHash::genesis()),
+        }
+    }
+
+    /// Seals an event as the next entry (does not apply it).
+    pub fn seal(&self, recorded_at: String, event: Event) -> LogEntry {
+        let (seq, prev) = self.next_position();
+        LogEntry::seal(seq, prev, recorded_at, event)
+    }
+
+    /// The territory, once loaded.
+    pub fn territory(&self) -> Option<&Territory> {
+        self.territory.as_ref().map(|(t, _)| t)
+    }
+
+    /// The territory and its index, once loaded.
+    pub fn territory_index(&self) -> Option<&TerritoryIndex> {
+        self.territory.as_ref().map(|(_, i)| i)
+    }
+
+    /// The defined referendums.
+    pub fn referendums(&self) -> impl Iterator<Item = &ReferendumRecord> {
+        self.referendums.values()
+    }
+
+    /// One referendum.
+    pub fn referendum(&self, id: &ReferendumId) -> Result<&ReferendumRecord, LedgerError> {
+        self.referendums.get(id).ok_or_else(|| LedgerError::UnknownReferendum {
+            id: id.clone(),
+            known: self.known_ids(),
+        })
+    }
+
+    /// The only referendum, or the one named; a helpful error when it is ambiguous.
+    pub fn resolve_referendum(&self, id: Option<&str>) -> Result<&ReferendumRecord, LedgerError> {
+        match id {
+            Some(id) => self.referendum(&ReferendumId(id.to_owned())),
+            None => {
+                let mut it = self.referendums.values();
+                match (it.next(), it.next()) {
+                    (Some(r), None) => Ok(r),
+                    _ => Err(LedgerError::UnknownReferendum {
+                        id: ReferendumId("(none given)".into()),
+                        known: self.known_ids(),
+                    }),
+                }
+            }
+        }
+    }
+
+    fn known_ids(&self) -> String {
+        if self.referendums.is_empty() {
+            "none (create one with `ashyq referendum create`)".into()
+        } else {
+            self.referendums.keys().map(|k| k.0.as_str()).collect::<Vec<_>>().join(", ")
+        }
+    }
+
+    fn open(&self, id: &ReferendumId) -> Result<&ReferendumRecord, LedgerError> {
+        let r = self.referendum(id)?;
+        if r.certification.is_some() {
+            return Err(LedgerError::Certified(id.clone()));
+        }
+        Ok(r)
+    }
+
+    fn placement(&self, p: PrecinctId) -> Result<usize, LedgerError> {
+        let (_, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
+        index.placement(p).map(|pl| pl.precinct).ok_or(LedgerError::UnknownPrecinct(p))
+    }
+
+    // ---- decisions -------------------------------------------------------------------------
+
+    /// Decides to load a territory.
+    pub fn load_territory(&self, territory: Territory) -> Result<Event, LedgerError> {
+        if let Some(r) = self.referendums.keys().next() {
+            return Err(LedgerError::TerritoryFixed(r.clone()));
+        }
+        territory.validate()?;
+        Ok(Event::TerritoryLoaded { territory })
+    }
+
+    /// Decides to define a referendum.
+    pub fn create_referendum(&self, definition: ReferendumDefinition) -> Result<Event, LedgerError> {
+        if self.territory.is_none() {
+            return Err(LedgerError::NoTerritory);
+        }
+        definition.validate()?;
+        if self.referendums.contains_key(&definition.id) {
+            return Err(LedgerError::DuplicateReferendum(definition.id));
+        }
+        Ok(Event::ReferendumCreated { definition })
+    }
+
+    /// Decides what a submitted protocol does: accepted, a conflict, or already known.
+    pub fn submit(&self, protocol: PrecinctProtocol) -> Result<Decision, LedgerError> {
+        let r = self.open(&protocol.referendum)?;
+        let i = self.placement(protocol.precinct)?;
+        let check = protocol::check(&protocol.lines);
+        if !check.accepted() {
+            return Err(LedgerError::Rejected { precinct: protocol.precinct, errors: check.errors });
+        }
+        let protocol_hash = protocol.content_hash();
+        match &r.applied[i] {
+            None => Ok(Decision::Record(Event::ProtocolAccepted {
+                protocol,
+                protocol_hash,
+                warnings: check.warnings,
+            })),
+            Some(applied) if applied.protocol_hash == protocol_hash => {
+                Ok(Decision::Known(applied.receipt.clone()))
+            }
+            Some(applied) => {
+                let open = r.conflicts.get(&protocol.precinct).into_iter().flatten();
+                if let Some(c) = open.into_iter().find(|c| c.receipt.protocol_hash == protocol_hash) {
+                    return Ok(Decision::Known(c.receipt.clone()));
+                }
+                Ok(Decision::Record(Event::ProtocolConflict {
+                    protocol,
+                    protocol_hash,
+                    applied_hash: applied.protocol_hash.clone(),
+                }))
+            }
+        }
+    }
+
+    /// Decides an explicit amendment of a precinct's applied protocol.
+    pub fn amend(
+        &self,
+        protocol: PrecinctProtocol,
+        reason: &str,
+        author: Author,
+    ) -> Result<Event, LedgerError> {
+        let r = self.open(&protocol.referendum)?;
+        let i = self.placement(protocol.precinct)?;
+        require(reason, "the reason")?;
+        require(&author.name, "the author")?;
+        let Some(applied) = &r.applied[i] else {
+            return Err(LedgerError::NothingToAmend(protocol.precinct));
+        };
+        let check = protocol::check(&protocol.lines);
+        if !check.accepted() {
+            return Err(LedgerError::Rejected { precinct: protocol.precinct, errors: check.errors });
+        }
+        let protocol_hash = protocol.content_hash();
+        if protocol_hash == applied.protocol_hash {
+            return Err(LedgerError::IdenticalAmendment(protocol.precinct));
+        }
+        Ok(Event::ProtocolAmended {
+            protocol,
+            protocol_hash,
+            replaces_hash: applied.protocol_hash.clone(),
+            reason: reason.trim().to_owned(),
+            author,
+            warnings: check.warnings,
+        })
+    }
+
+    /// Decides to dismiss an open conflict, keeping the applied protocol.
+    pub fn dismiss_conflict(
+        &self,
+        referendum: &ReferendumId,
+        precinct: PrecinctId,
+        protocol_hash: &str,
+        reason: &str,
+        author: Author,
+    ) -> Result<Event, LedgerError> {
+        let r = self.open(referendum)?;
+        self.placement(precinct)?;
+        require(reason, "the reason")?;
+        require(&author.name, "the author")?;
+        let open = r.conflicts.get(&precinct).into_iter().flatten();
+        if !open.into_iter().any(|c| c.receipt.protocol_hash == protocol_hash) {
+            return Err(LedgerError::NoSuchConflict {
+                precinct,
+                protocol_hash: protocol_hash.to_owned(),
+            });
+        }
+        Ok(Event::ConflictDismissed {
+            referendum: referendum.clone(),
+            precinct,
+            protocol_hash: protocol_hash.to_owned(),
+            reason: reason.trim().to_owned(),
+            author,
+        })
+    }
+
+    /// Decides to certify a final result, stating the figures it publishes.
+    pub fn certify(&self, referendum: &ReferendumId, author: Author) -> Result<Event, LedgerError> {
+        self.open(referendum)?;
+        require(&author.name, "the author")?;
+        let results = self.results(referendum)?;
+        if results.status != ResultStatus::Final {
+            return Err(LedgerError::NotFinal {
+                referendum: referendum.clone(),
+                missing: results.national.precincts - results.national.precincts_reported,
+                conflicts: results.open_conflicts,
+            });
+        }
+        Ok(Event::ResultCertified {
+            referendum: referendum.clone(),
+            author,
+            national: results.national,
+            regions: results.regions.iter().map(|r| (r.code.clone(), r.totals)).collect(),
+            outcome: results.outcome,
+        })
+    }
+
+    // ---- queries ---------------------------------------------------------------------------
+
+    /// The result of a referendum now, at every level.
+    pub fn results(&self, id: &ReferendumId) -> Result<ResultsTree, LedgerError> {
+        let r = self.referendum(id)?;
+        let (territory, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
+        let (national, regions) = tally::aggregate(
+            territory,
+            |i| {
+                index
+                    .placement(territory.precincts[i].id)
+                    .map(|p| p.district)
+                    .expect("the index covers every precinct of its territory")
+            },
+            |i| r.applied[i].as_ref().map(|a| (&a.protocol.lines, !a.warnings.is_empty())),
+        );
+        let outcome = tally::outcome(&r.definition, &national, &regions);
+        let open_conflicts = r.open_conflict_count();
+        let status = if r.certification.is_some() {
+            ResultStatus::Certified
+        } else if national.complete() && open_conflicts == 0 {
+            ResultStatus::Final
+        } else {
+            ResultStatus::Preliminary
+        };
+        Ok(ResultsTree { referendum: id.clone(), status, open_conflicts, national, outcome, regions })
+    }
+
+    /// The protocol applied for a precinct, if any.
+    pub fn applied(&self, id: &ReferendumId, precinct: PrecinctId) -> Result<Option<&AppliedProtocol>, LedgerError> {
+        let r = self.referendum(id)?;
+        let i = self.placement(precinct)?;
+        Ok(r.applied[i].as_ref())
+    }
+
+    /// Every protocol applied so far, in territory order.
+    pub fn applied_protocols(&self, id: &ReferendumId) -> Result<impl Iterator<Item = &AppliedProtocol>, LedgerError> {
+        Ok(self.referendum(id)?.applied.iter().flatten())
+    }
+
+    /// The receipt of the protocol event recorded at `seq` for a precinct, if that event
+    /// accepted, amended or recorded a conflict and its protocol is still applied or open.
+    pub fn receipt_at(&self, id: &ReferendumId, precinct: PrecinctId, seq: u64) -> Option<Receipt> {
+        let r = self.referendums.get(id)?;
+        let i = self.placement(precinct).ok()?;
+        if let Some(a) = r.applied[i].as_ref().filter(|a| a.receipt.seq == seq) {
+            return Some(a.receipt.clone());
+        }
+        r.conflicts.get(&precinct)?.iter().find(|c| c.receipt.seq == seq).map(|c| c.receipt.clone())
+    }
+
+    /// A precinct's history, oldest first.
+    pub fn history(&self, id: &ReferendumId, precinct: PrecinctId) -> Result<&[HistoryItem], LedgerError> {
+        let r = self.referendum(id)?;
+        self.placement(precinct)?;
+        Ok(r.history.get(&precinct).map(Vec::as_slice).unwrap_or(&[]))
+    }
+
+    /// Open conflicts, by precinct.
+    pub fn open_conflicts(&self, id: &ReferendumId) -> Result<impl Iterator<Item = &OpenConflict>, LedgerError> {
+        Ok(self.referendum(id)?.conflicts.values().flatten())
+    }
+
+    /// Precincts that have not reported, in territory order.
+    pub fn missing_precincts(&self, id: &ReferendumId) -> Result<Vec<PrecinctId>, LedgerError> {
+        let r = self.referendum(id)?;
+        let (t, _) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
+        Ok(t.precincts
+            .iter()
+            .zip(&r.applied)
+            .filter(|(_, a)| a.is_none())
+            .map(|(p, _)| p.id)
+            .collect())
+    }
+
+    // ---- apply -----------------------------------------------------------------------------
+
+    /// Applies the next entry of the log: checks its place in the chain, re-checks the event
+    /// against the state, then changes the state. On error nothing changes.
+    pub fn apply(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
+        let (seq, prev) = self.next_position();
+        if entry.seq != seq {
+            return Err(LedgerError::Chain(format!(
+                "expected entry {seq} but found entry {}: an entry is missing, duplicated or out of order",
+                entry.seq
+            )));
+        }
+        if entry.prev != prev {
+            return Err(LedgerError::Chain(format!(
+                "its prev hash {} is not the hash of entry {} ({prev}): the chain is broken here",
+                entry.prev,
+                seq - 1
+            )));
+        }
+        let computed = entry.computed_hash();
+        if computed != entry.hash {
+            return Err(LedgerError::Chain(format!(
+                "its content hashes to {computed}, not to the recorded {}: the entry was altered",
+                entry.hash
+            )));
+        }
+        self.apply_event(entry)?;
+        self.head = Some((entry.seq, entry.hash.clone()));
+        Ok(())
+    }
+
+    fn apply_event(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
+        let receipt = |status, protocol: &PrecinctProtocol, hash: &str, warnings: &[Violation]| Receipt {
+            status,
+            referendum: protocol.referendum.clone(),
+            precinct: protocol.precinct,
+            protocol_hash: hash.to_owned(),
+            seq: entry.seq,
+            entry_hash: entry.hash.clone(),
+            warnings: warnings.to_vec(),
+        };
+        let history = |kind: &str, hash: &str, protocol: Option<&PrecinctProtocol>, reason: Option<&str>, author: Option<&Author>| HistoryItem {
+            seq: entry.seq,
+            entry_hash: entry.hash.clone(),
+            recorded_at: entry.recorded_at.clone(),
+            kind: kind.to_owned(),
+            protocol_hash: hash.to_owned(),
+            protocol: protocol.cloned(),
+            reason: reason.map(str::to_owned),
+            author: author.cloned(),
+        };
+        match &entry.event {
+            Event::TerritoryLoaded { territory } => {
+                self.load_territory(territory.clone())?;
+                let index = TerritoryIndex::new(territory)?;
+                self.territory = Some((territory.clone(), index));
+            }
+            Event::ReferendumCreated { definition } => {
+                self.create_referendum(definition.clone())?;
+                let n = self.territory().map_or(0, |t| t.precincts.len());
+                self.referendums.insert(
+                    definition.id.clone(),
+                    ReferendumRecord {
+                        definition: definition.clone(),
+                        applied: vec![None; n],
+                        history: HashMap::new(),
+                        conflicts: BTreeMap::new(),
+                        certification: None,
+                    },
+                );
+            }
+            Event::ProtocolAccepted { protocol, protocol_hash, warnings } => {
+                match self.submit(protocol.clone())? {
+                    Decision::Record(Event::ProtocolAccepted { protocol_hash: h, warnings: w, .. })
+                        if &h == protocol_hash && &w == warnings => {}
+                    Decision::Record(Event::ProtocolAccepted { protocol_hash: h, warnings: w, .. }) => {
+                        return Err(LedgerError::Inconsistent(format!(
+                            "precinct {}: the recorded protocol hash or warnings ({protocol_hash}, {} warnings) differ from those re-derived from its numbers ({h}, {} warnings)",
+                            protocol.precinct,
+                            warnings.len(),
+                            w.len()
+                        )));
+                    }
+                    _ => {
+                        return Err(LedgerError::Inconsistent(format!(
+                            "precinct {} had already reported: a second protocol cannot be accepted, only amended",
+                            protocol.precinct
+                        )));
+                    }
+                }
+                let i = self.placement(protocol.precinct)?;
+                let r = self.record_mut(&protocol.referendum)?;
+                r.applied[i] = Some(AppliedProtocol {
+                    protocol: protocol.clone(),
+                    protocol_hash: protocol_hash.clone(),
+                    warnings: warnings.clone(),
+                    receipt: receipt(ReceiptStatus::Accepted, protocol, protocol_hash, warnings),
+                });
+                r.history.entry(protocol.precinct).or_default().push(history(
+                    entry.event.kind(),
+                    protocol_hash,
+                    Some(protocol),
+                    None,
+                    None,
+                ));
+            }
+            Event::ProtocolConflict { protocol, protocol_hash, applied_hash } => {
+                match self.submit(protocol.clone())? {
+                    Decision::Record(Event::ProtocolConflict { protocol_hash: h, applied_hash: a, .. })
+                        if &h == protocol_hash && &a == applied_hash => {}
+                    _ => {
+                        return Err(LedgerError::Inconsistent(format!(
+                            "precinct {}: this conflict does not follow from the state (no different protocol applied, or the hashes do not match)",
+                            protocol.precinct
+                        )));
+                    }
+                }
+                let r = self.record_mut(&protocol.referendum)?;
+                r.conflicts.entry(protocol.precinct).or_default().push(OpenConflict {
+                    protocol: protocol.clone(),
+                    receipt: receipt(ReceiptStatus::Conflict, protocol, protocol_hash, &[]),
+                });
+                r.history.entry(protocol.precinct).or_default().push(history(
+                    entry.event.kind(),
+                    protocol_hash,
+                    Some(protocol),
+                    None,
+                    None,
+                ));
+            }
+            Event::ProtocolAmended { protocol, protocol_hash, replaces_hash, reason, author, warnings } => {
+                let expected = self.amend(protocol.clone(), reason, author.clone())?;
+                if !matches!(&expected, Event::ProtocolAmended { protocol_hash: h, replaces_hash: rh, warnings: w, .. }
+                    if h == protocol_hash && rh == replaces_hash && w == warnings)
+                {
+                    return Err(LedgerError::Inconsistent(format!(
+                        "precinct {}: the amendment's hashes or warnings differ from those re-derived from the state and its numbers",
+                        protocol.precinct
+                    )));
+                }
+                let i = self.placement(protocol.precinct)?;
+                let r = self.record_mut(&protocol.referendum)?;
+                r.applied[i] = Some(AppliedProtocol {
+                    protocol: protocol.clone(),
+                    protocol_hash: protocol_hash.clone(),
+                    warnings: warnings.clone(),
+                    receipt: receipt(ReceiptStatus::Amended, protocol, protocol_hash, warnings),
+                });
+                // An amendment settles every open conflict of the precinct.
+                r.conflicts.remove(&protocol.precinct);
+                r.history.entry(protocol.precinct).or_default().push(history(
+                    entry.event.kind(),
+                    protocol_hash,
+                    Some(protocol),
+                    Some(reason),
+                    Some(author),
+                ));
+            }
+            Event::ConflictDismissed { referendum, precinct, protocol_hash, reason, author } => {
+                self.dismiss_conflict(referendum, *precinct, protocol_hash, reason, author.clone())?;
+                let r = self.record_mut(referendum)?;
+                if let Some(open) = r.conflicts.get_mut(precinct) {
+                    open.retain(|c| &c.receipt.protocol_hash != protocol_hash);
+                    if open.is_empty() {
+                        r.conflicts.remove(precinct);
+                    }
+                }
+                r.history.entry(*precinct).or_default().push(history(
+                    entry.event.kind(),
+                    protocol_hash,
+                    None,
+                    Some(reason),
+                    Some(author),
+                ));
+            }
+            Event::ResultCertified { referendum, author, national, regions, outcome } => {
+                let expected = self.certify(referendum, author.clone())?;
+                let Event::ResultCertified {
+                    national: n2, regions: r2, outcome: o2, ..
+                } = expected
+                else {
+                    unreachable!("certify decides a certification");
+                };
+                if let Some(diff) = first_difference(national, &n2, regions, &r2) {
+                    return Err(LedgerError::Inconsistent(format!(
+                        "the certified figures differ from those re-derived from the protocols: {diff}"
+                    )));
+                }
+                if outcome != &o2 {
+                    return Err(LedgerError::Inconsistent(format!(
+                        "the certified outcome ({}; {}) differs from the re-derived one ({}; {})",
+                        outcome.validity_reason,
+                        outcome.adoption_reason,
+                        o2.validity_reason,
+                        o2.adoption_reason
+                    )));
+                }
+                let r = self.record_mut(referendum)?;
+                r.certification = Some(Certification {
+                    seq: entry.seq,
+                    recorded_at: entry.recorded_at.clone(),
+                    author: author.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn record_mut(&mut self, id: &ReferendumId) -> Result<&mut ReferendumRecord, LedgerError> {
+        let known = self.known_ids();
+        self.referendums
+            .get_mut(id)
+            .ok_or_else(|| LedgerError::UnknownReferendum { id: id.clone(), known })
+    }
+}
+
+fn require(text: &str, what: &'static str) -> Result<(), LedgerError> {
+    if text.trim().is_empty() { Err(LedgerError::Missing(what)) } else { Ok(()) }
+}
+
+/// Names the first published figure that differs from the re-derived one.
+pub fn first_difference(
+    published_national: &Totals,
+    derived_national: &Totals,
+    published_regions: &[(crate::territory::RegionCode, Totals)],
+    derived_regions: &[(crate::territory::RegionCode, Totals)],
+) -> Option<String> {
+    if let Some(d) = totals_difference(published_national, derived_national) {
+        return Some(format!("national {d}"));
+    }
+    if published_regions.len() != derived_regions.len() {
+        return Some(format!(
+            "{} regions published, {} derived",
+            published_regions.len(),
+            derived_regions.len()
+        ));
+    }
+    for ((pc, pt), (dc, dt)) in published_regions.iter().zip(derived_regions) {
+        if pc != dc {
+            return Some(format!("region {pc} published where {dc} was derived"));
+        }
+        if let Some(d) = totals_difference(pt, dt) {
+            return Some(format!("region {pc} {d}"));
+        }
+    }
+    None
+}
+
+fn totals_difference(published: &Totals, derived: &Totals) -> Option<String> {
+    let p = [
+        ("precincts", published.precincts),
+        ("precincts_reported", published.precincts_reported),
+        ("registered_voters", published.registered_voters),
+        ("registered_voters_reported", published.registered_voters_reported),
+        ("precincts_with_warnings", published.precincts_with_warnings),
+    ];
+    let d = [
+        derived.precincts,
+        derived.precincts_reported,
+        derived.registered_voters,
+        derived.registered_voters_reported,
+        derived.precincts_with_warnings,
+    ];
+    for ((name, pv), dv) in p.iter().zip(d) {
+        if *pv != dv {
+            return Some(format!("{name}: published {pv}, derived {dv}"));
+        }
+    }
+    for ((name, pv), (_, dv)) in published.lines.named().iter().zip(derived.lines.named()) {
+        if *pv != dv {
+            return Some(format!("{name}: published {pv}, derived {dv}"));
+        }
+    }
+    None
+}

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod profile;
 pub mod protocol;
 pub mod referendum;
+pub mod report;
 pub mod scenario;
 pub mod share;
 pub mod tally;
@@ -22,7 +23,7 @@ pub mod territory;
 pub mod verify;
 
 pub use event::{Event, LogEntry, LogHash};
-// pub use ledger::{Ledger, LedgerError};
+pub use ledger::{Ledger, LedgerError};
 pub use protocol::{PrecinctProtocol, ProtocolLines};
 pub use referendum::{ReferendumDefinition, ReferendumId};
 pub use share::Share;

@@ -528,7 +528,7 @@ mod tests {
         assert!(err.contains("invalid value: integer `-1`"), "{err}");
         assert!(err.contains("whole number"), "{err}");
         assert_eq!(parse_json("[]").unwrap_err(), ParseError::Empty);
-        let err = parse_json(r#"{"referendum":"kz-2026","precinct":1,"lines":{},"extra":1}"#)
+        let err = parse_json(r#"{"referendum":"kz-2026","extra":1,"precinct":1,"lines":{}}"#)
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `extra`"), "{err}");
