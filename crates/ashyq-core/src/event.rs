@@ -200,7 +200,13 @@ impl LogEntry {
     /// Seals an event as the entry after `prev` (sequence `seq`).
     pub fn seal(seq: u64, prev: LogHash, recorded_at: String, event: Event) -> Self {
         let hash = entry_hash(seq, &prev, &recorded_at, &event);
-        LogEntry { seq, prev, recorded_at, event, hash }
+        LogEntry {
+            seq,
+            prev,
+            recorded_at,
+            event,
+            hash,
+        }
     }
 
     /// Recomputes this entry's hash from its content.
@@ -215,8 +221,13 @@ impl LogEntry {
 }
 
 fn entry_hash(seq: u64, prev: &LogHash, recorded_at: &str, event: &Event) -> LogHash {
-    let bytes = serde_json::to_vec(&Hashed { seq, prev, recorded_at, event })
-        .expect("a log entry always serializes");
+    let bytes = serde_json::to_vec(&Hashed {
+        seq,
+        prev,
+        recorded_at,
+        event,
+    })
+    .expect("a log entry always serializes");
     LogHash(hex::encode(Sha256::digest(bytes)))
 }
 
@@ -231,9 +242,17 @@ mod tests {
             precinct: PrecinctId(1),
             protocol_hash: "ab".into(),
             reason: "typo".into(),
-            author: Author { name: "op".into(), role: "cec".into() },
+            author: Author {
+                name: "op".into(),
+                role: "cec".into(),
+            },
         };
-        let e = LogEntry::seal(1, LogHash::genesis(), "2026-03-15T15:00:00Z".into(), ev.clone());
+        let e = LogEntry::seal(
+            1,
+            LogHash::genesis(),
+            "2026-03-15T15:00:00Z".into(),
+            ev.clone(),
+        );
         assert_eq!(e.computed_hash(), e.hash);
         let other = LogEntry::seal(2, LogHash::genesis(), e.recorded_at.clone(), ev.clone());
         assert_ne!(other.hash, e.hash);

@@ -23,13 +23,17 @@ use crate::territory::{PrecinctId, Territory, TerritoryError, TerritoryIndex};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LedgerError {
     /// No territory yet.
-    #[error("no territory is loaded; load one first with `ashyq territory generate` or `ashyq territory import`")]
+    #[error(
+        "no territory is loaded; load one first with `ashyq territory generate` or `ashyq territory import`"
+    )]
     NoTerritory,
     /// The territory is invalid.
     #[error("the territory is not valid: {0}")]
     InvalidTerritory(#[from] TerritoryError),
     /// The territory cannot change once a referendum uses it.
-    #[error("the territory is fixed once a referendum is defined ({0} uses it); start a new database to use another territory")]
+    #[error(
+        "the territory is fixed once a referendum is defined ({0} uses it); start a new database to use another territory"
+    )]
     TerritoryFixed(ReferendumId),
     /// The definition is invalid.
     #[error("the referendum definition is not valid: {0}")]
@@ -57,13 +61,17 @@ pub enum LedgerError {
         errors: Vec<Violation>,
     },
     /// The result is locked.
-    #[error("the result of {0} is certified and locked; no protocol, amendment or review can change it")]
+    #[error(
+        "the result of {0} is certified and locked; no protocol, amendment or review can change it"
+    )]
     Certified(ReferendumId),
     /// Amending a precinct that has not reported.
     #[error("precinct {0} has no protocol to amend; submit its protocol instead")]
     NothingToAmend(PrecinctId),
     /// Amending with the same numbers.
-    #[error("the amendment for precinct {0} is identical to the protocol already applied; nothing to change")]
+    #[error(
+        "the amendment for precinct {0} is identical to the protocol already applied; nothing to change"
+    )]
     IdenticalAmendment(PrecinctId),
     /// A reason or author is missing.
     #[error("{0} must not be empty: every amendment and review states its reason and its author")]
@@ -77,7 +85,9 @@ pub enum LedgerError {
         protocol_hash: String,
     },
     /// Certification before the result is final.
-    #[error("{referendum} cannot be certified yet: {missing} precincts have not reported and {conflicts} conflicts are open; resolve them first (see `ashyq results`)")]
+    #[error(
+        "{referendum} cannot be certified yet: {missing} precincts have not reported and {conflicts} conflicts are open; resolve them first (see `ashyq results`)"
+    )]
     NotFinal {
         /// The referendum.
         referendum: ReferendumId,
@@ -95,7 +105,10 @@ pub enum LedgerError {
 }
 
 fn list(v: &[Violation]) -> String {
-    v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
+    v.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// What to do with a submitted protocol.
@@ -201,7 +214,9 @@ impl Ledger {
     }
 
     /// Replays entries from the first, checking every one.
-    pub fn replay<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Result<Self, LedgerError> {
+    pub fn replay<'a>(
+        entries: impl IntoIterator<Item = &'a LogEntry>,
+    ) -> Result<Self, LedgerError> {
         let mut ledger = Ledger::new();
         for e in entries {
             ledger.apply(e)?;
@@ -245,10 +260,12 @@ impl Ledger {
 
     /// One referendum.
     pub fn referendum(&self, id: &ReferendumId) -> Result<&ReferendumRecord, LedgerError> {
-        self.referendums.get(id).ok_or_else(|| LedgerError::UnknownReferendum {
-            id: id.clone(),
-            known: self.known_ids(),
-        })
+        self.referendums
+            .get(id)
+            .ok_or_else(|| LedgerError::UnknownReferendum {
+                id: id.clone(),
+                known: self.known_ids(),
+            })
     }
 
     /// The only referendum, or the one named; a helpful error when it is ambiguous.
@@ -272,7 +289,11 @@ impl Ledger {
         if self.referendums.is_empty() {
             "none (create one with `ashyq referendum create`)".into()
         } else {
-            self.referendums.keys().map(|k| k.0.as_str()).collect::<Vec<_>>().join(", ")
+            self.referendums
+                .keys()
+                .map(|k| k.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     }
 
@@ -286,7 +307,10 @@ impl Ledger {
 
     fn placement(&self, p: PrecinctId) -> Result<usize, LedgerError> {
         let (_, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
-        index.placement(p).map(|pl| pl.precinct).ok_or(LedgerError::UnknownPrecinct(p))
+        index
+            .placement(p)
+            .map(|pl| pl.precinct)
+            .ok_or(LedgerError::UnknownPrecinct(p))
     }
 
     // ---- decisions -------------------------------------------------------------------------
@@ -301,7 +325,10 @@ impl Ledger {
     }
 
     /// Decides to define a referendum.
-    pub fn create_referendum(&self, definition: ReferendumDefinition) -> Result<Event, LedgerError> {
+    pub fn create_referendum(
+        &self,
+        definition: ReferendumDefinition,
+    ) -> Result<Event, LedgerError> {
         if self.territory.is_none() {
             return Err(LedgerError::NoTerritory);
         }
@@ -318,7 +345,10 @@ impl Ledger {
         let i = self.placement(protocol.precinct)?;
         let check = protocol::check(&protocol.lines);
         if !check.accepted() {
-            return Err(LedgerError::Rejected { precinct: protocol.precinct, errors: check.errors });
+            return Err(LedgerError::Rejected {
+                precinct: protocol.precinct,
+                errors: check.errors,
+            });
         }
         let protocol_hash = protocol.content_hash();
         match &r.applied[i] {
@@ -332,7 +362,10 @@ impl Ledger {
             }
             Some(applied) => {
                 let open = r.conflicts.get(&protocol.precinct).into_iter().flatten();
-                if let Some(c) = open.into_iter().find(|c| c.receipt.protocol_hash == protocol_hash) {
+                if let Some(c) = open
+                    .into_iter()
+                    .find(|c| c.receipt.protocol_hash == protocol_hash)
+                {
                     return Ok(Decision::Known(c.receipt.clone()));
                 }
                 Ok(Decision::Record(Event::ProtocolConflict {
@@ -360,7 +393,10 @@ impl Ledger {
         };
         let check = protocol::check(&protocol.lines);
         if !check.accepted() {
-            return Err(LedgerError::Rejected { precinct: protocol.precinct, errors: check.errors });
+            return Err(LedgerError::Rejected {
+                precinct: protocol.precinct,
+                errors: check.errors,
+            });
         }
         let protocol_hash = protocol.content_hash();
         if protocol_hash == applied.protocol_hash {
@@ -390,7 +426,10 @@ impl Ledger {
         require(reason, "the reason")?;
         require(&author.name, "the author")?;
         let open = r.conflicts.get(&precinct).into_iter().flatten();
-        if !open.into_iter().any(|c| c.receipt.protocol_hash == protocol_hash) {
+        if !open
+            .into_iter()
+            .any(|c| c.receipt.protocol_hash == protocol_hash)
+        {
             return Err(LedgerError::NoSuchConflict {
                 precinct,
                 protocol_hash: protocol_hash.to_owned(),
@@ -421,7 +460,11 @@ impl Ledger {
             referendum: referendum.clone(),
             author,
             national: results.national,
-            regions: results.regions.iter().map(|r| (r.code.clone(), r.totals)).collect(),
+            regions: results
+                .regions
+                .iter()
+                .map(|r| (r.code.clone(), r.totals))
+                .collect(),
             outcome: results.outcome,
         })
     }
@@ -440,7 +483,11 @@ impl Ledger {
                     .map(|p| p.district)
                     .expect("the index covers every precinct of its territory")
             },
-            |i| r.applied[i].as_ref().map(|a| (&a.protocol.lines, !a.warnings.is_empty())),
+            |i| {
+                r.applied[i]
+                    .as_ref()
+                    .map(|a| (&a.protocol.lines, !a.warnings.is_empty()))
+            },
         );
         let outcome = tally::outcome(&r.definition, &national, &regions);
         let open_conflicts = r.open_conflict_count();
@@ -451,18 +498,32 @@ impl Ledger {
         } else {
             ResultStatus::Preliminary
         };
-        Ok(ResultsTree { referendum: id.clone(), status, open_conflicts, national, outcome, regions })
+        Ok(ResultsTree {
+            referendum: id.clone(),
+            status,
+            open_conflicts,
+            national,
+            outcome,
+            regions,
+        })
     }
 
     /// The protocol applied for a precinct, if any.
-    pub fn applied(&self, id: &ReferendumId, precinct: PrecinctId) -> Result<Option<&AppliedProtocol>, LedgerError> {
+    pub fn applied(
+        &self,
+        id: &ReferendumId,
+        precinct: PrecinctId,
+    ) -> Result<Option<&AppliedProtocol>, LedgerError> {
         let r = self.referendum(id)?;
         let i = self.placement(precinct)?;
         Ok(r.applied[i].as_ref())
     }
 
     /// Every protocol applied so far, in territory order.
-    pub fn applied_protocols(&self, id: &ReferendumId) -> Result<impl Iterator<Item = &AppliedProtocol>, LedgerError> {
+    pub fn applied_protocols(
+        &self,
+        id: &ReferendumId,
+    ) -> Result<impl Iterator<Item = &AppliedProtocol>, LedgerError> {
         Ok(self.referendum(id)?.applied.iter().flatten())
     }
 
@@ -474,18 +535,29 @@ impl Ledger {
         if let Some(a) = r.applied[i].as_ref().filter(|a| a.receipt.seq == seq) {
             return Some(a.receipt.clone());
         }
-        r.conflicts.get(&precinct)?.iter().find(|c| c.receipt.seq == seq).map(|c| c.receipt.clone())
+        r.conflicts
+            .get(&precinct)?
+            .iter()
+            .find(|c| c.receipt.seq == seq)
+            .map(|c| c.receipt.clone())
     }
 
     /// A precinct's history, oldest first.
-    pub fn history(&self, id: &ReferendumId, precinct: PrecinctId) -> Result<&[HistoryItem], LedgerError> {
+    pub fn history(
+        &self,
+        id: &ReferendumId,
+        precinct: PrecinctId,
+    ) -> Result<&[HistoryItem], LedgerError> {
         let r = self.referendum(id)?;
         self.placement(precinct)?;
         Ok(r.history.get(&precinct).map(Vec::as_slice).unwrap_or(&[]))
     }
 
     /// Open conflicts, by precinct.
-    pub fn open_conflicts(&self, id: &ReferendumId) -> Result<impl Iterator<Item = &OpenConflict>, LedgerError> {
+    pub fn open_conflicts(
+        &self,
+        id: &ReferendumId,
+    ) -> Result<impl Iterator<Item = &OpenConflict>, LedgerError> {
         Ok(self.referendum(id)?.conflicts.values().flatten())
     }
 
@@ -533,16 +605,21 @@ impl Ledger {
     }
 
     fn apply_event(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
-        let receipt = |status, protocol: &PrecinctProtocol, hash: &str, warnings: &[Violation]| Receipt {
-            status,
-            referendum: protocol.referendum.clone(),
-            precinct: protocol.precinct,
-            protocol_hash: hash.to_owned(),
-            seq: entry.seq,
-            entry_hash: entry.hash.clone(),
-            warnings: warnings.to_vec(),
-        };
-        let history = |kind: &str, hash: &str, protocol: Option<&PrecinctProtocol>, reason: Option<&str>, author: Option<&Author>| HistoryItem {
+        let receipt =
+            |status, protocol: &PrecinctProtocol, hash: &str, warnings: &[Violation]| Receipt {
+                status,
+                referendum: protocol.referendum.clone(),
+                precinct: protocol.precinct,
+                protocol_hash: hash.to_owned(),
+                seq: entry.seq,
+                entry_hash: entry.hash.clone(),
+                warnings: warnings.to_vec(),
+            };
+        let history = |kind: &str,
+                       hash: &str,
+                       protocol: Option<&PrecinctProtocol>,
+                       reason: Option<&str>,
+                       author: Option<&Author>| HistoryItem {
             seq: entry.seq,
             entry_hash: entry.hash.clone(),
             recorded_at: entry.recorded_at.clone(),
@@ -572,11 +649,22 @@ impl Ledger {
                     },
                 );
             }
-            Event::ProtocolAccepted { protocol, protocol_hash, warnings } => {
+            Event::ProtocolAccepted {
+                protocol,
+                protocol_hash,
+                warnings,
+            } => {
                 match self.submit(protocol.clone())? {
-                    Decision::Record(Event::ProtocolAccepted { protocol_hash: h, warnings: w, .. })
-                        if &h == protocol_hash && &w == warnings => {}
-                    Decision::Record(Event::ProtocolAccepted { protocol_hash: h, warnings: w, .. }) => {
+                    Decision::Record(Event::ProtocolAccepted {
+                        protocol_hash: h,
+                        warnings: w,
+                        ..
+                    }) if &h == protocol_hash && &w == warnings => {}
+                    Decision::Record(Event::ProtocolAccepted {
+                        protocol_hash: h,
+                        warnings: w,
+                        ..
+                    }) => {
                         return Err(LedgerError::Inconsistent(format!(
                             "precinct {}: the recorded protocol hash or warnings ({protocol_hash}, {} warnings) differ from those re-derived from its numbers ({h}, {} warnings)",
                             protocol.precinct,
@@ -599,18 +687,28 @@ impl Ledger {
                     warnings: warnings.clone(),
                     receipt: receipt(ReceiptStatus::Accepted, protocol, protocol_hash, warnings),
                 });
-                r.history.entry(protocol.precinct).or_default().push(history(
-                    entry.event.kind(),
-                    protocol_hash,
-                    Some(protocol),
-                    None,
-                    None,
-                ));
+                r.history
+                    .entry(protocol.precinct)
+                    .or_default()
+                    .push(history(
+                        entry.event.kind(),
+                        protocol_hash,
+                        Some(protocol),
+                        None,
+                        None,
+                    ));
             }
-            Event::ProtocolConflict { protocol, protocol_hash, applied_hash } => {
+            Event::ProtocolConflict {
+                protocol,
+                protocol_hash,
+                applied_hash,
+            } => {
                 match self.submit(protocol.clone())? {
-                    Decision::Record(Event::ProtocolConflict { protocol_hash: h, applied_hash: a, .. })
-                        if &h == protocol_hash && &a == applied_hash => {}
+                    Decision::Record(Event::ProtocolConflict {
+                        protocol_hash: h,
+                        applied_hash: a,
+                        ..
+                    }) if &h == protocol_hash && &a == applied_hash => {}
                     _ => {
                         return Err(LedgerError::Inconsistent(format!(
                             "precinct {}: this conflict does not follow from the state (no different protocol applied, or the hashes do not match)",
@@ -619,19 +717,32 @@ impl Ledger {
                     }
                 }
                 let r = self.record_mut(&protocol.referendum)?;
-                r.conflicts.entry(protocol.precinct).or_default().push(OpenConflict {
-                    protocol: protocol.clone(),
-                    receipt: receipt(ReceiptStatus::Conflict, protocol, protocol_hash, &[]),
-                });
-                r.history.entry(protocol.precinct).or_default().push(history(
-                    entry.event.kind(),
-                    protocol_hash,
-                    Some(protocol),
-                    None,
-                    None,
-                ));
+                r.conflicts
+                    .entry(protocol.precinct)
+                    .or_default()
+                    .push(OpenConflict {
+                        protocol: protocol.clone(),
+                        receipt: receipt(ReceiptStatus::Conflict, protocol, protocol_hash, &[]),
+                    });
+                r.history
+                    .entry(protocol.precinct)
+                    .or_default()
+                    .push(history(
+                        entry.event.kind(),
+                        protocol_hash,
+                        Some(protocol),
+                        None,
+                        None,
+                    ));
             }
-            Event::ProtocolAmended { protocol, protocol_hash, replaces_hash, reason, author, warnings } => {
+            Event::ProtocolAmended {
+                protocol,
+                protocol_hash,
+                replaces_hash,
+                reason,
+                author,
+                warnings,
+            } => {
                 let expected = self.amend(protocol.clone(), reason, author.clone())?;
                 if !matches!(&expected, Event::ProtocolAmended { protocol_hash: h, replaces_hash: rh, warnings: w, .. }
                     if h == protocol_hash && rh == replaces_hash && w == warnings)
@@ -651,16 +762,31 @@ impl Ledger {
                 });
                 // An amendment settles every open conflict of the precinct.
                 r.conflicts.remove(&protocol.precinct);
-                r.history.entry(protocol.precinct).or_default().push(history(
-                    entry.event.kind(),
-                    protocol_hash,
-                    Some(protocol),
-                    Some(reason),
-                    Some(author),
-                ));
+                r.history
+                    .entry(protocol.precinct)
+                    .or_default()
+                    .push(history(
+                        entry.event.kind(),
+                        protocol_hash,
+                        Some(protocol),
+                        Some(reason),
+                        Some(author),
+                    ));
             }
-            Event::ConflictDismissed { referendum, precinct, protocol_hash, reason, author } => {
-                self.dismiss_conflict(referendum, *precinct, protocol_hash, reason, author.clone())?;
+            Event::ConflictDismissed {
+                referendum,
+                precinct,
+                protocol_hash,
+                reason,
+                author,
+            } => {
+                self.dismiss_conflict(
+                    referendum,
+                    *precinct,
+                    protocol_hash,
+                    reason,
+                    author.clone(),
+                )?;
                 let r = self.record_mut(referendum)?;
                 if let Some(open) = r.conflicts.get_mut(precinct) {
                     open.retain(|c| &c.receipt.protocol_hash != protocol_hash);
@@ -676,10 +802,19 @@ impl Ledger {
                     Some(author),
                 ));
             }
-            Event::ResultCertified { referendum, author, national, regions, outcome } => {
+            Event::ResultCertified {
+                referendum,
+                author,
+                national,
+                regions,
+                outcome,
+            } => {
                 let expected = self.certify(referendum, author.clone())?;
                 let Event::ResultCertified {
-                    national: n2, regions: r2, outcome: o2, ..
+                    national: n2,
+                    regions: r2,
+                    outcome: o2,
+                    ..
                 } = expected
                 else {
                     unreachable!("certify decides a certification");
@@ -713,12 +848,19 @@ impl Ledger {
         let known = self.known_ids();
         self.referendums
             .get_mut(id)
-            .ok_or_else(|| LedgerError::UnknownReferendum { id: id.clone(), known })
+            .ok_or_else(|| LedgerError::UnknownReferendum {
+                id: id.clone(),
+                known,
+            })
     }
 }
 
 fn require(text: &str, what: &'static str) -> Result<(), LedgerError> {
-    if text.trim().is_empty() { Err(LedgerError::Missing(what)) } else { Ok(()) }
+    if text.trim().is_empty() {
+        Err(LedgerError::Missing(what))
+    } else {
+        Ok(())
+    }
 }
 
 /// Names the first published figure that differs from the re-derived one.
@@ -754,7 +896,10 @@ fn totals_difference(published: &Totals, derived: &Totals) -> Option<String> {
         ("precincts", published.precincts),
         ("precincts_reported", published.precincts_reported),
         ("registered_voters", published.registered_voters),
-        ("registered_voters_reported", published.registered_voters_reported),
+        (
+            "registered_voters_reported",
+            published.registered_voters_reported,
+        ),
         ("precincts_with_warnings", published.precincts_with_warnings),
     ];
     let d = [

@@ -70,7 +70,10 @@ impl ProtocolLines {
             ("voters_on_list", self.voters_on_list),
             ("voters_added_on_day", self.voters_added_on_day),
             ("voters_added_absentee", self.voters_added_absentee),
-            ("absentee_certificates_issued", self.absentee_certificates_issued),
+            (
+                "absentee_certificates_issued",
+                self.absentee_certificates_issued,
+            ),
             ("ballots_received", self.ballots_received),
             ("ballots_issued", self.ballots_issued),
             ("ballots_cancelled", self.ballots_cancelled),
@@ -184,7 +187,9 @@ impl ControlRule {
     /// Error or warning.
     pub fn severity(self) -> Severity {
         match self {
-            ControlRule::FewerFoundThanIssued | ControlRule::EveryVoterTookPart => Severity::Warning,
+            ControlRule::FewerFoundThanIssued | ControlRule::EveryVoterTookPart => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -260,7 +265,10 @@ impl ControlRule {
             }),
             ControlRule::EveryVoterTookPart => {
                 (l.voters_on_list > 0 && l.ballots_issued == l.voters_on_list).then(|| {
-                    format!("{} issued = {} on the list", l.ballots_issued, l.voters_on_list)
+                    format!(
+                        "{} issued = {} on the list",
+                        l.ballots_issued, l.voters_on_list
+                    )
                 })
             }
         }
@@ -286,7 +294,13 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.rule.code(), self.rule.statement(), self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.rule.code(),
+            self.rule.statement(),
+            self.detail
+        )
     }
 }
 
@@ -320,7 +334,11 @@ pub fn check(lines: &ProtocolLines) -> ProtocolCheck {
     }
     for rule in &ControlRule::ALL[1..] {
         if let Some(detail) = rule.broken(lines) {
-            let v = Violation { rule: *rule, severity: rule.severity(), detail };
+            let v = Violation {
+                rule: *rule,
+                severity: rule.severity(),
+                detail,
+            };
             match v.severity {
                 Severity::Error => out.errors.push(v),
                 Severity::Warning => out.warnings.push(v),
@@ -368,8 +386,13 @@ pub fn parse_json(text: &str) -> Result<Vec<PrecinctProtocol>, ParseError> {
 
 /// Parses protocols from CSV with the header `referendum,precinct,` + [`ProtocolLines::FIELDS`].
 pub fn parse_csv(text: &str) -> Result<Vec<PrecinctProtocol>, ParseError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| ParseError::Csv(e.to_string()))?
+        .clone();
     let mut expected = vec!["referendum", "precinct"];
     expected.extend(ProtocolLines::FIELDS);
     if header.iter().collect::<Vec<_>>() != expected {
@@ -517,7 +540,10 @@ mod tests {
         assert_eq!(parse_csv(&text).unwrap(), vec![p]);
         let bad = text.replace(",950,", ",-950,");
         let err = parse_csv(&bad).unwrap_err().to_string();
-        assert!(err.contains("row 2, column yes: \"-950\" is not a whole number"), "{err}");
+        assert!(
+            err.contains("row 2, column yes: \"-950\" is not a whole number"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -535,8 +561,8 @@ mod tests {
     }
 
     fn arb_lines() -> impl Strategy<Value = ProtocolLines> {
-        proptest::array::uniform12(prop_oneof![0u64..3000, Just(u64::MAX), 0u64..=u64::MAX]).prop_map(
-            |a| ProtocolLines {
+        proptest::array::uniform12(prop_oneof![0u64..3000, Just(u64::MAX), 0u64..=u64::MAX])
+            .prop_map(|a| ProtocolLines {
                 voters_on_list: a[0],
                 voters_added_on_day: a[1],
                 voters_added_absentee: a[2],
@@ -549,8 +575,7 @@ mod tests {
                 no: a[9],
                 both_marked: a[10],
                 invalid: a[11],
-            },
-        )
+            })
     }
 
     proptest! {

@@ -99,7 +99,9 @@ pub enum DefinitionError {
         close: NaiveTime,
     },
     /// A fraction that is not in (0, 1].
-    #[error("the {what} threshold {value} must be a fraction between 0 and 1 with a non-zero denominator")]
+    #[error(
+        "the {what} threshold {value} must be a fraction between 0 and 1 with a non-zero denominator"
+    )]
     BadFraction {
         /// Which threshold.
         what: &'static str,
@@ -117,7 +119,9 @@ impl ReferendumDefinition {
         let id = &self.id.0;
         if id.is_empty()
             || id.len() > 64
-            || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
             return Err(DefinitionError::BadId(id.clone()));
         }
@@ -141,9 +145,11 @@ impl ReferendumDefinition {
                 check_fraction("regional", units)?;
             }
         }
-        for (lang, text) in
-            [("Kazakh", &self.question.kk), ("Russian", &self.question.ru), ("English", &self.question.en)]
-        {
+        for (lang, text) in [
+            ("Kazakh", &self.question.kk),
+            ("Russian", &self.question.ru),
+            ("English", &self.question.en),
+        ] {
             if text.trim().is_empty() {
                 return Err(DefinitionError::EmptyQuestion(lang));
             }
@@ -190,9 +196,11 @@ pub mod presets {
         ReferendumDefinition {
             id: ReferendumId("kz-2026".into()),
             title: Names {
-                kk: "Қазақстан Республикасының жаңа Конституциясы бойынша республикалық референдум".into(),
+                kk: "Қазақстан Республикасының жаңа Конституциясы бойынша республикалық референдум"
+                    .into(),
                 ru: "Республиканский референдум по новой Конституции Республики Казахстан".into(),
-                en: "National referendum on the new Constitution of the Republic of Kazakhstan".into(),
+                en: "National referendum on the new Constitution of the Republic of Kazakhstan"
+                    .into(),
             },
             decree_date: date(2026, 2, 11),
             voting_day: date(2026, 3, 15),
@@ -204,8 +212,12 @@ pub mod presets {
                 ru: "Принимаете ли Вы новую Конституцию Республики Казахстан?".into(),
                 en: "Do you adopt the new Constitution of the Republic of Kazakhstan?".into(),
             },
-            validity: ValidityRule { min_turnout: Fraction::HALF },
-            adoption: AdoptionRule::NationalMajority { share: Fraction::HALF },
+            validity: ValidityRule {
+                min_turnout: Fraction::HALF,
+            },
+            adoption: AdoptionRule::NationalMajority {
+                share: Fraction::HALF,
+            },
             results_within_days: 7,
         }
     }
@@ -260,9 +272,15 @@ mod tests {
         assert!(matches!(d.validate(), Err(DefinitionError::BadId(_))));
         let mut d = presets::kz_2026();
         d.voting_day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        assert!(matches!(d.validate(), Err(DefinitionError::VotingBeforeDecree { .. })));
+        assert!(matches!(
+            d.validate(),
+            Err(DefinitionError::VotingBeforeDecree { .. })
+        ));
         let mut d = presets::kz_2026();
-        d.validity.min_turnout = Fraction { numerator: 1, denominator: 0 };
+        d.validity.min_turnout = Fraction {
+            numerator: 1,
+            denominator: 0,
+        };
         assert!(d.validate().unwrap_err().to_string().contains("validity"));
     }
 }

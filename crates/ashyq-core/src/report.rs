@@ -175,7 +175,10 @@ pub struct RegionDocument {
 impl RegionDocument {
     /// The region with this code (case-insensitive), if the tree has it.
     pub fn of(tree: &ResultsTree, code: &str) -> Option<Self> {
-        let r = tree.regions.iter().find(|r| r.code.0.eq_ignore_ascii_case(code))?;
+        let r = tree
+            .regions
+            .iter()
+            .find(|r| r.code.0.eq_ignore_ascii_case(code))?;
         Some(RegionDocument {
             referendum: tree.referendum.0.clone(),
             region: UnitSummary {
@@ -243,15 +246,28 @@ pub fn results_csv(tree: &ResultsTree, level: Level) -> String {
     head.extend(["turnout_percent", "yes_percent"]);
     w.write_record(&head).expect("writing to memory");
     let country = tree.referendum.0.as_str();
-    w.write_record(csv_row("national", country, "", "", &tree.national)).expect("writing to memory");
+    w.write_record(csv_row("national", country, "", "", &tree.national))
+        .expect("writing to memory");
     if level != Level::National {
         for r in &tree.regions {
-            w.write_record(csv_row("region", &r.code.0, &r.names.en, country, &r.totals))
-                .expect("writing to memory");
+            w.write_record(csv_row(
+                "region",
+                &r.code.0,
+                &r.names.en,
+                country,
+                &r.totals,
+            ))
+            .expect("writing to memory");
             if level == Level::District {
                 for d in &r.districts {
-                    w.write_record(csv_row("district", &d.id.0, &d.names.en, &r.code.0, &d.totals))
-                        .expect("writing to memory");
+                    w.write_record(csv_row(
+                        "district",
+                        &d.id.0,
+                        &d.names.en,
+                        &r.code.0,
+                        &d.totals,
+                    ))
+                    .expect("writing to memory");
                 }
             }
         }
@@ -266,17 +282,31 @@ pub fn precincts_csv(
     applied: impl Fn(usize) -> Option<(ProtocolLines, String)>,
 ) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["precinct", "name", "district", "region", "registered_voters", "protocol_hash"];
+    let mut head = vec![
+        "precinct",
+        "name",
+        "district",
+        "region",
+        "registered_voters",
+        "protocol_hash",
+    ];
     head.extend(ProtocolLines::FIELDS);
     w.write_record(&head).expect("writing to memory");
-    let region_of: std::collections::HashMap<&str, &str> =
-        territory.districts.iter().map(|d| (d.id.0.as_str(), d.region.0.as_str())).collect();
+    let region_of: std::collections::HashMap<&str, &str> = territory
+        .districts
+        .iter()
+        .map(|d| (d.id.0.as_str(), d.region.0.as_str()))
+        .collect();
     for (i, p) in territory.precincts.iter().enumerate() {
         let mut row = vec![
             p.id.to_string(),
             p.name.clone(),
             p.district.0.clone(),
-            region_of.get(p.district.0.as_str()).copied().unwrap_or("").to_owned(),
+            region_of
+                .get(p.district.0.as_str())
+                .copied()
+                .unwrap_or("")
+                .to_owned(),
             p.registered_voters.to_string(),
         ];
         match applied(i) {
@@ -301,6 +331,9 @@ mod tests {
         assert_eq!(json, "73.12");
         let json = serde_json::to_string(&Percent(Share::new(1, 3))).unwrap();
         assert_eq!(json, "33.33");
-        assert_eq!(serde_json::to_string(&Percent(Share::new(0, 0))).unwrap(), "0.0");
+        assert_eq!(
+            serde_json::to_string(&Percent(Share::new(0, 0))).unwrap(),
+            "0.0"
+        );
     }
 }

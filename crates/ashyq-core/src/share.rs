@@ -22,7 +22,10 @@ pub struct Share {
 impl Share {
     /// `part / whole`.
     pub fn new(part: u64, whole: u64) -> Self {
-        Share { numerator: part, denominator: whole }
+        Share {
+            numerator: part,
+            denominator: whole,
+        }
     }
 
     /// The exact value; `0` when the whole is zero.
@@ -60,7 +63,11 @@ impl Share {
 
     /// The share as a floating-point fraction, for display and charts only.
     pub fn to_f64_for_display(self) -> f64 {
-        if self.denominator == 0 { 0.0 } else { self.numerator as f64 / self.denominator as f64 }
+        if self.denominator == 0 {
+            0.0
+        } else {
+            self.numerator as f64 / self.denominator as f64
+        }
     }
 }
 
@@ -87,13 +94,22 @@ pub struct Fraction {
 
 impl Fraction {
     /// One half.
-    pub const HALF: Fraction = Fraction { numerator: 1, denominator: 2 };
+    pub const HALF: Fraction = Fraction {
+        numerator: 1,
+        denominator: 2,
+    };
     /// Two thirds.
-    pub const TWO_THIRDS: Fraction = Fraction { numerator: 2, denominator: 3 };
+    pub const TWO_THIRDS: Fraction = Fraction {
+        numerator: 2,
+        denominator: 3,
+    };
 
     /// The exact value.
     pub fn ratio(self) -> Ratio<u128> {
-        Ratio::new(u128::from(self.numerator), u128::from(self.denominator.max(1)))
+        Ratio::new(
+            u128::from(self.numerator),
+            u128::from(self.denominator.max(1)),
+        )
     }
 
     /// As a percentage for display, e.g. `"50"` or `"66.67"`.

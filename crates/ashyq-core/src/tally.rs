@@ -144,9 +144,17 @@ pub fn outcome(def: &ReferendumDefinition, national: &Totals, regions: &[RegionR
     let min = def.validity.min_turnout;
     let valid = turnout.exceeds(min);
     let validity_reason = if valid {
-        format!("valid: turnout {}% > {}%", turnout.percent(2), min.percent())
+        format!(
+            "valid: turnout {}% > {}%",
+            turnout.percent(2),
+            min.percent()
+        )
     } else {
-        format!("not valid: turnout {}% ≤ {}%", turnout.percent(2), min.percent())
+        format!(
+            "not valid: turnout {}% ≤ {}%",
+            turnout.percent(2),
+            min.percent()
+        )
     };
     let yes_share = national.yes_share();
     let (adopted, units_in_favour, adoption_reason) = match def.adoption {
@@ -170,11 +178,15 @@ pub fn outcome(def: &ReferendumDefinition, national: &Totals, regions: &[RegionR
             (valid && majority, None, reason)
         }
         AdoptionRule::RegionalMajority { share, units } => {
-            let counted: Vec<&RegionResult> =
-                regions.iter().filter(|r| r.kind != UnitKind::Abroad).collect();
+            let counted: Vec<&RegionResult> = regions
+                .iter()
+                .filter(|r| r.kind != UnitKind::Abroad)
+                .collect();
             let total = counted.len() as u64;
-            let in_favour =
-                counted.iter().filter(|r| r.totals.yes_share().exceeds(share)).count() as u64;
+            let in_favour = counted
+                .iter()
+                .filter(|r| r.totals.yes_share().exceeds(share))
+                .count() as u64;
             // "At least" `units`: in_favour / total ≥ units, exactly.
             let enough = total > 0 && !units.ratio().gt(&Share::new(in_favour, total).ratio());
             let reason = if !valid {
@@ -195,7 +207,15 @@ pub fn outcome(def: &ReferendumDefinition, national: &Totals, regions: &[RegionR
             (valid && enough, Some((in_favour, total)), reason)
         }
     };
-    Outcome { valid, adopted, turnout, yes_share, units_in_favour, validity_reason, adoption_reason }
+    Outcome {
+        valid,
+        adopted,
+        turnout,
+        yes_share,
+        units_in_favour,
+        validity_reason,
+        adoption_reason,
+    }
 }
 
 /// The totals of one district.
@@ -266,7 +286,11 @@ pub fn aggregate<'a>(
     for (d, totals) in territory.districts.iter().zip(districts) {
         if let Some(r) = regions.iter_mut().find(|r| r.code == d.region) {
             r.totals.merge(&totals);
-            r.districts.push(DistrictResult { id: d.id.clone(), names: d.names.clone(), totals });
+            r.districts.push(DistrictResult {
+                id: d.id.clone(),
+                names: d.names.clone(),
+                totals,
+            });
         }
     }
     let mut national = Totals::default();
@@ -314,7 +338,10 @@ mod tests {
         let o = outcome(&presets::kz_2026(), &national, &[]);
         assert!(o.valid && o.adopted);
         assert_eq!(o.validity_reason, "valid: turnout 73.12% > 50%");
-        assert_eq!(o.adoption_reason, "adopted: 87.15% of participants voted yes (> 50%)");
+        assert_eq!(
+            o.adoption_reason,
+            "adopted: 87.15% of participants voted yes (> 50%)"
+        );
     }
 
     #[test]
@@ -322,7 +349,10 @@ mod tests {
         let o = outcome(&presets::kz_2026(), &totals(1000, 500, 500), &[]);
         assert!(!o.valid && !o.adopted);
         assert_eq!(o.validity_reason, "not valid: turnout 50.00% ≤ 50%");
-        assert_eq!(o.adoption_reason, "not adopted: the referendum is not valid");
+        assert_eq!(
+            o.adoption_reason,
+            "not adopted: the referendum is not valid"
+        );
     }
 
     #[test]

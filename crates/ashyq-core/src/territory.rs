@@ -27,7 +27,11 @@ pub struct Names {
 impl Names {
     /// The same text in all three languages (for proper names that are not translated).
     pub fn same(text: &str) -> Self {
-        Names { kk: text.to_owned(), ru: text.to_owned(), en: text.to_owned() }
+        Names {
+            kk: text.to_owned(),
+            ru: text.to_owned(),
+            en: text.to_owned(),
+        }
     }
 
     /// The name in a language given by its code (`kk`, `ru`, `en`); English for any other code.
@@ -272,12 +276,21 @@ impl TerritoryIndex {
                     max: MAX_PRECINCT_VOTERS,
                 });
             }
-            let placement = Placement { precinct: i, district: d, region: district_region[d] };
+            let placement = Placement {
+                precinct: i,
+                district: d,
+                region: district_region[d],
+            };
             if precincts.insert(p.id, placement).is_some() {
                 return Err(TerritoryError::DuplicatePrecinct(p.id));
             }
         }
-        Ok(TerritoryIndex { precincts, districts, regions, district_region })
+        Ok(TerritoryIndex {
+            precincts,
+            districts,
+            regions,
+            district_region,
+        })
     }
 
     /// Where a precinct sits, if it exists.

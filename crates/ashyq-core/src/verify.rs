@@ -14,7 +14,9 @@ use crate::tally::ResultsTree;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
     /// A line is not a log entry.
-    #[error("line {line}: not a log entry ({detail}); the file must hold one JSON log entry per line, as written by `ashyq export --log`")]
+    #[error(
+        "line {line}: not a log entry ({detail}); the file must hold one JSON log entry per line, as written by `ashyq export --log`"
+    )]
     Malformed {
         /// 1-based line number.
         line: u64,
@@ -70,14 +72,18 @@ impl Verifier {
         if text.trim().is_empty() {
             return Ok(());
         }
-        let entry: LogEntry = serde_json::from_str(text)
-            .map_err(|e| VerifyError::Malformed { line: self.line, detail: e.to_string() })?;
-        self.ledger.apply(&entry).map_err(|reason| VerifyError::BadEntry {
+        let entry: LogEntry = serde_json::from_str(text).map_err(|e| VerifyError::Malformed {
             line: self.line,
-            seq: entry.seq,
-            kind: entry.event.kind(),
-            reason,
-        })
+            detail: e.to_string(),
+        })?;
+        self.ledger
+            .apply(&entry)
+            .map_err(|reason| VerifyError::BadEntry {
+                line: self.line,
+                seq: entry.seq,
+                kind: entry.event.kind(),
+                reason,
+            })
     }
 
     /// Ends the log and reports what it establishes.
@@ -91,8 +97,18 @@ impl Verifier {
             .referendums()
             .map(|r| self.ledger.results(&r.definition.id))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|reason| VerifyError::BadEntry { line: self.line, seq: entries, kind: "end of log", reason })?;
-        Ok(VerifyReport { entries, head, results, ledger: self.ledger })
+            .map_err(|reason| VerifyError::BadEntry {
+                line: self.line,
+                seq: entries,
+                kind: "end of log",
+                reason,
+            })?;
+        Ok(VerifyReport {
+            entries,
+            head,
+            results,
+            ledger: self.ledger,
+        })
     }
 }
 
@@ -116,17 +132,31 @@ pub fn compare_results(derived: &ResultsTree, published: &ResultsTree) -> Vec<St
         ));
         return out;
     }
-    let d_regions: Vec<_> = derived.regions.iter().map(|r| (r.code.clone(), r.totals)).collect();
-    let p_regions: Vec<_> = published.regions.iter().map(|r| (r.code.clone(), r.totals)).collect();
-    if let Some(d) =
-        crate::ledger::first_difference(&published.national, &derived.national, &p_regions, &d_regions)
-    {
+    let d_regions: Vec<_> = derived
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.totals))
+        .collect();
+    let p_regions: Vec<_> = published
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.totals))
+        .collect();
+    if let Some(d) = crate::ledger::first_difference(
+        &published.national,
+        &derived.national,
+        &p_regions,
+        &d_regions,
+    ) {
         out.push(d);
     }
     for (p, d) in published.regions.iter().zip(&derived.regions) {
         for (pd, dd) in p.districts.iter().zip(&d.districts) {
             if pd.id != dd.id || pd.totals != dd.totals {
-                out.push(format!("district {} differs from the re-derived district {}", pd.id, dd.id));
+                out.push(format!(
+                    "district {} differs from the re-derived district {}",
+                    pd.id, dd.id
+                ));
             }
         }
     }
@@ -140,7 +170,10 @@ pub fn compare_results(derived: &ResultsTree, published: &ResultsTree) -> Vec<St
         ));
     }
     if published.status != derived.status {
-        out.push(format!("status: published {:?}, derived {:?}", published.status, derived.status));
+        out.push(format!(
+            "status: published {:?}, derived {:?}",
+            published.status, derived.status
+        ));
     }
     out
 }

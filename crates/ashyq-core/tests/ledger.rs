@@ -83,7 +83,10 @@ fn protocol(precinct: u32, list: u64, issued: u64, yes: u64) -> PrecinctProtocol
 }
 
 fn author() -> Author {
-    Author { name: "A. Operator".into(), role: "central commission operator".into() }
+    Author {
+        name: "A. Operator".into(),
+        role: "central commission operator".into(),
+    }
 }
 
 /// A ledger that records what it decides, as the registrar does.
@@ -94,7 +97,10 @@ struct Session {
 
 impl Session {
     fn new() -> Self {
-        let mut s = Session { ledger: Ledger::new(), log: vec![] };
+        let mut s = Session {
+            ledger: Ledger::new(),
+            log: vec![],
+        };
         let ev = s.ledger.load_territory(territory()).unwrap();
         s.record(ev);
         let ev = s.ledger.create_referendum(presets::kz_2026()).unwrap();
@@ -118,12 +124,17 @@ impl Session {
                 let e = self.log.last().unwrap();
                 // The receipt of what was just recorded.
                 let precinct = match &e.event {
-                    Event::ProtocolAccepted { protocol, .. } | Event::ProtocolConflict { protocol, .. } => {
-                        protocol.precinct
-                    }
+                    Event::ProtocolAccepted { protocol, .. }
+                    | Event::ProtocolConflict { protocol, .. } => protocol.precinct,
                     _ => unreachable!(),
                 };
-                let applied = self.ledger.applied(&id, precinct).unwrap().unwrap().receipt.clone();
+                let applied = self
+                    .ledger
+                    .applied(&id, precinct)
+                    .unwrap()
+                    .unwrap()
+                    .receipt
+                    .clone();
                 if applied.seq == e.seq {
                     Ok(applied)
                 } else {
@@ -182,7 +193,10 @@ fn a_different_protocol_is_a_conflict_and_is_not_applied() {
     let receipt = s.submit(protocol(1, 1000, 930, 850)).unwrap();
     assert_eq!(receipt.status, ReceiptStatus::Conflict);
     let after = s.ledger.results(&kz2026()).unwrap();
-    assert_eq!(before.national, after.national, "the conflict is not applied");
+    assert_eq!(
+        before.national, after.national,
+        "the conflict is not applied"
+    );
     assert_eq!(after.open_conflicts, 1);
     // Submitting the conflicting document again records nothing more.
     let n = s.log.len();
@@ -195,22 +209,44 @@ fn an_amendment_replaces_the_numbers_and_keeps_the_history() {
     let mut s = Session::new();
     s.submit(protocol(1, 1000, 930, 860)).unwrap();
     s.submit(protocol(1, 1000, 930, 850)).unwrap();
-    let err = s.ledger.amend(protocol(1, 1000, 930, 850), "  ", author()).unwrap_err();
+    let err = s
+        .ledger
+        .amend(protocol(1, 1000, 930, 850), "  ", author())
+        .unwrap_err();
     assert_eq!(err, LedgerError::Missing("the reason"));
-    let ev = s.ledger.amend(protocol(1, 1000, 930, 850), "recount ordered by the TEC", author()).unwrap();
+    let ev = s
+        .ledger
+        .amend(
+            protocol(1, 1000, 930, 850),
+            "recount ordered by the TEC",
+            author(),
+        )
+        .unwrap();
     s.record(ev);
     let r = s.ledger.results(&kz2026()).unwrap();
     assert_eq!(r.national.lines.yes, 850);
     assert_eq!(r.open_conflicts, 0, "the amendment settles the conflict");
-    let kinds: Vec<&str> =
-        s.ledger.history(&kz2026(), PrecinctId(1)).unwrap().iter().map(|h| h.kind.as_str()).collect();
-    assert_eq!(kinds, ["protocol_accepted", "protocol_conflict", "protocol_amended"]);
+    let kinds: Vec<&str> = s
+        .ledger
+        .history(&kz2026(), PrecinctId(1))
+        .unwrap()
+        .iter()
+        .map(|h| h.kind.as_str())
+        .collect();
     assert_eq!(
-        s.ledger.amend(protocol(1, 1000, 930, 850), "again", author()).unwrap_err(),
+        kinds,
+        ["protocol_accepted", "protocol_conflict", "protocol_amended"]
+    );
+    assert_eq!(
+        s.ledger
+            .amend(protocol(1, 1000, 930, 850), "again", author())
+            .unwrap_err(),
         LedgerError::IdenticalAmendment(PrecinctId(1))
     );
     assert_eq!(
-        s.ledger.amend(protocol(2, 800, 700, 600), "x", author()).unwrap_err(),
+        s.ledger
+            .amend(protocol(2, 800, 700, 600), "x", author())
+            .unwrap_err(),
         LedgerError::NothingToAmend(PrecinctId(2))
     );
 }
@@ -222,14 +258,29 @@ fn bad_input_is_refused_with_the_reason_and_changes_nothing() {
     let mut wrong = protocol(1, 1000, 930, 860);
     wrong.lines.ballots_received = 999;
     let err = s.submit(wrong).unwrap_err().to_string();
-    assert!(err.contains("KR-2 ballots_received = ballots_issued + ballots_cancelled: 999 ≠ 930 + 70 = 1000"), "{err}");
-    assert_eq!(s.submit(protocol(99, 1000, 930, 860)).unwrap_err(), LedgerError::UnknownPrecinct(PrecinctId(99)));
+    assert!(
+        err.contains(
+            "KR-2 ballots_received = ballots_issued + ballots_cancelled: 999 ≠ 930 + 70 = 1000"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        s.submit(protocol(99, 1000, 930, 860)).unwrap_err(),
+        LedgerError::UnknownPrecinct(PrecinctId(99))
+    );
     let mut other = protocol(1, 1000, 930, 860);
     other.referendum = ReferendumId("kz-2030".into());
     let err = s.submit(other).unwrap_err().to_string();
     assert_eq!(err, "there is no referendum kz-2030; known: kz-2026");
     assert_eq!(s.log.len(), n);
-    assert_eq!(s.ledger.results(&kz2026()).unwrap().national.precincts_reported, 0);
+    assert_eq!(
+        s.ledger
+            .results(&kz2026())
+            .unwrap()
+            .national
+            .precincts_reported,
+        0
+    );
 }
 
 #[test]
@@ -237,15 +288,32 @@ fn certification_needs_a_final_result_and_locks_it() {
     let mut s = Session::new();
     s.submit(protocol(1, 1000, 930, 860)).unwrap();
     let err = s.ledger.certify(&kz2026(), author()).unwrap_err();
-    assert_eq!(err, LedgerError::NotFinal { referendum: kz2026(), missing: 4, conflicts: 0 });
+    assert_eq!(
+        err,
+        LedgerError::NotFinal {
+            referendum: kz2026(),
+            missing: 4,
+            conflicts: 0
+        }
+    );
     let mut s = all_reported();
     let r = s.ledger.results(&kz2026()).unwrap();
     assert_eq!(r.status, ResultStatus::Final);
     let ev = s.ledger.certify(&kz2026(), author()).unwrap();
     s.record(ev);
-    assert_eq!(s.ledger.results(&kz2026()).unwrap().status, ResultStatus::Certified);
-    assert_eq!(s.submit(protocol(1, 1000, 930, 800)).unwrap_err(), LedgerError::Certified(kz2026()));
-    assert!(s.ledger.amend(protocol(1, 1000, 930, 800), "late", author()).is_err());
+    assert_eq!(
+        s.ledger.results(&kz2026()).unwrap().status,
+        ResultStatus::Certified
+    );
+    assert_eq!(
+        s.submit(protocol(1, 1000, 930, 800)).unwrap_err(),
+        LedgerError::Certified(kz2026())
+    );
+    assert!(
+        s.ledger
+            .amend(protocol(1, 1000, 930, 800), "late", author())
+            .is_err()
+    );
 }
 
 #[test]
@@ -256,7 +324,10 @@ fn levels_add_up_and_the_outcome_states_its_reasons() {
     assert_eq!(r.national.participated(), 3750);
     assert_eq!(r.national.eligible(), 5800);
     assert_eq!(r.outcome.validity_reason, "valid: turnout 64.66% > 50%");
-    assert_eq!(r.outcome.adoption_reason, "adopted: 86.93% of participants voted yes (> 50%)");
+    assert_eq!(
+        r.outcome.adoption_reason,
+        "adopted: 86.93% of participants voted yes (> 50%)"
+    );
     let kyzylorda = &r.regions[0];
     assert_eq!(kyzylorda.districts.len(), 2);
     assert_eq!(kyzylorda.totals.lines.yes, 860 + 600 + 1000);
@@ -272,7 +343,10 @@ fn an_untouched_export_verifies_and_re_derives_the_result() {
     let report = verify::verify_log(&s.export()).unwrap();
     assert_eq!(report.entries, s.log.len() as u64);
     assert_eq!(report.results[0], s.ledger.results(&kz2026()).unwrap());
-    assert!(verify::compare_results(&report.results[0], &s.ledger.results(&kz2026()).unwrap()).is_empty());
+    assert!(
+        verify::compare_results(&report.results[0], &s.ledger.results(&kz2026()).unwrap())
+            .is_empty()
+    );
 }
 
 fn certified_export() -> (Session, Vec<String>) {
@@ -285,7 +359,9 @@ fn certified_export() -> (Session, Vec<String>) {
 
 fn bad_entry(lines: &[String]) -> (u64, u64, String) {
     match verify::verify_log(&lines.join("\n")) {
-        Err(VerifyError::BadEntry { line, seq, reason, .. }) => (line, seq, reason.to_string()),
+        Err(VerifyError::BadEntry {
+            line, seq, reason, ..
+        }) => (line, seq, reason.to_string()),
         other => panic!("expected a bad entry, got {other:?}"),
     }
 }
@@ -307,7 +383,10 @@ fn deleting_one_line_is_caught_where_the_gap_is() {
     lines.remove(4);
     let (line, seq, reason) = bad_entry(&lines);
     assert_eq!((line, seq), (5, 6));
-    assert!(reason.contains("expected entry 5 but found entry 6"), "{reason}");
+    assert!(
+        reason.contains("expected entry 5 but found entry 6"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -316,7 +395,10 @@ fn reordering_two_lines_is_caught() {
     lines.swap(3, 4);
     let (line, seq, reason) = bad_entry(&lines);
     assert_eq!((line, seq), (4, 5));
-    assert!(reason.contains("expected entry 4 but found entry 5"), "{reason}");
+    assert!(
+        reason.contains("expected entry 4 but found entry 5"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -324,7 +406,12 @@ fn a_rewritten_chain_is_still_caught_by_re_deriving_the_certified_figures() {
     // An attacker changes a protocol and re-seals every later entry so that all hashes match.
     let (s, _) = certified_export();
     let mut entries = s.log.clone();
-    if let Event::ProtocolAccepted { protocol, protocol_hash, .. } = &mut entries[3].event {
+    if let Event::ProtocolAccepted {
+        protocol,
+        protocol_hash,
+        ..
+    } = &mut entries[3].event
+    {
         protocol.lines.yes -= 50;
         protocol.lines.no += 50;
         *protocol_hash = protocol.content_hash();
@@ -336,10 +423,17 @@ fn a_rewritten_chain_is_still_caught_by_re_deriving_the_certified_figures() {
     }
     let text: String = entries.iter().map(|e| e.to_json_line() + "\n").collect();
     match verify::verify_log(&text) {
-        Err(VerifyError::BadEntry { seq, kind, reason, .. }) => {
+        Err(VerifyError::BadEntry {
+            seq, kind, reason, ..
+        }) => {
             assert_eq!(seq, entries.len() as u64);
             assert_eq!(kind, "result_certified");
-            assert!(reason.to_string().contains("national yes: published 3260, derived 3210"), "{reason}");
+            assert!(
+                reason
+                    .to_string()
+                    .contains("national yes: published 3260, derived 3210"),
+                "{reason}"
+            );
         }
         other => panic!("expected the certification to fail, got {other:?}"),
     }

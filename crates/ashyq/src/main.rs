@@ -1,1 +1,374 @@
-fn main() {}
+//! `ashyq`: the command-line program, the HTTP server and the demo.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod bench;
+mod commands;
+mod demo;
+mod output;
+
+/// The default database: one SQLite file in the current directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://ashyq.db";
+
+#[derive(Parser)]
+#[command(
+    name = "ashyq",
+    version,
+    about = "Open, verifiable software for a constitutional referendum: territory, protocols, results, an event log anyone can verify.",
+    after_help = "Examples:
+  ashyq demo                                   # the 2026 referendum, live, on http://127.0.0.1:8080
+  ashyq init && ashyq referendum create --preset kz-2026
+  ashyq protocol submit protocols.csv
+  ashyq results --format json
+  ashyq export --log log.jsonl && ashyq verify log.jsonl"
+)]
+struct Cli {
+    /// Database: `sqlite://FILE` (embedded, the default) or `postgres://USER@HOST/DB`.
+    #[arg(long, global = true, env = "ASHYQ_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the Kazakhstan profile and the 2026 referendum and serve it live.
+    #[command(after_help = "Examples:
+  ashyq demo                       # replays election night over about a minute
+  ashyq demo --instant             # loads every protocol at once
+  ashyq demo --listen 0.0.0.0:9000")]
+    Demo(DemoArgs),
+    /// Serve the API and results for an existing database.
+    #[command(after_help = "Examples:
+  ashyq serve
+  ashyq --database-url postgres://postgres@127.0.0.1/ashyq serve --listen 127.0.0.1:9000")]
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Create the database and load a generated territory of a jurisdiction profile.
+    #[command(after_help = "Examples:
+  ashyq init                                  # sqlite://ashyq.db with the kz territory, seed 2026
+  ashyq --database-url sqlite://test.db init --seed 7
+  ashyq init --no-territory                   # then: ashyq territory import FILE")]
+    Init {
+        /// Jurisdiction profile.
+        #[arg(long, default_value = "kz")]
+        profile: String,
+        /// Seed of the generated territory.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Only create the database.
+        #[arg(long)]
+        no_territory: bool,
+    },
+    /// Generate, import and export territories.
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
+    /// Define referendums.
+    #[command(subcommand)]
+    Referendum(ReferendumCommand),
+    /// Submit, amend and review precinct protocols.
+    #[command(subcommand)]
+    Protocol(ProtocolCommand),
+    /// Show the result, nationally or for a region.
+    #[command(after_help = "Examples:
+  ashyq results
+  ashyq results --region KZ-43
+  ashyq results --format json | jq .turnout
+  ashyq results --format csv > results.csv")]
+    Results {
+        /// Referendum id (needed only when there are several).
+        #[arg(long)]
+        referendum: Option<String>,
+        /// A region's ISO code (e.g. KZ-75) or ABROAD.
+        #[arg(long)]
+        region: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Certify the final result and lock it.
+    #[command(after_help = "Example:
+  ashyq certify --author \"N. Abdirov, CEC secretary\"")]
+    Certify {
+        /// Referendum id (needed only when there are several).
+        #[arg(long)]
+        referendum: Option<String>,
+        /// Who certifies.
+        #[arg(long)]
+        author: String,
+    },
+    /// Export the event log (JSON Lines) and results (JSON or CSV).
+    #[command(after_help = "Examples:
+  ashyq export --log log.jsonl
+  ashyq export --results results.json
+  ashyq export --results results.csv --level district
+  ashyq export --protocols protocols.csv")]
+    Export(ExportArgs),
+    /// Verify an exported log offline: the hash chain, every protocol and every aggregate.
+    #[command(after_help = "Examples:
+  ashyq verify log.jsonl
+  ashyq verify log.jsonl --results results.json   # also check a published result file
+Exits with status 1 and names the first bad entry when anything does not add up.
+Needs no database: it trusts nothing but the file.")]
+    Verify {
+        /// The exported log.
+        log: PathBuf,
+        /// A results JSON file (from `ashyq export --results`) to check against the log.
+        #[arg(long)]
+        results: Option<PathBuf>,
+    },
+    /// Measure performance against a baseline in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Load all protocols at once instead of replaying election night.
+    #[arg(long)]
+    instant: bool,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seconds over which election night is replayed.
+    #[arg(long, default_value_t = 60)]
+    seconds: u64,
+    /// Load the data, print the result and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+#[derive(Subcommand)]
+enum TerritoryCommand {
+    /// Generate a realistic synthetic territory, deterministically from a seed.
+    #[command(after_help = "Examples:
+  ashyq territory generate --output kz.json
+  ashyq territory generate --seed 7 --format csv --output kz.csv")]
+    Generate {
+        /// Jurisdiction profile.
+        #[arg(long, default_value = "kz")]
+        profile: String,
+        /// Seed.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Precincts in the country.
+        #[arg(long, default_value_t = 10_388)]
+        domestic_precincts: u32,
+        /// Precincts abroad.
+        #[arg(long, default_value_t = 71)]
+        abroad_precincts: u32,
+        /// Registered voters in all.
+        #[arg(long, default_value_t = 12_482_613)]
+        voters: u64,
+        /// Write to this file instead of loading it into the database.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// File format (default: from the file extension, else json).
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+    },
+    /// Load a territory from a CSV or JSON file into the database.
+    #[command(after_help = "Examples:
+  ashyq territory import kz.json
+  ashyq territory import precincts.csv --profile kz")]
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Profile whose regions a CSV refers to.
+        #[arg(long, default_value = "kz")]
+        profile: String,
+        /// File format (default: from the extension).
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+    },
+    /// Write the database's territory to a file (or standard output).
+    #[command(after_help = "Example:
+  ashyq territory export --format csv --output territory.csv")]
+    Export {
+        /// The file (standard output when absent).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// File format (default: from the extension, else json).
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferendumCommand {
+    /// Define a referendum from a preset or a JSON definition.
+    #[command(after_help = "Examples:
+  ashyq referendum create --preset kz-2026   # national majority of participants
+  ashyq referendum create --preset kz-2022   # majority in two thirds of regions and cities
+  ashyq referendum create --file definition.json
+  ashyq referendum show --preset kz-2026 > definition.json   # a template to edit")]
+    Create {
+        /// A preset: kz-2026 or kz-2022.
+        #[arg(long, conflicts_with = "file")]
+        preset: Option<String>,
+        /// A definition in JSON.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Print a preset's definition as JSON, or list the database's referendums.
+    Show {
+        /// A preset to print.
+        #[arg(long)]
+        preset: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProtocolCommand {
+    /// Submit protocol files (JSON: one object or an array; CSV: one row per protocol).
+    #[command(after_help = "Examples:
+  ashyq protocol submit precinct-17.json
+  ashyq protocol submit night/*.json
+  ashyq protocol submit protocols.csv
+The same protocol again returns the same receipt; a different one for a precinct that
+already reported is recorded as a conflict for review and not applied.
+Exits with status 1 if any protocol was refused.")]
+    Submit {
+        /// Files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Replace a precinct's applied protocol by an explicit amendment.
+    #[command(after_help = "Example:
+  ashyq protocol amend precinct-17.json --reason \"recount ordered by the TEC\" --author \"A. Operator\"")]
+    Amend {
+        /// A file with exactly one protocol.
+        file: PathBuf,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// Who.
+        #[arg(long)]
+        author: String,
+    },
+    /// List open conflicts and protocols with warnings.
+    Review {
+        /// Referendum id (needed only when there are several).
+        #[arg(long)]
+        referendum: Option<String>,
+    },
+    /// Dismiss an open conflict, keeping the applied protocol.
+    #[command(after_help = "Example:
+  ashyq protocol dismiss 17 3f2a…  --reason \"duplicate upload of a draft\" --author \"A. Operator\"")]
+    Dismiss {
+        /// Precinct number.
+        precinct: u32,
+        /// Protocol hash of the conflict (see `ashyq protocol review`).
+        hash: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// Who.
+        #[arg(long)]
+        author: String,
+        /// Referendum id (needed only when there are several).
+        #[arg(long)]
+        referendum: Option<String>,
+    },
+    /// Write the synthetic 2026 protocols of the demo scenario to a file.
+    #[command(after_help = "Example:
+  ashyq protocol scenario --output protocols.csv   # for the database's territory (seed 2026)")]
+    Scenario {
+        /// The file (.csv or .json).
+        #[arg(long)]
+        output: PathBuf,
+        /// Seed of the per-precinct distribution.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Write the event log as JSON Lines to this file.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Write the result to this file (.json or .csv).
+    #[arg(long)]
+    results: Option<PathBuf>,
+    /// Depth of a CSV result export.
+    #[arg(long, value_enum, default_value_t = LevelArg::District)]
+    level: LevelArg,
+    /// Write every precinct's applied protocol as CSV to this file.
+    #[arg(long)]
+    protocols: Option<PathBuf>,
+    /// Referendum id (needed only when there are several).
+    #[arg(long)]
+    referendum: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Ingest all 10,459 protocols through the submission path, against plain batched INSERTs.
+    #[command(after_help = "Examples:
+  ashyq bench ingest
+  ashyq bench ingest --database-url postgres://postgres@127.0.0.1:5432/test
+Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}")]
+    Ingest {
+        /// Protocols per transaction (group commit), as a server batches concurrent submissions.
+        #[arg(long, default_value_t = 512)]
+        batch: usize,
+        /// Runs; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FileFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LevelArg {
+    National,
+    Region,
+    District,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,ashyq=info,ashyq_server=info")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

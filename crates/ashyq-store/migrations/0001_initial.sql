@@ -1,0 +1,76 @@
+-- ashyq schema, version 1.
+--
+-- The same file runs on SQLite and PostgreSQL: only portable SQL here (BIGINT, TEXT, CHECK,
+-- PRIMARY KEY, UNIQUE, REFERENCES; no AUTOINCREMENT/SERIAL, no backend-specific types).
+-- The triggers that make `event_log` append-only cannot be written portably; the store
+-- installs them in code right after the migrations (see `install_append_only_triggers`).
+
+-- The append-only, hash-chained event log: one row per `LogEntry`.
+-- `entry` is exactly `LogEntry::to_json_line()`; the other columns repeat parts of it for SQL
+-- readers. `seq` is assigned by the ledger (1, 2, 3, … without gaps), not by the database.
+CREATE TABLE event_log (
+    seq         BIGINT NOT NULL PRIMARY KEY CHECK (seq >= 1),
+    prev        TEXT   NOT NULL,
+    hash        TEXT   NOT NULL UNIQUE,
+    kind        TEXT   NOT NULL,
+    recorded_at TEXT   NOT NULL,
+    entry       TEXT   NOT NULL
+);
+
+-- Projection: the protocol currently applied per (referendum, precinct), maintained in the
+-- transaction that appends the events (`protocol_accepted` inserts, `protocol_amended`
+-- replaces). The line columns are named exactly as the fields of `ProtocolLines`.
+CREATE TABLE protocols (
+    referendum                   TEXT   NOT NULL,
+    precinct                     BIGINT NOT NULL,
+    protocol_hash                TEXT   NOT NULL,
+    seq                          BIGINT NOT NULL REFERENCES event_log (seq),
+    status                       TEXT   NOT NULL CHECK (status IN ('accepted', 'amended')),
+    voters_on_list               BIGINT NOT NULL,
+    voters_added_on_day          BIGINT NOT NULL,
+    voters_added_absentee        BIGINT NOT NULL,
+    absentee_certificates_issued BIGINT NOT NULL,
+    ballots_received             BIGINT NOT NULL,
+    ballots_issued               BIGINT NOT NULL,
+    ballots_cancelled            BIGINT NOT NULL,
+    ballots_found                BIGINT NOT NULL,
+    yes                          BIGINT NOT NULL,
+    no                           BIGINT NOT NULL,
+    both_marked                  BIGINT NOT NULL,
+    invalid                      BIGINT NOT NULL,
+    PRIMARY KEY (referendum, precinct)
+);
+
+-- Projection: every protocol event of a precinct (protocol_accepted, protocol_conflict,
+-- protocol_amended, conflict_dismissed), in log order.
+CREATE TABLE protocol_history (
+    referendum    TEXT   NOT NULL,
+    precinct      BIGINT NOT NULL,
+    seq           BIGINT NOT NULL REFERENCES event_log (seq),
+    kind          TEXT   NOT NULL,
+    protocol_hash TEXT   NOT NULL,
+    PRIMARY KEY (referendum, precinct, seq)
+);
+
+-- Benchmark baseline for `ashyq bench ingest`: the columns of `protocols` and its primary
+-- key, without the log, the foreign key or any projection logic.
+CREATE TABLE bench_protocols (
+    referendum                   TEXT   NOT NULL,
+    precinct                     BIGINT NOT NULL,
+    protocol_hash                TEXT   NOT NULL,
+    seq                          BIGINT NOT NULL,
+    status                       TEXT   NOT NULL CHECK (status IN ('accepted', 'amended')),
+    voters_on_list               BIGINT NOT NULL,
+    voters_added_on_day          BIGINT NOT NULL,
+    voters_added_absentee        BIGINT NOT NULL,
+    absentee_certificates_issued BIGINT NOT NULL,
+    ballots_received             BIGINT NOT NULL,
+    ballots_issued               BIGINT NOT NULL,
+    ballots_cancelled            BIGINT NOT NULL,
+    ballots_found                BIGINT NOT NULL,
+    yes                          BIGINT NOT NULL,
+    no                           BIGINT NOT NULL,
+    both_marked                  BIGINT NOT NULL,
+    invalid                      BIGINT NOT NULL,
+    PRIMARY KEY (referendum, precinct)
+);

@@ -1,0 +1,302 @@
+//! The registrar: takes commands, records their events durably, and keeps the replayed
+//! [`Ledger`] in memory for reads.
+//!
+//! Every write follows one path: decide on the current ledger (`ashyq_core::ledger`), seal
+//! the event as the next log entry, apply it to the in-memory ledger (which re-checks it), then
+//! append the batch to the store in one transaction. If the append fails, the in-memory ledger
+//! is rebuilt from the store, so memory never runs ahead of what is durable. When another
+//! server instance has appended in the meantime (`HeadMoved`), the registrar catches up from
+//! the store and decides again.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use ashyq_core::event::{Author, Event, LogEntry, Receipt};
+use ashyq_core::ledger::{Decision, Ledger, LedgerError};
+use ashyq_core::protocol::PrecinctProtocol;
+use ashyq_core::referendum::{ReferendumDefinition, ReferendumId};
+use ashyq_core::territory::{PrecinctId, Territory};
+use tokio::sync::{Mutex, watch};
+
+use crate::{Store, StoreError};
+
+/// Why a command did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrarError {
+    /// The command was refused by the rules; nothing was recorded.
+    #[error(transparent)]
+    Refused(#[from] LedgerError),
+    /// The store failed; nothing was recorded.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The stored log does not replay: the database was altered outside ashyq.
+    #[error(
+        "the stored event log does not replay at entry {seq}: {reason}; the database was changed outside ashyq — restore it from a backup or an export"
+    )]
+    Corrupt {
+        /// The entry that fails.
+        seq: u64,
+        /// Why.
+        reason: LedgerError,
+    },
+}
+
+/// Produces the `recorded_at` of new entries (RFC 3339, UTC).
+pub type Clock = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// The system clock, to the millisecond.
+pub fn system_clock() -> Clock {
+    Arc::new(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+/// See the module documentation.
+pub struct Registrar {
+    store: Store,
+    ledger: RwLock<Ledger>,
+    writer: Mutex<()>,
+    clock: Clock,
+    head: watch::Sender<u64>,
+}
+
+const PAGE: u32 = 5_000;
+
+impl Registrar {
+    /// Opens the store at `url` and replays its log.
+    pub async fn open(url: &str) -> Result<Self, RegistrarError> {
+        let store = Store::open(url).await?;
+        Self::with_store(store, system_clock()).await
+    }
+
+    /// Replays the log of an open store; new entries get their time from `clock`.
+    pub async fn with_store(store: Store, clock: Clock) -> Result<Self, RegistrarError> {
+        let ledger = replay(&store, Ledger::new()).await?;
+        let seq = ledger.head().map_or(0, |(s, _)| s);
+        let (head, _) = watch::channel(seq);
+        Ok(Registrar {
+            store,
+            ledger: RwLock::new(ledger),
+            writer: Mutex::new(()),
+            clock,
+            head,
+        })
+    }
+
+    /// Replaces the clock (the demo uses a simulated election-night clock).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Read access to the ledger. Hold it briefly: writers wait for it.
+    pub fn ledger(&self) -> RwLockReadGuard<'_, Ledger> {
+        self.ledger
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The sequence number of the last entry, as a channel that changes on every append.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.head.subscribe()
+    }
+
+    /// Loads a territory.
+    pub async fn load_territory(&self, territory: Territory) -> Result<LogEntry, RegistrarError> {
+        self.record_one(move |l| l.load_territory(territory.clone()))
+            .await
+    }
+
+    /// Defines a referendum.
+    pub async fn create_referendum(
+        &self,
+        def: ReferendumDefinition,
+    ) -> Result<LogEntry, RegistrarError> {
+        self.record_one(move |l| l.create_referendum(def.clone()))
+            .await
+    }
+
+    /// Amends a precinct's protocol.
+    pub async fn amend(
+        &self,
+        protocol: PrecinctProtocol,
+        reason: &str,
+        author: Author,
+    ) -> Result<Receipt, RegistrarError> {
+        let (referendum, precinct) = (protocol.referendum.clone(), protocol.precinct);
+        let entry = self
+            .record_one(move |l| l.amend(protocol.clone(), reason, author.clone()))
+            .await?;
+        Ok(self.receipt(&referendum, precinct, entry.seq))
+    }
+
+    /// Dismisses an open conflict.
+    pub async fn dismiss_conflict(
+        &self,
+        referendum: &ReferendumId,
+        precinct: PrecinctId,
+        protocol_hash: &str,
+        reason: &str,
+        author: Author,
+    ) -> Result<LogEntry, RegistrarError> {
+        self.record_one(move |l| {
+            l.dismiss_conflict(referendum, precinct, protocol_hash, reason, author.clone())
+        })
+        .await
+    }
+
+    /// Certifies a final result.
+    pub async fn certify(
+        &self,
+        referendum: &ReferendumId,
+        author: Author,
+    ) -> Result<LogEntry, RegistrarError> {
+        self.record_one(move |l| l.certify(referendum, author.clone()))
+            .await
+    }
+
+    /// Submits one protocol.
+    pub async fn submit(&self, protocol: PrecinctProtocol) -> Result<Receipt, RegistrarError> {
+        let mut out = self.submit_batch(vec![protocol]).await?;
+        out.pop()
+            .expect("one result per protocol")
+            .map_err(RegistrarError::Refused)
+    }
+
+    /// Submits many protocols: each is decided in order exactly as if submitted alone, and
+    /// every event they produce is appended in one transaction (group commit). Returns one
+    /// result per protocol; a refused protocol does not affect the others. An `Err` means the
+    /// store failed and nothing of the batch was recorded.
+    pub async fn submit_batch(
+        &self,
+        protocols: Vec<PrecinctProtocol>,
+    ) -> Result<Vec<Result<Receipt, LedgerError>>, RegistrarError> {
+        let _w = self.writer.lock().await;
+        loop {
+            let mut entries = Vec::new();
+            let mut outcomes = Vec::with_capacity(protocols.len());
+            {
+                let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
+                for p in &protocols {
+                    let (referendum, precinct) = (p.referendum.clone(), p.precinct);
+                    match ledger.submit(p.clone()) {
+                        Err(e) => outcomes.push(Err(e)),
+                        Ok(Decision::Known(receipt)) => outcomes.push(Ok(receipt)),
+                        Ok(Decision::Record(event)) => {
+                            let entry = ledger.seal((self.clock)(), event);
+                            // Re-checks the event; it was just decided on this very state.
+                            ledger.apply(&entry)?;
+                            let receipt = ledger
+                                .receipt_at(&referendum, precinct, entry.seq)
+                                .expect("a recorded protocol event has a receipt");
+                            outcomes.push(Ok(receipt));
+                            entries.push(entry);
+                        }
+                    }
+                }
+            }
+            match self.persist(&entries).await {
+                Ok(()) => return Ok(outcomes),
+                Err(PersistError::Retry) => continue,
+                Err(PersistError::Failed(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// The receipt of an event just recorded.
+    fn receipt(&self, referendum: &ReferendumId, precinct: PrecinctId, seq: u64) -> Receipt {
+        self.ledger()
+            .receipt_at(referendum, precinct, seq)
+            .expect("a recorded protocol event has a receipt")
+    }
+
+    async fn record_one<F>(&self, decide: F) -> Result<LogEntry, RegistrarError>
+    where
+        F: Fn(&Ledger) -> Result<Event, LedgerError>,
+    {
+        let _w = self.writer.lock().await;
+        loop {
+            let entry = {
+                let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
+                let event = decide(&ledger)?;
+                let entry = ledger.seal((self.clock)(), event);
+                ledger.apply(&entry)?;
+                entry
+            };
+            match self.persist(std::slice::from_ref(&entry)).await {
+                Ok(()) => return Ok(entry),
+                Err(PersistError::Retry) => continue,
+                Err(PersistError::Failed(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Appends entries already applied in memory. On failure, memory is rebuilt from the
+    /// store; `Retry` when another writer moved the head (then decide again).
+    async fn persist(&self, entries: &[LogEntry]) -> Result<(), PersistError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let result = self.store.append(entries).await;
+        match result {
+            Ok(()) => {
+                let seq = entries.last().map_or(0, |e| e.seq);
+                self.head.send_replace(seq);
+                Ok(())
+            }
+            Err(err) => {
+                let moved = matches!(err, StoreError::HeadMoved { .. });
+                let rebuilt = replay(&self.store, Ledger::new())
+                    .await
+                    .map_err(PersistError::Failed)?;
+                let seq = rebuilt.head().map_or(0, |(s, _)| s);
+                *self.ledger.write().unwrap_or_else(|p| p.into_inner()) = rebuilt;
+                self.head.send_replace(seq);
+                if moved {
+                    tracing::info!(
+                        "another writer appended to the log; caught up and deciding again"
+                    );
+                    Err(PersistError::Retry)
+                } else {
+                    Err(PersistError::Failed(err.into()))
+                }
+            }
+        }
+    }
+
+    /// Reads new entries written by other instances into memory.
+    pub async fn catch_up(&self) -> Result<(), RegistrarError> {
+        let _w = self.writer.lock().await;
+        let current = std::mem::take(&mut *self.ledger.write().unwrap_or_else(|p| p.into_inner()));
+        let ledger = replay(&self.store, current).await?;
+        let seq = ledger.head().map_or(0, |(s, _)| s);
+        *self.ledger.write().unwrap_or_else(|p| p.into_inner()) = ledger;
+        self.head.send_replace(seq);
+        Ok(())
+    }
+}
+
+enum PersistError {
+    Retry,
+    Failed(RegistrarError),
+}
+
+/// Applies every stored entry after the ledger's head.
+async fn replay(store: &Store, mut ledger: Ledger) -> Result<Ledger, RegistrarError> {
+    loop {
+        let after = ledger.head().map_or(0, |(s, _)| s);
+        let page = store.entries_after(after, PAGE).await?;
+        if page.is_empty() {
+            return Ok(ledger);
+        }
+        for entry in &page {
+            ledger
+                .apply(entry)
+                .map_err(|reason| RegistrarError::Corrupt {
+                    seq: entry.seq,
+                    reason,
+                })?;
+        }
+    }
+}

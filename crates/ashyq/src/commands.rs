@@ -1,0 +1,627 @@
+//! The commands: each reads its inputs, calls the registrar or the core, and prints.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use ashyq_core::event::{Author, ReceiptStatus};
+use ashyq_core::protocol::{self, PrecinctProtocol};
+use ashyq_core::referendum::{ReferendumDefinition, ReferendumId, presets};
+use ashyq_core::report::{self, Level};
+use ashyq_core::territory::{PrecinctId, Territory, generate, io as territory_io};
+use ashyq_core::verify::{self, Verifier};
+use ashyq_core::{profile, scenario};
+use ashyq_store::registrar::Registrar;
+
+use crate::output;
+use crate::{
+    BenchCommand, Cli, Command, ExportArgs, FileFormat, Format, LevelArg, ProtocolCommand,
+    ReferendumCommand, TerritoryCommand,
+};
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let db = cli.database_url;
+    match cli.command {
+        Command::Demo(args) => crate::demo::run(&db, args).await,
+        Command::Serve { listen } => {
+            let registrar = Arc::new(open(&db).await?);
+            ashyq_server::serve(registrar, listen, |addr| {
+                println!(
+                    "ashyq is serving {db_shown} on http://{addr}/",
+                    db_shown = mask(&db)
+                );
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init {
+            profile,
+            seed,
+            no_territory,
+        } => {
+            let registrar = open(&db).await?;
+            if no_territory {
+                println!("Database ready at {}.", mask(&db));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let profile = find_profile(&profile)?;
+            let spec = generate::TerritorySpec {
+                seed,
+                ..Default::default()
+            };
+            let territory = generate::generate(&profile, &spec)?;
+            let summary = territory_summary(&territory);
+            registrar.load_territory(territory).await?;
+            println!(
+                "Database ready at {}; territory loaded: {summary}.",
+                mask(&db)
+            );
+            println!("Next: ashyq referendum create --preset kz-2026");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Territory(cmd) => territory(&db, cmd).await,
+        Command::Referendum(cmd) => referendum(&db, cmd).await,
+        Command::Protocol(cmd) => protocol_cmd(&db, cmd).await,
+        Command::Results {
+            referendum,
+            region,
+            format,
+        } => {
+            let registrar = open(&db).await?;
+            let ledger = registrar.ledger();
+            let r = ledger.resolve_referendum(referendum.as_deref())?;
+            let tree = ledger.results(&r.definition.id)?;
+            let text = match (format, region) {
+                (Format::Json, None) => output::national_json(&tree),
+                (Format::Json, Some(code)) => output::region_json(&tree, &code)?,
+                (Format::Csv, None) => report::results_csv(&tree, Level::Region),
+                (Format::Csv, Some(code)) => output::region_csv(&tree, &code)?,
+                (Format::Table, None) => output::national_table(&r.definition, &tree),
+                (Format::Table, Some(code)) => output::region_table(&tree, &code)?,
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Certify { referendum, author } => {
+            let registrar = open(&db).await?;
+            let id = resolve(&registrar, referendum.as_deref())?;
+            let author = Author {
+                name: author,
+                role: "central commission".into(),
+            };
+            let entry = registrar.certify(&id, author).await?;
+            let tree = registrar.ledger().results(&id)?;
+            println!(
+                "Certified {id} at entry {} ({}).\n{}\n{}",
+                entry.seq, entry.hash, tree.outcome.validity_reason, tree.outcome.adoption_reason
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => export(&db, args).await,
+        Command::Verify { log, results } => verify_file(&log, results.as_deref()),
+        Command::Bench(BenchCommand::Ingest { batch, runs }) => {
+            crate::bench::ingest(&db, batch, runs).await
+        }
+    }
+}
+
+pub async fn open(db: &str) -> Result<Registrar> {
+    Registrar::open(db)
+        .await
+        .with_context(|| format!("cannot open the database {}", mask(db)))
+}
+
+/// The URL with any password replaced by `***`, for messages.
+pub fn mask(url: &str) -> String {
+    ashyq_store::redact_url(url)
+}
+
+fn find_profile(code: &str) -> Result<profile::Profile> {
+    profile::by_code(code).ok_or_else(|| {
+        anyhow!(
+            "unknown profile {code:?}; known profiles: {}",
+            profile::CODES.join(", ")
+        )
+    })
+}
+
+fn resolve(registrar: &Registrar, id: Option<&str>) -> Result<ReferendumId> {
+    Ok(registrar
+        .ledger()
+        .resolve_referendum(id)?
+        .definition
+        .id
+        .clone())
+}
+
+pub fn territory_summary(t: &Territory) -> String {
+    format!(
+        "{} regions, {} districts, {} precincts, {} registered voters",
+        t.regions.len(),
+        output::thousands(t.districts.len() as u64),
+        output::thousands(t.precincts.len() as u64),
+        output::thousands(t.registered_voters())
+    )
+}
+
+fn format_of(path: Option<&Path>, explicit: Option<FileFormat>) -> FileFormat {
+    explicit.unwrap_or_else(
+        || match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => FileFormat::Csv,
+            _ => FileFormat::Json,
+        },
+    )
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{} is not UTF-8 text (byte {}); save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(())
+        }
+    }
+}
+
+async fn territory(db: &str, cmd: TerritoryCommand) -> Result<ExitCode> {
+    match cmd {
+        TerritoryCommand::Generate {
+            profile,
+            seed,
+            domestic_precincts,
+            abroad_precincts,
+            voters,
+            output,
+            format,
+        } => {
+            let profile = find_profile(&profile)?;
+            let spec = generate::TerritorySpec {
+                seed,
+                domestic_precincts,
+                abroad_precincts,
+                registered_voters: voters,
+                ..Default::default()
+            };
+            let territory = generate::generate(&profile, &spec)?;
+            let summary = territory_summary(&territory);
+            match output {
+                Some(path) => {
+                    let text = match format_of(Some(&path), format) {
+                        FileFormat::Json => territory_io::to_json(&territory),
+                        FileFormat::Csv => territory_io::to_csv(&territory),
+                    };
+                    write_output(Some(&path), &text)?;
+                    eprintln!("Wrote {} ({summary}).", path.display());
+                }
+                None => {
+                    let registrar = open(db).await?;
+                    registrar.load_territory(territory).await?;
+                    println!("Territory loaded into {}: {summary}.", mask(db));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TerritoryCommand::Import {
+            file,
+            profile,
+            format,
+        } => {
+            let text = read_text(&file)?;
+            let territory = match format_of(Some(&file), format) {
+                FileFormat::Json => territory_io::from_json(&text),
+                FileFormat::Csv => territory_io::from_csv(&text, &find_profile(&profile)?),
+            }
+            .with_context(|| format!("cannot import {}", file.display()))?;
+            let summary = territory_summary(&territory);
+            let registrar = open(db).await?;
+            registrar.load_territory(territory).await?;
+            println!("Territory loaded into {}: {summary}.", mask(db));
+            Ok(ExitCode::SUCCESS)
+        }
+        TerritoryCommand::Export { output, format } => {
+            let registrar = open(db).await?;
+            let ledger = registrar.ledger();
+            let territory = ledger
+                .territory()
+                .ok_or_else(|| anyhow!("the database has no territory; run `ashyq init` first"))?;
+            let text = match format_of(output.as_deref(), format) {
+                FileFormat::Json => territory_io::to_json(territory),
+                FileFormat::Csv => territory_io::to_csv(territory),
+            };
+            write_output(output.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn referendum(db: &str, cmd: ReferendumCommand) -> Result<ExitCode> {
+    match cmd {
+        ReferendumCommand::Create { preset, file } => {
+            let def: ReferendumDefinition = match (preset, file) {
+                (Some(name), _) => presets::by_name(&name).ok_or_else(|| {
+                    anyhow!("unknown preset {name:?}; presets: {}", presets::NAMES.join(", "))
+                })?,
+                (None, Some(path)) => serde_json::from_str(&read_text(&path)?).with_context(|| {
+                    format!(
+                        "{} is not a referendum definition; print a template with `ashyq referendum show --preset kz-2026`",
+                        path.display()
+                    )
+                })?,
+                (None, None) => bail!("give --preset kz-2026|kz-2022 or --file definition.json"),
+            };
+            let registrar = open(db).await?;
+            let entry = registrar.create_referendum(def.clone()).await?;
+            println!(
+                "Referendum {} created (entry {}): voting on {} from {} to {}; question: {}",
+                def.id,
+                entry.seq,
+                def.voting_day,
+                def.polls_open.format("%H:%M"),
+                def.polls_close.format("%H:%M"),
+                def.question.en
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReferendumCommand::Show { preset: Some(name) } => {
+            let def = presets::by_name(&name).ok_or_else(|| {
+                anyhow!(
+                    "unknown preset {name:?}; presets: {}",
+                    presets::NAMES.join(", ")
+                )
+            })?;
+            println!("{}", serde_json::to_string_pretty(&def)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        ReferendumCommand::Show { preset: None } => {
+            let registrar = open(db).await?;
+            let ledger = registrar.ledger();
+            let mut any = false;
+            for r in ledger.referendums() {
+                any = true;
+                let d = &r.definition;
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    d.id,
+                    d.voting_day,
+                    if r.certification().is_some() {
+                        "certified"
+                    } else {
+                        "open"
+                    },
+                    d.question.en
+                );
+            }
+            if !any {
+                println!("No referendum yet: ashyq referendum create --preset kz-2026");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads protocols from a JSON or CSV file, chosen by extension (or by content for others).
+pub fn read_protocols(path: &Path) -> Result<Vec<PrecinctProtocol>> {
+    let text = read_text(path)?;
+    let is_csv = match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => true,
+        Some(e) if e.eq_ignore_ascii_case("json") => false,
+        _ => !text.trim_start().starts_with(['{', '[']),
+    };
+    let parsed = if is_csv {
+        protocol::parse_csv(&text)
+    } else {
+        protocol::parse_json(&text)
+    };
+    parsed.with_context(|| format!("cannot read {}", path.display()))
+}
+
+async fn protocol_cmd(db: &str, cmd: ProtocolCommand) -> Result<ExitCode> {
+    match cmd {
+        ProtocolCommand::Submit { files } => {
+            // Read and parse everything first: a malformed file stops the command before
+            // anything is submitted.
+            let mut protocols = Vec::new();
+            for f in &files {
+                protocols.extend(read_protocols(f)?);
+            }
+            let registrar = open(db).await?;
+            let bar = output::progress(protocols.len() as u64, "submitting");
+            let mut refused = 0usize;
+            let mut counts = [0usize; 4];
+            for chunk in protocols.chunks(512) {
+                let results = registrar.submit_batch(chunk.to_vec()).await?;
+                for (p, r) in chunk.iter().zip(results) {
+                    match r {
+                        Ok(receipt) => {
+                            match receipt.status {
+                                ReceiptStatus::Accepted => counts[0] += 1,
+                                ReceiptStatus::Conflict => counts[1] += 1,
+                                ReceiptStatus::Amended => counts[2] += 1,
+                            }
+                            if protocols.len() <= 20 {
+                                bar.suspend(|| output::print_receipt(&receipt));
+                            }
+                        }
+                        Err(e) => {
+                            refused += 1;
+                            bar.suspend(|| eprintln!("refused: precinct {}: {e}", p.precinct));
+                        }
+                    }
+                    bar.inc(1);
+                }
+            }
+            bar.finish_and_clear();
+            println!(
+                "{} protocols: {} accepted or already recorded, {} conflicts recorded for review, {} refused.",
+                protocols.len(),
+                counts[0] + counts[2],
+                counts[1],
+                refused
+            );
+            Ok(if refused > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        ProtocolCommand::Amend {
+            file,
+            reason,
+            author,
+        } => {
+            let mut protocols = read_protocols(&file)?;
+            if protocols.len() != 1 {
+                bail!(
+                    "{} holds {} protocols; an amendment takes exactly one",
+                    file.display(),
+                    protocols.len()
+                );
+            }
+            let registrar = open(db).await?;
+            let receipt = registrar
+                .amend(
+                    protocols.remove(0),
+                    &reason,
+                    Author {
+                        name: author,
+                        role: "operator".into(),
+                    },
+                )
+                .await?;
+            output::print_receipt(&receipt);
+            Ok(ExitCode::SUCCESS)
+        }
+        ProtocolCommand::Review { referendum } => {
+            let registrar = open(db).await?;
+            let ledger = registrar.ledger();
+            let id = ledger
+                .resolve_referendum(referendum.as_deref())?
+                .definition
+                .id
+                .clone();
+            let conflicts: Vec<_> = ledger.open_conflicts(&id)?.collect();
+            println!("Open conflicts: {}", conflicts.len());
+            for c in &conflicts {
+                println!(
+                    "  precinct {}: protocol {} (entry {}) differs from the applied one",
+                    c.receipt.precinct, c.receipt.protocol_hash, c.receipt.seq
+                );
+            }
+            let warned: Vec<_> = ledger
+                .applied_protocols(&id)?
+                .filter(|a| !a.warnings.is_empty())
+                .collect();
+            println!("Protocols with warnings: {}", warned.len());
+            for a in &warned {
+                for w in &a.warnings {
+                    println!("  precinct {}: {w}", a.protocol.precinct);
+                }
+            }
+            let missing = ledger.missing_precincts(&id)?;
+            println!("Precincts not reported: {}", missing.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        ProtocolCommand::Dismiss {
+            precinct,
+            hash,
+            reason,
+            author,
+            referendum,
+        } => {
+            let registrar = open(db).await?;
+            let id = resolve(&registrar, referendum.as_deref())?;
+            let entry = registrar
+                .dismiss_conflict(
+                    &id,
+                    PrecinctId(precinct),
+                    &hash,
+                    &reason,
+                    Author {
+                        name: author,
+                        role: "operator".into(),
+                    },
+                )
+                .await?;
+            println!("Conflict dismissed (entry {}, {}).", entry.seq, entry.hash);
+            Ok(ExitCode::SUCCESS)
+        }
+        ProtocolCommand::Scenario { output, seed } => {
+            let registrar = open(db).await?;
+            let ledger = registrar.ledger();
+            let territory = ledger
+                .territory()
+                .ok_or_else(|| anyhow!("the database has no territory; run `ashyq init` first"))?;
+            let protocols = scenario::referendum_2026(territory, seed)?;
+            let text = if format_of(Some(&output), None) == FileFormat::Csv {
+                protocol::to_csv(&protocols)
+            } else {
+                serde_json::to_string_pretty(&protocols)?
+            };
+            write_output(Some(&output), &text)?;
+            println!(
+                "Wrote {} synthetic protocols to {}.",
+                protocols.len(),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn export(db: &str, args: ExportArgs) -> Result<ExitCode> {
+    if args.log.is_none() && args.results.is_none() && args.protocols.is_none() {
+        bail!("nothing to export: give --log FILE, --results FILE and/or --protocols FILE");
+    }
+    let registrar = open(db).await?;
+    if let Some(path) = &args.log {
+        let n = export_log(&registrar, path).await?;
+        println!("Wrote {n} log entries to {}.", path.display());
+    }
+    if args.results.is_some() || args.protocols.is_some() {
+        let ledger = registrar.ledger();
+        let r = ledger.resolve_referendum(args.referendum.as_deref())?;
+        let id = r.definition.id.clone();
+        if let Some(path) = &args.results {
+            let tree = ledger.results(&id)?;
+            let text = if format_of(Some(path), None) == FileFormat::Csv {
+                let level = match args.level {
+                    LevelArg::National => Level::National,
+                    LevelArg::Region => Level::Region,
+                    LevelArg::District => Level::District,
+                };
+                report::results_csv(&tree, level)
+            } else {
+                serde_json::to_string_pretty(&tree)?
+            };
+            write_output(Some(path), &text)?;
+            println!(
+                "Wrote the {:?} result of {id} to {}.",
+                tree.status,
+                path.display()
+            );
+        }
+        if let Some(path) = &args.protocols {
+            let territory = ledger.territory().ok_or_else(|| anyhow!("no territory"))?;
+            let text = report::precincts_csv(territory, |i| {
+                let p = territory.precincts[i].id;
+                ledger
+                    .applied(&id, p)
+                    .ok()
+                    .flatten()
+                    .map(|a| (a.protocol.lines, a.protocol_hash.clone()))
+            });
+            write_output(Some(path), &text)?;
+            println!(
+                "Wrote {} precincts to {}.",
+                territory.precincts.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Streams the whole log to a JSON Lines file.
+pub async fn export_log(registrar: &Registrar, path: &Path) -> Result<u64> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut after = 0u64;
+    loop {
+        let page = registrar.store().entries_after(after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            out.write_all(e.to_json_line().as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(after)
+}
+
+fn verify_file(log: &PathBuf, results: Option<&Path>) -> Result<ExitCode> {
+    let file =
+        std::fs::File::open(log).with_context(|| format!("cannot open {}", log.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = output::progress_bytes(size, "verifying");
+    let mut reader = std::io::BufReader::new(file);
+    let mut verifier = Verifier::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .with_context(|| format!("cannot read {}", log.display()))?;
+        if n == 0 {
+            break;
+        }
+        bar.inc(n as u64);
+        if let Err(e) = verifier.feed(line.trim_end_matches(['\n', '\r'])) {
+            bar.finish_and_clear();
+            println!("FAILED: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    bar.finish_and_clear();
+    let report = match verifier.finish() {
+        Ok(r) => r,
+        Err(e) => {
+            println!("FAILED: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!(
+        "Log verified: {} entries, hash chain intact, head {}.",
+        report.entries, report.head
+    );
+    for tree in &report.results {
+        let def = &report.ledger.referendum(&tree.referendum)?.definition;
+        println!("Re-derived from the protocols in the log:");
+        print!("{}", output::national_table(def, tree));
+    }
+    if let Some(path) = results {
+        let published: ashyq_core::tally::ResultsTree = serde_json::from_str(&read_text(path)?)
+            .with_context(|| {
+                format!(
+                    "{} is not a results file written by `ashyq export --results FILE.json`",
+                    path.display()
+                )
+            })?;
+        let Some(derived) = verify::result_of(&report, &published.referendum) else {
+            println!(
+                "FAILED: {} publishes {}, which is not in the log",
+                path.display(),
+                published.referendum
+            );
+            return Ok(ExitCode::FAILURE);
+        };
+        let diffs = verify::compare_results(derived, &published);
+        if diffs.is_empty() {
+            println!(
+                "{}: every published figure matches the log.",
+                path.display()
+            );
+        } else {
+            println!("FAILED: {} does not match the log:", path.display());
+            for d in diffs {
+                println!("  {d}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
