@@ -111,13 +111,34 @@ fn list(v: &[Violation]) -> String {
         .join("; ")
 }
 
+/// An event decided on the ledger's current state, to be recorded with [`Ledger::record`]
+/// (or sealed and handed to [`Ledger::apply`], which decides it again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    event: Event,
+    /// The head (sequence number) the decision was taken at.
+    at: Option<u64>,
+}
+
+impl Decided {
+    /// The event to record.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    /// The event, for sealing by hand.
+    pub fn into_event(self) -> Event {
+        self.event
+    }
+}
+
 /// What to do with a submitted protocol.
 // A decision lives for one call; boxing the event would cost an allocation per protocol.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Record this event.
-    Record(Event),
+    Record(Decided),
     /// Already recorded: nothing to do, here is the receipt it got then.
     Known(Receipt),
 }
@@ -237,7 +258,8 @@ impl Ledger {
         }
     }
 
-    /// Seals an event as the next entry (does not apply it).
+    /// Seals an event as the next entry (does not apply it); [`Ledger::record`] seals and
+    /// applies a decision in one step.
     pub fn seal(&self, recorded_at: String, event: Event) -> LogEntry {
         let (seq, prev) = self.next_position();
         LogEntry::seal(seq, prev, recorded_at, event)
@@ -313,22 +335,29 @@ impl Ledger {
             .ok_or(LedgerError::UnknownPrecinct(p))
     }
 
+    fn decided(&self, event: Event) -> Decided {
+        Decided {
+            event,
+            at: self.head.as_ref().map(|(s, _)| *s),
+        }
+    }
+
     // ---- decisions -------------------------------------------------------------------------
 
     /// Decides to load a territory.
-    pub fn load_territory(&self, territory: Territory) -> Result<Event, LedgerError> {
+    pub fn load_territory(&self, territory: Territory) -> Result<Decided, LedgerError> {
         if let Some(r) = self.referendums.keys().next() {
             return Err(LedgerError::TerritoryFixed(r.clone()));
         }
         territory.validate()?;
-        Ok(Event::TerritoryLoaded { territory })
+        Ok(self.decided(Event::TerritoryLoaded { territory }))
     }
 
     /// Decides to define a referendum.
     pub fn create_referendum(
         &self,
         definition: ReferendumDefinition,
-    ) -> Result<Event, LedgerError> {
+    ) -> Result<Decided, LedgerError> {
         if self.territory.is_none() {
             return Err(LedgerError::NoTerritory);
         }
@@ -336,7 +365,7 @@ impl Ledger {
         if self.referendums.contains_key(&definition.id) {
             return Err(LedgerError::DuplicateReferendum(definition.id));
         }
-        Ok(Event::ReferendumCreated { definition })
+        Ok(self.decided(Event::ReferendumCreated { definition }))
     }
 
     /// Decides what a submitted protocol does: accepted, a conflict, or already known.
@@ -352,11 +381,11 @@ impl Ledger {
         }
         let protocol_hash = protocol.content_hash();
         match &r.applied[i] {
-            None => Ok(Decision::Record(Event::ProtocolAccepted {
+            None => Ok(Decision::Record(self.decided(Event::ProtocolAccepted {
                 protocol,
                 protocol_hash,
                 warnings: check.warnings,
-            })),
+            }))),
             Some(applied) if applied.protocol_hash == protocol_hash => {
                 Ok(Decision::Known(applied.receipt.clone()))
             }
@@ -368,11 +397,11 @@ impl Ledger {
                 {
                     return Ok(Decision::Known(c.receipt.clone()));
                 }
-                Ok(Decision::Record(Event::ProtocolConflict {
+                Ok(Decision::Record(self.decided(Event::ProtocolConflict {
                     protocol,
                     protocol_hash,
                     applied_hash: applied.protocol_hash.clone(),
-                }))
+                })))
             }
         }
     }
@@ -383,7 +412,7 @@ impl Ledger {
         protocol: PrecinctProtocol,
         reason: &str,
         author: Author,
-    ) -> Result<Event, LedgerError> {
+    ) -> Result<Decided, LedgerError> {
         let r = self.open(&protocol.referendum)?;
         let i = self.placement(protocol.precinct)?;
         require(reason, "the reason")?;
@@ -402,14 +431,14 @@ impl Ledger {
         if protocol_hash == applied.protocol_hash {
             return Err(LedgerError::IdenticalAmendment(protocol.precinct));
         }
-        Ok(Event::ProtocolAmended {
+        Ok(self.decided(Event::ProtocolAmended {
             protocol,
             protocol_hash,
             replaces_hash: applied.protocol_hash.clone(),
             reason: reason.trim().to_owned(),
             author,
             warnings: check.warnings,
-        })
+        }))
     }
 
     /// Decides to dismiss an open conflict, keeping the applied protocol.
@@ -420,7 +449,7 @@ impl Ledger {
         protocol_hash: &str,
         reason: &str,
         author: Author,
-    ) -> Result<Event, LedgerError> {
+    ) -> Result<Decided, LedgerError> {
         let r = self.open(referendum)?;
         self.placement(precinct)?;
         require(reason, "the reason")?;
@@ -435,17 +464,21 @@ impl Ledger {
                 protocol_hash: protocol_hash.to_owned(),
             });
         }
-        Ok(Event::ConflictDismissed {
+        Ok(self.decided(Event::ConflictDismissed {
             referendum: referendum.clone(),
             precinct,
             protocol_hash: protocol_hash.to_owned(),
             reason: reason.trim().to_owned(),
             author,
-        })
+        }))
     }
 
     /// Decides to certify a final result, stating the figures it publishes.
-    pub fn certify(&self, referendum: &ReferendumId, author: Author) -> Result<Event, LedgerError> {
+    pub fn certify(
+        &self,
+        referendum: &ReferendumId,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
         self.open(referendum)?;
         require(&author.name, "the author")?;
         let results = self.results(referendum)?;
@@ -456,7 +489,7 @@ impl Ledger {
                 conflicts: results.open_conflicts,
             });
         }
-        Ok(Event::ResultCertified {
+        Ok(self.decided(Event::ResultCertified {
             referendum: referendum.clone(),
             author,
             national: results.national,
@@ -466,7 +499,7 @@ impl Ledger {
                 .map(|r| (r.code.clone(), r.totals))
                 .collect(),
             outcome: results.outcome,
-        })
+        }))
     }
 
     // ---- queries ---------------------------------------------------------------------------
@@ -575,8 +608,31 @@ impl Ledger {
 
     // ---- apply -----------------------------------------------------------------------------
 
-    /// Applies the next entry of the log: checks its place in the chain, re-checks the event
-    /// against the state, then changes the state. On error nothing changes.
+    /// Records a decision taken on this very state: seals it as the next entry and changes
+    /// the state. The event is not decided a second time and its hash not recomputed, which
+    /// [`Ledger::apply`] does for entries that come from elsewhere. A decision taken on an
+    /// older state is refused: decide again.
+    pub fn record(
+        &mut self,
+        decided: Decided,
+        recorded_at: String,
+    ) -> Result<LogEntry, LedgerError> {
+        let head = self.head.as_ref().map(|(s, _)| *s);
+        if decided.at != head {
+            return Err(LedgerError::Chain(format!(
+                "the decision was taken at entry {:?} but the log is at entry {head:?}; decide again",
+                decided.at
+            )));
+        }
+        let entry = self.seal(recorded_at, decided.event);
+        self.mutate(&entry)?;
+        self.head = Some((entry.seq, entry.hash.clone()));
+        Ok(entry)
+    }
+
+    /// Applies the next entry of the log: checks its place in the chain and its hash,
+    /// re-decides the event on the current state (control ratios, the precinct's status, the
+    /// figures of a certification), then changes the state. On error nothing changes.
     pub fn apply(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
         let (seq, prev) = self.next_position();
         if entry.seq != seq {
@@ -599,12 +655,61 @@ impl Ledger {
                 entry.hash
             )));
         }
-        self.apply_event(entry)?;
+        self.check_event(&entry.event)?;
+        self.mutate(entry)?;
         self.head = Some((entry.seq, entry.hash.clone()));
         Ok(())
     }
 
-    fn apply_event(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
+    /// Re-decides an event on the current state: it must be exactly what the decision would
+    /// have produced.
+    fn check_event(&self, event: &Event) -> Result<(), LedgerError> {
+        let decided = match event {
+            Event::TerritoryLoaded { territory } => self.load_territory(territory.clone())?,
+            Event::ReferendumCreated { definition } => {
+                self.create_referendum(definition.clone())?
+            }
+            Event::ProtocolAccepted { protocol, .. } | Event::ProtocolConflict { protocol, .. } => {
+                match self.submit(protocol.clone())? {
+                    Decision::Record(d) => d,
+                    Decision::Known(_) => {
+                        return Err(LedgerError::Inconsistent(format!(
+                            "precinct {}: this protocol was already recorded; recording it again changes nothing and is not a new entry",
+                            protocol.precinct
+                        )));
+                    }
+                }
+            }
+            Event::ProtocolAmended {
+                protocol,
+                reason,
+                author,
+                ..
+            } => self.amend(protocol.clone(), reason, author.clone())?,
+            Event::ConflictDismissed {
+                referendum,
+                precinct,
+                protocol_hash,
+                reason,
+                author,
+            } => {
+                self.dismiss_conflict(referendum, *precinct, protocol_hash, reason, author.clone())?
+            }
+            Event::ResultCertified {
+                referendum, author, ..
+            } => self.certify(referendum, author.clone())?,
+        };
+        if &decided.event == event {
+            return Ok(());
+        }
+        Err(LedgerError::Inconsistent(describe_difference(
+            event,
+            &decided.event,
+        )))
+    }
+
+    /// Changes the state by an event already checked.
+    fn mutate(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
         let receipt =
             |status, protocol: &PrecinctProtocol, hash: &str, warnings: &[Violation]| Receipt {
                 status,
@@ -631,12 +736,10 @@ impl Ledger {
         };
         match &entry.event {
             Event::TerritoryLoaded { territory } => {
-                self.load_territory(territory.clone())?;
                 let index = TerritoryIndex::new(territory)?;
                 self.territory = Some((territory.clone(), index));
             }
             Event::ReferendumCreated { definition } => {
-                self.create_referendum(definition.clone())?;
                 let n = self.territory().map_or(0, |t| t.precincts.len());
                 self.referendums.insert(
                     definition.id.clone(),
@@ -654,31 +757,6 @@ impl Ledger {
                 protocol_hash,
                 warnings,
             } => {
-                match self.submit(protocol.clone())? {
-                    Decision::Record(Event::ProtocolAccepted {
-                        protocol_hash: h,
-                        warnings: w,
-                        ..
-                    }) if &h == protocol_hash && &w == warnings => {}
-                    Decision::Record(Event::ProtocolAccepted {
-                        protocol_hash: h,
-                        warnings: w,
-                        ..
-                    }) => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {}: the recorded protocol hash or warnings ({protocol_hash}, {} warnings) differ from those re-derived from its numbers ({h}, {} warnings)",
-                            protocol.precinct,
-                            warnings.len(),
-                            w.len()
-                        )));
-                    }
-                    _ => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {} had already reported: a second protocol cannot be accepted, only amended",
-                            protocol.precinct
-                        )));
-                    }
-                }
                 let i = self.placement(protocol.precinct)?;
                 let r = self.record_mut(&protocol.referendum)?;
                 r.applied[i] = Some(AppliedProtocol {
@@ -701,21 +779,8 @@ impl Ledger {
             Event::ProtocolConflict {
                 protocol,
                 protocol_hash,
-                applied_hash,
+                ..
             } => {
-                match self.submit(protocol.clone())? {
-                    Decision::Record(Event::ProtocolConflict {
-                        protocol_hash: h,
-                        applied_hash: a,
-                        ..
-                    }) if &h == protocol_hash && &a == applied_hash => {}
-                    _ => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {}: this conflict does not follow from the state (no different protocol applied, or the hashes do not match)",
-                            protocol.precinct
-                        )));
-                    }
-                }
                 let r = self.record_mut(&protocol.referendum)?;
                 r.conflicts
                     .entry(protocol.precinct)
@@ -738,20 +803,11 @@ impl Ledger {
             Event::ProtocolAmended {
                 protocol,
                 protocol_hash,
-                replaces_hash,
                 reason,
                 author,
                 warnings,
+                ..
             } => {
-                let expected = self.amend(protocol.clone(), reason, author.clone())?;
-                if !matches!(&expected, Event::ProtocolAmended { protocol_hash: h, replaces_hash: rh, warnings: w, .. }
-                    if h == protocol_hash && rh == replaces_hash && w == warnings)
-                {
-                    return Err(LedgerError::Inconsistent(format!(
-                        "precinct {}: the amendment's hashes or warnings differ from those re-derived from the state and its numbers",
-                        protocol.precinct
-                    )));
-                }
                 let i = self.placement(protocol.precinct)?;
                 let r = self.record_mut(&protocol.referendum)?;
                 r.applied[i] = Some(AppliedProtocol {
@@ -780,13 +836,6 @@ impl Ledger {
                 reason,
                 author,
             } => {
-                self.dismiss_conflict(
-                    referendum,
-                    *precinct,
-                    protocol_hash,
-                    reason,
-                    author.clone(),
-                )?;
                 let r = self.record_mut(referendum)?;
                 if let Some(open) = r.conflicts.get_mut(precinct) {
                     open.retain(|c| &c.receipt.protocol_hash != protocol_hash);
@@ -803,36 +852,8 @@ impl Ledger {
                 ));
             }
             Event::ResultCertified {
-                referendum,
-                author,
-                national,
-                regions,
-                outcome,
+                referendum, author, ..
             } => {
-                let expected = self.certify(referendum, author.clone())?;
-                let Event::ResultCertified {
-                    national: n2,
-                    regions: r2,
-                    outcome: o2,
-                    ..
-                } = expected
-                else {
-                    unreachable!("certify decides a certification");
-                };
-                if let Some(diff) = first_difference(national, &n2, regions, &r2) {
-                    return Err(LedgerError::Inconsistent(format!(
-                        "the certified figures differ from those re-derived from the protocols: {diff}"
-                    )));
-                }
-                if outcome != &o2 {
-                    return Err(LedgerError::Inconsistent(format!(
-                        "the certified outcome ({}; {}) differs from the re-derived one ({}; {})",
-                        outcome.validity_reason,
-                        outcome.adoption_reason,
-                        o2.validity_reason,
-                        o2.adoption_reason
-                    )));
-                }
                 let r = self.record_mut(referendum)?;
                 r.certification = Some(Certification {
                     seq: entry.seq,
@@ -860,6 +881,75 @@ fn require(text: &str, what: &'static str) -> Result<(), LedgerError> {
         Err(LedgerError::Missing(what))
     } else {
         Ok(())
+    }
+}
+
+/// Says how a recorded event differs from the one re-decided from the state.
+fn describe_difference(recorded: &Event, derived: &Event) -> String {
+    match (recorded, derived) {
+        (
+            Event::ResultCertified {
+                national,
+                regions,
+                outcome,
+                ..
+            },
+            Event::ResultCertified {
+                national: n2,
+                regions: r2,
+                outcome: o2,
+                ..
+            },
+        ) => {
+            if let Some(diff) = first_difference(national, n2, regions, r2) {
+                format!(
+                    "the certified figures differ from those re-derived from the protocols: {diff}"
+                )
+            } else if outcome != o2 {
+                format!(
+                    "the certified outcome ({}; {}) differs from the re-derived one ({}; {})",
+                    outcome.validity_reason,
+                    outcome.adoption_reason,
+                    o2.validity_reason,
+                    o2.adoption_reason
+                )
+            } else {
+                "the certification differs from the one re-derived from the state".to_owned()
+            }
+        }
+        (
+            Event::ProtocolAccepted {
+                protocol,
+                protocol_hash,
+                warnings,
+            },
+            Event::ProtocolAccepted {
+                protocol_hash: h,
+                warnings: w,
+                ..
+            },
+        ) => format!(
+            "precinct {}: the recorded protocol hash or warnings ({protocol_hash}, {} warnings) differ from those re-derived from its numbers ({h}, {} warnings)",
+            protocol.precinct,
+            warnings.len(),
+            w.len()
+        ),
+        (Event::ProtocolAccepted { protocol, .. }, Event::ProtocolConflict { .. }) => format!(
+            "precinct {} had already reported: a second protocol cannot be accepted, only amended",
+            protocol.precinct
+        ),
+        (Event::ProtocolConflict { protocol, .. }, _) => format!(
+            "precinct {}: this conflict does not follow from the state (no different protocol applied, or the hashes do not match)",
+            protocol.precinct
+        ),
+        (Event::ProtocolAmended { protocol, .. }, _) => format!(
+            "precinct {}: the amendment's hashes or warnings differ from those re-derived from the state and its numbers",
+            protocol.precinct
+        ),
+        (other, _) => format!(
+            "the {} event differs from the one re-derived from the state",
+            other.kind()
+        ),
     }
 }
 

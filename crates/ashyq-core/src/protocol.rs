@@ -24,7 +24,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::referendum::ReferendumId;
 use crate::territory::PrecinctId;
@@ -119,7 +118,7 @@ impl PrecinctProtocol {
     /// have the same hash exactly when every field is equal.
     pub fn content_hash(&self) -> String {
         let bytes = serde_json::to_vec(self).expect("a protocol always serializes");
-        hex::encode(Sha256::digest(bytes))
+        crate::event::sha256_hex(&bytes)
     }
 }
 

@@ -3,7 +3,7 @@
 //! and any tampering with an exported log is caught.
 
 use ashyq_core::event::{Author, Event, LogEntry, ReceiptStatus};
-use ashyq_core::ledger::{Decision, Ledger, LedgerError};
+use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
 use ashyq_core::referendum::{ReferendumId, presets};
 use ashyq_core::tally::ResultStatus;
@@ -108,9 +108,8 @@ impl Session {
         s
     }
 
-    fn record(&mut self, event: Event) -> LogEntry {
-        let entry = self.ledger.seal(T.into(), event);
-        self.ledger.apply(&entry).unwrap();
+    fn record(&mut self, decided: Decided) -> LogEntry {
+        let entry = self.ledger.record(decided, T.into()).unwrap();
         self.log.push(entry.clone());
         entry
     }
@@ -481,5 +480,53 @@ proptest! {
             sum.merge(&r.totals);
         }
         prop_assert_eq!(sum, b.national);
+    }
+}
+
+#[test]
+fn a_decision_taken_on_an_older_state_is_refused() {
+    let mut s = Session::new();
+    let Decision::Record(first) = s.ledger.submit(protocol(1, 1000, 930, 860)).unwrap() else {
+        panic!("a first protocol is recorded")
+    };
+    let Decision::Record(stale) = s.ledger.submit(protocol(1, 1000, 930, 850)).unwrap() else {
+        panic!("decided before the first was recorded")
+    };
+    s.record(first);
+    let err = s.ledger.record(stale, T.into()).unwrap_err().to_string();
+    assert!(err.contains("decide again"), "{err}");
+    assert_eq!(s.ledger.results(&kz2026()).unwrap().national.lines.yes, 860);
+}
+
+#[test]
+fn a_log_that_accepts_a_precinct_twice_does_not_replay() {
+    // A forger appends a second acceptance for precinct 1 and seals it correctly.
+    let mut s = Session::new();
+    s.submit(protocol(1, 1000, 930, 860)).unwrap();
+    for (p, expected) in [
+        (protocol(1, 1000, 930, 860), "already recorded"),
+        (protocol(1, 1000, 930, 800), "had already reported"),
+    ] {
+        let forged = Event::ProtocolAccepted {
+            protocol_hash: p.content_hash(),
+            warnings: vec![],
+            protocol: p,
+        };
+        let mut entries = s.log.clone();
+        let last = entries.last().unwrap();
+        entries.push(LogEntry::seal(
+            last.seq + 1,
+            last.hash.clone(),
+            T.into(),
+            forged,
+        ));
+        let text: String = entries.iter().map(|e| e.to_json_line() + "\n").collect();
+        match verify::verify_log(&text) {
+            Err(VerifyError::BadEntry { seq, reason, .. }) => {
+                assert_eq!(seq, entries.len() as u64);
+                assert!(reason.to_string().contains(expected), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

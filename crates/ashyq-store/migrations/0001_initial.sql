@@ -5,16 +5,18 @@
 -- The triggers that make `event_log` append-only cannot be written portably; the store
 -- installs them in code right after the migrations (see `install_append_only_triggers`).
 
--- The append-only, hash-chained event log: one row per `LogEntry`.
--- `entry` is exactly `LogEntry::to_json_line()`; the other columns repeat parts of it for SQL
--- readers. `seq` is assigned by the ledger (1, 2, 3, … without gaps), not by the database.
+-- The append-only, hash-chained event log: one row per `LogEntry`, its fields as columns and
+-- `event` the event's canonical JSON. `seq` is assigned by the ledger (1, 2, 3, … without
+-- gaps), not by the database. `hash` has no UNIQUE index: every hash is pinned by the chain
+-- (entry n+1 carries it as `prev`), and an index over random 64-character keys would cost
+-- more than any query needs. A precinct's history is its rows here (`kind` says which).
 CREATE TABLE event_log (
     seq         BIGINT NOT NULL PRIMARY KEY CHECK (seq >= 1),
     prev        TEXT   NOT NULL,
-    hash        TEXT   NOT NULL UNIQUE,
+    hash        TEXT   NOT NULL,
     kind        TEXT   NOT NULL,
     recorded_at TEXT   NOT NULL,
-    entry       TEXT   NOT NULL
+    event       TEXT   NOT NULL
 );
 
 -- Projection: the protocol currently applied per (referendum, precinct), maintained in the
@@ -39,17 +41,6 @@ CREATE TABLE protocols (
     both_marked                  BIGINT NOT NULL,
     invalid                      BIGINT NOT NULL,
     PRIMARY KEY (referendum, precinct)
-);
-
--- Projection: every protocol event of a precinct (protocol_accepted, protocol_conflict,
--- protocol_amended, conflict_dismissed), in log order.
-CREATE TABLE protocol_history (
-    referendum    TEXT   NOT NULL,
-    precinct      BIGINT NOT NULL,
-    seq           BIGINT NOT NULL REFERENCES event_log (seq),
-    kind          TEXT   NOT NULL,
-    protocol_hash TEXT   NOT NULL,
-    PRIMARY KEY (referendum, precinct, seq)
 );
 
 -- Benchmark baseline for `ashyq bench ingest`: the columns of `protocols` and its primary

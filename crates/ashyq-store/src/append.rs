@@ -21,8 +21,6 @@ const APPEND_LOCK: i64 = 0x6173_6879_7100_0001;
 const LOG_BINDS: usize = 6;
 /// Bind parameters per row of `protocols` / `bench_protocols`.
 pub(crate) const PROTOCOL_BINDS: usize = 17;
-/// Bind parameters per row of `protocol_history`.
-const HISTORY_BINDS: usize = 5;
 
 /// The columns of `protocols` and `bench_protocols`, in bind order.
 const PROTOCOL_COLUMNS: &str = "referendum, precinct, protocol_hash, seq, status, \
@@ -72,7 +70,7 @@ struct LogRow<'a> {
     hash: &'a str,
     kind: &'static str,
     recorded_at: &'a str,
-    entry: String,
+    event: String,
 }
 
 /// A row of `protocols` or `bench_protocols`.
@@ -114,15 +112,6 @@ impl<'a> ProtocolRow<'a> {
     }
 }
 
-/// A row of `protocol_history`.
-struct HistoryRow<'a> {
-    referendum: &'a str,
-    precinct: i64,
-    seq: i64,
-    kind: &'static str,
-    protocol_hash: &'a str,
-}
-
 /// A batch ready to write: checked as far as possible without the database, serialized, and
 /// its projection changes worked out.
 pub(crate) struct Batch<'a> {
@@ -133,7 +122,6 @@ pub(crate) struct Batch<'a> {
     inserts: Vec<ProtocolRow<'a>>,
     /// Replacements of protocols applied before the batch, one per precinct.
     replacements: Vec<ProtocolRow<'a>>,
-    history: Vec<HistoryRow<'a>>,
 }
 
 /// Where a precinct's projection change of this batch is.
@@ -157,7 +145,6 @@ impl<'a> Batch<'a> {
             log: Vec::with_capacity(entries.len()),
             inserts: Vec::new(),
             replacements: Vec::new(),
-            history: Vec::new(),
         };
         let mut planned: HashMap<(&'a str, u32), Planned> = HashMap::new();
         let mut previous: Option<&LogEntry> = None;
@@ -173,7 +160,12 @@ impl<'a> Batch<'a> {
                 hash: &entry.hash.0,
                 kind,
                 recorded_at: &entry.recorded_at,
-                entry: entry.to_json_line(),
+                event: serde_json::to_string(&entry.event).map_err(|e| {
+                    StoreError::BrokenChain {
+                        seq: entry.seq,
+                        reason: format!("its event does not serialize: {e}"),
+                    }
+                })?,
             });
             match &entry.event {
                 Event::ProtocolAccepted {
@@ -197,9 +189,6 @@ impl<'a> Batch<'a> {
                             batch.inserts.push(row);
                         }
                     }
-                    batch
-                        .history
-                        .push(history(protocol, protocol_hash, seq, kind));
                 }
                 Event::ProtocolAmended {
                     protocol,
@@ -217,34 +206,10 @@ impl<'a> Batch<'a> {
                             batch.replacements.push(row);
                         }
                     }
-                    batch
-                        .history
-                        .push(history(protocol, protocol_hash, seq, kind));
                 }
-                Event::ProtocolConflict {
-                    protocol,
-                    protocol_hash,
-                    ..
-                } => {
-                    batch
-                        .history
-                        .push(history(protocol, protocol_hash, seq, kind));
-                }
-                Event::ConflictDismissed {
-                    referendum,
-                    precinct,
-                    protocol_hash,
-                    ..
-                } => {
-                    batch.history.push(HistoryRow {
-                        referendum: &referendum.0,
-                        precinct: i64::from(precinct.0),
-                        seq,
-                        kind,
-                        protocol_hash,
-                    });
-                }
-                Event::TerritoryLoaded { .. }
+                Event::ProtocolConflict { .. }
+                | Event::ConflictDismissed { .. }
+                | Event::TerritoryLoaded { .. }
                 | Event::ReferendumCreated { .. }
                 | Event::ResultCertified { .. } => {}
             }
@@ -289,22 +254,8 @@ impl<'a> Batch<'a> {
     }
 }
 
-fn history<'a>(
-    p: &'a PrecinctProtocol,
-    hash: &'a str,
-    seq: i64,
-    kind: &'static str,
-) -> HistoryRow<'a> {
-    HistoryRow {
-        referendum: &p.referendum.0,
-        precinct: i64::from(p.precinct.0),
-        seq,
-        kind,
-        protocol_hash: hash,
-    }
-}
-
-/// Checks that `entry` follows `previous` (when there is one) and that its hash is right.
+/// Checks that `entry` follows `previous` (when there is one). The hash of each entry is the
+/// ledger's to check (before the entry reaches the store, and on every replay).
 fn check_link(previous: Option<&LogEntry>, entry: &LogEntry) -> Result<(), StoreError> {
     let broken = |reason: String| StoreError::BrokenChain {
         seq: entry.seq,
@@ -328,13 +279,6 @@ fn check_link(previous: Option<&LogEntry>, entry: &LogEntry) -> Result<(), Store
             )));
         }
     }
-    let computed = entry.computed_hash();
-    if computed != entry.hash {
-        return Err(broken(format!(
-            "its hash {} does not match its content (which hashes to {computed})",
-            entry.hash
-        )));
-    }
     Ok(())
 }
 
@@ -345,14 +289,14 @@ where
     &'a str: Encode<'a, DB> + Type<DB>,
 {
     let mut qb =
-        QueryBuilder::new("INSERT INTO event_log (seq, prev, hash, kind, recorded_at, entry) ");
+        QueryBuilder::new("INSERT INTO event_log (seq, prev, hash, kind, recorded_at, event) ");
     qb.push_values(rows, |mut b, r| {
         b.push_bind(r.seq)
             .push_bind(r.prev)
             .push_bind(r.hash)
             .push_bind(r.kind)
             .push_bind(r.recorded_at)
-            .push_bind(r.entry.as_str());
+            .push_bind(r.event.as_str());
     });
     qb
 }
@@ -379,25 +323,6 @@ where
         }
     });
     qb.push(tail);
-    qb
-}
-
-/// `INSERT INTO protocol_history … VALUES (…), …` for `rows`.
-fn insert_history<'a, DB: Database>(rows: &'a [HistoryRow<'a>]) -> QueryBuilder<'a, DB>
-where
-    i64: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-{
-    let mut qb = QueryBuilder::new(
-        "INSERT INTO protocol_history (referendum, precinct, seq, kind, protocol_hash) ",
-    );
-    qb.push_values(rows, |mut b, r| {
-        b.push_bind(r.referendum)
-            .push_bind(r.precinct)
-            .push_bind(r.seq)
-            .push_bind(r.kind)
-            .push_bind(r.protocol_hash);
-    });
     qb
 }
 
@@ -452,13 +377,6 @@ macro_rules! write_batch {
                     .execute(&mut *$tx)
                     .await
                     .map_err(StoreError::db("replacing in protocols"))?;
-            }
-            for chunk in batch.history.chunks(limit / HISTORY_BINDS) {
-                insert_history::<$db>(chunk)
-                    .build()
-                    .execute(&mut *$tx)
-                    .await
-                    .map_err(StoreError::db("inserting into protocol_history"))?;
             }
             Ok::<(), StoreError>(())
         }

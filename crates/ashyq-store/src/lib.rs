@@ -4,11 +4,11 @@
 //! file) and PostgreSQL (production, several server instances may share one database).
 //!
 //! The store keeps the append-only, hash-chained event log of `ashyq_core` and, in the same
-//! transaction as each append, two projections that SQL readers and other tools can query:
-//! the protocol currently applied per precinct (`protocols`) and every protocol event per
-//! precinct (`protocol_history`). It does not check domain rules (the ledger in `ashyq-core`
-//! does); it checks that every batch continues the stored chain exactly, and refuses anything
-//! else without writing.
+//! transaction as each append, a projection that SQL readers and other tools can query: the
+//! protocol currently applied per precinct (`protocols`). It does not check domain rules or
+//! recompute hashes (the ledger in `ashyq-core` does both, before an entry reaches the store
+//! and on every replay); it checks that every batch continues the stored chain exactly —
+//! sequence numbers and `prev` links — and refuses anything else without writing.
 //!
 //! ## Schema
 //! The migrations in `crates/ashyq-store/migrations/` are portable SQL run on both backends.
@@ -224,9 +224,9 @@ impl Store {
     ///
     /// The first entry must continue the stored head (`seq` = head + 1, `prev` = head hash,
     /// or seq 1 after [`LogHash::genesis`] on an empty log), else [`StoreError::HeadMoved`];
-    /// the entries must chain among themselves and each hash must match its content, else
-    /// [`StoreError::BrokenChain`]. The projections `protocols` and `protocol_history` are
-    /// updated in the same transaction. Concurrent writers are serialized (a transaction-level
+    /// the entries must chain among themselves (seq + 1, `prev` = the previous `hash`), else
+    /// [`StoreError::BrokenChain`]. The projection `protocols` is updated in the same
+    /// transaction. Concurrent writers are serialized (a transaction-level
     /// advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so of two appenders on the
     /// same head exactly one succeeds. An empty slice does nothing.
     pub async fn append(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
@@ -268,8 +268,8 @@ impl Store {
         let Ok(after) = i64::try_from(after_seq) else {
             return Ok(Vec::new());
         };
-        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT seq, entry FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+        let rows: Vec<(i64, String, String, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT seq, prev, hash, recorded_at, event FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(after)
                 .bind(i64::from(limit))
                 .fetch_all(pool)
@@ -277,20 +277,19 @@ impl Store {
         })
         .map_err(StoreError::db("reading the event log"))?;
         rows.into_iter()
-            .map(|(seq, text)| {
+            .map(|(seq, prev, hash, recorded_at, event)| {
                 let what = || format!("event_log entry seq {seq}");
-                let entry: LogEntry =
-                    serde_json::from_str(&text).map_err(|e| StoreError::CorruptRow {
-                        what: what(),
-                        reason: e.to_string(),
-                    })?;
-                if i64::try_from(entry.seq) != Ok(seq) {
-                    return Err(StoreError::CorruptRow {
-                        what: what(),
-                        reason: format!("the stored entry says seq {}", entry.seq),
-                    });
-                }
-                Ok(entry)
+                let event = serde_json::from_str(&event).map_err(|e| StoreError::CorruptRow {
+                    what: what(),
+                    reason: e.to_string(),
+                })?;
+                Ok(LogEntry {
+                    seq: from_bigint(seq, what)?,
+                    prev: LogHash(prev),
+                    recorded_at,
+                    event,
+                    hash: LogHash(hash),
+                })
             })
             .collect()
     }

@@ -1,17 +1,17 @@
 //! The registrar: takes commands, records their events durably, and keeps the replayed
 //! [`Ledger`] in memory for reads.
 //!
-//! Every write follows one path: decide on the current ledger (`ashyq_core::ledger`), seal
-//! the event as the next log entry, apply it to the in-memory ledger (which re-checks it), then
-//! append the batch to the store in one transaction. If the append fails, the in-memory ledger
+//! Every write follows one path: decide on the current ledger (`ashyq_core::ledger`), record
+//! the decision in the in-memory ledger (sealing it as the next log entry), then append the
+//! batch to the store in one transaction. If the append fails, the in-memory ledger
 //! is rebuilt from the store, so memory never runs ahead of what is durable. When another
 //! server instance has appended in the meantime (`HeadMoved`), the registrar catches up from
 //! the store and decides again.
 
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use ashyq_core::event::{Author, Event, LogEntry, Receipt};
-use ashyq_core::ledger::{Decision, Ledger, LedgerError};
+use ashyq_core::event::{Author, LogEntry, Receipt};
+use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::{ReferendumDefinition, ReferendumId};
 use ashyq_core::territory::{PrecinctId, Territory};
@@ -183,10 +183,8 @@ impl Registrar {
                     match ledger.submit(p.clone()) {
                         Err(e) => outcomes.push(Err(e)),
                         Ok(Decision::Known(receipt)) => outcomes.push(Ok(receipt)),
-                        Ok(Decision::Record(event)) => {
-                            let entry = ledger.seal((self.clock)(), event);
-                            // Re-checks the event; it was just decided on this very state.
-                            ledger.apply(&entry)?;
+                        Ok(Decision::Record(decided)) => {
+                            let entry = ledger.record(decided, (self.clock)())?;
                             let receipt = ledger
                                 .receipt_at(&referendum, precinct, entry.seq)
                                 .expect("a recorded protocol event has a receipt");
@@ -213,16 +211,14 @@ impl Registrar {
 
     async fn record_one<F>(&self, decide: F) -> Result<LogEntry, RegistrarError>
     where
-        F: Fn(&Ledger) -> Result<Event, LedgerError>,
+        F: Fn(&Ledger) -> Result<Decided, LedgerError>,
     {
         let _w = self.writer.lock().await;
         loop {
             let entry = {
                 let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
-                let event = decide(&ledger)?;
-                let entry = ledger.seal((self.clock)(), event);
-                ledger.apply(&entry)?;
-                entry
+                let decided = decide(&ledger)?;
+                ledger.record(decided, (self.clock)())?
             };
             match self.persist(std::slice::from_ref(&entry)).await {
                 Ok(()) => return Ok(entry),

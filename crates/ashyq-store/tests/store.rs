@@ -1,8 +1,6 @@
 //! The store on both backends: every test loops over `testing::backends()` (SQLite always,
 //! PostgreSQL when reachable; required under `CI=true`).
 
-use std::time::Instant;
-
 use ashyq_core::event::Author;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
 use ashyq_core::referendum::ReferendumId;
@@ -195,10 +193,10 @@ async fn entries_read_back_identical() {
             "{b}"
         );
 
-        // The stored columns repeat the entry; `entry` is exactly the JSON line.
+        // The columns hold the entry's fields; `event` is the event's canonical JSON.
         let rows = raw_strings(
             &db.url,
-            "SELECT prev, hash, kind, recorded_at, entry FROM event_log ORDER BY seq",
+            "SELECT prev, hash, kind, recorded_at, event FROM event_log ORDER BY seq",
         )
         .await;
         for (row, e) in rows.iter().zip(&all) {
@@ -209,7 +207,7 @@ async fn entries_read_back_identical() {
                     e.hash.0.clone(),
                     e.event.kind().to_owned(),
                     e.recorded_at.clone(),
-                    e.to_json_line()
+                    serde_json::to_string(&e.event).unwrap()
                 ],
                 "{b}"
             );
@@ -285,14 +283,8 @@ async fn broken_batches_are_refused_and_write_nothing() {
             "{b}: {err:?}"
         );
         assert!(err.to_string().contains("is not the hash"), "{b}: {err}");
-        // A hash that does not match the content.
-        let mut tampered = good.clone();
-        tampered[1].recorded_at = "2026-03-16T00:00:00Z".into();
-        let err = store.append(&tampered).await.unwrap_err();
-        assert!(
-            matches!(err, StoreError::BrokenChain { seq: 4, .. }),
-            "{b}: {err:?}"
-        );
+        // (Whether each hash matches its content is the ledger's check, before an entry
+        // reaches the store and on every replay: see ashyq-core's tests.)
         // A replayed old batch.
         let err = store.append(&first).await.unwrap_err();
         assert!(
@@ -427,49 +419,60 @@ async fn projections_follow_the_protocol_events() {
         let current = store.current_protocols(REF).await.unwrap();
         assert_eq!(current[1], (p2y.clone(), p2y.content_hash(), 9), "{b}");
 
-        let history = raw_strings(
-            &db.url,
-            "SELECT referendum, kind, protocol_hash FROM protocol_history WHERE precinct = 1 ORDER BY seq",
-        )
-        .await;
+        // A precinct's history is its entries in the log, in order.
+        let log = store.entries_after(0, 1_000).await.unwrap();
+        let history = |precinct: u32| -> Vec<(String, &'static str, String)> {
+            log.iter()
+                .filter_map(|e| match &e.event {
+                    Event::ProtocolAccepted {
+                        protocol,
+                        protocol_hash,
+                        ..
+                    }
+                    | Event::ProtocolConflict {
+                        protocol,
+                        protocol_hash,
+                        ..
+                    }
+                    | Event::ProtocolAmended {
+                        protocol,
+                        protocol_hash,
+                        ..
+                    } if protocol.precinct.0 == precinct => Some((
+                        protocol.referendum.0.clone(),
+                        e.event.kind(),
+                        protocol_hash.clone(),
+                    )),
+                    Event::ConflictDismissed {
+                        referendum,
+                        precinct: p,
+                        protocol_hash,
+                        ..
+                    } if p.0 == precinct => {
+                        Some((referendum.0.clone(), e.event.kind(), protocol_hash.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
         assert_eq!(
-            history,
+            history(1),
             vec![
-                vec![
-                    REF.to_owned(),
-                    "protocol_accepted".into(),
-                    p1.content_hash()
-                ],
-                vec![
-                    REF.to_owned(),
-                    "protocol_conflict".into(),
-                    p1x.content_hash()
-                ],
-                vec![
-                    REF.to_owned(),
-                    "conflict_dismissed".into(),
-                    p1x.content_hash()
-                ],
-                vec![
+                (REF.to_owned(), "protocol_accepted", p1.content_hash()),
+                (REF.to_owned(), "protocol_conflict", p1x.content_hash()),
+                (REF.to_owned(), "conflict_dismissed", p1x.content_hash()),
+                (
                     "other".to_owned(),
-                    "protocol_accepted".into(),
+                    "protocol_accepted",
                     other.content_hash()
-                ],
+                ),
             ],
             "{b}"
         );
-        let kinds = raw_strings(
-            &db.url,
-            "SELECT kind FROM protocol_history WHERE precinct = 2 ORDER BY seq",
-        )
-        .await;
+        let kinds: Vec<&str> = history(2).into_iter().map(|(_, k, _)| k).collect();
         assert_eq!(
             kinds,
-            vec![
-                vec!["protocol_accepted"],
-                vec!["protocol_amended"],
-                vec!["protocol_amended"]
-            ]
+            ["protocol_accepted", "protocol_amended", "protocol_amended"]
         );
 
         // A second first protocol for an applied precinct is refused, and nothing is written.
@@ -546,7 +549,7 @@ async fn a_row_altered_behind_the_stores_back_is_named() {
         raw_execute(&db.url, disable).await.unwrap();
         raw_execute(
             &db.url,
-            "UPDATE event_log SET entry = '{\"seq\":2' WHERE seq = 2",
+            "UPDATE event_log SET event = '{\"type\":' WHERE seq = 2",
         )
         .await
         .unwrap();
@@ -700,42 +703,28 @@ async fn numbered_placeholders_bind_by_number_on_both_backends() {
 
 /// Ingest timings (printed, not asserted): run with `--nocapture` to see them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn large_batches_are_fast() {
+async fn batches_larger_than_one_statement_are_written_whole() {
+    // 10,000 entries exceed one multi-row INSERT on both backends (bind-parameter limits), so
+    // the batch is split into statements inside one transaction. Speed is measured by
+    // `ashyq bench ingest`, not here.
     for db in testing::backends() {
         let store = open(&db).await;
         let b = db.backend();
         let entries = seal(None, "1", accepted_run(1, 10_000));
-        let started = Instant::now();
         store.append(&entries).await.unwrap();
-        let one_batch = started.elapsed();
         assert_eq!(store.entry_count().await.unwrap(), 10_000, "{b}");
         assert_eq!(
             store.current_protocols(REF).await.unwrap().len(),
             10_000,
             "{b}"
         );
-
-        // 10,459 protocol events (one per precinct) in batches of 1,000, on a fresh database.
-        let db2 = if b == "postgres" {
-            TestDb::postgres().unwrap()
-        } else {
-            TestDb::sqlite()
-        };
-        let store2 = open(&db2).await;
-        let all = seal(None, "2", accepted_run(1, 10_459));
-        let started = Instant::now();
-        for batch in all.chunks(1_000) {
-            store2.append(batch).await.unwrap();
-        }
-        let batched = started.elapsed();
-        assert_eq!(store2.entry_count().await.unwrap(), 10_459, "{b}");
-
-        let protocols: Vec<PrecinctProtocol> = (1..=10_459).map(|i| protocol(i, 1000)).collect();
-        let started = Instant::now();
-        store2.insert_baseline(&protocols).await.unwrap();
-        let baseline = started.elapsed();
-        eprintln!(
-            "{b}: append 10,000 entries in one batch: {one_batch:.2?}; 10,459 in batches of 1,000: {batched:.2?}; baseline insert of 10,459 protocols: {baseline:.2?}"
+        assert_eq!(
+            store.entries_after(0, 20_000).await.unwrap(),
+            entries,
+            "{b}"
         );
+        let protocols: Vec<PrecinctProtocol> = (1..=10_459).map(|i| protocol(i, 1000)).collect();
+        store.insert_baseline(&protocols).await.unwrap();
+        assert_eq!(store.baseline_count().await.unwrap(), 10_459, "{b}");
     }
 }

@@ -43,6 +43,7 @@ pub async fn ingest(url: &str, batch: usize, runs: usize) -> Result<ExitCode> {
     let mut ours = Vec::new();
     let mut complete = Vec::new();
     let mut baseline = Vec::new();
+    let mut in_memory = Vec::new();
     let mut backend = "";
     let bar = output::progress(runs as u64, "runs");
     for _ in 0..runs {
@@ -74,6 +75,20 @@ pub async fn ingest(url: &str, batch: usize, runs: usize) -> Result<ExitCode> {
         drop(registrar);
         drop(db);
 
+        // The rules alone, without a database: decide and record every protocol.
+        let mut ledger = ashyq_core::Ledger::new();
+        let d = ledger.load_territory(territory.clone())?;
+        ledger.record(d, String::new())?;
+        let d = ledger.create_referendum(presets::kz_2026())?;
+        ledger.record(d, String::new())?;
+        let t0 = Instant::now();
+        for p in &protocols {
+            if let ashyq_core::ledger::Decision::Record(d) = ledger.submit(p.clone())? {
+                ledger.record(d, "2026-03-15T15:00:00.000Z".into())?;
+            }
+        }
+        in_memory.push(t0.elapsed().as_secs_f64());
+
         // The baseline: the same rows, plain batched INSERTs, one transaction.
         let db = scratch(url)?;
         let store = Store::open(&db.url).await?;
@@ -88,6 +103,7 @@ pub async fn ingest(url: &str, batch: usize, runs: usize) -> Result<ExitCode> {
     let seconds = median(ours);
     let complete = median(complete);
     let baseline_seconds = median(baseline);
+    let in_memory = median(in_memory);
     let ratio = seconds / baseline_seconds;
     println!(
         "bench ingest on {backend}: {n} protocols in batches of {batch}, median of {runs} runs"
@@ -115,6 +131,7 @@ pub async fn ingest(url: &str, batch: usize, runs: usize) -> Result<ExitCode> {
             "ratio": round3(ratio),
             "protocols_per_second": (n as f64 / seconds).round(),
             "national_complete_seconds": round3(complete),
+            "in_memory_seconds": round3(in_memory),
         })
     );
     Ok(ExitCode::SUCCESS)

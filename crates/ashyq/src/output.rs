@@ -105,9 +105,12 @@ pub fn region_csv(tree: &ResultsTree, code: &str) -> Result<String> {
 fn row(out: &mut String, name: &str, t: &Totals) {
     let _ = writeln!(
         out,
-        "{name:<34} {:>6}/{:<6} {:>11} {:>11} {:>7}% {:>11} {:>7}% {:>9} {:>8}",
-        t.precincts_reported,
-        t.precincts,
+        "{name:<34} {:>13} {:>11} {:>11} {:>7}% {:>11} {:>7}% {:>9} {:>8}",
+        format!(
+            "{}/{}",
+            thousands(t.precincts_reported),
+            thousands(t.precincts)
+        ),
         thousands(t.eligible()),
         thousands(t.participated()),
         t.turnout().percent(2),
