@@ -176,6 +176,7 @@ impl Registrar {
         loop {
             let mut entries = Vec::new();
             let mut outcomes = Vec::with_capacity(protocols.len());
+            let mut failed = None;
             {
                 let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
                 for p in &protocols {
@@ -184,15 +185,27 @@ impl Registrar {
                         Err(e) => outcomes.push(Err(e)),
                         Ok(Decision::Known(receipt)) => outcomes.push(Ok(receipt)),
                         Ok(Decision::Record(decided)) => {
-                            let entry = ledger.record(decided, (self.clock)())?;
-                            let receipt = ledger
-                                .receipt_at(&referendum, precinct, entry.seq)
-                                .expect("a recorded protocol event has a receipt");
-                            outcomes.push(Ok(receipt));
-                            entries.push(entry);
+                            match ledger.record(decided, (self.clock)()) {
+                                Ok(entry) => {
+                                    let receipt = ledger
+                                        .receipt_at(&referendum, precinct, entry.seq)
+                                        .expect("a recorded protocol event has a receipt");
+                                    outcomes.push(Ok(receipt));
+                                    entries.push(entry);
+                                }
+                                Err(e) => {
+                                    failed = Some(e);
+                                    break;
+                                }
+                            }
                         }
                     }
                 }
+            }
+            if let Some(e) = failed {
+                // What this batch recorded in memory so far is not durable: forget it.
+                self.rebuild().await?;
+                return Err(RegistrarError::Refused(e));
             }
             match self.persist(&entries).await {
                 Ok(()) => return Ok(outcomes),
@@ -243,12 +256,7 @@ impl Registrar {
             }
             Err(err) => {
                 let moved = matches!(err, StoreError::HeadMoved { .. });
-                let rebuilt = replay(&self.store, Ledger::new())
-                    .await
-                    .map_err(PersistError::Failed)?;
-                let seq = rebuilt.head().map_or(0, |(s, _)| s);
-                *self.ledger.write().unwrap_or_else(|p| p.into_inner()) = rebuilt;
-                self.head.send_replace(seq);
+                self.rebuild().await.map_err(PersistError::Failed)?;
                 if moved {
                     tracing::info!(
                         "another writer appended to the log; caught up and deciding again"
@@ -259,6 +267,15 @@ impl Registrar {
                 }
             }
         }
+    }
+
+    /// Replaces the in-memory ledger by a replay of the store.
+    async fn rebuild(&self) -> Result<(), RegistrarError> {
+        let rebuilt = replay(&self.store, Ledger::new()).await?;
+        let seq = rebuilt.head().map_or(0, |(s, _)| s);
+        *self.ledger.write().unwrap_or_else(|p| p.into_inner()) = rebuilt;
+        self.head.send_replace(seq);
+        Ok(())
     }
 
     /// Reads new entries written by other instances into memory.

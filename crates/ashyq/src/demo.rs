@@ -78,11 +78,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     let kz = profile::kz();
     let territory = generate(&kz, &TerritorySpec::default())?;
     let protocols = scenario::referendum_2026(&territory, SEED)?;
-    println!(
-        "Territory: {} (synthetic; {}).",
-        territory_summary(&territory),
-        territory.source
-    );
+    println!("Territory: {}.", territory_summary(&territory));
+    println!("  {}", territory.source);
+    println!("  {}", scenario::SCENARIO_NOTE);
     registrar.load_territory(territory).await?;
     let def = presets::kz_2026();
     let id = def.id.clone();

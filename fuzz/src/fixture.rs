@@ -1,0 +1,171 @@
+//! A small hand-made territory and a valid, certified log over it, built with the Ledger API
+//! exactly as the registrar does (decide, then record).
+
+use std::sync::OnceLock;
+
+use ashyq_core::event::{Author, Event, LogEntry};
+use ashyq_core::ledger::{Decided, Decision, Ledger};
+use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
+use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::tally::ResultsTree;
+use ashyq_core::territory::{
+    District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
+};
+
+/// The time every entry is recorded at.
+pub const T: &str = "2026-03-15T16:00:00Z";
+
+/// Two regions, two districts, three precincts (two in the first district).
+pub fn territory() -> Territory {
+    let region = |code: &str, kind| Region {
+        code: RegionCode(code.into()),
+        kind,
+        names: Names::same(code),
+        centre: String::new(),
+    };
+    let district = |id: &str, region: &str| District {
+        id: DistrictId(id.into()),
+        region: RegionCode(region.into()),
+        names: Names::same(id),
+    };
+    let precinct = |id: u32, d: &str, voters: u64| Precinct {
+        id: PrecinctId(id),
+        district: DistrictId(d.into()),
+        name: format!("School No. {id}"),
+        registered_voters: voters,
+    };
+    Territory {
+        profile: "test".into(),
+        country: Names::same("Testland"),
+        utc_offset_minutes: 300,
+        source: "hand-made for fuzzing".into(),
+        regions: vec![
+            region("KZ-43", UnitKind::Oblys),
+            region("KZ-75", UnitKind::City),
+        ],
+        districts: vec![district("KZ-43-01", "KZ-43"), district("KZ-75-01", "KZ-75")],
+        precincts: vec![
+            precinct(1, "KZ-43-01", 1000),
+            precinct(2, "KZ-43-01", 800),
+            precinct(3, "KZ-75-01", 2500),
+        ],
+    }
+}
+
+/// The referendum of the fixture.
+pub fn kz2026() -> ReferendumId {
+    ReferendumId("kz-2026".into())
+}
+
+/// A consistent protocol: `issued` of `list` took part, `yes` said yes, 1 both-marked,
+/// 2 invalid, the rest no.
+pub fn protocol(precinct: u32, list: u64, issued: u64, yes: u64) -> PrecinctProtocol {
+    PrecinctProtocol {
+        referendum: kz2026(),
+        precinct: PrecinctId(precinct),
+        lines: ProtocolLines {
+            voters_on_list: list,
+            voters_added_on_day: 0,
+            voters_added_absentee: 0,
+            absentee_certificates_issued: 0,
+            ballots_received: list,
+            ballots_issued: issued,
+            ballots_cancelled: list - issued,
+            ballots_found: issued,
+            yes,
+            no: issued - yes - 3,
+            both_marked: 1,
+            invalid: 2,
+        },
+    }
+}
+
+/// The operator.
+pub fn author() -> Author {
+    Author {
+        name: "A. Operator".into(),
+        role: "central commission operator".into(),
+    }
+}
+
+/// The valid log and what it establishes after each of its prefixes.
+#[derive(Debug)]
+pub struct Fixture {
+    /// The entries, in order.
+    pub entries: Vec<LogEntry>,
+    /// The export: one JSON line per entry, each ending in `\n`.
+    pub text: String,
+    /// `results[k]`: every referendum's result after the first `k` entries (`results[0]` is
+    /// unused and empty).
+    pub results: Vec<Vec<ResultsTree>>,
+}
+
+fn record(ledger: &mut Ledger, entries: &mut Vec<LogEntry>, d: Decided) {
+    entries.push(ledger.record(d, T.into()).expect("recording a fresh decision"));
+}
+
+fn submit(ledger: &mut Ledger, entries: &mut Vec<LogEntry>, p: PrecinctProtocol) {
+    match ledger.submit(p).expect("the fixture's protocols are valid") {
+        Decision::Record(d) => record(ledger, entries, d),
+        Decision::Known(r) => panic!("the fixture submits nothing twice: {r:?}"),
+    }
+}
+
+/// Builds the log: territory, referendum kz-2026, three accepted protocols (one with a
+/// warning), a conflict that is dismissed, a conflict settled by an amendment, and the
+/// certification — every kind of event.
+pub fn build() -> Fixture {
+    let mut ledger = Ledger::new();
+    let mut entries = Vec::new();
+    let d = ledger.load_territory(territory()).unwrap();
+    record(&mut ledger, &mut entries, d);
+    let d = ledger.create_referendum(presets::kz_2026()).unwrap();
+    record(&mut ledger, &mut entries, d);
+    submit(&mut ledger, &mut entries, protocol(1, 1000, 930, 860));
+    submit(&mut ledger, &mut entries, protocol(2, 800, 700, 600));
+    // One ballot missing from the box: accepted with warning KW-1.
+    let mut p3 = protocol(3, 2500, 900, 700);
+    p3.lines.ballots_found -= 1;
+    p3.lines.invalid -= 1;
+    submit(&mut ledger, &mut entries, p3);
+    // A different protocol for precinct 1, dismissed.
+    submit(&mut ledger, &mut entries, protocol(1, 1000, 930, 850));
+    let conflict = match &entries.last().unwrap().event {
+        Event::ProtocolConflict { protocol_hash, .. } => protocol_hash.clone(),
+        e => panic!("expected a conflict, got {e:?}"),
+    };
+    let d = ledger
+        .dismiss_conflict(&kz2026(), PrecinctId(1), &conflict, "a copy with a typo", author())
+        .unwrap();
+    record(&mut ledger, &mut entries, d);
+    // A different protocol for precinct 2, then the amendment that adopts it.
+    submit(&mut ledger, &mut entries, protocol(2, 800, 700, 590));
+    let d = ledger
+        .amend(protocol(2, 800, 700, 590), "recount ordered by the TEC", author())
+        .unwrap();
+    record(&mut ledger, &mut entries, d);
+    let d = ledger.certify(&kz2026(), author()).unwrap();
+    record(&mut ledger, &mut entries, d);
+
+    let text: String = entries.iter().map(|e| e.to_json_line() + "\n").collect();
+    let mut results = vec![Vec::new()];
+    for k in 1..=entries.len() {
+        let l = Ledger::replay(&entries[..k]).expect("every prefix of the fixture replays");
+        results.push(
+            l.referendums()
+                .map(|r| l.results(&r.definition.id).unwrap())
+                .collect(),
+        );
+    }
+    Fixture {
+        entries,
+        text,
+        results,
+    }
+}
+
+/// The fixture, built once per process.
+pub fn get() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(build)
+}
