@@ -46,6 +46,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("Database ready at {}.", mask(&db));
                 return Ok(ExitCode::SUCCESS);
             }
+            if registrar.ledger().territory().is_some() {
+                bail!(
+                    "{} already has a territory; to replace it use `ashyq territory import FILE` or `ashyq territory generate` (possible until a referendum is defined)",
+                    mask(&db)
+                );
+            }
             let profile = find_profile(&profile)?;
             let spec = generate::TerritorySpec {
                 seed,

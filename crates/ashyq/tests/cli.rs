@@ -37,6 +37,11 @@ fn prepared(db: &TestDb, dir: &Path) {
         .success()
         .stdout(predicate::str::contains("10,459 precincts"));
     ashyq(db)
+        .arg("init")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already has a territory"));
+    ashyq(db)
         .args(["referendum", "create", "--preset", "kz-2026"])
         .assert()
         .success();
