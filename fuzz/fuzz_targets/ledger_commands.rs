@@ -3,4 +3,6 @@
 
 use ashyq_fuzz::targets::Session;
 
-libfuzzer_sys::fuzz_target!(|session: Session| ashyq_fuzz::targets::ledger_commands(&session));
+libfuzzer_sys::fuzz_target!(|session: Session| {
+    ashyq_fuzz::targets::ledger_commands(&session);
+});

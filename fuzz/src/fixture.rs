@@ -101,7 +101,11 @@ pub struct Fixture {
 }
 
 fn record(ledger: &mut Ledger, entries: &mut Vec<LogEntry>, d: Decided) {
-    entries.push(ledger.record(d, T.into()).expect("recording a fresh decision"));
+    entries.push(
+        ledger
+            .record(d, T.into())
+            .expect("recording a fresh decision"),
+    );
 }
 
 fn submit(ledger: &mut Ledger, entries: &mut Vec<LogEntry>, p: PrecinctProtocol) {
@@ -135,13 +139,23 @@ pub fn build() -> Fixture {
         e => panic!("expected a conflict, got {e:?}"),
     };
     let d = ledger
-        .dismiss_conflict(&kz2026(), PrecinctId(1), &conflict, "a copy with a typo", author())
+        .dismiss_conflict(
+            &kz2026(),
+            PrecinctId(1),
+            &conflict,
+            "a copy with a typo",
+            author(),
+        )
         .unwrap();
     record(&mut ledger, &mut entries, d);
     // A different protocol for precinct 2, then the amendment that adopts it.
     submit(&mut ledger, &mut entries, protocol(2, 800, 700, 590));
     let d = ledger
-        .amend(protocol(2, 800, 700, 590), "recount ordered by the TEC", author())
+        .amend(
+            protocol(2, 800, 700, 590),
+            "recount ordered by the TEC",
+            author(),
+        )
         .unwrap();
     record(&mut ledger, &mut entries, d);
     let d = ledger.certify(&kz2026(), author()).unwrap();

@@ -1,6 +1,8 @@
 //! Independent statements of what must hold, checked against ashyq-core.
 
-use ashyq_core::protocol::{self, ControlRule, MAX_LINE, PrecinctProtocol, ProtocolLines, Severity};
+use ashyq_core::protocol::{
+    self, ControlRule, MAX_LINE, PrecinctProtocol, ProtocolLines, Severity,
+};
 use ashyq_core::referendum::{AdoptionRule, ReferendumDefinition};
 use ashyq_core::share::{Fraction, Share};
 use ashyq_core::tally::{ResultStatus, ResultsTree, Totals};
@@ -102,10 +104,13 @@ pub fn check_protocols(ps: &[PrecinctProtocol]) {
     let csv = protocol::to_csv(ps);
     match protocol::parse_csv(&csv) {
         Ok(back) => assert!(
-            back == ps,
+            back == ps
+                || (cfg!(feature = "tolerate-known-findings") && equal_but_trimmed(&back, ps)),
             "to_csv → parse_csv changed the protocols\n before: {ps:?}\n after:  {back:?}\n csv: {csv:?}"
         ),
-        Err(e) => panic!("parse_csv refuses what to_csv wrote: {e}\n protocols: {ps:?}\n csv: {csv:?}"),
+        Err(e) => {
+            panic!("parse_csv refuses what to_csv wrote: {e}\n protocols: {ps:?}\n csv: {csv:?}")
+        }
     }
     let json = serde_json::to_string(ps).expect("protocols serialize");
     match protocol::parse_json(&json) {
@@ -114,19 +119,51 @@ pub fn check_protocols(ps: &[PrecinctProtocol]) {
     }
 }
 
+/// Finding 1 (regressions/protocol_json/): `parse_json` accepted a referendum id with
+/// surrounding whitespace, which `parse_csv` then trimmed, so `to_csv` → `parse_csv` changed
+/// it. With feature `tolerate-known-findings` only that difference is let through, so a run
+/// can look for anything else. (Since `ReferendumId::parse` checks every id, the case no
+/// longer arises and the feature changes nothing.)
+fn equal_but_trimmed(back: &[PrecinctProtocol], ps: &[PrecinctProtocol]) -> bool {
+    back.len() == ps.len()
+        && back.iter().zip(ps).all(|(b, p)| {
+            b.precinct == p.precinct
+                && b.lines == p.lines
+                && b.referendum.0 == p.referendum.0.trim()
+        })
+}
+
 /// Totals of reported precincts satisfy the sums of the control ratios, since each applied
 /// protocol does and they are linear.
 pub fn check_totals(t: &Totals, what: &str) {
     assert!(t.precincts_reported <= t.precincts, "{what}: {t:?}");
-    assert!(t.registered_voters_reported <= t.registered_voters, "{what}: {t:?}");
-    assert!(t.precincts_with_warnings <= t.precincts_reported, "{what}: {t:?}");
+    assert!(
+        t.registered_voters_reported <= t.registered_voters,
+        "{what}: {t:?}"
+    );
+    assert!(
+        t.precincts_with_warnings <= t.precincts_reported,
+        "{what}: {t:?}"
+    );
     let l = &t.lines;
-    assert_eq!(l.ballots_received, l.ballots_issued + l.ballots_cancelled, "{what}: {t:?}");
-    assert_eq!(l.ballots_found, l.yes + l.no + l.both_marked + l.invalid, "{what}: {t:?}");
+    assert_eq!(
+        l.ballots_received,
+        l.ballots_issued + l.ballots_cancelled,
+        "{what}: {t:?}"
+    );
+    assert_eq!(
+        l.ballots_found,
+        l.yes + l.no + l.both_marked + l.invalid,
+        "{what}: {t:?}"
+    );
     assert!(l.ballots_found <= l.ballots_issued, "{what}: {t:?}");
     assert!(l.ballots_issued <= l.voters_on_list, "{what}: {t:?}");
     if t.precincts_reported == 0 {
-        assert_eq!(*l, ProtocolLines::default(), "{what}: nothing reported but {t:?}");
+        assert_eq!(
+            *l,
+            ProtocolLines::default(),
+            "{what}: nothing reported but {t:?}"
+        );
     }
 }
 
@@ -140,28 +177,48 @@ pub fn check_tree(t: &ResultsTree) {
             check_totals(&d.totals, &format!("district {}", d.id));
             region.merge(&d.totals);
         }
-        assert_eq!(region, r.totals, "region {} is not the sum of its districts", r.code);
+        assert_eq!(
+            region, r.totals,
+            "region {} is not the sum of its districts",
+            r.code
+        );
         check_totals(&r.totals, &format!("region {}", r.code));
         national.merge(&r.totals);
     }
-    assert_eq!(national, t.national, "the nation is not the sum of its regions");
+    assert_eq!(
+        national, t.national,
+        "the nation is not the sum of its regions"
+    );
     check_totals(&t.national, "national");
     let n = &t.national.lines;
-    assert_eq!(t.outcome.turnout, Share::new(n.ballots_issued, n.voters_on_list));
+    assert_eq!(
+        t.outcome.turnout,
+        Share::new(n.ballots_issued, n.voters_on_list)
+    );
     assert_eq!(t.outcome.yes_share, Share::new(n.yes, n.ballots_issued));
-    assert!(t.outcome.valid || !t.outcome.adopted, "adopted but not valid: {:?}", t.outcome);
+    assert!(
+        t.outcome.valid || !t.outcome.adopted,
+        "adopted but not valid: {:?}",
+        t.outcome
+    );
     let settled = t.national.complete() && t.open_conflicts == 0;
     match t.status {
         ResultStatus::Preliminary => assert!(!settled, "{:?} yet complete and settled", t.status),
         ResultStatus::Final | ResultStatus::Certified => {
-            assert!(settled, "{:?} with {} open conflicts, {t:?}", t.status, t.open_conflicts)
+            assert!(
+                settled,
+                "{:?} with {} open conflicts, {t:?}",
+                t.status, t.open_conflicts
+            )
         }
     }
 }
 
 /// `a / b > f` exactly (a share of an empty whole is 0).
 fn exceeds(a: u64, b: u64, f: Fraction) -> bool {
-    b > 0 && u128::from(a) * u128::from(f.denominator.max(1)) > u128::from(f.numerator) * u128::from(b)
+    b > 0
+        && u128::from(a) * u128::from(f.denominator.max(1))
+            > u128::from(f.numerator) * u128::from(b)
 }
 
 /// The outcome restated from the definition: validity, adoption and the units in favour.
@@ -176,7 +233,11 @@ pub fn check_outcome(def: &ReferendumDefinition, t: &ResultsTree) {
             assert_eq!(t.outcome.units_in_favour, None);
         }
         AdoptionRule::RegionalMajority { share, units } => {
-            let counted: Vec<_> = t.regions.iter().filter(|r| r.kind != UnitKind::Abroad).collect();
+            let counted: Vec<_> = t
+                .regions
+                .iter()
+                .filter(|r| r.kind != UnitKind::Abroad)
+                .collect();
             let total = counted.len() as u64;
             let in_favour = counted
                 .iter()
@@ -187,7 +248,12 @@ pub fn check_outcome(def: &ReferendumDefinition, t: &ResultsTree) {
                 && u128::from(in_favour) * u128::from(units.denominator.max(1))
                     >= u128::from(units.numerator) * u128::from(total);
             assert_eq!(t.outcome.units_in_favour, Some((in_favour, total)));
-            assert_eq!(t.outcome.adopted, valid && enough, "adoption of {:?}", t.outcome);
+            assert_eq!(
+                t.outcome.adopted,
+                valid && enough,
+                "adoption of {:?}",
+                t.outcome
+            );
         }
     }
 }

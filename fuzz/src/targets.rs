@@ -22,7 +22,9 @@ use crate::oracle;
 /// `protocol_json`: any UTF-8 text through `parse_json`; every protocol it yields obeys the
 /// control ratios (see [`oracle::check_protocols`]) and survives CSV and JSON round trips.
 pub fn protocol_json(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(ps) = protocol::parse_json(text) {
         oracle::check_protocols(&ps);
     }
@@ -30,7 +32,9 @@ pub fn protocol_json(data: &[u8]) {
 
 /// `protocol_csv`: the same through `parse_csv`.
 pub fn protocol_csv(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(ps) = protocol::parse_csv(text) {
         oracle::check_protocols(&ps);
     }
@@ -48,9 +52,13 @@ fn kz() -> &'static Profile {
 /// and reads back equal from its own CSV and JSON exports; aggregating it with no protocol
 /// counts every precinct and voter once.
 pub fn territory_csv(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let kz = kz();
-    let Ok(t) = territory_io::from_csv(text, kz) else { return };
+    let Ok(t) = territory_io::from_csv(text, kz) else {
+        return;
+    };
     if let Err(e) = t.validate() {
         panic!("from_csv returned a territory that does not validate: {e}\n{t:?}");
     }
@@ -65,7 +73,11 @@ pub fn territory_csv(data: &[u8]) {
     for d in &t.districts {
         assert!(!d.id.0.is_empty(), "empty district id accepted");
         for name in [&d.names.kk, &d.names.ru, &d.names.en] {
-            assert!(!name.is_empty(), "district {} with an empty name accepted", d.id);
+            assert!(
+                !name.is_empty(),
+                "district {} with an empty name accepted",
+                d.id
+            );
         }
         assert!(
             t.precincts.iter().any(|p| p.district == d.id),
@@ -92,10 +104,18 @@ pub fn territory_csv(data: &[u8]) {
         .load_territory(t.clone())
         .unwrap_or_else(|e| panic!("a ledger refuses a territory from_csv accepted: {e}"));
     let mut ledger = ledger;
-    ledger.record(d, fixture::T.into()).expect("recording the territory");
-    let d = ledger.create_referendum(presets::kz_2026()).expect("a referendum on it");
-    ledger.record(d, fixture::T.into()).expect("recording the referendum");
-    let r = ledger.results(&fixture::kz2026()).expect("results with no protocol");
+    ledger
+        .record(d, fixture::T.into())
+        .expect("recording the territory");
+    let d = ledger
+        .create_referendum(presets::kz_2026())
+        .expect("a referendum on it");
+    ledger
+        .record(d, fixture::T.into())
+        .expect("recording the referendum");
+    let r = ledger
+        .results(&fixture::kz2026())
+        .expect("results with no protocol");
     oracle::check_tree(&r);
     assert_eq!(r.national.precincts, t.precincts.len() as u64);
     assert_eq!(r.national.registered_voters, t.registered_voters());
@@ -122,7 +142,9 @@ pub fn parse_entries(text: &str) -> Option<Vec<LogEntry>> {
 /// verifies, the report agrees with the entries in the text and with a replay of them, and
 /// every re-derived result adds up.
 pub fn verify_log(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let result = verify::verify_log(text);
     let parsed = parse_entries(text);
     match (&result, &parsed) {
@@ -166,7 +188,9 @@ pub fn verify_mutated_log(input: &MutatedLog) {
     let f = fixture::get();
     let mut bytes = f.text.clone().into_bytes();
     input.mutations.apply(&mut bytes);
-    let Ok(text) = String::from_utf8(bytes) else { return };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
     let result = verify::verify_log(&text);
     let n = f.entries.len();
     match parse_entries(&text) {
@@ -261,7 +285,16 @@ pub enum LinesSpec {
 
 impl LinesSpec {
     fn lines(self) -> ProtocolLines {
-        let consistent = |list: u64, issued: u64, cancelled: u64, lost: u64, yes: u64, no: u64, both: u64, day: u64, abs: u64, certs: u64| {
+        let consistent = |list: u64,
+                          issued: u64,
+                          cancelled: u64,
+                          lost: u64,
+                          yes: u64,
+                          no: u64,
+                          both: u64,
+                          day: u64,
+                          abs: u64,
+                          certs: u64| {
             let issued = issued.min(list);
             let found = issued - lost.min(issued);
             let yes = yes.min(found);
@@ -374,17 +407,44 @@ impl TextSpec {
 #[derive(Debug, Clone, Arbitrary)]
 pub enum Command {
     /// Submit a protocol.
-    Submit { referendum: RefSel, precinct: u8, lines: LinesSpec },
+    Submit {
+        referendum: RefSel,
+        precinct: u8,
+        lines: LinesSpec,
+    },
+    /// Submit the same numbers for every precinct of the territory (and the unknown one).
+    SubmitAll {
+        referendum: RefSel,
+        lines: LinesSpec,
+    },
     /// Submit again the `nth` protocol submitted so far.
     Resubmit { nth: u8 },
     /// Amend a precinct's protocol.
-    Amend { referendum: RefSel, precinct: u8, lines: LinesSpec, reason: TextSpec, author: TextSpec },
+    Amend {
+        referendum: RefSel,
+        precinct: u8,
+        lines: LinesSpec,
+        reason: TextSpec,
+        author: TextSpec,
+    },
     /// Amend with the `nth` open conflict's protocol.
-    AmendWithConflict { referendum: RefSel, nth: u8, reason: TextSpec },
+    AmendWithConflict {
+        referendum: RefSel,
+        nth: u8,
+        reason: TextSpec,
+    },
     /// Dismiss the `nth` open conflict (or a made-up one).
-    Dismiss { referendum: RefSel, nth: u8, made_up: bool, reason: TextSpec },
+    Dismiss {
+        referendum: RefSel,
+        nth: u8,
+        made_up: bool,
+        reason: TextSpec,
+    },
     /// Certify.
-    Certify { referendum: RefSel, author: TextSpec },
+    Certify {
+        referendum: RefSel,
+        author: TextSpec,
+    },
 }
 
 /// Input of `ledger_commands`.
@@ -426,12 +486,14 @@ fn who(t: TextSpec) -> Author {
 /// replaces numbers, a certified result refuses everything; and the results must equal the
 /// sums of the applied protocols, add up level by level and carry the outcome the
 /// definition's rules give. At the end the exported log must verify offline to the very same
-/// results and head.
-pub fn ledger_commands(s: &Session) {
+/// results and head. Returns the log (for statistics on what a corpus reaches).
+pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
     let mut ledger = Ledger::new();
     let mut log: Vec<LogEntry> = Vec::new();
     fn record(ledger: &mut Ledger, log: &mut Vec<LogEntry>, d: Decided) -> LogEntry {
-        let e = ledger.record(d, fixture::T.into()).expect("recording a fresh decision");
+        let e = ledger
+            .record(d, fixture::T.into())
+            .expect("recording a fresh decision");
         log.push(e.clone());
         e
     }
@@ -452,12 +514,28 @@ pub fn ledger_commands(s: &Session) {
     }
     let mut submitted: Vec<PrecinctProtocol> = Vec::new();
 
-    for cmd in s.commands.iter().take(64) {
+    // `SubmitAll` is run as one `Submit` per precinct.
+    let commands = s.commands.iter().take(64).flat_map(|c| match *c {
+        Command::SubmitAll { referendum, lines } => (0..4u8)
+            .map(|precinct| Command::Submit {
+                referendum,
+                precinct,
+                lines,
+            })
+            .collect(),
+        ref c => vec![c.clone()],
+    });
+    for cmd in commands {
+        let cmd = &cmd;
         let before = log.len();
         match cmd {
             Command::Submit { .. } | Command::Resubmit { .. } => {
                 let p = match *cmd {
-                    Command::Submit { referendum, precinct, lines } => PrecinctProtocol {
+                    Command::Submit {
+                        referendum,
+                        precinct,
+                        lines,
+                    } => PrecinctProtocol {
                         referendum: referendum.id(),
                         precinct: precinct_of(precinct),
                         lines: lines.lines(),
@@ -474,7 +552,10 @@ pub fn ledger_commands(s: &Session) {
                 let hash = p.content_hash();
                 let res = ledger.submit(p.clone());
                 let Some(m) = models.get(&p.referendum) else {
-                    assert!(matches!(res, Err(LedgerError::UnknownReferendum { .. })), "{res:?}");
+                    assert!(
+                        matches!(res, Err(LedgerError::UnknownReferendum { .. })),
+                        "{res:?}"
+                    );
                     continue;
                 };
                 if m.certified {
@@ -489,7 +570,10 @@ pub fn ledger_commands(s: &Session) {
                 if !check.accepted() {
                     assert_eq!(
                         res,
-                        Err(LedgerError::Rejected { precinct: p.precinct, errors: check.errors })
+                        Err(LedgerError::Rejected {
+                            precinct: p.precinct,
+                            errors: check.errors
+                        })
                     );
                     continue;
                 }
@@ -497,7 +581,11 @@ pub fn ledger_commands(s: &Session) {
                 match (m.applied.get(&p.precinct), res) {
                     (None, Decision::Record(d)) => {
                         match d.event() {
-                            Event::ProtocolAccepted { protocol, protocol_hash, warnings } => {
+                            Event::ProtocolAccepted {
+                                protocol,
+                                protocol_hash,
+                                warnings,
+                            } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);
                                 assert_eq!(warnings, &check.warnings);
@@ -521,14 +609,23 @@ pub fn ledger_commands(s: &Session) {
                     (Some(a), Decision::Record(d)) => {
                         assert_ne!(a, &p, "the applied protocol again must not be recorded");
                         let open = m.conflicts.get(&p.precinct).into_iter().flatten();
-                        assert!(!open.into_iter().any(|c| c == &p), "an open conflict recorded twice");
+                        assert!(
+                            !open.into_iter().any(|c| c == &p),
+                            "an open conflict recorded twice"
+                        );
                         match d.event() {
-                            Event::ProtocolConflict { protocol, protocol_hash, applied_hash } => {
+                            Event::ProtocolConflict {
+                                protocol,
+                                protocol_hash,
+                                applied_hash,
+                            } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);
                                 assert_eq!(applied_hash, &a.content_hash());
                             }
-                            e => panic!("a second, different protocol must be a conflict, got {e:?}"),
+                            e => {
+                                panic!("a second, different protocol must be a conflict, got {e:?}")
+                            }
                         }
                         record(&mut ledger, &mut log, d);
                     }
@@ -536,7 +633,13 @@ pub fn ledger_commands(s: &Session) {
             }
             Command::Amend { .. } | Command::AmendWithConflict { .. } => {
                 let (p, reason, author) = match *cmd {
-                    Command::Amend { referendum, precinct, lines, reason, author } => (
+                    Command::Amend {
+                        referendum,
+                        precinct,
+                        lines,
+                        reason,
+                        author,
+                    } => (
                         PrecinctProtocol {
                             referendum: referendum.id(),
                             precinct: precinct_of(precinct),
@@ -545,13 +648,23 @@ pub fn ledger_commands(s: &Session) {
                         reason.text(),
                         who(author),
                     ),
-                    Command::AmendWithConflict { referendum, nth, reason } => {
-                        let Some(m) = models.get(&referendum.id()) else { continue };
+                    Command::AmendWithConflict {
+                        referendum,
+                        nth,
+                        reason,
+                    } => {
+                        let Some(m) = models.get(&referendum.id()) else {
+                            continue;
+                        };
                         let open: Vec<_> = m.conflicts.values().flatten().collect();
                         if open.is_empty() {
                             continue;
                         }
-                        (open[nth as usize % open.len()].clone(), reason.text(), fixture::author())
+                        (
+                            open[nth as usize % open.len()].clone(),
+                            reason.text(),
+                            fixture::author(),
+                        )
                     }
                     _ => unreachable!(),
                 };
@@ -570,7 +683,12 @@ pub fn ledger_commands(s: &Session) {
                     Ok(d) => {
                         assert!(ok, "amendment allowed against the rules: {p:?} {m:?}");
                         match d.event() {
-                            Event::ProtocolAmended { protocol, replaces_hash, warnings, .. } => {
+                            Event::ProtocolAmended {
+                                protocol,
+                                replaces_hash,
+                                warnings,
+                                ..
+                            } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(replaces_hash, &m.applied[&p.precinct].content_hash());
                                 assert_eq!(warnings, &protocol::check(&p.lines).warnings);
@@ -587,7 +705,13 @@ pub fn ledger_commands(s: &Session) {
                     }
                 }
             }
-            Command::Dismiss { referendum, nth, made_up, reason } => {
+            Command::SubmitAll { .. } => unreachable!("expanded above"),
+            Command::Dismiss {
+                referendum,
+                nth,
+                made_up,
+                reason,
+            } => {
                 let id = referendum.id();
                 let m = models.get(&id).cloned().unwrap_or_default();
                 let open: Vec<_> = m.conflicts.values().flatten().collect();
@@ -597,7 +721,13 @@ pub fn ledger_commands(s: &Session) {
                     let c = open[*nth as usize % open.len()];
                     (c.precinct, c.content_hash(), true)
                 };
-                let res = ledger.dismiss_conflict(&id, precinct, &hash, &reason.text(), fixture::author());
+                let res = ledger.dismiss_conflict(
+                    &id,
+                    precinct,
+                    &hash,
+                    &reason.text(),
+                    fixture::author(),
+                );
                 let ok = models.contains_key(&id)
                     && !m.certified
                     && real
@@ -624,17 +754,28 @@ pub fn ledger_commands(s: &Session) {
                 };
                 let complete = m.applied.len() == t.precincts.len();
                 let no_conflicts = m.conflicts.values().all(Vec::is_empty);
-                let ok = !m.certified && complete && no_conflicts && !who(*author).name.trim().is_empty();
+                let ok = !m.certified
+                    && complete
+                    && no_conflicts
+                    && !who(*author).name.trim().is_empty();
                 match res {
                     Ok(d) => {
                         assert!(ok, "certified against the rules: {m:?}");
                         let r = ledger.results(&id).unwrap();
                         match d.event() {
-                            Event::ResultCertified { national, regions, outcome, .. } => {
+                            Event::ResultCertified {
+                                national,
+                                regions,
+                                outcome,
+                                ..
+                            } => {
                                 assert_eq!(national, &r.national);
                                 assert_eq!(outcome, &r.outcome);
-                                let derived: Vec<_> =
-                                    r.regions.iter().map(|x| (x.code.clone(), x.totals)).collect();
+                                let derived: Vec<_> = r
+                                    .regions
+                                    .iter()
+                                    .map(|x| (x.code.clone(), x.totals))
+                                    .collect();
                                 assert_eq!(regions, &derived);
                             }
                             e => panic!("certify decided {e:?}"),
@@ -645,7 +786,9 @@ pub fn ledger_commands(s: &Session) {
                         assert!(!ok, "a valid certification refused: {e}");
                         if m.certified {
                             assert_eq!(e, LedgerError::Certified(id));
-                        } else if (!complete || !no_conflicts) && !who(*author).name.trim().is_empty() {
+                        } else if (!complete || !no_conflicts)
+                            && !who(*author).name.trim().is_empty()
+                        {
                             assert!(matches!(e, LedgerError::NotFinal { .. }), "{e}");
                         }
                     }
@@ -653,12 +796,19 @@ pub fn ledger_commands(s: &Session) {
             }
         }
         // Update the model from what was recorded, if anything.
-        assert!(log.len() <= before + 1, "one command recorded several entries");
+        assert!(
+            log.len() <= before + 1,
+            "one command recorded several entries"
+        );
         if log.len() == before + 1 {
             let e = log.last().unwrap();
             match &e.event {
                 Event::ProtocolAccepted { protocol, .. } => {
-                    models.get_mut(&protocol.referendum).unwrap().applied.insert(protocol.precinct, protocol.clone());
+                    models
+                        .get_mut(&protocol.referendum)
+                        .unwrap()
+                        .applied
+                        .insert(protocol.precinct, protocol.clone());
                 }
                 Event::ProtocolConflict { protocol, .. } => {
                     models
@@ -674,7 +824,12 @@ pub fn ledger_commands(s: &Session) {
                     m.applied.insert(protocol.precinct, protocol.clone());
                     m.conflicts.remove(&protocol.precinct);
                 }
-                Event::ConflictDismissed { referendum, precinct, protocol_hash, .. } => {
+                Event::ConflictDismissed {
+                    referendum,
+                    precinct,
+                    protocol_hash,
+                    ..
+                } => {
                     let m = models.get_mut(referendum).unwrap();
                     if let Some(v) = m.conflicts.get_mut(precinct) {
                         v.retain(|c| &c.content_hash() != protocol_hash);
@@ -691,13 +846,19 @@ pub fn ledger_commands(s: &Session) {
 
     // The export verifies offline to the same state.
     let text: String = log.iter().map(|e| e.to_json_line() + "\n").collect();
-    let report = verify::verify_log(&text).unwrap_or_else(|e| panic!("the live log does not verify: {e}"));
+    let report =
+        verify::verify_log(&text).unwrap_or_else(|e| panic!("the live log does not verify: {e}"));
     assert_eq!(report.entries, log.len() as u64);
     assert_eq!(Some((report.entries, &report.head)), ledger.head());
     assert_eq!(report.results.len(), defs.len());
     for tree in &report.results {
-        assert_eq!(tree, &ledger.results(&tree.referendum).unwrap(), "the verifier re-derives other results");
+        assert_eq!(
+            tree,
+            &ledger.results(&tree.referendum).unwrap(),
+            "the verifier re-derives other results"
+        );
     }
+    log
 }
 
 fn check_against_model(
@@ -719,7 +880,11 @@ fn check_against_model(
             }
         }
         let registered = |p: &PrecinctId| {
-            t.precincts.iter().find(|q| &q.id == p).map(|q| q.registered_voters).unwrap()
+            t.precincts
+                .iter()
+                .find(|q| &q.id == p)
+                .map(|q| q.registered_voters)
+                .unwrap()
         };
         let expected = Totals {
             precincts: t.precincts.len() as u64,
@@ -746,7 +911,10 @@ fn check_against_model(
                 invalid: sums[11],
             },
         };
-        assert_eq!(r.national, expected, "national totals are not the sums of the applied protocols");
+        assert_eq!(
+            r.national, expected,
+            "national totals are not the sums of the applied protocols"
+        );
         let open: u64 = m.conflicts.values().map(|v| v.len() as u64).sum();
         assert_eq!(r.open_conflicts, open);
         let status = if m.certified {
@@ -759,7 +927,12 @@ fn check_against_model(
         assert_eq!(r.status, status);
         for p in &t.precincts {
             let got = ledger.applied(id, p.id).unwrap().map(|a| &a.protocol);
-            assert_eq!(got, m.applied.get(&p.id), "applied protocol of precinct {}", p.id);
+            assert_eq!(
+                got,
+                m.applied.get(&p.id),
+                "applied protocol of precinct {}",
+                p.id
+            );
         }
     }
 }

@@ -11,12 +11,15 @@
 #![warn(missing_docs)]
 
 pub mod event;
+pub mod iin;
 pub mod ledger;
+pub mod party;
 pub mod profile;
 pub mod protocol;
 pub mod referendum;
 pub mod report;
 pub mod scenario;
+pub mod seats;
 pub mod share;
 pub mod tally;
 pub mod territory;

@@ -433,8 +433,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<PrecinctProtocol>, ParseError> {
             both_marked: field(12)?,
             invalid: field(13)?,
         };
+        let referendum = ReferendumId::parse(record.get(0).unwrap_or(""))
+            .map_err(|e| ParseError::Csv(format!("row {row}, column referendum: {e}")))?;
         out.push(PrecinctProtocol {
-            referendum: ReferendumId(record.get(0).unwrap_or("").to_owned()),
+            referendum,
             precinct: PrecinctId(precinct),
             lines,
         });
@@ -541,6 +543,26 @@ mod tests {
         let err = parse_csv(&bad).unwrap_err().to_string();
         assert!(
             err.contains("row 2, column yes: \"-950\" is not a whole number"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn referendum_ids_are_checked_in_json_and_csv() {
+        // Found by the protocol_json fuzz target: " " survived JSON but not a CSV round trip.
+        let err = parse_json(r#"{"referendum":" ","precinct":3,"lines":{}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("referendum id \" \" is not valid"), "{err}");
+        let p = PrecinctProtocol {
+            referendum: ReferendumId("kz-2026".into()),
+            precinct: PrecinctId(7),
+            lines: good(),
+        };
+        let text = to_csv(&[p]).replace("kz-2026", "KZ 2026");
+        let err = parse_csv(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("row 2, column referendum: referendum id \"KZ 2026\" is not valid"),
             "{err}"
         );
     }

@@ -9,10 +9,41 @@ use serde::{Deserialize, Serialize};
 use crate::share::Fraction;
 use crate::territory::Names;
 
-/// The identifier of a referendum, e.g. `kz-2026`. Lowercase letters, digits and `-`.
+/// The identifier of a referendum, e.g. `kz-2026`: 1 to 64 lowercase letters, digits and `-`.
+/// Checked whenever one is read ([`ReferendumId::parse`], and in every deserialization), so an
+/// id with stray spaces or capitals never enters the system.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct ReferendumId(pub String);
+
+impl ReferendumId {
+    /// Checks the form of an id.
+    pub fn parse(text: &str) -> Result<Self, DefinitionError> {
+        let ok = !text.is_empty()
+            && text.len() <= 64
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            Ok(ReferendumId(text.to_owned()))
+        } else {
+            Err(DefinitionError::BadId(text.to_owned()))
+        }
+    }
+}
+
+impl TryFrom<String> for ReferendumId {
+    type Error = DefinitionError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        ReferendumId::parse(&text)
+    }
+}
+
+impl From<ReferendumId> for String {
+    fn from(id: ReferendumId) -> String {
+        id.0
+    }
+}
 
 impl fmt::Display for ReferendumId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,15 +147,7 @@ pub enum DefinitionError {
 impl ReferendumDefinition {
     /// Checks the definition.
     pub fn validate(&self) -> Result<(), DefinitionError> {
-        let id = &self.id.0;
-        if id.is_empty()
-            || id.len() > 64
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(DefinitionError::BadId(id.clone()));
-        }
+        ReferendumId::parse(&self.id.0)?;
         if self.voting_day < self.decree_date {
             return Err(DefinitionError::VotingBeforeDecree {
                 decree_date: self.decree_date,

@@ -86,6 +86,11 @@ impl Verifier {
             })
     }
 
+    /// Sequence number and hash of the last entry checked so far.
+    pub fn head(&self) -> Option<(u64, &LogHash)> {
+        self.ledger.head()
+    }
+
     /// Ends the log and reports what it establishes.
     pub fn finish(self) -> Result<VerifyReport, VerifyError> {
         let Some((entries, head)) = self.ledger.head() else {

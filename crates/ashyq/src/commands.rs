@@ -106,10 +106,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export(&db, args).await,
-        Command::Verify { log, results } => verify_file(&log, results.as_deref()),
+        Command::Verify { log, results, head } => {
+            verify_file(&log, results.as_deref(), head.as_deref())
+        }
         Command::Bench(BenchCommand::Ingest { batch, runs }) => {
             crate::bench::ingest(&db, batch, runs).await
         }
+        Command::Seats(args) => crate::seats_cmd::run(args),
+        Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
     }
 }
 
@@ -559,13 +563,14 @@ pub async fn export_log(registrar: &Registrar, path: &Path) -> Result<u64> {
     Ok(after)
 }
 
-fn verify_file(log: &PathBuf, results: Option<&Path>) -> Result<ExitCode> {
+fn verify_file(log: &PathBuf, results: Option<&Path>, head: Option<&str>) -> Result<ExitCode> {
     let file =
         std::fs::File::open(log).with_context(|| format!("cannot open {}", log.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = output::progress_bytes(size, "verifying");
     let mut reader = std::io::BufReader::new(file);
     let mut verifier = Verifier::new();
+    let mut head_found = None;
     let mut line = String::new();
     loop {
         line.clear();
@@ -581,6 +586,12 @@ fn verify_file(log: &PathBuf, results: Option<&Path>) -> Result<ExitCode> {
             println!("FAILED: {e}");
             return Ok(ExitCode::FAILURE);
         }
+        if let (Some(wanted), Some((seq, hash))) = (head, verifier.head())
+            && head_found.is_none()
+            && hash.0.eq_ignore_ascii_case(wanted.trim())
+        {
+            head_found = Some(seq);
+        }
     }
     bar.finish_and_clear();
     let report = match verifier.finish() {
@@ -594,6 +605,23 @@ fn verify_file(log: &PathBuf, results: Option<&Path>) -> Result<ExitCode> {
         "Log verified: {} entries, hash chain intact, head {}.",
         report.entries, report.head
     );
+    if let Some(wanted) = head {
+        match head_found {
+            Some(seq) if seq == report.entries => {
+                println!("The published head {wanted} is the last entry of the log.");
+            }
+            Some(seq) => println!(
+                "The published head {wanted} is entry {seq}; the log continues {} entries past it.",
+                report.entries - seq
+            ),
+            None => {
+                println!(
+                    "FAILED: no entry of the log has the published head {wanted}: the log is cut short or is not the published one"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
     for tree in &report.results {
         let def = &report.ledger.referendum(&tree.referendum)?.definition;
         println!("Re-derived from the protocols in the log:");

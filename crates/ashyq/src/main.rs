@@ -16,6 +16,7 @@ mod bench;
 mod commands;
 mod demo;
 mod output;
+mod seats_cmd;
 
 /// The default database: one SQLite file in the current directory.
 pub const DEFAULT_DATABASE: &str = "sqlite://ashyq.db";
@@ -121,6 +122,7 @@ enum Command {
     #[command(after_help = "Examples:
   ashyq verify log.jsonl
   ashyq verify log.jsonl --results results.json   # also check a published result file
+  ashyq verify log.jsonl --head 5f1c…             # the log reaches the published head
 Exits with status 1 and names the first bad entry when anything does not add up.
 Needs no database: it trusts nothing but the file.")]
     Verify {
@@ -129,7 +131,13 @@ Needs no database: it trusts nothing but the file.")]
         /// A results JSON file (from `ashyq export --results`) to check against the log.
         #[arg(long)]
         results: Option<PathBuf>,
+        /// The hash of a log entry published elsewhere (e.g. with the certified result): the
+        /// log must contain it. A log cut short verifies on its own; this catches it.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
     },
+    /// Allocate seats proportionally from a votes file (no database needed).
+    Seats(seats_cmd::SeatsArgs),
     /// Measure performance against a baseline in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -330,6 +338,8 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Seat allocation: exact integer arithmetic against an f64 baseline.
+    Seats(seats_cmd::BenchSeatsArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -189,6 +189,38 @@ fn verify_names_the_first_bad_entry_of_a_tampered_log() {
         l.remove(500);
     });
     let reordered = tampered(&log, dir.path(), "reordered.jsonl", |l| l.swap(700, 701));
+    // A log cut short is a valid log on its own; the published head catches it.
+    let cut = tampered(&log, dir.path(), "cut.jsonl", |l| l.truncate(9_000));
+    let last = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned();
+    let head: Value = serde_json::from_str(&last).unwrap();
+    let head = head["hash"].as_str().unwrap();
+    Command::cargo_bin("ashyq")
+        .unwrap()
+        .arg("verify")
+        .arg(&cut)
+        .assert()
+        .success();
+    Command::cargo_bin("ashyq")
+        .unwrap()
+        .args(["verify", "--head", head])
+        .arg(&cut)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the log is cut short or is not the published one",
+        ));
+    Command::cargo_bin("ashyq")
+        .unwrap()
+        .args(["verify", "--head", head])
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is the last entry of the log"));
     for (file, expected) in [
         (&changed, "the entry was altered"),
         (
