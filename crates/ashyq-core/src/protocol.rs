@@ -144,6 +144,9 @@ pub enum ControlRule {
     FewerFoundThanIssued,
     /// Warning: every voter on the list took part (line 6 = line 1 > 0), which deserves a look.
     EveryVoterTookPart,
+    /// KR-4 on a party-list ballot: every ballot found is counted once, line 8 = the votes of
+    /// every party + "against all" + invalid (see [`crate::election`]).
+    ListBallotsCounted,
 }
 
 /// How serious a broken rule is.
@@ -176,7 +179,7 @@ impl ControlRule {
             ControlRule::AdditionsWithinList => "KR-1",
             ControlRule::BallotsReceivedAccounted => "KR-2",
             ControlRule::IssuedWithinList => "KR-3",
-            ControlRule::FoundBallotsCounted => "KR-4",
+            ControlRule::FoundBallotsCounted | ControlRule::ListBallotsCounted => "KR-4",
             ControlRule::FoundWithinIssued => "KR-5",
             ControlRule::FewerFoundThanIssued => "KW-1",
             ControlRule::EveryVoterTookPart => "KW-2",
@@ -205,6 +208,9 @@ impl ControlRule {
             }
             ControlRule::IssuedWithinList => "ballots_issued ≤ voters_on_list",
             ControlRule::FoundBallotsCounted => "ballots_found = yes + no + both_marked + invalid",
+            ControlRule::ListBallotsCounted => {
+                "ballots_found = Σ party votes + against_all + invalid"
+            }
             ControlRule::FoundWithinIssued => "ballots_found ≤ ballots_issued",
             ControlRule::FewerFoundThanIssued => "ballots_found = ballots_issued (expected)",
             ControlRule::EveryVoterTookPart => "ballots_issued < voters_on_list (expected)",
@@ -252,6 +258,8 @@ impl ControlRule {
                     )
                 })
             }
+            // Checked by `election::PartyListProtocol::check`, which knows the party lines.
+            ControlRule::ListBallotsCounted => None,
             ControlRule::FoundWithinIssued => (l.ballots_found > l.ballots_issued)
                 .then(|| format!("{} > {}", l.ballots_found, l.ballots_issued)),
             ControlRule::FewerFoundThanIssued => (l.ballots_found < l.ballots_issued).then(|| {
