@@ -11,6 +11,8 @@
 //! [`ProtocolBook`]: crate::ledger::ProtocolBook
 //! [`Ledger`]: crate::ledger::Ledger
 
+pub mod scenario;
+
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -222,12 +224,9 @@ impl PartyListProtocol {
             .filter(|(_, v)| *v > protocol::MAX_LINE)
             .map(|(n, v)| format!("{n} = {v}"))
             .collect();
-        let party_sum: u64 = self
-            .votes
-            .iter()
-            .map(|v| v.votes.min(protocol::MAX_LINE))
-            .sum();
         let b = &self.ballots;
+        // The ballot rules of the referendum protocol over lines 1–8; its KR-4 does not apply
+        // (the count lines differ) and is replaced below.
         let lines = ProtocolLines {
             voters_on_list: b.voters_on_list,
             voters_added_on_day: b.voters_added_on_day,
@@ -237,34 +236,46 @@ impl PartyListProtocol {
             ballots_issued: b.ballots_issued,
             ballots_cancelled: b.ballots_cancelled,
             ballots_found: b.ballots_found,
-            yes: party_sum.min(protocol::MAX_LINE),
-            no: self.against_all.min(protocol::MAX_LINE),
-            both_marked: 0,
-            invalid: self.invalid.min(protocol::MAX_LINE),
+            ..ProtocolLines::default()
         };
         let mut check = protocol::check(&lines);
+        check
+            .errors
+            .retain(|v| v.rule != ControlRule::FoundBallotsCounted);
         if !over.is_empty() {
-            check.errors.insert(
-                0,
-                Violation {
-                    rule: ControlRule::LinesWithinBounds,
-                    severity: Severity::Error,
-                    detail: format!("{} exceeds {}", over.join(", "), protocol::MAX_LINE),
-                },
-            );
+            let detail = format!("{} exceeds {}", over.join(", "), protocol::MAX_LINE);
+            match check.errors.first_mut() {
+                Some(v) if v.rule == ControlRule::LinesWithinBounds => {
+                    v.detail = format!("{}; {detail}", v.detail);
+                }
+                _ => check.errors.insert(
+                    0,
+                    Violation {
+                        rule: ControlRule::LinesWithinBounds,
+                        severity: Severity::Error,
+                        detail,
+                    },
+                ),
+            }
+        }
+        // Out-of-bounds lines make the sums meaningless: stop there, as `protocol::check` does.
+        if check.errors.first().map(|v| v.rule) == Some(ControlRule::LinesWithinBounds) {
+            check.errors.truncate(1);
+            check.warnings.clear();
             return Ok(check);
         }
-        for v in &mut check.errors {
-            if v.rule == ControlRule::FoundBallotsCounted {
-                v.rule = ControlRule::ListBallotsCounted;
-                v.detail = format!(
-                    "{} ≠ {party_sum} + {} + {} = {}",
-                    b.ballots_found,
-                    self.against_all,
-                    self.invalid,
-                    party_sum + self.against_all + self.invalid
-                );
-            }
+        // Every line is now at most MAX_LINE, so the sum of the ballot's lines fits in u64.
+        let party_sum: u64 = self.votes.iter().map(|v| v.votes).sum();
+        let counted = party_sum + self.against_all + self.invalid;
+        if b.ballots_found != counted {
+            check.errors.push(Violation {
+                rule: ControlRule::ListBallotsCounted,
+                severity: Severity::Error,
+                detail: format!(
+                    "{} ≠ {party_sum} + {} + {} = {counted}",
+                    b.ballots_found, self.against_all, self.invalid
+                ),
+            });
         }
         Ok(check)
     }

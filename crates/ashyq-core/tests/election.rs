@@ -311,6 +311,26 @@ fn the_control_ratios_read_kr4_over_the_party_lines() {
 }
 
 #[test]
+fn party_lines_within_bounds_whose_sum_is_not_are_still_counted_exactly() {
+    // Each line at most 10,000,000, their sum 24,000,000: found = 10,000,000 does not add up.
+    let mut p = protocol(1, 3000, [0; 4], 0);
+    for v in &mut p.votes {
+        v.votes = 6_000_000;
+    }
+    p.invalid = 0;
+    p.ballots.ballots_found = 10_000_000;
+    let check = p.check(&PARTIES, true).unwrap();
+    assert!(
+        check
+            .errors
+            .iter()
+            .any(|e| e.rule == ControlRule::ListBallotsCounted
+                && e.detail == "10000000 ≠ 24000000 + 0 + 0 = 24000000"),
+        "{check:?}"
+    );
+}
+
+#[test]
 fn a_party_needs_the_minimum_and_one_party_per_person_is_rechecked_from_digests() {
     let s = Session::new();
     // Alpha's first member applies again under another party.
@@ -692,4 +712,206 @@ fn the_commitment_is_the_sha256_of_the_seed_text() {
         seed_commitment(&TieSeed::new("abc").unwrap()),
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
+}
+
+/// The whole country: the generated territory, seven parties of 5,000 members, and protocols
+/// from 10,459 precincts that add up to the published 2023 party-list votes. With the 2023 house
+/// of 69 list seats, the ledger's allocation — re-derived by the offline verifier — is the one
+/// the Central Election Commission announced (tests/data/README.md), which this test reads from
+/// the record of 2023, not from the code under test.
+#[test]
+fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
+    use ashyq_core::election::scenario::{self, KZ_2023_LIST_SEATS};
+    use ashyq_core::profile;
+    use ashyq_core::territory::generate;
+
+    let profile = profile::kz();
+    let territory = generate::generate(&profile, &generate::TerritorySpec::default()).unwrap();
+    let election = ReferendumId("mazhilis-2023-votes".into());
+    let sc = scenario::kurultai_2023_votes(&territory, &election, 5_000, 45, 7).unwrap();
+    let mut s = Session {
+        ledger: Ledger::new(),
+        log: vec![],
+    };
+    let d = s.ledger.load_territory(territory).unwrap();
+    s.record(d);
+    for app in &sc.applications {
+        let party = check_application(
+            app,
+            s.ledger.parties(),
+            &s.ledger.party_rules(),
+            date(2026, 6, 1),
+            &key(),
+        )
+        .unwrap();
+        let d = s.ledger.register_party(party).unwrap();
+        s.record(d);
+    }
+    let mut def = ElectionDefinition::kurultai(
+        election.clone(),
+        election_day(),
+        date(2026, 8, 20),
+        &TieSeed::new(SEED).unwrap(),
+    );
+    def.rules.seats = KZ_2023_LIST_SEATS;
+    let d = s.ledger.create_election(def).unwrap();
+    s.record(d);
+    for l in &sc.lists {
+        let l = check_list(
+            l,
+            &s.ledger.election(&election).unwrap().lists,
+            &ListRules::KZ_2026,
+            election_day(),
+            &key(),
+        )
+        .unwrap();
+        let d = s.ledger.register_list(&election, l).unwrap();
+        s.record(d);
+    }
+    for p in sc.protocols {
+        assert_eq!(s.submit(p).unwrap(), ReceiptStatus::Accepted);
+    }
+    let d = s
+        .ledger
+        .allocate_seats(&election, TieSeed::new(SEED).unwrap(), author())
+        .unwrap();
+    s.record(d);
+
+    let report = verify::verify_log(&s.export()).unwrap();
+    let replayed = report.ledger.election(&election).unwrap();
+    let seats: Vec<(String, u32)> = replayed
+        .allocation()
+        .unwrap()
+        .seats()
+        .map(|(p, n)| (p.to_owned(), n))
+        .collect();
+    let announced = [
+        ("Amanat", 40),
+        ("Auyl", 8),
+        ("Respublica", 6),
+        ("Aq Jol", 6),
+        ("People's Party of Kazakhstan", 5),
+        ("National Social Democratic Party", 4),
+        ("Baytaq", 0),
+    ];
+    assert_eq!(
+        seats,
+        announced
+            .iter()
+            .map(|(p, n)| (p.to_string(), *n))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(replayed.deputies().count(), 69);
+    let national = report.ledger.election_results(&election).unwrap().national;
+    assert_eq!(national.against_all, 248_291);
+    assert_eq!(national.votes[0].votes, 3_431_510);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn method() -> impl Strategy<Value = Method> {
+        prop::sample::select(vec![
+            Method::Hare,
+            Method::Droop,
+            Method::DHondt,
+            Method::SainteLague,
+            Method::ModifiedSainteLague,
+            Method::Adams,
+            Method::HuntingtonHill,
+            Method::Imperiali,
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever the votes, house size and method, the seats recorded in the log are the
+        /// pure allocation of the national sums, and the offline replay agrees.
+        #[test]
+        fn the_ledger_allocates_what_the_pure_function_allocates(
+            votes in prop::collection::vec(prop::array::uniform4(0u64..700), 3),
+            against in prop::collection::vec(0u64..100, 3),
+            house in 4u32..40,
+            method in method(),
+        ) {
+            let mut s = Session::new();
+            {
+                // The rules are fixed at creation; change them by re-creating the session's
+                // election under a new id.
+                let mut def = s.ledger.election(&id()).unwrap().definition.clone();
+                def.id = ReferendumId("other".into());
+                def.rules.seats = house;
+                def.rules.method = method;
+                let d = s.ledger.create_election(def).unwrap();
+                s.record(d);
+                for l in s.ledger.election(&id()).unwrap().lists.clone() {
+                    let d = s.ledger.register_list(&ReferendumId("other".into()), l).unwrap();
+                    s.record(d);
+                }
+            }
+            let other = ReferendumId("other".into());
+            let lists = [3000, 3000, 3000];
+            for (i, v) in votes.iter().enumerate() {
+                let mut p = protocol(i as u32 + 1, lists[i], *v, against[i]);
+                p.election = other.clone();
+                s.submit(p).unwrap();
+            }
+            let national: Vec<PartyVotes> = PARTIES
+                .iter()
+                .enumerate()
+                .map(|(k, p)| PartyVotes::new(*p, votes.iter().map(|v| v[k]).sum()))
+                .collect();
+            let rules = s.ledger.election(&other).unwrap().definition.rules;
+            let seed = TieSeed::new(SEED).unwrap();
+            let direct = seats::allocate(&rules, &national, against.iter().sum(), Some(&seed));
+            match s.ledger.allocate_seats(&other, seed.clone(), author()) {
+                Ok(d) => {
+                    s.record(d);
+                    let direct = direct.unwrap();
+                    let report = verify::verify_log(&s.export()).unwrap();
+                    let replayed = report.ledger.election(&other).unwrap();
+                    prop_assert_eq!(replayed.allocation(), Some(&direct));
+                    let filled = replayed.deputies().count() as u32;
+                    prop_assert!(filled <= house);
+                }
+                Err(LedgerError::Election(e)) => {
+                    // Refused exactly when the pure allocation refuses (no party qualifies…).
+                    prop_assert!(direct.is_err(), "ledger refused ({e}) but allocate gave {direct:?}");
+                }
+                Err(other) => prop_assert!(false, "unexpected error {other}"),
+            }
+        }
+
+        /// Any JSON at all: a clear error or protocols, never a panic; and a checked protocol
+        /// either passes or names its broken rules.
+        #[test]
+        fn party_list_json_never_panics(text in ".{0,300}") {
+            let _ = PartyListProtocol::parse_json(&text);
+        }
+
+        #[test]
+        fn any_numbers_get_a_verdict(
+            v in prop::array::uniform4(0u64..=20_000_000),
+            a in 0u64..=20_000_000,
+            inv in 0u64..=20_000_000,
+            found in 0u64..=20_000_000,
+        ) {
+            let mut p = protocol(1, 3000, [0; 4], 0);
+            for (k, x) in v.iter().enumerate() {
+                p.votes[k].votes = *x;
+            }
+            p.against_all = a;
+            p.invalid = inv;
+            p.ballots.ballots_found = found;
+            let check = p.check(&PARTIES, true).unwrap();
+            let sum = v.iter().sum::<u64>() + a + inv;
+            let within = v.iter().chain([&a, &inv, &found]).all(|x| *x <= 10_000_000);
+            prop_assert_eq!(
+                check.errors.iter().any(|e| e.rule == ControlRule::ListBallotsCounted),
+                within && sum != found
+            );
+        }
+    }
 }
