@@ -406,7 +406,7 @@ pub enum ElectionError {
     #[error("the seats of {0} are not allocated yet")]
     NotAllocated(ReferendumId),
     /// The allocation failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Allocation(#[from] AllocationError),
     /// Not a deputy now.
     #[error("candidate {position} of {party} does not hold a mandate in {election}")]

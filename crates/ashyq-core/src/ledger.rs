@@ -115,10 +115,10 @@ pub enum LedgerError {
         known: String,
     },
     /// An election rule refused the command.
-    #[error("{0}")]
+    #[error(transparent)]
     Election(#[from] ElectionError),
     /// A party or candidate-list rule refused the command.
-    #[error("{0}")]
+    #[error(transparent)]
     Party(#[from] PartyError),
     /// The entry does not continue the chain.
     #[error("{0}")]
