@@ -3,7 +3,7 @@
 //! `ashyq protocol submit`.
 //!
 //! Member lists and candidate lists hold IINs; they are read from private files, checked with
-//! the digest key (never stored in the database, see `docs/design/kurultai-elections.md`) and
+//! the digest key (never stored in the database, see `docs/elections.md`) and
 //! recorded with digests and masked IINs only.
 
 use std::io::Read as _;
