@@ -31,6 +31,7 @@ use crate::territory::{PrecinctId, RegionCode, Territory};
 /// A SHA-256 digest, hex encoded (64 lowercase hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogHash(pub String);
 
 impl LogHash {
@@ -48,6 +49,7 @@ impl fmt::Display for LogHash {
 
 /// Who did something: an operator account or a named person and their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Author {
     /// Name or account.
     pub name: String,
@@ -57,6 +59,7 @@ pub struct Author {
 
 /// The receipt a commission gets for a protocol: what was recorded and where in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// What happened to the protocol.
     pub status: ReceiptStatus,
@@ -77,6 +80,7 @@ pub struct Receipt {
 /// What happened to a submitted protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReceiptStatus {
     /// Applied to the tally.
     Accepted,

@@ -35,6 +35,7 @@ pub const MAX_LINE: u64 = 10_000_000;
 /// The numbers of a precinct protocol (see the module documentation for each line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolLines {
     /// Line 1.
     pub voters_on_list: u64,
@@ -104,6 +105,7 @@ impl ProtocolLines {
 /// A protocol of the precinct commission for one referendum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrecinctProtocol {
     /// The referendum.
     pub referendum: ReferendumId,
@@ -125,6 +127,7 @@ impl PrecinctProtocol {
 /// A named control ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ControlRule {
     /// Every line is at most [`MAX_LINE`].
     LinesWithinBounds,
@@ -152,6 +155,7 @@ pub enum ControlRule {
 /// How serious a broken rule is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     /// Blocks the protocol.
     Error,
@@ -290,6 +294,7 @@ impl fmt::Display for ControlRule {
 
 /// A broken control ratio, with the numbers that break it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     /// The rule.
     pub rule: ControlRule,

@@ -33,6 +33,7 @@ impl ContestProtocol for PrecinctProtocol {
 
 /// A protocol applied to the tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppliedProtocol<P = PrecinctProtocol> {
     /// The protocol.
     pub protocol: P,
@@ -46,6 +47,7 @@ pub struct AppliedProtocol<P = PrecinctProtocol> {
 
 /// One step in a precinct's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryItem<P = PrecinctProtocol> {
     /// Log sequence number.
     pub seq: u64,
