@@ -15,7 +15,7 @@ pub mod scenario;
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::ContestProtocol;
@@ -35,6 +35,10 @@ pub struct ElectionDefinition {
     pub title: String,
     /// Voting day.
     pub election_day: NaiveDate,
+    /// Polls close (local time); protocols are accepted from then on.
+    pub polls_close: NaiveTime,
+    /// Local time as an offset from UTC in minutes.
+    pub utc_offset_minutes: i32,
     /// House size, threshold and its base, and the method.
     pub rules: AllocationRules,
     /// Whether the ballot has an "against all" line.
@@ -62,6 +66,8 @@ impl ElectionDefinition {
             id,
             title: "Elections to the Kurultai".into(),
             election_day,
+            polls_close: NaiveTime::from_hms_opt(20, 0, 0).expect("a valid time"),
+            utc_offset_minutes: 5 * 60,
             rules: AllocationRules::kurultai(crate::seats::Method::Hare),
             against_all: true,
             list_rules: ListRules::KZ_2026,
@@ -70,9 +76,24 @@ impl ElectionDefinition {
         }
     }
 
+    /// When the polls close, in UTC.
+    pub fn polls_close_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::referendum::local_to_utc(
+            self.election_day,
+            self.polls_close,
+            self.utc_offset_minutes,
+        )
+    }
+
     /// Checks the definition.
     pub fn validate(&self) -> Result<(), ElectionError> {
         let bad = |why: String| Err(ElectionError::InvalidDefinition(why));
+        if !(-14 * 60..=14 * 60).contains(&self.utc_offset_minutes) {
+            return bad(format!(
+                "the UTC offset must be between -840 and 840 minutes, not {}",
+                self.utc_offset_minutes
+            ));
+        }
         if self.title.trim().is_empty() {
             return bad("the title is empty".into());
         }

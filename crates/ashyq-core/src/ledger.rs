@@ -106,6 +106,18 @@ pub enum LedgerError {
         /// Open conflicts.
         conflicts: u64,
     },
+    /// A protocol before the polls closed.
+    #[error(
+        "voting in {contest} is still open at {at}: protocols are accepted from the close of the polls, {closes}; submit it after the close"
+    )]
+    VotingOpen {
+        /// The contest.
+        contest: ReferendumId,
+        /// When the polls close (UTC).
+        closes: String,
+        /// The time of the submission.
+        at: String,
+    },
     /// No such election.
     #[error("there is no election {id}; known: {known}")]
     UnknownElection {
@@ -592,6 +604,7 @@ impl Ledger {
                 decided.at
             )));
         }
+        self.check_phase(&decided.event, &recorded_at)?;
         let entry = self.seal(recorded_at, decided.event);
         self.mutate(&entry)?;
         self.head = Some((entry.seq, entry.hash.clone()));
@@ -623,9 +636,49 @@ impl Ledger {
                 entry.hash
             )));
         }
+        self.check_phase(&entry.event, &entry.recorded_at)?;
         self.check_event(&entry.event)?;
         self.mutate(entry)?;
         self.head = Some((entry.seq, entry.hash.clone()));
+        Ok(())
+    }
+
+    /// A protocol is recorded only once the polls of its contest have closed, judged by the
+    /// entry's own time — so the verifier checks it too.
+    fn check_phase(&self, event: &Event, recorded_at: &str) -> Result<(), LedgerError> {
+        let (contest, close) = match event {
+            Event::ProtocolAccepted { protocol, .. }
+            | Event::ProtocolConflict { protocol, .. }
+            | Event::ProtocolAmended { protocol, .. } => (
+                &protocol.referendum,
+                self.referendums
+                    .get(&protocol.referendum)
+                    .map(|r| r.definition.polls_close_utc()),
+            ),
+            Event::PartyListAccepted { protocol, .. }
+            | Event::PartyListConflict { protocol, .. }
+            | Event::PartyListAmended { protocol, .. } => (
+                &protocol.election,
+                self.elections
+                    .get(&protocol.election)
+                    .map(|e| e.definition.polls_close_utc()),
+            ),
+            _ => return Ok(()),
+        };
+        // An unknown contest is refused by the decision itself.
+        let Some(close) = close else { return Ok(()) };
+        let at = chrono::DateTime::parse_from_rfc3339(recorded_at).map_err(|e| {
+            LedgerError::Inconsistent(format!(
+                "the entry's time {recorded_at:?} is not an RFC 3339 time ({e})"
+            ))
+        })?;
+        if at < close {
+            return Err(LedgerError::VotingOpen {
+                contest: contest.clone(),
+                closes: close.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                at: recorded_at.to_owned(),
+            });
+        }
         Ok(())
     }
 

@@ -81,6 +81,16 @@ pub enum AdoptionRule {
     },
 }
 
+/// A local date and time at `utc_offset_minutes` east of UTC, as a UTC instant.
+pub fn local_to_utc(
+    day: NaiveDate,
+    time: NaiveTime,
+    utc_offset_minutes: i32,
+) -> chrono::DateTime<chrono::Utc> {
+    let local = day.and_time(time);
+    (local - chrono::Duration::minutes(i64::from(utc_offset_minutes))).and_utc()
+}
+
 /// A referendum as defined by its decree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -149,6 +159,11 @@ pub enum DefinitionError {
 }
 
 impl ReferendumDefinition {
+    /// When the polls close, in UTC.
+    pub fn polls_close_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        local_to_utc(self.voting_day, self.polls_close, self.utc_offset_minutes)
+    }
+
     /// Checks the definition.
     pub fn validate(&self) -> Result<(), DefinitionError> {
         ReferendumId::parse(&self.id.0)?;

@@ -706,6 +706,53 @@ fn the_verifier_re_derives_the_seats_and_catches_a_resealed_change() {
 }
 
 #[test]
+fn no_protocol_before_the_polls_close_and_the_verifier_checks_the_time() {
+    let mut s = Session::new();
+    // 20:00 in Kazakhstan (UTC+5) on election day is 15:00 UTC; a second earlier is refused.
+    let d = match s
+        .ledger
+        .submit_party_list(protocol(1, 3000, P1, 80))
+        .unwrap()
+    {
+        Decision::Record(d) => d,
+        Decision::Known(_) => panic!("new protocol"),
+    };
+    let err = s
+        .ledger
+        .clone()
+        .record(d.clone(), "2026-08-30T14:59:59Z".into())
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::VotingOpen { .. }), "{err}");
+    assert!(err.to_string().contains("2026-08-30T15:00:00Z"), "{err}");
+    s.ledger.record(d, "2026-08-30T15:00:00Z".into()).unwrap();
+
+    // A log whose protocol entry is dated before the close fails verification even when
+    // re-sealed.
+    let mut forged = s.log.clone();
+    let entry = forged.len();
+    let mut l = Ledger::replay(&forged).unwrap();
+    let d = match l.submit_party_list(protocol(2, 3000, P2, 60)).unwrap() {
+        Decision::Record(d) => d,
+        Decision::Known(_) => panic!("new protocol"),
+    };
+    let good = l.record(d, T.into()).unwrap();
+    forged.push(LogEntry::seal(
+        good.seq,
+        good.prev.clone(),
+        "2026-08-30T10:00:00Z".into(),
+        good.event.clone(),
+    ));
+    let text: String = forged.iter().map(|e| e.to_json_line() + "\n").collect();
+    match verify::verify_log(&text) {
+        Err(VerifyError::BadEntry { seq, reason, .. }) => {
+            assert_eq!(seq as usize, entry + 1);
+            assert!(matches!(reason, LedgerError::VotingOpen { .. }), "{reason}");
+        }
+        other => panic!("expected the early protocol to be caught, got {other:?}"),
+    }
+}
+
+#[test]
 fn the_commitment_is_the_sha256_of_the_seed_text() {
     // `printf %s 'abc' | sha256sum`
     assert_eq!(

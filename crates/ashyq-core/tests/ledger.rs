@@ -530,3 +530,23 @@ fn a_log_that_accepts_a_precinct_twice_does_not_replay() {
         }
     }
 }
+
+#[test]
+fn a_referendum_protocol_before_the_polls_close_is_refused() {
+    let mut s = Session::new();
+    let Decision::Record(d) = s.ledger.submit(protocol(1, 1000, 700, 500)).unwrap() else {
+        panic!("a new protocol")
+    };
+    // Polls close at 20:00 local (UTC+5) on 15 March 2026: 15:00 UTC.
+    let err = s
+        .ledger
+        .record(d.clone(), "2026-03-15T14:30:00Z".into())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("voting in kz-2026 is still open at 2026-03-15T14:30:00Z"),
+        "{err}"
+    );
+    // Nothing changed: the same decision is still valid and records at the close.
+    s.ledger.record(d, "2026-03-15T15:00:00Z".into()).unwrap();
+}

@@ -67,6 +67,11 @@ fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
         .map_err(|e| format!("{s:?} is not a date YYYY-MM-DD ({e})"))
 }
 
+fn parse_time(s: &str) -> std::result::Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|e| format!("{s:?} is not a time HH:MM ({e})"))
+}
+
 fn parse_percent(s: &str) -> std::result::Result<Fraction, String> {
     threshold_from_percent(s).map_err(|e| e.to_string())
 }
@@ -271,6 +276,12 @@ pub struct CreateArgs {
     /// Last day of withdrawals.
     #[arg(long, value_parser = parse_date)]
     withdrawal_deadline: NaiveDate,
+    /// When the polls close, local time (protocols are accepted from then on).
+    #[arg(long, default_value = "20:00", value_parser = parse_time)]
+    polls_close: chrono::NaiveTime,
+    /// Local time's offset from UTC in minutes (Kazakhstan: 300).
+    #[arg(long, default_value_t = 300, allow_negative_numbers = true)]
+    utc_offset_minutes: i32,
     /// SHA-256 (hex) of the tie-break seed, published now.
     #[arg(long)]
     seed_sha256: String,
@@ -306,6 +317,8 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
                 id: ReferendumId::parse(&a.id)?,
                 title: a.title,
                 election_day: a.day,
+                polls_close: a.polls_close,
+                utc_offset_minutes: a.utc_offset_minutes,
                 rules: AllocationRules {
                     seats: a.seats,
                     threshold: a.threshold,
