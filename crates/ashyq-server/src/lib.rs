@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod events;
+pub mod limits;
 mod openapi;
 pub mod problem;
 mod read;
@@ -63,8 +64,29 @@ pub struct AppState {
 /// The largest request body accepted (a signed protocol is a few kilobytes).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// The routes.
+/// How the server behaves beyond its routes.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// The rate limit per client address; `None` turns it off (benchmarks on loopback).
+    pub rate_limit: Option<limits::RateLimit>,
+}
+
+impl ServerConfig {
+    /// The defaults: a rate limit of [`limits::RateLimit::default`] per client.
+    pub fn standard() -> Self {
+        ServerConfig {
+            rate_limit: Some(limits::RateLimit::default()),
+        }
+    }
+}
+
+/// The routes, with the standard configuration.
 pub fn router(registrar: Arc<Registrar>) -> Router {
+    router_with(registrar, &ServerConfig::standard())
+}
+
+/// The routes.
+pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(read::referendums))
         .routes(routes!(read::results))
@@ -83,7 +105,7 @@ pub fn router(registrar: Arc<Registrar>) -> Router {
         cache: Arc::default(),
         openapi: Arc::new(openapi),
     };
-    Router::new()
+    let mut app = Router::new()
         .route("/", get(index))
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -92,11 +114,17 @@ pub fn router(registrar: Arc<Registrar>) -> Router {
         .fallback(|| async {
             Problem::not_found("no such page; see /api/v1/docs for what is served")
         })
-        .layer(axum::middleware::from_fn(problem::problems_everywhere))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    if let Some(limit) = config.rate_limit {
+        app = app.layer(axum::middleware::from_fn_with_state(
+            limits::Limiter::new(limit),
+            limits::limit,
+        ));
+    }
+    app.layer(axum::middleware::from_fn(problem::problems_everywhere))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(state)
 }
 
 async fn openapi_json(State(state): State<AppState>) -> Response {
@@ -107,10 +135,21 @@ async fn docs(State(state): State<AppState>) -> Response {
     openapi::page(&state.openapi).into_response()
 }
 
-/// Binds `listen`, calls `on_ready` with the bound address, and serves until Ctrl-C.
+/// Binds `listen`, calls `on_ready` with the bound address, and serves with the standard
+/// configuration until Ctrl-C.
 pub async fn serve(
     registrar: Arc<Registrar>,
     listen: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    serve_with(registrar, listen, ServerConfig::standard(), on_ready).await
+}
+
+/// [`serve`] with a configuration.
+pub async fn serve_with(
+    registrar: Arc<Registrar>,
+    listen: SocketAddr,
+    config: ServerConfig,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -121,11 +160,15 @@ pub async fn serve(
         })?;
     let addr = listener.local_addr()?;
     on_ready(addr);
-    axum::serve(listener, router(registrar))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let app = router_with(registrar, &config);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

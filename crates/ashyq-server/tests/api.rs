@@ -309,3 +309,52 @@ async fn problems_etags_openapi_and_the_event_stream() {
         assert!(page.contains("id=\"problem-control-ratios\""));
     }
 }
+
+/// Over the per-client limit: 429 with Retry-After and a problem document; under it, normal.
+#[tokio::test]
+async fn a_client_over_its_rate_limit_is_told_to_wait() {
+    use ashyq_server::limits::RateLimit;
+    use std::num::NonZeroU32;
+    let db = testing::TestDb::sqlite();
+    let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let config = ashyq_server::ServerConfig {
+        rate_limit: Some(RateLimit {
+            per_second: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(3).unwrap(),
+        }),
+    };
+    tokio::spawn(ashyq_server::serve_with(
+        registrar,
+        "127.0.0.1:0".parse().unwrap(),
+        config,
+        move |a| {
+            let _ = tx.send(a);
+        },
+    ));
+    let addr = rx.await.unwrap();
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..5 {
+        let r = client
+            .get(format!("http://{addr}/api/v1/referendums"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        last = Some(r);
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let r = last.unwrap();
+    assert!(r.headers().contains_key(reqwest::header::RETRY_AFTER));
+    assert_eq!(
+        r.headers()[reqwest::header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    let p: Value = r.json().await.unwrap();
+    assert!(
+        p["detail"].as_str().unwrap().contains("too many requests"),
+        "{p}"
+    );
+}

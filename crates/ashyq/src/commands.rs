@@ -25,9 +25,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.database_url;
     match cli.command {
         Command::Demo(args) => crate::demo::run(&db, args).await,
-        Command::Serve { listen } => {
+        Command::Serve { listen, rate_limit } => {
             let registrar = Arc::new(open(&db).await?);
-            ashyq_server::serve(registrar, listen, |addr| {
+            let config = ashyq_server::ServerConfig {
+                rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
+                    ashyq_server::limits::RateLimit {
+                        per_second: n,
+                        burst: n.saturating_mul(std::num::NonZeroU32::new(2).expect("2 > 0")),
+                    }
+                }),
+            };
+            ashyq_server::serve_with(registrar, listen, config, |addr| {
                 println!(
                     "ashyq is serving {db_shown} on http://{addr}/",
                     db_shown = mask(&db)

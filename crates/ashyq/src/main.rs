@@ -58,6 +58,10 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Requests per second each client address may make on average (bursts of twice
+        /// that); 0 turns the limit off.
+        #[arg(long, default_value_t = 100)]
+        rate_limit: u32,
     },
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:
