@@ -13,6 +13,7 @@
 pub mod canonical;
 pub mod event;
 pub mod iin;
+pub mod keys;
 pub mod ledger;
 pub mod merkle;
 pub mod party;
