@@ -24,6 +24,7 @@ pub mod report;
 pub mod scenario;
 pub mod seats;
 pub mod share;
+pub mod signed;
 pub mod tally;
 pub mod territory;
 pub mod verify;
