@@ -1134,4 +1134,16 @@ pub(crate) mod tests {
         assert!(json.contains("\"type\":\"key_revoked\""));
         assert_eq!(serde_json::from_str::<KeyEvent>(&json).unwrap(), revoke);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_commission_or_a_clear_error(text in ".{0,40}") {
+            match Commission::parse(&text) {
+                Ok(c) => proptest::prop_assert_eq!(c.to_string(), text.clone()),
+                Err(e) => proptest::prop_assert!(e.to_string().contains("precinct:17")),
+            }
+            let _ = CommissionSigningKey::from_key_file(&text);
+            let _ = read_public_key_file(&text);
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub mod iin;
 pub mod keys;
 pub mod ledger;
 pub mod merkle;
+pub mod operator;
 pub mod party;
 pub mod profile;
 pub mod protocol;
