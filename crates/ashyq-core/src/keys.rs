@@ -477,7 +477,11 @@ impl CommissionHierarchy {
     }
 
     /// Whether `upper` is strictly above `lower`.
-    pub fn is_above(&self, upper: &Commission, lower: &Commission) -> Result<bool, KeyRegistryError> {
+    pub fn is_above(
+        &self,
+        upper: &Commission,
+        lower: &Commission,
+    ) -> Result<bool, KeyRegistryError> {
         let mut cur = self.parent(lower)?;
         while let Some(c) = cur {
             if &c == upper {
@@ -525,13 +529,17 @@ pub enum KeyRegistryError {
         current: KeyId,
     },
     /// The public key is already registered.
-    #[error("key {0} is already registered: generate a new key pair for each commission and rotation")]
+    #[error(
+        "key {0} is already registered: generate a new key pair for each commission and rotation"
+    )]
     DuplicateKey(KeyId),
     /// No such key.
     #[error("no key {0} is registered")]
     UnknownKey(KeyId),
     /// The key is no longer current.
-    #[error("key {0} is no longer current (rotated or revoked): rotate the commission's current key")]
+    #[error(
+        "key {0} is no longer current (rotated or revoked): rotate the commission's current key"
+    )]
     NotCurrent(KeyId),
     /// The key was already revoked.
     #[error("key {0} is already revoked")]
@@ -960,7 +968,10 @@ pub(crate) mod tests {
         let no_header = file.replace("commission: district:KZ-10-01\n", "");
         let err = CommissionSigningKey::from_key_file(&no_header).unwrap_err();
         assert!(err.to_string().contains("commission:"), "{err}");
-        let broken = file.replace("-----BEGIN PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----\nAAAA");
+        let broken = file.replace(
+            "-----BEGIN PRIVATE KEY-----\n",
+            "-----BEGIN PRIVATE KEY-----\nAAAA",
+        );
         assert!(CommissionSigningKey::from_key_file(&broken).is_err());
     }
 
@@ -1018,12 +1029,14 @@ pub(crate) mod tests {
             reg.check(&register(&p1, "precinct:1", t), &h),
             Err(KeyRegistryError::NotAuthorised { .. })
         ));
-        reg.apply(&register(&district, "region:KZ-10", t), &h).unwrap();
+        reg.apply(&register(&district, "region:KZ-10", t), &h)
+            .unwrap();
         assert!(matches!(
             reg.check(&register(&p3, "district:KZ-10-01", t), &h),
             Err(KeyRegistryError::NotAuthorised { .. })
         ));
-        reg.apply(&register(&p1, "district:KZ-10-01", t), &h).unwrap();
+        reg.apply(&register(&p1, "district:KZ-10-01", t), &h)
+            .unwrap();
         // Central may register any key below it.
         reg.apply(&register(&p3, "central", t), &h).unwrap();
         // Unknown units, second keys and reused keys are refused.
@@ -1039,7 +1052,8 @@ pub(crate) mod tests {
             reg.check(&register(&p1b, "district:KZ-10-01", t), &h),
             Err(KeyRegistryError::AlreadyHasKey { .. })
         ));
-        let p2_reuse = CommissionSigningKey::from_seed(Commission::Precinct(PrecinctId(2)), &[4; 32]);
+        let p2_reuse =
+            CommissionSigningKey::from_seed(Commission::Precinct(PrecinctId(2)), &[4; 32]);
         assert!(matches!(
             reg.check(&register(&p2_reuse, "central", t), &h),
             Err(KeyRegistryError::DuplicateKey(_))
@@ -1055,9 +1069,10 @@ pub(crate) mod tests {
         reg.apply(&register(&old, "central", "2026-03-01T00:00:00Z"), &h)
             .unwrap();
         let p1 = PrecinctId(1);
-        assert!(reg
-            .key_for_precinct(&old.key_id(), p1, at("2026-03-15T16:00:00Z"))
-            .is_ok());
+        assert!(
+            reg.key_for_precinct(&old.key_id(), p1, at("2026-03-15T16:00:00Z"))
+                .is_ok()
+        );
         assert!(matches!(
             reg.key_for_precinct(&old.key_id(), p1, at("2026-02-28T00:00:00Z")),
             Err(KeyStatusError::NotYetValid { .. })
@@ -1092,15 +1107,21 @@ pub(crate) mod tests {
             Err(KeyRegistryError::NotAuthorised { .. })
         ));
         reg.apply(&rotate, &h).unwrap();
-        assert_eq!(reg.current_key(old.commission()).unwrap().key_id, new.key_id());
+        assert_eq!(
+            reg.current_key(old.commission()).unwrap().key_id,
+            new.key_id()
+        );
         // The old key signed before the rotation: still valid; after: refused, naming the new key.
-        assert!(reg
-            .key_for_precinct(&old.key_id(), p1, at("2026-03-15T11:59:59Z"))
-            .is_ok());
+        assert!(
+            reg.key_for_precinct(&old.key_id(), p1, at("2026-03-15T11:59:59Z"))
+                .is_ok()
+        );
         let err = reg
             .key_for_precinct(&old.key_id(), p1, at("2026-03-15T16:00:00Z"))
             .unwrap_err();
-        assert!(matches!(err, KeyStatusError::Rotated { ref successor, .. } if *successor == new.key_id()));
+        assert!(
+            matches!(err, KeyStatusError::Rotated { ref successor, .. } if *successor == new.key_id())
+        );
         assert!(err.to_string().contains("sign again with the new key"));
         // Rotating the old key again is refused.
         assert_eq!(
@@ -1116,9 +1137,10 @@ pub(crate) mod tests {
             author: author(),
         });
         reg.apply(&revoke, &h).unwrap();
-        assert!(reg
-            .key_for_precinct(&new.key_id(), p1, at("2026-03-15T17:00:00Z"))
-            .is_ok());
+        assert!(
+            reg.key_for_precinct(&new.key_id(), p1, at("2026-03-15T17:00:00Z"))
+                .is_ok()
+        );
         let err = reg
             .key_for_precinct(&new.key_id(), p1, at("2026-03-15T18:00:00Z"))
             .unwrap_err();

@@ -58,9 +58,8 @@ impl TreeHash {
     /// Parses 64 hex digits (either case).
     pub fn from_hex(text: &str) -> Result<Self, MerkleError> {
         let mut out = [0u8; 32];
-        hex::decode_to_slice(text, &mut out).map_err(|_| MerkleError::BadHash {
-            len: text.len(),
-        })?;
+        hex::decode_to_slice(text, &mut out)
+            .map_err(|_| MerkleError::BadHash { len: text.len() })?;
         Ok(TreeHash(out))
     }
 }
@@ -244,7 +243,7 @@ impl MerkleTree {
         // Close every subtree this leaf completes: while a level has an even count, its last
         // two nodes are siblings whose parent has just become complete.
         let mut h = 0;
-        while self.levels[h].len() % 2 == 0 {
+        while self.levels[h].len().is_multiple_of(2) {
             let n = self.levels[h].len();
             let parent = node_hash(&self.levels[h][n - 2], &self.levels[h][n - 1]);
             if self.levels.len() == h + 1 {
@@ -296,12 +295,15 @@ impl MerkleTree {
     /// `MTH(D[start:end])` for `start < end ≤ size`, from cached complete subtrees.
     fn subtree(&self, start: u64, end: u64) -> TreeHash {
         let len = end - start;
-        if len.is_power_of_two() && start % len == 0 {
+        if len.is_power_of_two() && start.is_multiple_of(len) {
             let h = len.trailing_zeros() as usize;
             return self.levels[h][(start >> h) as usize];
         }
         let k = split_point(len);
-        node_hash(&self.subtree(start, start + k), &self.subtree(start + k, end))
+        node_hash(
+            &self.subtree(start, start + k),
+            &self.subtree(start + k, end),
+        )
     }
 
     /// The inclusion proof `PATH(index, D[0:size])` of §2.1.3.1.
@@ -604,8 +606,14 @@ mod tests {
             let want: Vec<TreeHash> = want.iter().map(|s| h(s)).collect();
             assert_eq!(proof, want, "index {index} size {size}");
             let leaf = leaf_hash(&leaves[index as usize]);
-            verify_inclusion(&leaf, index, size, &proof, &h(REFERENCE_ROOTS[size as usize]))
-                .unwrap();
+            verify_inclusion(
+                &leaf,
+                index,
+                size,
+                &proof,
+                &h(REFERENCE_ROOTS[size as usize]),
+            )
+            .unwrap();
         }
     }
 

@@ -25,7 +25,9 @@
 
 use std::fmt;
 
-use argon2::password_hash::{PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -118,7 +120,9 @@ impl fmt::Display for Action {
             Action::CertifyResult => f.write_str("certify a result"),
             Action::ManageOperators => f.write_str("manage operator accounts"),
             Action::ManageKeys { of } => write!(f, "manage the keys of {of}"),
-            Action::AmendProtocol { precinct } => write!(f, "amend the protocol of precinct {precinct}"),
+            Action::AmendProtocol { precinct } => {
+                write!(f, "amend the protocol of precinct {precinct}")
+            }
             Action::DismissConflict { precinct } => {
                 write!(f, "dismiss a conflict at precinct {precinct}")
             }
@@ -138,7 +142,9 @@ pub enum PermissionError {
         action: Action,
     },
     /// Outside the operator's territory.
-    #[error("a {role} may not {action}: it is outside that territory; ask the commission responsible for it")]
+    #[error(
+        "a {role} may not {action}: it is outside that territory; ask the commission responsible for it"
+    )]
     OutsideTerritory {
         /// The role.
         role: Role,
@@ -455,7 +461,11 @@ mod tests {
     #[test]
     fn the_default_parameters_are_the_documented_ones() {
         let h = hash_password("correct horse battery", &mut rng()).unwrap();
-        assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", h.0);
+        assert!(
+            h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            h.0
+        );
         assert!(verify_password("correct horse battery", &h).unwrap());
     }
 
@@ -469,7 +479,13 @@ mod tests {
         let presented = ApiToken::parse(token.reveal()).unwrap();
         assert!(digest.matches(&presented));
         assert!(!digest.matches(&ApiToken::generate(&mut rng_other())));
-        for bad in ["", "ashyq_", "ashyq_zz", "bearer", &format!("x{}", token.reveal())] {
+        for bad in [
+            "",
+            "ashyq_",
+            "ashyq_zz",
+            "bearer",
+            &format!("x{}", token.reveal()),
+        ] {
             assert!(ApiToken::parse(bad).is_err());
         }
         let json = serde_json::to_string(&digest).unwrap();
@@ -525,7 +541,13 @@ mod tests {
         assert!(permits(&district, &Action::DismissConflict { precinct: p3 }, &h).is_ok());
         assert!(permits(&district, &Action::AmendProtocol { precinct: p1 }, &h).is_err());
         assert!(matches!(
-            permits(&district, &Action::AmendProtocol { precinct: PrecinctId(99) }, &h),
+            permits(
+                &district,
+                &Action::AmendProtocol {
+                    precinct: PrecinctId(99)
+                },
+                &h
+            ),
             Err(PermissionError::Unknown { .. })
         ));
     }
@@ -543,7 +565,12 @@ mod tests {
             },
         };
         let json = serde_json::to_string(&record).unwrap();
-        for part in ["\"operator\":\"aigerim\"", "\"role\":\"observer\"", "\"action\":\"certify_result\"", "\"outcome\":\"refused\""] {
+        for part in [
+            "\"operator\":\"aigerim\"",
+            "\"role\":\"observer\"",
+            "\"action\":\"certify_result\"",
+            "\"outcome\":\"refused\"",
+        ] {
             assert!(json.contains(part), "{json}");
         }
         assert_eq!(serde_json::from_str::<AuditRecord>(&json).unwrap(), record);

@@ -66,7 +66,9 @@ pub enum SignedError {
         max: usize,
     },
     /// An unknown `format`.
-    #[error("unknown document format `{found}`: expected `{expected}`; sign again with this version of ashyq")]
+    #[error(
+        "unknown document format `{found}`: expected `{expected}`; sign again with this version of ashyq"
+    )]
     UnsupportedFormat {
         /// What the document says.
         found: String,
@@ -74,7 +76,9 @@ pub enum SignedError {
         expected: &'static str,
     },
     /// A protocol line above [`MAX_LINE`].
-    #[error("line `{line}` is {value}, more than any precinct can have ({MAX_LINE}); correct the protocol and sign again")]
+    #[error(
+        "line `{line}` is {value}, more than any precinct can have ({MAX_LINE}); correct the protocol and sign again"
+    )]
     LineOutOfRange {
         /// The line's name.
         line: &'static str,
@@ -82,10 +86,14 @@ pub enum SignedError {
         value: u64,
     },
     /// Version 0 or beyond the exactly representable integers.
-    #[error("version {0} is out of range: the first protocol of a precinct is version 1, each correction the next number")]
+    #[error(
+        "version {0} is out of range: the first protocol of a precinct is version 1, each correction the next number"
+    )]
     BadVersion(u64),
     /// The key that is to sign belongs to another commission.
-    #[error("the key belongs to {key_commission}, but the protocol is for precinct {precinct}: sign with that precinct's key")]
+    #[error(
+        "the key belongs to {key_commission}, but the protocol is for precinct {precinct}: sign with that precinct's key"
+    )]
     WrongSigningKey {
         /// The key's commission.
         key_commission: Commission,
@@ -250,7 +258,10 @@ impl SignedProtocol {
 
     /// Checks the signature against a given public key (no registry: for a commission's own
     /// check before sending).
-    pub fn verify_with(&self, public: &CommissionPublicKey) -> Result<VerifiedProtocol, SignedError> {
+    pub fn verify_with(
+        &self,
+        public: &CommissionPublicKey,
+    ) -> Result<VerifiedProtocol, SignedError> {
         self.statement.check_form()?;
         let bytes = self.statement.canonical_bytes()?;
         if public.key_id() != self.statement.key_id || !public.verify(&bytes, &self.signature) {
@@ -335,7 +346,9 @@ pub enum TransparencyError {
         expected: KeyId,
     },
     /// The signature does not verify.
-    #[error("the {what} signature does not verify: the document was changed after the log signed it")]
+    #[error(
+        "the {what} signature does not verify: the document was changed after the log signed it"
+    )]
     BadSignature {
         /// Which document.
         what: &'static str,
@@ -734,7 +747,10 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&doc.to_json_pretty()).unwrap();
         let reordered = crate::canonical::to_canonical_string(&value).unwrap();
         let back = SignedProtocol::parse(&reordered).unwrap();
-        assert_eq!(back.verify(&reg).unwrap().document_hash(), verified.document_hash());
+        assert_eq!(
+            back.verify(&reg).unwrap().document_hash(),
+            verified.document_hash()
+        );
         assert_eq!(verified.document_hash().len(), 64);
     }
 
@@ -821,7 +837,10 @@ mod tests {
         )
         .unwrap();
         let err = by_new.verify(&reg).unwrap_err();
-        assert!(matches!(err, SignedError::Key(KeyStatusError::Revoked { .. })));
+        assert!(matches!(
+            err,
+            SignedError::Key(KeyStatusError::Revoked { .. })
+        ));
         assert!(err.to_string().contains("compromised"));
     }
 
@@ -857,7 +876,12 @@ mod tests {
     fn log_with_receipt(
         n: u64,
         index: u64,
-    ) -> (MerkleTree, Vec<LogHash>, SignedReceipt, CommissionSigningKey) {
+    ) -> (
+        MerkleTree,
+        Vec<LogHash>,
+        SignedReceipt,
+        CommissionSigningKey,
+    ) {
         let server = key("central", 77);
         let (reg, p1) = registry();
         let entries: Vec<LogHash> = (0..n)
@@ -946,9 +970,13 @@ mod tests {
         let forged = MerkleTree::from_leaf_hashes(
             entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()),
         );
-        let new_head =
-            SignedTreeHead::sign(forged.size(), forged.root(), at("2026-03-15T18:00:00Z"), &server)
-                .unwrap();
+        let new_head = SignedTreeHead::sign(
+            forged.size(),
+            forged.root(),
+            at("2026-03-15T18:00:00Z"),
+            &server,
+        )
+        .unwrap();
         let consistency = ConsistencyProof {
             first_size: 7,
             second_size: forged.size(),

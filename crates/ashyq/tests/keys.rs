@@ -51,8 +51,8 @@ fn generate_writes_a_private_secret_key_and_never_overwrites_it() {
         let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let key = CommissionSigningKey::from_key_file(&std::fs::read_to_string(&secret).unwrap())
-        .unwrap();
+    let key =
+        CommissionSigningKey::from_key_file(&std::fs::read_to_string(&secret).unwrap()).unwrap();
     let (commission, public_key) =
         read_public_key_file(&std::fs::read_to_string(&public).unwrap()).unwrap();
     assert_eq!(commission.to_string(), "precinct:17");
@@ -90,16 +90,21 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
         .arg(dir.path().join("precinct-17.key"))
         .arg("--protocol")
         .arg(&protocol)
-        .args(["--version", "2", "--signed-at", "2026-03-15T20:30:00+05:00", "--out"])
+        .args([
+            "--version",
+            "2",
+            "--signed-at",
+            "2026-03-15T20:30:00+05:00",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success()
         .stderr(predicate::str::contains("document hash"));
     let doc = SignedProtocol::parse(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let (_, public) = read_public_key_file(
-        &std::fs::read_to_string(dir.path().join("precinct-17.pub")).unwrap(),
-    )
-    .unwrap();
+    let (_, public) =
+        read_public_key_file(&std::fs::read_to_string(dir.path().join("precinct-17.pub")).unwrap())
+            .unwrap();
     let verified = doc.verify_with(&public).unwrap();
     assert_eq!(verified.protocol().precinct.0, 17);
     assert_eq!(doc.statement.version, 2);
@@ -141,16 +146,13 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
 
 /// A log of `n` entries kept by a server whose key is in `dir/central.key`, a receipt for
 /// entry `index`, written to files; returns (tree, entries, server key).
-fn server_log(
-    dir: &Path,
-    n: u64,
-    index: u64,
-) -> (MerkleTree, Vec<LogHash>, CommissionSigningKey) {
+fn server_log(dir: &Path, n: u64, index: u64) -> (MerkleTree, Vec<LogHash>, CommissionSigningKey) {
     generate(dir, "central");
     generate(dir, "precinct:17");
-    let server =
-        CommissionSigningKey::from_key_file(&std::fs::read_to_string(dir.join("central.key")).unwrap())
-            .unwrap();
+    let server = CommissionSigningKey::from_key_file(
+        &std::fs::read_to_string(dir.join("central.key")).unwrap(),
+    )
+    .unwrap();
     let precinct = CommissionSigningKey::from_key_file(
         &std::fs::read_to_string(dir.join("precinct-17.key")).unwrap(),
     )
@@ -158,10 +160,11 @@ fn server_log(
     let entries: Vec<LogHash> = (0..n)
         .map(|i| LogHash(format!("{:064x}", i + 1000)))
         .collect();
-    let tree = MerkleTree::from_leaf_hashes(
-        entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()),
-    );
-    let protocol = ashyq_core::protocol::parse_json(PROTOCOL).unwrap().remove(0);
+    let tree =
+        MerkleTree::from_leaf_hashes(entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()));
+    let protocol = ashyq_core::protocol::parse_json(PROTOCOL)
+        .unwrap()
+        .remove(0);
     let doc = SignedProtocol::sign(&protocol, 1, at("2026-03-15T20:30:00Z"), &precinct).unwrap();
     let verified = doc.verify_with(&precinct.public()).unwrap();
     let head = SignedTreeHead::sign(
@@ -278,8 +281,13 @@ fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (tree, mut entries, server) = server_log(d, 30, 11);
-    let older = SignedTreeHead::sign(12, tree.root_at(12).unwrap(), at("2026-03-15T20:30:01Z"), &server)
-        .unwrap();
+    let older = SignedTreeHead::sign(
+        12,
+        tree.root_at(12).unwrap(),
+        at("2026-03-15T20:30:01Z"),
+        &server,
+    )
+    .unwrap();
     let older = write_json(&d.join("sth-12.json"), &older);
 
     // Honest growth: consistent.
@@ -308,9 +316,8 @@ fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
 
     // The server rewrites entry 5 and signs a new head over the forged log.
     entries[5] = LogHash(format!("{:064x}", 666));
-    let forged = MerkleTree::from_leaf_hashes(
-        entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()),
-    );
+    let forged =
+        MerkleTree::from_leaf_hashes(entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()));
     let forged_head =
         SignedTreeHead::sign(30, forged.root(), at("2026-03-15T22:00:00Z"), &server).unwrap();
     let forged_head = write_json(&d.join("sth-forged.json"), &forged_head);
@@ -346,5 +353,7 @@ fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
         .arg(&proof)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("fetch the proof for these two heads"));
+        .stderr(predicate::str::contains(
+            "fetch the proof for these two heads",
+        ));
 }
