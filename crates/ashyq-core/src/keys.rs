@@ -565,16 +565,14 @@ pub enum KeyStatusError {
     )]
     UnknownKey(KeyId),
     /// The key belongs to another commission.
-    #[error(
-        "key {key} belongs to {owner}, not to precinct {precinct}: sign with the precinct's own key"
-    )]
+    #[error("key {key} belongs to {owner}, not to {wanted}: sign with {wanted}'s own key")]
     OtherCommission {
         /// The key.
         key: KeyId,
         /// Its commission.
         owner: Commission,
-        /// The precinct asked about.
-        precinct: PrecinctId,
+        /// The commission asked about.
+        wanted: Commission,
     },
     /// Signed before the key became valid.
     #[error("key {key} is valid from {valid_from}, but the document was signed at {signed_at}")]
@@ -804,10 +802,7 @@ impl KeyRegistry {
             return Err(KeyStatusError::OtherCommission {
                 key: key.clone(),
                 owner: record.commission.clone(),
-                precinct: match commission {
-                    Commission::Precinct(p) => *p,
-                    _ => PrecinctId(0),
-                },
+                wanted: commission.clone(),
             });
         }
         if signed_at < record.valid_from {
