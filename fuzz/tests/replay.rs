@@ -13,6 +13,7 @@ fn run(target: &str, data: &[u8]) {
         "protocol_csv" => targets::protocol_csv(data),
         "territory_csv" => targets::territory_csv(data),
         "verify_log" => targets::verify_log(data),
+        "signed_protocol" => targets::signed_protocol(data),
         // Typed inputs are decoded as libfuzzer-sys decodes them.
         "verify_mutated_log" => {
             if let Ok(input) = targets::MutatedLog::arbitrary_take_rest(Unstructured::new(data)) {
