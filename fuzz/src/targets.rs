@@ -40,6 +40,62 @@ pub fn protocol_csv(data: &[u8]) {
     }
 }
 
+/// `party_list_json`: any UTF-8 text through `election::PartyListProtocol::parse_json`; each
+/// protocol is checked against a ballot of its own party names (so the ballot matches) with an
+/// "against all" line. Oracle, in `u128`: the KR-4 error of party lists is reported exactly
+/// when every line is within bounds and `ballots_found ≠ Σ votes + against_all + invalid`, and
+/// an accepted protocol has every line within bounds and adds up.
+pub fn party_list_json(data: &[u8]) {
+    use ashyq_core::election::PartyListProtocol;
+    use ashyq_core::protocol::ControlRule;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(ps) = PartyListProtocol::parse_json(text) else {
+        return;
+    };
+    for p in ps {
+        let ballot: Vec<&str> = p.votes.iter().map(|v| v.party.as_str()).collect();
+        let check = p
+            .check(&ballot, true)
+            .expect("a protocol always matches a ballot made of its own parties");
+        let b = &p.ballots;
+        let lines: Vec<u64> = p
+            .votes
+            .iter()
+            .map(|v| v.votes)
+            .chain([p.against_all, p.invalid])
+            .chain([
+                b.voters_on_list,
+                b.voters_added_on_day,
+                b.voters_added_absentee,
+                b.absentee_certificates_issued,
+                b.ballots_received,
+                b.ballots_issued,
+                b.ballots_cancelled,
+                b.ballots_found,
+            ])
+            .collect();
+        let within = lines.iter().all(|&v| v <= protocol::MAX_LINE);
+        let counted: u128 = p.votes.iter().map(|v| u128::from(v.votes)).sum::<u128>()
+            + u128::from(p.against_all)
+            + u128::from(p.invalid);
+        let kr4 = check
+            .errors
+            .iter()
+            .any(|e| e.rule == ControlRule::ListBallotsCounted);
+        assert_eq!(
+            kr4,
+            within && counted != u128::from(b.ballots_found),
+            "KR-4 for party lists disagrees with the oracle: {check:?}"
+        );
+        if check.accepted() {
+            assert!(within, "accepted with a line out of bounds");
+            assert_eq!(counted, u128::from(b.ballots_found), "accepted but does not add up");
+        }
+    }
+}
+
 // ---- territory -------------------------------------------------------------------------------
 
 fn kz() -> &'static Profile {

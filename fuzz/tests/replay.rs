@@ -11,6 +11,7 @@ fn run(target: &str, data: &[u8]) {
     match target {
         "protocol_json" => targets::protocol_json(data),
         "protocol_csv" => targets::protocol_csv(data),
+        "party_list_json" => targets::party_list_json(data),
         "territory_csv" => targets::territory_csv(data),
         "verify_log" => targets::verify_log(data),
         "signed_protocol" => targets::signed_protocol(data),

@@ -17,14 +17,21 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use chrono::NaiveDate;
+
+use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProtocol};
+use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
+use crate::party::{PartyRules, RegisteredParty};
 use crate::protocol::{PrecinctProtocol, Violation};
 use crate::referendum::{ReferendumDefinition, ReferendumId};
+use crate::seats::{SeatAllocation, TieSeed};
 use crate::tally::{Outcome, Totals};
 use crate::territory::{PrecinctId, RegionCode, Territory};
 
 /// A SHA-256 digest, hex encoded (64 lowercase hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogHash(pub String);
 
 impl LogHash {
@@ -42,6 +49,7 @@ impl fmt::Display for LogHash {
 
 /// Who did something: an operator account or a named person and their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Author {
     /// Name or account.
     pub name: String,
@@ -51,6 +59,7 @@ pub struct Author {
 
 /// The receipt a commission gets for a protocol: what was recorded and where in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// What happened to the protocol.
     pub status: ReceiptStatus,
@@ -71,6 +80,7 @@ pub struct Receipt {
 /// What happened to a submitted protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReceiptStatus {
     /// Applied to the tally.
     Accepted,
@@ -154,6 +164,104 @@ pub enum Event {
         /// The outcome with its reasons.
         outcome: Outcome,
     },
+    /// The rules of party registration changed (minimum membership, members' age).
+    PartyRulesSet {
+        /// The rules from now on.
+        rules: PartyRules,
+        /// Who.
+        author: Author,
+    },
+    /// A party was registered. Its members appear only as keyed digests.
+    PartyRegistered {
+        /// The party as the public record holds it.
+        party: RegisteredParty,
+    },
+    /// A party-list election was defined, with the commitment to its tie-break seed.
+    ElectionCreated {
+        /// Its definition.
+        definition: ElectionDefinition,
+    },
+    /// A party's candidate list was registered for an election; it takes the next ballot line.
+    CandidateListRegistered {
+        /// The election.
+        election: ReferendumId,
+        /// The list, IINs masked and digested.
+        list: RegisteredList,
+    },
+    /// A candidate withdrew or was recalled.
+    CandidateWithdrawn {
+        /// The election.
+        election: ReferendumId,
+        /// The withdrawal.
+        withdrawal: Withdrawal,
+    },
+    /// A precinct's first party-list protocol was accepted and applied.
+    PartyListAccepted {
+        /// The protocol.
+        protocol: PartyListProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// Control-ratio warnings.
+        warnings: Vec<Violation>,
+    },
+    /// A different party-list protocol arrived for a precinct that had reported. Not applied.
+    PartyListConflict {
+        /// The protocol that arrived.
+        protocol: PartyListProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// The hash of the protocol currently applied.
+        applied_hash: String,
+    },
+    /// A precinct's party-list protocol was replaced by an explicit amendment.
+    PartyListAmended {
+        /// The new protocol.
+        protocol: PartyListProtocol,
+        /// Its content hash.
+        protocol_hash: String,
+        /// The hash of the protocol it replaces.
+        replaces_hash: String,
+        /// Why.
+        reason: String,
+        /// Who.
+        author: Author,
+        /// Control-ratio warnings of the new protocol.
+        warnings: Vec<Violation>,
+    },
+    /// The seats were allocated and the first deputies named; the result is locked. Carries
+    /// the revealed tie seed and the figures, which a verifier re-derives.
+    SeatsAllocated {
+        /// The election.
+        election: ReferendumId,
+        /// Who.
+        author: Author,
+        /// The tie seed, whose SHA-256 the election published before the count.
+        seed: TieSeed,
+        /// National totals.
+        national: ElectionTotals,
+        /// The allocation, ties and draws included.
+        allocation: SeatAllocation,
+        /// The candidates who take the seats, party by party in ballot order.
+        deputies: Vec<Deputy>,
+        /// Seats left empty because a list ran out of candidates: `(party, seats)`.
+        vacant: Vec<(String, u32)>,
+    },
+    /// A mandate ended (or an elected candidate refused it); the seat passes to the next
+    /// standing candidate of the same list, unless the party ceased to exist or the list ran out.
+    MandateEnded {
+        /// The election.
+        election: ReferendumId,
+        /// The deputy.
+        deputy: Deputy,
+        /// Why.
+        ground: MandateEnd,
+        /// The date.
+        on: NaiveDate,
+        /// Who recorded it.
+        author: Author,
+        /// Who takes the seat, if anyone.
+        successor: Option<Deputy>,
+    },
 }
 
 impl Event {
@@ -167,6 +275,16 @@ impl Event {
             Event::ProtocolAmended { .. } => "protocol_amended",
             Event::ConflictDismissed { .. } => "conflict_dismissed",
             Event::ResultCertified { .. } => "result_certified",
+            Event::PartyRulesSet { .. } => "party_rules_set",
+            Event::PartyRegistered { .. } => "party_registered",
+            Event::ElectionCreated { .. } => "election_created",
+            Event::CandidateListRegistered { .. } => "candidate_list_registered",
+            Event::CandidateWithdrawn { .. } => "candidate_withdrawn",
+            Event::PartyListAccepted { .. } => "party_list_accepted",
+            Event::PartyListConflict { .. } => "party_list_conflict",
+            Event::PartyListAmended { .. } => "party_list_amended",
+            Event::SeatsAllocated { .. } => "seats_allocated",
+            Event::MandateEnded { .. } => "mandate_ended",
         }
     }
 }
@@ -232,7 +350,7 @@ fn entry_hash(seq: u64, prev: &LogHash, recorded_at: &str, event: &Event) -> Log
 }
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     let mut out = [0u8; 64];
     // `encode_to_slice` writes into a buffer; `hex::encode` goes char by char through an
     // iterator, which showed up in the ingest profile.

@@ -9,11 +9,21 @@
 //!   the published figures of a certification), so the live system and the offline verifier
 //!   run exactly the same rules.
 
-use std::collections::{BTreeMap, HashMap};
+mod book;
+mod election;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Author, Event, LogEntry, LogHash, Receipt, ReceiptStatus};
+pub use book::{
+    AppliedProtocol, ContestProtocol, HistoryItem, OpenConflict, ProtocolBook, SubmitStep,
+};
+pub use election::{ElectionRecord, ElectionResults, Mandate};
+
+use crate::election::ElectionError;
+use crate::event::{Author, Event, LogEntry, LogHash, Receipt};
+use crate::party::{PartyError, PartyRules, RegisteredParty};
 use crate::protocol::{self, PrecinctProtocol, Violation};
 use crate::referendum::{DefinitionError, ReferendumDefinition, ReferendumId};
 use crate::tally::{self, ResultStatus, ResultsTree, Totals};
@@ -96,6 +106,20 @@ pub enum LedgerError {
         /// Open conflicts.
         conflicts: u64,
     },
+    /// No such election.
+    #[error("there is no election {id}; known: {known}")]
+    UnknownElection {
+        /// The id asked for.
+        id: ReferendumId,
+        /// The ids that exist, comma-separated (or "none").
+        known: String,
+    },
+    /// An election rule refused the command.
+    #[error(transparent)]
+    Election(#[from] ElectionError),
+    /// A party or candidate-list rule refused the command.
+    #[error(transparent)]
+    Party(#[from] PartyError),
     /// The entry does not continue the chain.
     #[error("{0}")]
     Chain(String),
@@ -143,49 +167,6 @@ pub enum Decision {
     Known(Receipt),
 }
 
-/// A protocol applied to the tally.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AppliedProtocol {
-    /// The protocol.
-    pub protocol: PrecinctProtocol,
-    /// Its content hash.
-    pub protocol_hash: String,
-    /// Control-ratio warnings.
-    pub warnings: Vec<Violation>,
-    /// The receipt it got.
-    pub receipt: Receipt,
-}
-
-/// One step in a precinct's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryItem {
-    /// Log sequence number.
-    pub seq: u64,
-    /// Log entry hash.
-    pub entry_hash: LogHash,
-    /// When.
-    pub recorded_at: String,
-    /// `protocol_accepted`, `protocol_conflict`, `protocol_amended`, `conflict_dismissed`.
-    pub kind: String,
-    /// The protocol concerned.
-    pub protocol_hash: String,
-    /// The numbers, for accepted, conflicting and amended protocols.
-    pub protocol: Option<PrecinctProtocol>,
-    /// The reason, for amendments and dismissals.
-    pub reason: Option<String>,
-    /// The author, for amendments and dismissals.
-    pub author: Option<Author>,
-}
-
-/// A conflict awaiting review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenConflict {
-    /// The protocol that arrived and was not applied.
-    pub protocol: PrecinctProtocol,
-    /// The receipt it got.
-    pub receipt: Receipt,
-}
-
 /// The certification of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Certification {
@@ -202,9 +183,7 @@ pub struct Certification {
 pub struct ReferendumRecord {
     /// Its definition.
     pub definition: ReferendumDefinition,
-    applied: Vec<Option<AppliedProtocol>>,
-    history: HashMap<PrecinctId, Vec<HistoryItem>>,
-    conflicts: BTreeMap<PrecinctId, Vec<OpenConflict>>,
+    book: ProtocolBook<PrecinctProtocol>,
     certification: Option<Certification>,
 }
 
@@ -216,7 +195,12 @@ impl ReferendumRecord {
 
     /// Number of open conflicts.
     pub fn open_conflict_count(&self) -> u64 {
-        self.conflicts.values().map(|v| v.len() as u64).sum()
+        self.book.open_conflict_count()
+    }
+
+    /// Its protocols.
+    pub fn book(&self) -> &ProtocolBook<PrecinctProtocol> {
+        &self.book
     }
 }
 
@@ -226,6 +210,9 @@ pub struct Ledger {
     head: Option<(u64, LogHash)>,
     territory: Option<(Territory, TerritoryIndex)>,
     referendums: BTreeMap<ReferendumId, ReferendumRecord>,
+    elections: BTreeMap<ReferendumId, ElectionRecord>,
+    parties: Vec<RegisteredParty>,
+    party_rules: PartyRules,
 }
 
 impl Ledger {
@@ -362,7 +349,9 @@ impl Ledger {
             return Err(LedgerError::NoTerritory);
         }
         definition.validate()?;
-        if self.referendums.contains_key(&definition.id) {
+        if self.referendums.contains_key(&definition.id)
+            || self.elections.contains_key(&definition.id)
+        {
             return Err(LedgerError::DuplicateReferendum(definition.id));
         }
         Ok(self.decided(Event::ReferendumCreated { definition }))
@@ -380,30 +369,23 @@ impl Ledger {
             });
         }
         let protocol_hash = protocol.content_hash();
-        match &r.applied[i] {
-            None => Ok(Decision::Record(self.decided(Event::ProtocolAccepted {
-                protocol,
-                protocol_hash,
-                warnings: check.warnings,
-            }))),
-            Some(applied) if applied.protocol_hash == protocol_hash => {
-                Ok(Decision::Known(applied.receipt.clone()))
-            }
-            Some(applied) => {
-                let open = r.conflicts.get(&protocol.precinct).into_iter().flatten();
-                if let Some(c) = open
-                    .into_iter()
-                    .find(|c| c.receipt.protocol_hash == protocol_hash)
-                {
-                    return Ok(Decision::Known(c.receipt.clone()));
-                }
-                Ok(Decision::Record(self.decided(Event::ProtocolConflict {
+        Ok(
+            match r.book.submit_step(i, protocol.precinct, &protocol_hash) {
+                SubmitStep::Accept => Decision::Record(self.decided(Event::ProtocolAccepted {
                     protocol,
                     protocol_hash,
-                    applied_hash: applied.protocol_hash.clone(),
-                })))
-            }
-        }
+                    warnings: check.warnings,
+                })),
+                SubmitStep::Known(receipt) => Decision::Known(receipt),
+                SubmitStep::Conflict { applied_hash } => {
+                    Decision::Record(self.decided(Event::ProtocolConflict {
+                        protocol,
+                        protocol_hash,
+                        applied_hash,
+                    }))
+                }
+            },
+        )
     }
 
     /// Decides an explicit amendment of a precinct's applied protocol.
@@ -417,9 +399,9 @@ impl Ledger {
         let i = self.placement(protocol.precinct)?;
         require(reason, "the reason")?;
         require(&author.name, "the author")?;
-        let Some(applied) = &r.applied[i] else {
+        if r.book.applied(i).is_none() {
             return Err(LedgerError::NothingToAmend(protocol.precinct));
-        };
+        }
         let check = protocol::check(&protocol.lines);
         if !check.accepted() {
             return Err(LedgerError::Rejected {
@@ -428,13 +410,11 @@ impl Ledger {
             });
         }
         let protocol_hash = protocol.content_hash();
-        if protocol_hash == applied.protocol_hash {
-            return Err(LedgerError::IdenticalAmendment(protocol.precinct));
-        }
+        let replaces_hash = r.book.amend_step(i, protocol.precinct, &protocol_hash)?;
         Ok(self.decided(Event::ProtocolAmended {
             protocol,
             protocol_hash,
-            replaces_hash: applied.protocol_hash.clone(),
+            replaces_hash,
             reason: reason.trim().to_owned(),
             author,
             warnings: check.warnings,
@@ -450,19 +430,17 @@ impl Ledger {
         reason: &str,
         author: Author,
     ) -> Result<Decided, LedgerError> {
-        let r = self.open(referendum)?;
         self.placement(precinct)?;
         require(reason, "the reason")?;
         require(&author.name, "the author")?;
-        let open = r.conflicts.get(&precinct).into_iter().flatten();
-        if !open
-            .into_iter()
-            .any(|c| c.receipt.protocol_hash == protocol_hash)
-        {
-            return Err(LedgerError::NoSuchConflict {
-                precinct,
-                protocol_hash: protocol_hash.to_owned(),
-            });
+        if self.elections.contains_key(referendum) {
+            self.open_election(referendum)?
+                .book
+                .dismiss_step(precinct, protocol_hash)?;
+        } else {
+            self.open(referendum)?
+                .book
+                .dismiss_step(precinct, protocol_hash)?;
         }
         Ok(self.decided(Event::ConflictDismissed {
             referendum: referendum.clone(),
@@ -517,8 +495,8 @@ impl Ledger {
                     .expect("the index covers every precinct of its territory")
             },
             |i| {
-                r.applied[i]
-                    .as_ref()
+                r.book
+                    .applied(i)
                     .map(|a| (&a.protocol.lines, !a.warnings.is_empty()))
             },
         );
@@ -549,7 +527,7 @@ impl Ledger {
     ) -> Result<Option<&AppliedProtocol>, LedgerError> {
         let r = self.referendum(id)?;
         let i = self.placement(precinct)?;
-        Ok(r.applied[i].as_ref())
+        Ok(r.book.applied(i))
     }
 
     /// Every protocol applied so far, in territory order.
@@ -557,22 +535,17 @@ impl Ledger {
         &self,
         id: &ReferendumId,
     ) -> Result<impl Iterator<Item = &AppliedProtocol>, LedgerError> {
-        Ok(self.referendum(id)?.applied.iter().flatten())
+        Ok(self.referendum(id)?.book.all_applied())
     }
 
     /// The receipt of the protocol event recorded at `seq` for a precinct, if that event
     /// accepted, amended or recorded a conflict and its protocol is still applied or open.
     pub fn receipt_at(&self, id: &ReferendumId, precinct: PrecinctId, seq: u64) -> Option<Receipt> {
-        let r = self.referendums.get(id)?;
         let i = self.placement(precinct).ok()?;
-        if let Some(a) = r.applied[i].as_ref().filter(|a| a.receipt.seq == seq) {
-            return Some(a.receipt.clone());
+        match self.referendums.get(id) {
+            Some(r) => r.book.receipt_at(i, precinct, seq),
+            None => self.elections.get(id)?.book.receipt_at(i, precinct, seq),
         }
-        r.conflicts
-            .get(&precinct)?
-            .iter()
-            .find(|c| c.receipt.seq == seq)
-            .map(|c| c.receipt.clone())
     }
 
     /// A precinct's history, oldest first.
@@ -583,7 +556,7 @@ impl Ledger {
     ) -> Result<&[HistoryItem], LedgerError> {
         let r = self.referendum(id)?;
         self.placement(precinct)?;
-        Ok(r.history.get(&precinct).map(Vec::as_slice).unwrap_or(&[]))
+        Ok(r.book.history(precinct))
     }
 
     /// Open conflicts, by precinct.
@@ -591,19 +564,14 @@ impl Ledger {
         &self,
         id: &ReferendumId,
     ) -> Result<impl Iterator<Item = &OpenConflict>, LedgerError> {
-        Ok(self.referendum(id)?.conflicts.values().flatten())
+        Ok(self.referendum(id)?.book.open_conflicts())
     }
 
     /// Precincts that have not reported, in territory order.
     pub fn missing_precincts(&self, id: &ReferendumId) -> Result<Vec<PrecinctId>, LedgerError> {
         let r = self.referendum(id)?;
         let (t, _) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
-        Ok(t.precincts
-            .iter()
-            .zip(&r.applied)
-            .filter(|(_, a)| a.is_none())
-            .map(|(p, _)| p.id)
-            .collect())
+        Ok(r.book.missing(t))
     }
 
     // ---- apply -----------------------------------------------------------------------------
@@ -698,6 +666,7 @@ impl Ledger {
             Event::ResultCertified {
                 referendum, author, ..
             } => self.certify(referendum, author.clone())?,
+            other => self.check_election_event(other)?,
         };
         if &decided.event == event {
             return Ok(());
@@ -710,30 +679,6 @@ impl Ledger {
 
     /// Changes the state by an event already checked.
     fn mutate(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
-        let receipt =
-            |status, protocol: &PrecinctProtocol, hash: &str, warnings: &[Violation]| Receipt {
-                status,
-                referendum: protocol.referendum.clone(),
-                precinct: protocol.precinct,
-                protocol_hash: hash.to_owned(),
-                seq: entry.seq,
-                entry_hash: entry.hash.clone(),
-                warnings: warnings.to_vec(),
-            };
-        let history = |kind: &str,
-                       hash: &str,
-                       protocol: Option<&PrecinctProtocol>,
-                       reason: Option<&str>,
-                       author: Option<&Author>| HistoryItem {
-            seq: entry.seq,
-            entry_hash: entry.hash.clone(),
-            recorded_at: entry.recorded_at.clone(),
-            kind: kind.to_owned(),
-            protocol_hash: hash.to_owned(),
-            protocol: protocol.cloned(),
-            reason: reason.map(str::to_owned),
-            author: author.cloned(),
-        };
         match &entry.event {
             Event::TerritoryLoaded { territory } => {
                 let index = TerritoryIndex::new(territory)?;
@@ -745,9 +690,7 @@ impl Ledger {
                     definition.id.clone(),
                     ReferendumRecord {
                         definition: definition.clone(),
-                        applied: vec![None; n],
-                        history: HashMap::new(),
-                        conflicts: BTreeMap::new(),
+                        book: ProtocolBook::new(n),
                         certification: None,
                     },
                 );
@@ -758,47 +701,25 @@ impl Ledger {
                 warnings,
             } => {
                 let i = self.placement(protocol.precinct)?;
-                let r = self.record_mut(&protocol.referendum)?;
-                r.applied[i] = Some(AppliedProtocol {
-                    protocol: protocol.clone(),
-                    protocol_hash: protocol_hash.clone(),
-                    warnings: warnings.clone(),
-                    receipt: receipt(ReceiptStatus::Accepted, protocol, protocol_hash, warnings),
-                });
-                r.history
-                    .entry(protocol.precinct)
-                    .or_default()
-                    .push(history(
-                        entry.event.kind(),
-                        protocol_hash,
-                        Some(protocol),
-                        None,
-                        None,
-                    ));
+                self.record_mut(&protocol.referendum)?.book.apply(
+                    i,
+                    entry,
+                    protocol,
+                    protocol_hash,
+                    warnings,
+                    None,
+                );
             }
             Event::ProtocolConflict {
                 protocol,
                 protocol_hash,
                 ..
             } => {
-                let r = self.record_mut(&protocol.referendum)?;
-                r.conflicts
-                    .entry(protocol.precinct)
-                    .or_default()
-                    .push(OpenConflict {
-                        protocol: protocol.clone(),
-                        receipt: receipt(ReceiptStatus::Conflict, protocol, protocol_hash, &[]),
-                    });
-                r.history
-                    .entry(protocol.precinct)
-                    .or_default()
-                    .push(history(
-                        entry.event.kind(),
-                        protocol_hash,
-                        Some(protocol),
-                        None,
-                        None,
-                    ));
+                self.record_mut(&protocol.referendum)?.book.conflict(
+                    entry,
+                    protocol,
+                    protocol_hash,
+                );
             }
             Event::ProtocolAmended {
                 protocol,
@@ -809,25 +730,14 @@ impl Ledger {
                 ..
             } => {
                 let i = self.placement(protocol.precinct)?;
-                let r = self.record_mut(&protocol.referendum)?;
-                r.applied[i] = Some(AppliedProtocol {
-                    protocol: protocol.clone(),
-                    protocol_hash: protocol_hash.clone(),
-                    warnings: warnings.clone(),
-                    receipt: receipt(ReceiptStatus::Amended, protocol, protocol_hash, warnings),
-                });
-                // An amendment settles every open conflict of the precinct.
-                r.conflicts.remove(&protocol.precinct);
-                r.history
-                    .entry(protocol.precinct)
-                    .or_default()
-                    .push(history(
-                        entry.event.kind(),
-                        protocol_hash,
-                        Some(protocol),
-                        Some(reason),
-                        Some(author),
-                    ));
+                self.record_mut(&protocol.referendum)?.book.apply(
+                    i,
+                    entry,
+                    protocol,
+                    protocol_hash,
+                    warnings,
+                    Some((reason, author)),
+                );
             }
             Event::ConflictDismissed {
                 referendum,
@@ -836,20 +746,18 @@ impl Ledger {
                 reason,
                 author,
             } => {
-                let r = self.record_mut(referendum)?;
-                if let Some(open) = r.conflicts.get_mut(precinct) {
-                    open.retain(|c| &c.receipt.protocol_hash != protocol_hash);
-                    if open.is_empty() {
-                        r.conflicts.remove(precinct);
-                    }
+                if let Some(e) = self.elections.get_mut(referendum) {
+                    e.book
+                        .dismiss(entry, *precinct, protocol_hash, reason, author);
+                } else {
+                    self.record_mut(referendum)?.book.dismiss(
+                        entry,
+                        *precinct,
+                        protocol_hash,
+                        reason,
+                        author,
+                    );
                 }
-                r.history.entry(*precinct).or_default().push(history(
-                    entry.event.kind(),
-                    protocol_hash,
-                    None,
-                    Some(reason),
-                    Some(author),
-                ));
             }
             Event::ResultCertified {
                 referendum, author, ..
@@ -861,6 +769,7 @@ impl Ledger {
                     author: author.clone(),
                 });
             }
+            other => self.mutate_election(entry, other)?,
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod canonical;
+pub mod election;
 pub mod event;
 pub mod iin;
 pub mod keys;

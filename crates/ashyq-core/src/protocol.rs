@@ -35,6 +35,7 @@ pub const MAX_LINE: u64 = 10_000_000;
 /// The numbers of a precinct protocol (see the module documentation for each line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolLines {
     /// Line 1.
     pub voters_on_list: u64,
@@ -104,6 +105,7 @@ impl ProtocolLines {
 /// A protocol of the precinct commission for one referendum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrecinctProtocol {
     /// The referendum.
     pub referendum: ReferendumId,
@@ -125,6 +127,7 @@ impl PrecinctProtocol {
 /// A named control ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ControlRule {
     /// Every line is at most [`MAX_LINE`].
     LinesWithinBounds,
@@ -144,11 +147,15 @@ pub enum ControlRule {
     FewerFoundThanIssued,
     /// Warning: every voter on the list took part (line 6 = line 1 > 0), which deserves a look.
     EveryVoterTookPart,
+    /// KR-4 on a party-list ballot: every ballot found is counted once, line 8 = the votes of
+    /// every party + "against all" + invalid (see [`crate::election`]).
+    ListBallotsCounted,
 }
 
 /// How serious a broken rule is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     /// Blocks the protocol.
     Error,
@@ -176,7 +183,7 @@ impl ControlRule {
             ControlRule::AdditionsWithinList => "KR-1",
             ControlRule::BallotsReceivedAccounted => "KR-2",
             ControlRule::IssuedWithinList => "KR-3",
-            ControlRule::FoundBallotsCounted => "KR-4",
+            ControlRule::FoundBallotsCounted | ControlRule::ListBallotsCounted => "KR-4",
             ControlRule::FoundWithinIssued => "KR-5",
             ControlRule::FewerFoundThanIssued => "KW-1",
             ControlRule::EveryVoterTookPart => "KW-2",
@@ -205,6 +212,9 @@ impl ControlRule {
             }
             ControlRule::IssuedWithinList => "ballots_issued ≤ voters_on_list",
             ControlRule::FoundBallotsCounted => "ballots_found = yes + no + both_marked + invalid",
+            ControlRule::ListBallotsCounted => {
+                "ballots_found = Σ party votes + against_all + invalid"
+            }
             ControlRule::FoundWithinIssued => "ballots_found ≤ ballots_issued",
             ControlRule::FewerFoundThanIssued => "ballots_found = ballots_issued (expected)",
             ControlRule::EveryVoterTookPart => "ballots_issued < voters_on_list (expected)",
@@ -252,6 +262,8 @@ impl ControlRule {
                     )
                 })
             }
+            // Checked by `election::PartyListProtocol::check`, which knows the party lines.
+            ControlRule::ListBallotsCounted => None,
             ControlRule::FoundWithinIssued => (l.ballots_found > l.ballots_issued)
                 .then(|| format!("{} > {}", l.ballots_found, l.ballots_issued)),
             ControlRule::FewerFoundThanIssued => (l.ballots_found < l.ballots_issued).then(|| {
@@ -282,6 +294,7 @@ impl fmt::Display for ControlRule {
 
 /// A broken control ratio, with the numbers that break it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     /// The rule.
     pub rule: ControlRule,

@@ -14,6 +14,7 @@ use crate::territory::Names;
 /// id with stray spaces or capitals never enters the system.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferendumId(pub String);
 
 impl ReferendumId {
@@ -54,6 +55,7 @@ impl fmt::Display for ReferendumId {
 /// When a referendum is valid: participation (ballots issued) must be strictly more than
 /// `min_turnout` of the eligible voters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidityRule {
     /// The share of eligible voters that participation must exceed (1/2 in Kazakhstan).
     pub min_turnout: Fraction,
@@ -62,6 +64,7 @@ pub struct ValidityRule {
 /// When a valid referendum adopts the proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AdoptionRule {
     /// More than `share` of all participants nationally voted yes (2026).
     NationalMajority {
@@ -80,6 +83,7 @@ pub enum AdoptionRule {
 
 /// A referendum as defined by its decree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferendumDefinition {
     /// Identifier.
     pub id: ReferendumId,

@@ -12,6 +12,8 @@ use crate::territory::Territory;
 /// A share shown as a percentage with two decimals; serializes as a JSON number such as
 /// `73.12`, computed from the exact share by integer rounding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = f64))]
 pub struct Percent(pub Share);
 
 impl Serialize for Percent {
@@ -25,6 +27,7 @@ impl Serialize for Percent {
 
 /// The figures of one unit (the nation, a region or a district) in published form.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     /// Eligible voters: voters on the lists of reported precincts.
     pub eligible: u64,
@@ -83,6 +86,7 @@ impl Summary {
 
 /// The national result in published form: the summary figures plus validity and adoption.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NationalSummary {
     /// The referendum.
     pub referendum: String,
@@ -121,6 +125,7 @@ impl NationalSummary {
 
 /// One unit's published figures with its code and English name.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitSummary {
     /// Region code or district id.
     pub code: String,
@@ -134,6 +139,7 @@ pub struct UnitSummary {
 /// The national result with a summary of every first-level unit: the document served by
 /// `/api/v1/referendums/{id}/results` and printed by `ashyq results --format json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultsDocument {
     /// The national figures and outcome.
     #[serde(flatten)]
@@ -162,6 +168,7 @@ impl ResultsDocument {
 
 /// One region with a summary of each of its districts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionDocument {
     /// The referendum.
     pub referendum: String,

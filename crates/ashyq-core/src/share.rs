@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Comparisons are exact (`num_rational::Ratio` over `u128`, no overflow for any `u64` counts);
 /// the only rounding happens in [`Share::percent`], for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
     /// The part.
     pub numerator: u64,
@@ -85,6 +86,7 @@ impl Ord for Share {
 
 /// A configured threshold such as 1/2 or 2/3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fraction {
     /// Numerator.
     pub numerator: u64,

@@ -12,6 +12,7 @@ use crate::territory::{DistrictId, Names, RegionCode, Territory, UnitKind};
 
 /// Sums over a set of precincts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     /// Precincts in the set.
     pub precincts: u64,
@@ -109,6 +110,7 @@ fn add_lines(into: &mut ProtocolLines, l: &ProtocolLines) {
 /// How far the result has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ResultStatus {
     /// Precincts are missing or conflicts are open.
     Preliminary,
@@ -120,6 +122,7 @@ pub enum ResultStatus {
 
 /// The outcome of a referendum, with its reasons in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     /// Whether the validity rule holds.
     pub valid: bool,
@@ -220,6 +223,7 @@ pub fn outcome(def: &ReferendumDefinition, national: &Totals, regions: &[RegionR
 
 /// The totals of one district.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictResult {
     /// The district.
     pub id: DistrictId,
@@ -231,6 +235,7 @@ pub struct DistrictResult {
 
 /// The totals of one first-level unit and its districts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionResult {
     /// The unit.
     pub code: RegionCode,
@@ -246,6 +251,7 @@ pub struct RegionResult {
 
 /// The whole result of a referendum at one moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultsTree {
     /// The referendum.
     pub referendum: ReferendumId,

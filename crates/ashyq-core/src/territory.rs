@@ -15,6 +15,7 @@ pub mod io;
 
 /// A name in the three languages of the user interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Names {
     /// Kazakh.
     pub kk: String,
@@ -47,6 +48,7 @@ impl Names {
 /// The kind of a first-level unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
     /// A region (oblys).
     Oblys,
@@ -59,6 +61,7 @@ pub enum UnitKind {
 /// The code of a first-level unit: an ISO 3166-2 code such as `KZ-75`, or `ABROAD`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionCode(pub String);
 
 impl RegionCode {
@@ -74,6 +77,7 @@ impl fmt::Display for RegionCode {
 
 /// A first-level unit: a region, a city of republican significance, or "abroad".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     /// ISO 3166-2 code, or `ABROAD`.
     pub code: RegionCode,
@@ -88,6 +92,7 @@ pub struct Region {
 /// The identifier of a district, unique in the territory, e.g. `KZ-75-03`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictId(pub String);
 
 impl fmt::Display for DistrictId {
@@ -98,6 +103,7 @@ impl fmt::Display for DistrictId {
 
 /// A district (audan, or a city district); abroad, a country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct District {
     /// Unique identifier.
     pub id: DistrictId,
@@ -110,6 +116,7 @@ pub struct District {
 /// The number of a precinct, unique in the territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrecinctId(pub u32);
 
 impl fmt::Display for PrecinctId {
@@ -120,6 +127,7 @@ impl fmt::Display for PrecinctId {
 
 /// A precinct (polling station) and the number of voters registered there before voting day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Precinct {
     /// Unique number.
     pub id: PrecinctId,

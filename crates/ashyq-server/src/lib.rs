@@ -1,27 +1,35 @@
 //! # ashyq-server
 //!
 //! The HTTP API over a [`Registrar`]: results at every level in JSON and CSV, a precinct's
-//! protocol and history, and the event log as JSON Lines. Until the web UI exists, `/` answers
-//! with a JSON index of what is served.
+//! protocol and history, elections and seats, live progress as Server-Sent Events, and the
+//! event log as JSON Lines. The OpenAPI 3.1 document (`/api/v1/openapi.json`) is generated
+//! from the handlers; `/api/v1/docs` renders it. Every error is an RFC 9457 problem document.
+//! Until the web UI exists, `/` answers with a JSON index of what is served.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ashyq_core::ledger::LedgerError;
-use ashyq_core::referendum::ReferendumId;
-use ashyq_core::report::{self, Level, RegionDocument, ResultsDocument};
-use ashyq_core::territory::PrecinctId;
+mod events;
+mod openapi;
+pub mod problem;
+mod read;
+
+use ashyq_core::report::ResultsDocument;
 use ashyq_store::registrar::Registrar;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
 use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::problem::Problem;
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
@@ -41,24 +49,62 @@ pub enum ServerError {
     Serve(#[from] std::io::Error),
 }
 
-type AppState = Arc<Registrar>;
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The write path and the in-memory ledger.
+    pub registrar: Arc<Registrar>,
+    /// Rendered answers of the current head.
+    cache: Arc<read::ResponseCache>,
+    /// The OpenAPI document, built once.
+    openapi: Arc<utoipa::openapi::OpenApi>,
+}
+
+/// The largest request body accepted (a signed protocol is a few kilobytes).
+pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// The routes.
 pub fn router(registrar: Arc<Registrar>) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(read::referendums))
+        .routes(routes!(read::results))
+        .routes(routes!(read::results_tree))
+        .routes(routes!(read::results_csv))
+        .routes(routes!(read::region))
+        .routes(routes!(read::precinct))
+        .routes(routes!(read::elections))
+        .routes(routes!(read::election_results))
+        .routes(routes!(read::election_seats))
+        .routes(routes!(events::events))
+        .routes(routes!(log))
+        .split_for_parts();
+    let state = AppState {
+        registrar,
+        cache: Arc::default(),
+        openapi: Arc::new(openapi),
+    };
     Router::new()
         .route("/", get(index))
         .route("/health", get(|| async { "ok" }))
-        .route("/api/v1/referendums", get(referendums))
-        .route("/api/v1/referendums/{id}/results", get(results))
-        .route("/api/v1/referendums/{id}/results/tree", get(results_tree))
-        .route("/api/v1/referendums/{id}/results.csv", get(results_csv))
-        .route("/api/v1/referendums/{id}/regions/{code}", get(region))
-        .route("/api/v1/referendums/{id}/precincts/{number}", get(precinct))
-        .route("/api/v1/log", get(log))
-        .fallback(|| async { ApiError::not_found("no such page; see / for what is served".into()) })
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/docs", get(docs))
+        .merge(api)
+        .fallback(|| async {
+            Problem::not_found("no such page; see /api/v1/docs for what is served")
+        })
+        .layer(axum::middleware::from_fn(problem::problems_everywhere))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(registrar)
+        .with_state(state)
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Response {
+    axum::Json(state.openapi.as_ref().clone()).into_response()
+}
+
+async fn docs(State(state): State<AppState>) -> Response {
+    openapi::page(&state.openapi).into_response()
 }
 
 /// Binds `listen`, calls `on_ready` with the bound address, and serves until Ctrl-C.
@@ -83,48 +129,8 @@ pub async fn serve(
     Ok(())
 }
 
-/// An error answer: a status and a message that says how to fix the request.
-struct ApiError {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiError {
-    fn not_found(message: String) -> Self {
-        ApiError {
-            status: StatusCode::NOT_FOUND,
-            message,
-        }
-    }
-}
-
-impl From<LedgerError> for ApiError {
-    fn from(e: LedgerError) -> Self {
-        let status = match e {
-            LedgerError::UnknownReferendum { .. }
-            | LedgerError::UnknownPrecinct(_)
-            | LedgerError::NoTerritory => StatusCode::NOT_FOUND,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError {
-            status,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (
-            self.status,
-            axum::Json(json!({ "status": self.status.as_u16(), "detail": self.message })),
-        )
-            .into_response()
-    }
-}
-
-async fn index(State(reg): State<AppState>) -> impl IntoResponse {
-    let ledger = reg.ledger();
+async fn index(State(state): State<AppState>) -> impl IntoResponse {
+    let ledger = state.registrar.ledger();
     let referendums: Vec<_> = ledger
         .referendums()
         .filter_map(|r| ledger.results(&r.definition.id).ok())
@@ -147,117 +153,20 @@ async fn index(State(reg): State<AppState>) -> impl IntoResponse {
         "name": "ashyq",
         "about": "Open, verifiable results. Every number here can be re-derived from the event log with `ashyq verify`.",
         "log": "/api/v1/log",
+        "api": "/api/v1/docs",
+        "openapi": "/api/v1/openapi.json",
+        "events": "/api/v1/events",
         "log_entries": ledger.head().map_or(0, |h| h.0),
         "referendums": referendums,
     }))
 }
 
-async fn referendums(State(reg): State<AppState>) -> impl IntoResponse {
-    let ledger = reg.ledger();
-    let list: Vec<_> = ledger
-        .referendums()
-        .map(|r| {
-            json!({
-                "id": r.definition.id,
-                "title": r.definition.title,
-                "question": r.definition.question,
-                "voting_day": r.definition.voting_day,
-                "certified": r.certification().is_some(),
-            })
-        })
-        .collect();
-    axum::Json(list)
-}
-
-async fn results(
-    State(reg): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let tree = reg.ledger().results(&ReferendumId(id))?;
-    Ok(axum::Json(ResultsDocument::of(&tree)).into_response())
-}
-
-async fn results_tree(
-    State(reg): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let tree = reg.ledger().results(&ReferendumId(id))?;
-    Ok(axum::Json(tree).into_response())
-}
-
-#[derive(Deserialize)]
-struct LevelQuery {
-    level: Option<String>,
-}
-
-async fn results_csv(
-    State(reg): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<LevelQuery>,
-) -> Result<Response, ApiError> {
-    let level = match q.level.as_deref() {
-        None | Some("district") => Level::District,
-        Some("region") => Level::Region,
-        Some("national") => Level::National,
-        Some(other) => {
-            return Err(ApiError {
-                status: StatusCode::BAD_REQUEST,
-                message: format!("level {other:?} is not one of national, region, district"),
-            });
-        }
-    };
-    let tree = reg.ledger().results(&ReferendumId(id))?;
-    let body = report::results_csv(&tree, level);
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        )],
-        body,
-    )
-        .into_response())
-}
-
-async fn region(
-    State(reg): State<AppState>,
-    Path((id, code)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let tree = reg.ledger().results(&ReferendumId(id))?;
-    let doc = RegionDocument::of(&tree, &code).ok_or_else(|| {
-        let codes: Vec<&str> = tree.regions.iter().map(|r| r.code.0.as_str()).collect();
-        ApiError::not_found(format!("no region {code:?}; regions: {}", codes.join(", ")))
-    })?;
-    Ok(axum::Json(doc).into_response())
-}
-
-async fn precinct(
-    State(reg): State<AppState>,
-    Path((id, number)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let number: u32 = number.parse().map_err(|_| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        message: format!("{number:?} is not a precinct number; use a whole number such as 1"),
-    })?;
-    let ledger = reg.ledger();
-    let id = ReferendumId(id);
-    let p = PrecinctId(number);
-    let applied = ledger.applied(&id, p)?;
-    let history = ledger.history(&id, p)?;
-    let info = ledger
-        .territory()
-        .and_then(|t| t.precincts.iter().find(|x| x.id == p));
-    Ok(axum::Json(json!({
-        "referendum": id,
-        "precinct": info,
-        "applied": applied,
-        "history": history,
-    }))
-    .into_response())
-}
-
-/// The whole event log as JSON Lines, streamed page by page from the store.
-async fn log(State(reg): State<AppState>) -> Response {
-    let stream = log_pages(reg);
+/// The whole event log as JSON Lines (one entry per line), streamed page by page from the
+/// store: the input of `ashyq verify`.
+#[utoipa::path(get, path = "/api/v1/log", tag = "log",
+    responses((status = 200, description = "Every log entry, one JSON object per line", content_type = "application/jsonl", body = String)))]
+async fn log(State(state): State<AppState>) -> Response {
+    let stream = log_pages(state.registrar.clone());
     (
         [(
             header::CONTENT_TYPE,
@@ -270,7 +179,7 @@ async fn log(State(reg): State<AppState>) -> Response {
 
 /// Pages of the log as JSON Lines, read by a task so the response streams as it is read.
 fn log_pages(
-    reg: AppState,
+    reg: Arc<Registrar>,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<Vec<u8>, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     tokio::spawn(async move {

@@ -141,3 +141,171 @@ async fn results_build_up_and_every_level_is_served() {
         }
     }
 }
+
+/// Errors are problem documents, reads carry an ETag and answer 304 to it, the OpenAPI
+/// document is generated and lists every path, and the event stream follows the count.
+#[tokio::test]
+async fn problems_etags_openapi_and_the_event_stream() {
+    for db in testing::backends() {
+        let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+        let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
+        registrar.load_territory(territory).await.unwrap();
+        registrar
+            .create_referendum(presets::kz_2026())
+            .await
+            .unwrap();
+        let addr = spawn(registrar.clone()).await;
+        let base = format!("http://{addr}");
+        let client = reqwest::Client::new();
+
+        // Problem documents, for our own errors and for axum's rejections alike.
+        for (method, path, status) in [
+            ("GET", "/api/v1/referendums/kz-1999/results", 404),
+            ("GET", "/api/v1/referendums/kz-2026/precincts/abc", 400),
+            ("GET", "/nowhere", 404),
+            ("POST", "/api/v1/referendums/kz-2026/results", 405),
+            (
+                "GET",
+                "/api/v1/referendums/kz-2026/results.csv?level=%ZZ",
+                400,
+            ),
+        ] {
+            let resp = client
+                .request(method.parse().unwrap(), format!("{base}{path}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), status, "{method} {path}");
+            assert_eq!(
+                resp.headers()[reqwest::header::CONTENT_TYPE],
+                "application/problem+json",
+                "{method} {path}"
+            );
+            let p: Value = resp.json().await.unwrap();
+            assert_eq!(p["status"], status);
+            assert!(p["type"].as_str().unwrap().contains("#problem-"), "{p}");
+            assert!(!p["detail"].as_str().unwrap().is_empty(), "{p}");
+        }
+
+        // ETag and 304; a new protocol moves the head and changes the ETag.
+        let url = format!("{base}/api/v1/referendums/kz-2026/results");
+        let first = client.get(&url).send().await.unwrap();
+        let etag = first.headers()[reqwest::header::ETAG].clone();
+        assert_eq!(
+            first.headers()[reqwest::header::CACHE_CONTROL],
+            "public, no-cache"
+        );
+        let again = client
+            .get(&url)
+            .header(reqwest::header::IF_NONE_MATCH, etag.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304);
+
+        // The event stream: a first event at once, then one after the head moves.
+        let mut sse = client
+            .get(format!("{base}/api/v1/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            sse.headers()[reqwest::header::CONTENT_TYPE],
+            "text/event-stream"
+        );
+        let mut seen = String::new();
+        while !seen.contains("\n\n") {
+            seen.push_str(&String::from_utf8_lossy(
+                &sse.chunk().await.unwrap().unwrap(),
+            ));
+        }
+        assert!(seen.contains("event: progress"), "{seen}");
+        assert!(seen.contains("\"precincts_reported\":0"), "{seen}");
+        registrar
+            .submit_batch(protocols[..100].to_vec())
+            .await
+            .unwrap();
+        let mut seen = String::new();
+        while !seen.contains("\"precincts_reported\":100") {
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), sse.chunk())
+                .await
+                .expect("an event within 10 s")
+                .unwrap()
+                .unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+
+        let after = client
+            .get(&url)
+            .header(reqwest::header::IF_NONE_MATCH, etag.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(after.status().as_u16(), 200);
+        assert_ne!(after.headers()[reqwest::header::ETAG], etag);
+        let r: Value = after.json().await.unwrap();
+        assert_eq!(r["precincts_reported"], 100);
+
+        // The generated OpenAPI document lists every route served, and the page renders it.
+        let doc: Value = client
+            .get(format!("{base}/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for path in [
+            "/api/v1/referendums",
+            "/api/v1/referendums/{id}/results",
+            "/api/v1/referendums/{id}/precincts/{number}",
+            "/api/v1/elections/{id}/seats",
+            "/api/v1/events",
+            "/api/v1/log",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path} missing");
+        }
+        assert!(
+            doc["components"]["schemas"]
+                .get("ResultsDocument")
+                .is_some()
+        );
+        // Every reference resolves.
+        fn refs(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        match (k.as_str(), x) {
+                            ("$ref", Value::String(r)) => out.push(r.clone()),
+                            _ => refs(x, out),
+                        }
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        assert!(!all.is_empty());
+        for r in all {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "dangling reference {r}"
+            );
+        }
+        let page = client
+            .get(format!("{base}/api/v1/docs"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("/api/v1/referendums/{id}/results"));
+        assert!(page.contains("id=\"problem-control-ratios\""));
+    }
+}

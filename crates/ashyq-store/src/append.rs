@@ -207,11 +207,9 @@ impl<'a> Batch<'a> {
                         }
                     }
                 }
-                Event::ProtocolConflict { .. }
-                | Event::ConflictDismissed { .. }
-                | Event::TerritoryLoaded { .. }
-                | Event::ReferendumCreated { .. }
-                | Event::ResultCertified { .. } => {}
+                // Only the referendum protocols have a SQL projection; every other event,
+                // party-list protocols included, is read back from the log itself.
+                _ => {}
             }
         }
         Ok(batch)

@@ -10,6 +10,7 @@
 
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use ashyq_core::election::PartyListProtocol;
 use ashyq_core::event::{Author, LogEntry, Receipt};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::protocol::PrecinctProtocol;
@@ -104,7 +105,7 @@ impl Registrar {
 
     /// Loads a territory.
     pub async fn load_territory(&self, territory: Territory) -> Result<LogEntry, RegistrarError> {
-        self.record_one(move |l| l.load_territory(territory.clone()))
+        self.record(move |l| l.load_territory(territory.clone()))
             .await
     }
 
@@ -113,8 +114,7 @@ impl Registrar {
         &self,
         def: ReferendumDefinition,
     ) -> Result<LogEntry, RegistrarError> {
-        self.record_one(move |l| l.create_referendum(def.clone()))
-            .await
+        self.record(move |l| l.create_referendum(def.clone())).await
     }
 
     /// Amends a precinct's protocol.
@@ -126,7 +126,7 @@ impl Registrar {
     ) -> Result<Receipt, RegistrarError> {
         let (referendum, precinct) = (protocol.referendum.clone(), protocol.precinct);
         let entry = self
-            .record_one(move |l| l.amend(protocol.clone(), reason, author.clone()))
+            .record(move |l| l.amend(protocol.clone(), reason, author.clone()))
             .await?;
         Ok(self.receipt(&referendum, precinct, entry.seq))
     }
@@ -140,7 +140,7 @@ impl Registrar {
         reason: &str,
         author: Author,
     ) -> Result<LogEntry, RegistrarError> {
-        self.record_one(move |l| {
+        self.record(move |l| {
             l.dismiss_conflict(referendum, precinct, protocol_hash, reason, author.clone())
         })
         .await
@@ -152,8 +152,32 @@ impl Registrar {
         referendum: &ReferendumId,
         author: Author,
     ) -> Result<LogEntry, RegistrarError> {
-        self.record_one(move |l| l.certify(referendum, author.clone()))
+        self.record(move |l| l.certify(referendum, author.clone()))
             .await
+    }
+
+    /// Submits one party-list protocol: the same receipt for the same document, a conflict
+    /// for different numbers (see `Ledger::submit_party_list`).
+    pub async fn submit_party_list(
+        &self,
+        protocol: PartyListProtocol,
+    ) -> Result<Receipt, RegistrarError> {
+        let (election, precinct) = (protocol.election.clone(), protocol.precinct);
+        let _w = self.writer.lock().await;
+        loop {
+            let entry = {
+                let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
+                match ledger.submit_party_list(protocol.clone())? {
+                    Decision::Known(receipt) => return Ok(receipt),
+                    Decision::Record(decided) => ledger.record(decided, (self.clock)())?,
+                }
+            };
+            match self.persist(std::slice::from_ref(&entry)).await {
+                Ok(()) => return Ok(self.receipt(&election, precinct, entry.seq)),
+                Err(PersistError::Retry) => continue,
+                Err(PersistError::Failed(e)) => return Err(e),
+            }
+        }
     }
 
     /// Submits one protocol.
@@ -222,7 +246,10 @@ impl Registrar {
             .expect("a recorded protocol event has a receipt")
     }
 
-    async fn record_one<F>(&self, decide: F) -> Result<LogEntry, RegistrarError>
+    /// Decides with `decide` on the current state and records the event: the write path of
+    /// every command that records one entry. If another instance moved the log's head
+    /// meanwhile, catches up and decides again.
+    pub async fn record<F>(&self, decide: F) -> Result<LogEntry, RegistrarError>
     where
         F: Fn(&Ledger) -> Result<Decided, LedgerError>,
     {

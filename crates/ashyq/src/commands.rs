@@ -70,6 +70,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Territory(cmd) => territory(&db, cmd).await,
         Command::Referendum(cmd) => referendum(&db, cmd).await,
         Command::Protocol(cmd) => protocol_cmd(&db, cmd).await,
+        Command::Party(cmd) => crate::election_cmd::party(&db, cmd).await,
+        Command::Election(cmd) => crate::election_cmd::election(&db, cmd).await,
+        Command::List(cmd) => crate::election_cmd::list(&db, cmd).await,
+        Command::Mandate(cmd) => crate::election_cmd::mandate(&db, cmd).await,
         Command::Results {
             referendum,
             region,
@@ -348,8 +352,31 @@ async fn protocol_cmd(db: &str, cmd: ProtocolCommand) -> Result<ExitCode> {
             // Read and parse everything first: a malformed file stops the command before
             // anything is submitted.
             let mut protocols = Vec::new();
+            let mut party_lists = Vec::new();
             for f in &files {
-                protocols.extend(read_protocols(f)?);
+                let text = read_text(f)?;
+                if crate::election_cmd::is_party_list(&text) {
+                    party_lists.extend(crate::election_cmd::read_party_lists(f, &text)?);
+                } else {
+                    protocols.extend(read_protocols(f)?);
+                }
+            }
+            let mut refused_lists = 0;
+            if !party_lists.is_empty() {
+                let n = party_lists.len();
+                let (ok, conflicts, refused) =
+                    crate::election_cmd::submit_party_lists(db, party_lists).await?;
+                println!(
+                    "{n} party-list protocols: {ok} accepted or already recorded, {conflicts} conflicts recorded for review, {refused} refused."
+                );
+                if protocols.is_empty() {
+                    return Ok(if refused > 0 {
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
+                    });
+                }
+                refused_lists = refused;
             }
             let registrar = open(db).await?;
             let bar = output::progress(protocols.len() as u64, "submitting");
@@ -385,7 +412,7 @@ async fn protocol_cmd(db: &str, cmd: ProtocolCommand) -> Result<ExitCode> {
                 counts[1],
                 refused
             );
-            Ok(if refused > 0 {
+            Ok(if refused + refused_lists > 0 {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS

@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bench;
 mod commands;
 mod demo;
+mod election_cmd;
 mod keys_cmd;
 mod output;
 mod seats_cmd;
@@ -139,6 +140,18 @@ Needs no database: it trusts nothing but the file.")]
     },
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
+    /// Register parties and set the rules of party registration.
+    #[command(subcommand)]
+    Party(election_cmd::PartyCommand),
+    /// Define party-list elections, follow the count, allocate the seats.
+    #[command(subcommand)]
+    Election(election_cmd::ElectionCommand),
+    /// Register candidate lists and withdraw candidates.
+    #[command(subcommand)]
+    List(election_cmd::ListCommand),
+    /// Deputies' mandates: who holds them, and their end with the seat passing down the list.
+    #[command(subcommand)]
+    Mandate(election_cmd::MandateCommand),
     /// Commission keys (no database needed).
     #[command(subcommand)]
     Keys(keys_cmd::KeysCommand),
@@ -381,6 +394,7 @@ enum LevelArg {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -403,4 +417,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `ashyq results | head` closes standard output early; Rust's `println!` then panics with
+/// "failed printing to stdout: Broken pipe". Exit quietly instead, as Unix tools do (status
+/// 141 = 128 + SIGPIPE); every other panic is reported as usual. (Restoring the default
+/// SIGPIPE action would need `unsafe`, which this crate forbids.)
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

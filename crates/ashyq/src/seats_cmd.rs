@@ -233,7 +233,7 @@ fn pad_right(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-fn table_text(r: &SeatAllocation) -> String {
+pub(crate) fn table_text(r: &SeatAllocation) -> String {
     let rules = &r.rules;
     let mut out = String::new();
     let _ = writeln!(
@@ -354,7 +354,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_text(r: &SeatAllocation) -> String {
+pub(crate) fn csv_text(r: &SeatAllocation) -> String {
     let mut out = String::from("party,votes,share_percent,qualified,seats\n");
     for p in &r.parties {
         let _ = writeln!(
@@ -393,7 +393,7 @@ impl<V: Serialize> Serialize for Ordered<V> {
 }
 
 #[derive(Serialize)]
-struct JsonResult<'a> {
+pub(crate) struct JsonResult<'a> {
     seats: Ordered<u32>,
     qualified: Vec<&'a str>,
     method: String,
@@ -417,7 +417,7 @@ struct JsonResult<'a> {
 }
 
 impl<'a> JsonResult<'a> {
-    fn new(r: &'a SeatAllocation, seed: Option<&'a TieSeed>) -> Self {
+    pub(crate) fn new(r: &'a SeatAllocation, seed: Option<&'a TieSeed>) -> Self {
         let each = |f: &dyn Fn(&ashyq_core::seats::PartyResult) -> String| {
             Ordered(r.parties.iter().map(|p| (p.party.clone(), f(p))).collect())
         };

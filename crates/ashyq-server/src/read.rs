@@ -1,0 +1,467 @@
+//! The public read API: results at every level (JSON and CSV), a precinct's protocol and
+//! history, elections and their seats, the log.
+//!
+//! Every answer is a function of the log's head, so the head names it: the `ETag` is the head's
+//! sequence number and hash prefix, `If-None-Match` gets a 304, and the rendered bytes are
+//! cached per path until the head moves (`ResponseCache`) — under load the national page is
+//! rendered once per new entry, not once per reader.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use ashyq_core::ledger::Ledger;
+use ashyq_core::referendum::ReferendumId;
+use ashyq_core::report::{self, Level, RegionDocument, ResultsDocument};
+use ashyq_core::tally::ResultsTree;
+use ashyq_core::territory::{Precinct, PrecinctId};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::problem::Problem;
+
+/// What the cache keeps of one rendered answer.
+struct Rendered {
+    content_type: &'static str,
+    body: Bytes,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    seq: u64,
+    map: HashMap<String, Arc<Rendered>>,
+}
+
+/// Rendered answers of the current head, by path and query. Cleared when the head moves.
+#[derive(Default)]
+pub struct ResponseCache {
+    inner: RwLock<CacheInner>,
+}
+
+/// The most answers kept for one head; beyond it answers are rendered but not kept.
+const CACHE_LIMIT: usize = 20_000;
+
+impl ResponseCache {
+    fn get(&self, seq: u64, key: &str) -> Option<Arc<Rendered>> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        (inner.seq == seq).then(|| inner.map.get(key).cloned())?
+    }
+
+    fn put(&self, seq: u64, key: String, r: Arc<Rendered>) {
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if inner.seq != seq {
+            if seq < inner.seq {
+                return;
+            }
+            inner.seq = seq;
+            inner.map.clear();
+        }
+        if inner.map.len() < CACHE_LIMIT {
+            inner.map.insert(key, r);
+        }
+    }
+}
+
+const JSON: &str = "application/json";
+const CSV: &str = "text/csv; charset=utf-8";
+
+/// The ETag of everything served at this head.
+fn etag_of(ledger: &Ledger) -> (u64, String) {
+    match ledger.head() {
+        Some((seq, hash)) => (seq, format!("\"{seq}-{}\"", &hash.0[..16])),
+        None => (0, "\"0-empty\"".to_owned()),
+    }
+}
+
+fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+}
+
+fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body) -> Response {
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    // Results change with every accepted protocol: caches may keep a copy but must revalidate
+    // (cheap: a 304 when the head has not moved).
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    if status != StatusCode::NOT_MODIFIED {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    res
+}
+
+/// Serves `key` at the current head from the cache, or renders it with `render`.
+fn cached(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: String,
+    render: impl FnOnce(&Ledger) -> Result<(&'static str, Vec<u8>), Problem>,
+) -> Result<Response, Problem> {
+    let ledger = state.registrar.ledger();
+    let (seq, etag) = etag_of(&ledger);
+    if matches(headers, &etag) {
+        return Ok(answer(StatusCode::NOT_MODIFIED, &etag, JSON, Body::empty()));
+    }
+    if let Some(r) = state.cache.get(seq, &key) {
+        return Ok(answer(
+            StatusCode::OK,
+            &etag,
+            r.content_type,
+            Body::from(r.body.clone()),
+        ));
+    }
+    let (content_type, body) = render(&ledger)?;
+    drop(ledger);
+    let body = Bytes::from(body);
+    state.cache.put(
+        seq,
+        key,
+        Arc::new(Rendered {
+            content_type,
+            body: body.clone(),
+        }),
+    );
+    Ok(answer(
+        StatusCode::OK,
+        &etag,
+        content_type,
+        Body::from(body),
+    ))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<(&'static str, Vec<u8>), Problem> {
+    serde_json::to_vec(v).map(|b| (JSON, b)).map_err(|e| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server-error",
+            e.to_string(),
+        )
+    })
+}
+
+fn referendum_id(id: &str) -> ReferendumId {
+    ReferendumId(id.to_owned())
+}
+
+fn tree(ledger: &Ledger, id: &str) -> Result<ResultsTree, Problem> {
+    Ok(ledger.results(&referendum_id(id))?)
+}
+
+/// A referendum in the list.
+#[derive(Serialize, ToSchema)]
+pub struct ReferendumSummary {
+    /// Its id.
+    pub id: String,
+    /// Its title in Kazakh, Russian and English.
+    pub title: ashyq_core::territory::Names,
+    /// The question on the ballot, in the three languages.
+    pub question: ashyq_core::territory::Names,
+    /// Voting day.
+    pub voting_day: String,
+    /// Whether the result is certified.
+    pub certified: bool,
+}
+
+/// The defined referendums.
+#[utoipa::path(get, path = "/api/v1/referendums", tag = "results",
+    responses((status = 200, description = "Every referendum", body = [ReferendumSummary])))]
+pub async fn referendums(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, "referendums".into(), |l| {
+        let list: Vec<ReferendumSummary> = l
+            .referendums()
+            .map(|r| ReferendumSummary {
+                id: r.definition.id.0.clone(),
+                title: r.definition.title.clone(),
+                question: r.definition.question.clone(),
+                voting_day: r.definition.voting_day.to_string(),
+                certified: r.certification().is_some(),
+            })
+            .collect();
+        to_json(&list)
+    })
+}
+
+/// The national result with its outcome and every region's summary.
+#[utoipa::path(get, path = "/api/v1/referendums/{id}/results", tag = "results",
+    params(("id" = String, Path, description = "Referendum id, e.g. kz-2026")),
+    responses(
+        (status = 200, description = "The national result", body = ResultsDocument),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+pub async fn results(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("results/{id}"), |l| {
+        to_json(&ResultsDocument::of(&tree(l, &id)?))
+    })
+}
+
+/// The whole result tree: national, regions, districts.
+#[utoipa::path(get, path = "/api/v1/referendums/{id}/results/tree", tag = "results",
+    params(("id" = String, Path, description = "Referendum id")),
+    responses(
+        (status = 200, description = "Every level", body = ResultsTree),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+pub async fn results_tree(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("tree/{id}"), |l| {
+        to_json(&tree(l, &id)?)
+    })
+}
+
+/// The depth of a CSV export.
+#[derive(Deserialize, IntoParams)]
+pub struct LevelQuery {
+    /// `national`, `region` or `district` (the default).
+    level: Option<String>,
+}
+
+/// The result as CSV, one row per unit down to `level`.
+#[utoipa::path(get, path = "/api/v1/referendums/{id}/results.csv", tag = "results",
+    params(("id" = String, Path, description = "Referendum id"), LevelQuery),
+    responses(
+        (status = 200, description = "CSV with a header row", body = String, content_type = "text/csv"),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown level", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+pub async fn results_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LevelQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let level = match q.level.as_deref() {
+        None | Some("district") => Level::District,
+        Some("region") => Level::Region,
+        Some("national") => Level::National,
+        Some(other) => {
+            return Err(Problem::bad_request(format!(
+                "level {other:?} is not one of national, region, district"
+            )));
+        }
+    };
+    let key = format!("csv/{id}/{}", q.level.as_deref().unwrap_or("district"));
+    cached(&state, &headers, key, |l| {
+        Ok((CSV, report::results_csv(&tree(l, &id)?, level).into_bytes()))
+    })
+}
+
+/// A region's (or abroad's) result with its districts.
+#[utoipa::path(get, path = "/api/v1/referendums/{id}/regions/{code}", tag = "results",
+    params(("id" = String, Path, description = "Referendum id"),
+           ("code" = String, Path, description = "ISO 3166-2 code such as KZ-75, or ABROAD")),
+    responses(
+        (status = 200, description = "The region", body = RegionDocument),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such referendum or region", body = Problem, content_type = "application/problem+json")))]
+pub async fn region(
+    State(state): State<AppState>,
+    Path((id, code)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("region/{id}/{code}"), |l| {
+        let tree = tree(l, &id)?;
+        let doc = RegionDocument::of(&tree, &code).ok_or_else(|| {
+            let codes: Vec<&str> = tree.regions.iter().map(|r| r.code.0.as_str()).collect();
+            Problem::not_found(format!("no region {code:?}; regions: {}", codes.join(", ")))
+        })?;
+        to_json(&doc)
+    })
+}
+
+/// A precinct's protocol and history.
+#[derive(Serialize, ToSchema)]
+pub struct PrecinctDocument {
+    /// The referendum.
+    pub referendum: String,
+    /// The precinct as the territory describes it.
+    pub precinct: Option<Precinct>,
+    /// The protocol applied to the tally, if any.
+    pub applied: Option<ashyq_core::ledger::AppliedProtocol>,
+    /// Every protocol event of the precinct, oldest first.
+    pub history: Vec<ashyq_core::ledger::HistoryItem>,
+}
+
+/// A precinct's applied protocol, its receipt and its history of conflicts and amendments.
+#[utoipa::path(get, path = "/api/v1/referendums/{id}/precincts/{number}", tag = "results",
+    params(("id" = String, Path, description = "Referendum id"),
+           ("number" = String, Path, description = "Precinct number, e.g. 1")),
+    responses(
+        (status = 200, description = "The precinct", body = PrecinctDocument),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Not a number", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json")))]
+pub async fn precinct(
+    State(state): State<AppState>,
+    Path((id, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let number: u32 = number.trim().parse().map_err(|_| {
+        Problem::bad_request(format!(
+            "{number:?} is not a precinct number; use a whole number such as 1"
+        ))
+    })?;
+    cached(&state, &headers, format!("precinct/{id}/{number}"), |l| {
+        let rid = referendum_id(&id);
+        let p = PrecinctId(number);
+        let doc = PrecinctDocument {
+            referendum: id.clone(),
+            applied: l.applied(&rid, p)?.cloned(),
+            history: l.history(&rid, p)?.to_vec(),
+            precinct: l
+                .territory()
+                .and_then(|t| t.precincts.iter().find(|x| x.id == p))
+                .cloned(),
+        };
+        to_json(&doc)
+    })
+}
+
+/// The defined party-list elections.
+#[utoipa::path(get, path = "/api/v1/elections", tag = "elections",
+    responses((status = 200, description = "Every election with its ballot", body = Object)))]
+pub async fn elections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, "elections".into(), |l| {
+        let list: Vec<_> = l
+            .elections()
+            .map(|e| {
+                json!({
+                    "id": e.definition.id,
+                    "title": e.definition.title,
+                    "election_day": e.definition.election_day,
+                    "seats": e.definition.rules.seats,
+                    "threshold_percent": e.definition.rules.threshold.percent(),
+                    "method": e.definition.rules.method.name(),
+                    "against_all": e.definition.against_all,
+                    "tie_seed_sha256": e.definition.tie_seed_sha256,
+                    "ballot": e.ballot(),
+                    "allocated": e.allocation().is_some(),
+                })
+            })
+            .collect();
+        to_json(&list)
+    })
+}
+
+/// An election's count: votes per party nationally and per region.
+#[utoipa::path(get, path = "/api/v1/elections/{id}/results", tag = "elections",
+    params(("id" = String, Path, description = "Election id")),
+    responses(
+        (status = 200, description = "The count", body = Object),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such election", body = Problem, content_type = "application/problem+json")))]
+pub async fn election_results(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("election/{id}"), |l| {
+        to_json(&l.election_results(&referendum_id(&id))?)
+    })
+}
+
+/// An election's seats, ties and draws, and the deputies holding a mandate now.
+#[utoipa::path(get, path = "/api/v1/elections/{id}/seats", tag = "elections",
+    params(("id" = String, Path, description = "Election id")),
+    responses(
+        (status = 200, description = "The allocation (null before it is made) and the deputies", body = Object),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such election", body = Problem, content_type = "application/problem+json")))]
+pub async fn election_seats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("seats/{id}"), |l| {
+        let e = l.election(&referendum_id(&id))?;
+        to_json(&json!({
+            "election": e.definition.id,
+            "allocation": e.allocation(),
+            "seed": e.seed(),
+            "deputies": e.deputies().collect::<Vec<_>>(),
+            "mandates": e.mandates(),
+        }))
+    })
+}
+
+/// The head and each contest's progress, as one JSON object: what the event stream sends.
+pub fn progress(state: &AppState) -> (u64, Bytes) {
+    let ledger = state.registrar.ledger();
+    let (seq, _) = etag_of(&ledger);
+    if let Some(r) = state.cache.get(seq, "progress") {
+        return (seq, r.body.clone());
+    }
+    let referendums: Vec<_> = ledger
+        .referendums()
+        .filter_map(|r| ledger.results(&r.definition.id).ok())
+        .map(|t| {
+            json!({
+                "id": t.referendum,
+                "status": t.status,
+                "precincts": t.national.precincts,
+                "precincts_reported": t.national.precincts_reported,
+                "open_conflicts": t.open_conflicts,
+            })
+        })
+        .collect();
+    let elections: Vec<_> = ledger
+        .elections()
+        .filter_map(|e| ledger.election_results(&e.definition.id).ok())
+        .map(|r| {
+            json!({
+                "id": r.election,
+                "status": r.status,
+                "precincts": r.national.precincts,
+                "precincts_reported": r.national.precincts_reported,
+                "open_conflicts": r.open_conflicts,
+            })
+        })
+        .collect();
+    let body = json!({
+        "seq": seq,
+        "head": ledger.head().map(|(_, h)| h.0.clone()),
+        "referendums": referendums,
+        "elections": elections,
+    });
+    drop(ledger);
+    let bytes = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+    state.cache.put(
+        seq,
+        "progress".into(),
+        Arc::new(Rendered {
+            content_type: JSON,
+            body: bytes.clone(),
+        }),
+    );
+    (seq, bytes)
+}

@@ -1,0 +1,292 @@
+//! `ashyq party`, `election`, `list`, `protocol submit` (party lists) and `mandate` end to end,
+//! on SQLite and, when reachable (required under CI=true), on PostgreSQL: the 2023 party-list
+//! votes through the whole country give the announced seats, the seed must be the committed
+//! one, mandates pass down the list, the exported log verifies, and no IIN leaves in clear.
+
+use std::path::Path;
+
+use ashyq_core::election::seed_commitment;
+use ashyq_core::iin::{Iin, Sex};
+use ashyq_core::seats::TieSeed;
+use ashyq_store::testing::{self, TestDb};
+use assert_cmd::Command;
+use chrono::{Days, NaiveDate};
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn ashyq(db: &TestDb) -> Command {
+    let mut cmd = Command::cargo_bin("ashyq").unwrap();
+    cmd.env("ASHYQ_DATABASE_URL", &db.url)
+        .env_remove("RUST_LOG")
+        .env_remove("ASHYQ_DIGEST_KEY_FILE");
+    cmd
+}
+
+fn person(k: u64, sex: Sex) -> Iin {
+    let born = NaiveDate::from_ymd_opt(1975, 3, 1).unwrap() + Days::new(k);
+    (0..10)
+        .find_map(|s| Iin::from_parts(born, sex, 100 + s))
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, v: &Value) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
+    for db in testing::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        ashyq(&db).arg("init").assert().success();
+        ashyq(&db)
+            .args([
+                "election",
+                "scenario",
+                "--seats",
+                "69",
+                "--tie-seed",
+                "s3cret",
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("2023 Mazhilis"));
+        let out = ashyq(&db)
+            .args(["election", "results", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(r["status"], "final");
+        assert_eq!(r["national"]["against_all"], 248_291);
+        assert_eq!(r["national"]["votes"][0]["votes"], 3_431_510);
+
+        // Only the committed seed allocates.
+        ashyq(&db)
+            .args([
+                "election", "allocate", "--seed", "another", "--author", "sec",
+            ])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("does not match the commitment"));
+        let svg = dir.path().join("k.svg");
+        let out = ashyq(&db)
+            .args([
+                "election", "allocate", "--seed", "s3cret", "--author", "sec",
+            ])
+            .args(["--format", "json", "--svg"])
+            .arg(&svg)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seats: Value = serde_json::from_slice(&out.stdout).unwrap();
+        // The seats the CEC announced in 2023 (crates/ashyq-core/tests/data/README.md).
+        assert_eq!(
+            seats["seats"],
+            json!({"Amanat": 40, "Auyl": 8, "Respublica": 6, "Aq Jol": 6,
+                   "People's Party of Kazakhstan": 5, "National Social Democratic Party": 4,
+                   "Baytaq": 0})
+        );
+        let svg = std::fs::read_to_string(&svg).unwrap();
+        assert_eq!(
+            svg.matches("<circle class=\"seat\"").count(),
+            69,
+            "one circle per seat"
+        );
+
+        // A refusal passes the seat to the next on the list.
+        ashyq(&db)
+            .args(["mandate", "end", "--party", "Auyl", "--position", "3"])
+            .args([
+                "--ground",
+                "refused",
+                "--on",
+                "2026-09-02",
+                "--author",
+                "sec",
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "The seat passes to Auyl candidate 9",
+            ));
+        ashyq(&db)
+            .args(["mandate", "list"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Auyl candidate 9"))
+            .stdout(predicate::str::contains("Auyl candidate 3 ").not());
+
+        // The log verifies offline: seats and successions re-derived.
+        let log = dir.path().join("log.jsonl");
+        ashyq(&db)
+            .args(["export", "--log"])
+            .arg(&log)
+            .assert()
+            .success();
+        ashyq(&db)
+            .arg("verify")
+            .arg(&log)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Log verified"));
+        // Locked: no more protocols or lists.
+        ashyq(&db)
+            .args([
+                "election", "allocate", "--seed", "s3cret", "--author", "sec",
+            ])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("already allocated"));
+    }
+}
+
+#[test]
+fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
+    for db in testing::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        ashyq(&db).arg("init").assert().success();
+        ashyq(&db)
+            .args(["party", "rules", "--min-members", "3", "--author", "sec"])
+            .assert()
+            .success();
+        let key = dir.path().join("digest.key");
+        std::fs::write(&key, "ab".repeat(32)).unwrap();
+        let members: Vec<Iin> = (0..4).map(|k| person(k, Sex::Male)).collect();
+        let app = write(
+            dir.path(),
+            "a.json",
+            &json!({"name": "Alpha party", "short_name": "Alpha",
+                    "members": members.iter().map(Iin::expose).collect::<Vec<_>>()}),
+        );
+        // Without a key: a clear error that says how to make one.
+        ashyq(&db)
+            .args(["party", "register"])
+            .arg(&app)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("--digest-key-file"));
+        ashyq(&db)
+            .args([
+                "party",
+                "register",
+                "--on",
+                "2026-06-01",
+                "--digest-key-file",
+            ])
+            .arg(&key)
+            .arg(&app)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Registered Alpha party (Alpha) with 4 members",
+            ));
+        // Two of the same people in another party: refused, named masked, never in clear.
+        let app2 = write(
+            dir.path(),
+            "b.json",
+            &json!({"name": "Beta party", "short_name": "Beta",
+                    "members": [members[0].expose(), members[1].expose(),
+                                person(10, Sex::Female).expose(), person(11, Sex::Female).expose()]}),
+        );
+        let out = ashyq(&db)
+            .args([
+                "party",
+                "register",
+                "--on",
+                "2026-06-01",
+                "--digest-key-file",
+            ])
+            .arg(&key)
+            .arg(&app2)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&members[0].masked()), "{err}");
+        assert!(err.contains("Alpha"), "{err}");
+        for m in &members {
+            assert!(!err.contains(&m.expose()), "an IIN in clear in: {err}");
+        }
+
+        let commitment = seed_commitment(&TieSeed::new("seed").unwrap());
+        ashyq(&db)
+            .args([
+                "election",
+                "create",
+                "--id",
+                "k-2026",
+                "--day",
+                "2026-08-30",
+            ])
+            .args(["--withdrawal-deadline", "2026-08-20", "--seats", "10"])
+            .args(["--seed-sha256", &commitment])
+            .assert()
+            .success();
+        let cands: Vec<Value> = (0..5)
+            .map(|i| {
+                let sex = if i % 2 == 1 { Sex::Female } else { Sex::Male };
+                json!({"iin": person(100 + i, sex).expose(), "name": format!("Candidate {i}"),
+                       "citizen": true, "permanent_residence_years": 20, "disability": false})
+            })
+            .collect();
+        let list = write(
+            dir.path(),
+            "l.json",
+            &json!({"party": "Alpha", "candidates": cands}),
+        );
+        ashyq(&db)
+            .args(["list", "submit", "--digest-key-file"])
+            .arg(&key)
+            .arg(&list)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("with 5 candidates"));
+        ashyq(&db)
+            .args(["list", "withdraw", "--party", "Alpha", "--position", "2"])
+            .args(["--by", "candidate", "--on", "2026-08-21"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("withdrawals close on 2026-08-20"));
+        ashyq(&db)
+            .args(["list", "withdraw", "--party", "Alpha", "--position", "3"])
+            .args(["--by", "candidate", "--on", "2026-08-19"])
+            .assert()
+            .success();
+        let log = dir.path().join("log.jsonl");
+        ashyq(&db)
+            .args(["export", "--log"])
+            .arg(&log)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&log).unwrap();
+        for k in 0..4 {
+            assert!(!text.contains(&person(k, Sex::Male).expose()));
+        }
+        assert!(!text.contains(&person(100, Sex::Male).expose()));
+        ashyq(&db).arg("verify").arg(&log).assert().success();
+
+        // A party-list protocol with the wrong ballot is refused with the ballot named.
+        let p = write(
+            dir.path(),
+            "p.json",
+            &json!({"election": "k-2026", "precinct": 1,
+                    "ballots": {"voters_on_list": 100, "voters_added_on_day": 0,
+                                "voters_added_absentee": 0, "absentee_certificates_issued": 0,
+                                "ballots_received": 100, "ballots_issued": 50,
+                                "ballots_cancelled": 50, "ballots_found": 50},
+                    "votes": [{"party": "Beta", "votes": 40}], "against_all": 10, "invalid": 0}),
+        );
+        ashyq(&db)
+            .args(["protocol", "submit"])
+            .arg(&p)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("the ballot is [\"Alpha\"]"));
+    }
+}
