@@ -14,6 +14,7 @@ fn run(target: &str, data: &[u8]) {
         "party_list_json" => targets::party_list_json(data),
         "territory_csv" => targets::territory_csv(data),
         "verify_log" => targets::verify_log(data),
+        "signed_protocol" => targets::signed_protocol(data),
         // Typed inputs are decoded as libfuzzer-sys decodes them.
         "verify_mutated_log" => {
             if let Ok(input) = targets::MutatedLog::arbitrary_take_rest(Unstructured::new(data)) {

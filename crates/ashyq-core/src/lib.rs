@@ -10,10 +10,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod canonical;
 pub mod election;
 pub mod event;
 pub mod iin;
+pub mod keys;
 pub mod ledger;
+pub mod merkle;
+pub mod operator;
 pub mod party;
 pub mod profile;
 pub mod protocol;
@@ -22,6 +26,7 @@ pub mod report;
 pub mod scenario;
 pub mod seats;
 pub mod share;
+pub mod signed;
 pub mod tally;
 pub mod territory;
 pub mod verify;

@@ -125,6 +125,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::ingest(&db, batch, runs).await
         }
         Command::Seats(args) => crate::seats_cmd::run(args),
+        Command::Keys(cmd) => crate::keys_cmd::run(cmd),
+        Command::VerifyReceipt(args) => crate::keys_cmd::verify_receipt(&args),
+        Command::VerifyConsistency(args) => crate::keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
     }
 }
@@ -352,6 +355,7 @@ pub fn read_protocols(path: &Path) -> Result<Vec<PrecinctProtocol>> {
 
 async fn protocol_cmd(db: &str, cmd: ProtocolCommand) -> Result<ExitCode> {
     match cmd {
+        ProtocolCommand::Sign(args) => crate::keys_cmd::sign(&args),
         ProtocolCommand::Submit { files } => {
             // Read and parse everything first: a malformed file stops the command before
             // anything is submitted.

@@ -16,6 +16,7 @@ mod bench;
 mod commands;
 mod demo;
 mod election_cmd;
+mod keys_cmd;
 mod output;
 mod seats_cmd;
 
@@ -155,6 +156,19 @@ Needs no database: it trusts nothing but the file.")]
     /// Deputies' mandates: who holds them, and their end with the seat passing down the list.
     #[command(subcommand)]
     Mandate(election_cmd::MandateCommand),
+    /// Commission keys (no database needed).
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
+    /// Check offline that a receipt's protocol is in the transparency log.
+    #[command(after_help = "Example:
+  ashyq verify-receipt --log-key central.pub --receipt receipt.json --proof proof.json --head sth.json
+Exits with status 1 when the proof, a signature or the key does not check out.")]
+    VerifyReceipt(keys_cmd::VerifyReceiptArgs),
+    /// Check offline that a newer signed tree head extends an older one.
+    #[command(after_help = "Example:
+  ashyq verify-consistency --log-key central.pub --older sth-1.json --newer sth-2.json --proof consistency.json
+Exits with status 1 when the log was rewritten, dropped or reordered entries in between.")]
+    VerifyConsistency(keys_cmd::VerifyConsistencyArgs),
     /// Measure performance against a baseline in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -308,6 +322,10 @@ Exits with status 1 if any protocol was refused.")]
         #[arg(long)]
         referendum: Option<String>,
     },
+    /// Sign a precinct protocol with the commission's key (no database needed).
+    #[command(after_help = "Example:
+  ashyq protocol sign --key keys/precinct-17.key --protocol precinct-17.json --out precinct-17.signed.json")]
+    Sign(keys_cmd::SignArgs),
     /// Write the synthetic 2026 protocols of the demo scenario to a file.
     #[command(after_help = "Example:
   ashyq protocol scenario --output protocols.csv   # for the database's territory (seed 2026)")]

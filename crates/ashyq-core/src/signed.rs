@@ -1,0 +1,1047 @@
+//! Signed documents: the precinct commission's signed protocol, the transparency log's signed
+//! tree head, and the server's signed receipt, with the offline checks an observer runs.
+//!
+//! ## Encoding
+//! Every signature is Ed25519 over the RFC 8785 canonical JSON ([`crate::canonical`]) of the
+//! signed part, which begins with a `format` field naming the document type and version
+//! (`ashyq-signed-protocol/1`, `ashyq-tree-head/1`, `ashyq-receipt/1`). The format field
+//! separates domains: a signature over one type can never pass as one over another.
+//!
+//! ## Signed protocol
+//! ```json
+//! {"statement": {"format": "ashyq-signed-protocol/1", "referendum": "kz-2026",
+//!                "precinct": 17, "lines": {…all twelve lines…}, "version": 1,
+//!                "signed_at": "2026-03-15T16:05:00Z", "key_id": "…64 hex…"},
+//!  "signature": "…128 hex…"}
+//! ```
+//! The document hash ([`VerifiedProtocol::document_hash`]) is SHA-256 of the canonical
+//! statement: the same document always has the same hash, whatever its spacing or key order.
+//!
+//! ## Tree head and receipt
+//! A [`SignedTreeHead`] binds a tree size, its root hash ([`crate::merkle`]) and a timestamp.
+//! A [`SignedReceipt`] binds the document hash to its log position (leaf index = log seq − 1,
+//! and the entry hash whose raw bytes are the leaf data) and embeds the signed tree head of a
+//! tree that contains it. With an [`InclusionProof`] anyone checks offline that the entry is in
+//! the tree of a head ([`verify_receipt_inclusion`]); with a [`ConsistencyProof`] that a later
+//! head extends an earlier one ([`verify_tree_heads_consistent`]): a log that rewrote, dropped
+//! or reordered an entry cannot produce one.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, to_canonical_vec};
+use crate::event::{LogEntry, LogHash, ReceiptStatus, sha256_hex};
+use crate::keys::{
+    Commission, CommissionPublicKey, CommissionSigningKey, KeyId, KeyRegistry, KeyStatusError,
+    Signature,
+};
+use crate::merkle::{self, MerkleError, TreeHash};
+use crate::protocol::{MAX_LINE, PrecinctProtocol, ProtocolLines};
+use crate::referendum::ReferendumId;
+use crate::territory::PrecinctId;
+
+/// The `format` of a signed protocol statement.
+pub const PROTOCOL_FORMAT: &str = "ashyq-signed-protocol/1";
+/// The `format` of a tree head.
+pub const TREE_HEAD_FORMAT: &str = "ashyq-tree-head/1";
+/// The `format` of a receipt.
+pub const RECEIPT_FORMAT: &str = "ashyq-receipt/1";
+/// The largest signed document accepted, in bytes. A real one is under 1 KiB.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
+
+/// Why a signed document was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignedError {
+    /// Not JSON of the expected shape.
+    #[error(
+        "the signed protocol is malformed: {0}; produce it with `ashyq protocol sign` and send the file unchanged"
+    )]
+    Malformed(String),
+    /// Larger than [`MAX_DOCUMENT_BYTES`].
+    #[error("the document is {len} bytes, more than the {max} allowed; send one signed protocol")]
+    TooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An unknown `format`.
+    #[error(
+        "unknown document format `{found}`: expected `{expected}`; sign again with this version of ashyq"
+    )]
+    UnsupportedFormat {
+        /// What the document says.
+        found: String,
+        /// What is expected.
+        expected: &'static str,
+    },
+    /// A protocol line above [`MAX_LINE`].
+    #[error(
+        "line `{line}` is {value}, more than any precinct can have ({MAX_LINE}); correct the protocol and sign again"
+    )]
+    LineOutOfRange {
+        /// The line's name.
+        line: &'static str,
+        /// Its value.
+        value: u64,
+    },
+    /// Version 0 or beyond the exactly representable integers.
+    #[error(
+        "version {0} is out of range: the first protocol of a precinct is version 1, each correction the next number"
+    )]
+    BadVersion(u64),
+    /// The key that is to sign belongs to another commission.
+    #[error(
+        "the key belongs to {key_commission}, but the protocol is for precinct {precinct}: sign with that precinct's key"
+    )]
+    WrongSigningKey {
+        /// The key's commission.
+        key_commission: Commission,
+        /// The protocol's precinct.
+        precinct: PrecinctId,
+    },
+    /// The signature does not verify.
+    #[error(
+        "the signature does not match the document and key {key_id}: the document was changed after signing or signed with another key; sign it again"
+    )]
+    BadSignature {
+        /// The key named in the document.
+        key_id: KeyId,
+    },
+    /// The key is unknown, or may not sign for this precinct at this time.
+    #[error(transparent)]
+    Key(#[from] KeyStatusError),
+    /// The document cannot be canonicalized.
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+}
+
+/// The signed part of a protocol: what the precinct commission attests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolStatement {
+    /// Always [`PROTOCOL_FORMAT`].
+    pub format: String,
+    /// The referendum.
+    pub referendum: ReferendumId,
+    /// The precinct.
+    pub precinct: PrecinctId,
+    /// All protocol lines.
+    pub lines: ProtocolLines,
+    /// 1 for the first protocol, then 2, 3, … for corrections.
+    pub version: u64,
+    /// When the commission signed.
+    pub signed_at: DateTime<Utc>,
+    /// The signing key.
+    pub key_id: KeyId,
+}
+
+/// A protocol statement and the commission's signature over its canonical JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedProtocol {
+    /// What is signed.
+    pub statement: ProtocolStatement,
+    /// Ed25519 over the canonical JSON of `statement`.
+    pub signature: Signature,
+}
+
+/// A signed protocol whose signature and key were checked. Only [`SignedProtocol::verify`]
+/// makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedProtocol {
+    signed: SignedProtocol,
+    document_hash: String,
+}
+
+impl VerifiedProtocol {
+    /// The document.
+    pub fn signed(&self) -> &SignedProtocol {
+        &self.signed
+    }
+
+    /// SHA-256 of the canonical statement, 64 hex digits.
+    pub fn document_hash(&self) -> &str {
+        &self.document_hash
+    }
+
+    /// The protocol it carries.
+    pub fn protocol(&self) -> PrecinctProtocol {
+        self.signed.protocol()
+    }
+}
+
+impl ProtocolStatement {
+    /// Checks what the types cannot: the format, the line bounds and the version.
+    fn check_form(&self) -> Result<(), SignedError> {
+        if self.format != PROTOCOL_FORMAT {
+            return Err(SignedError::UnsupportedFormat {
+                found: self.format.chars().take(64).collect(),
+                expected: PROTOCOL_FORMAT,
+            });
+        }
+        for (line, value) in self.lines.named() {
+            if value > MAX_LINE {
+                return Err(SignedError::LineOutOfRange { line, value });
+            }
+        }
+        if self.version == 0 || self.version > MAX_SAFE_INTEGER {
+            return Err(SignedError::BadVersion(self.version));
+        }
+        Ok(())
+    }
+
+    /// The canonical bytes that are signed.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, SignedError> {
+        Ok(to_canonical_vec(self)?)
+    }
+}
+
+impl SignedProtocol {
+    /// Signs a protocol with the precinct's key.
+    pub fn sign(
+        protocol: &PrecinctProtocol,
+        version: u64,
+        signed_at: DateTime<Utc>,
+        key: &CommissionSigningKey,
+    ) -> Result<Self, SignedError> {
+        if *key.commission() != Commission::Precinct(protocol.precinct) {
+            return Err(SignedError::WrongSigningKey {
+                key_commission: key.commission().clone(),
+                precinct: protocol.precinct,
+            });
+        }
+        let statement = ProtocolStatement {
+            format: PROTOCOL_FORMAT.to_owned(),
+            referendum: protocol.referendum.clone(),
+            precinct: protocol.precinct,
+            lines: protocol.lines,
+            version,
+            signed_at,
+            key_id: key.key_id(),
+        };
+        statement.check_form()?;
+        let signature = key.sign(&statement.canonical_bytes()?);
+        Ok(SignedProtocol {
+            statement,
+            signature,
+        })
+    }
+
+    /// Parses a signed protocol from JSON text, checking its form (not yet its signature).
+    pub fn parse(text: &str) -> Result<Self, SignedError> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(SignedError::TooLarge {
+                len: text.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
+        }
+        let doc: SignedProtocol =
+            serde_json::from_str(text).map_err(|e| SignedError::Malformed(e.to_string()))?;
+        doc.statement.check_form()?;
+        Ok(doc)
+    }
+
+    /// The protocol it carries.
+    pub fn protocol(&self) -> PrecinctProtocol {
+        PrecinctProtocol {
+            referendum: self.statement.referendum.clone(),
+            precinct: self.statement.precinct,
+            lines: self.statement.lines,
+        }
+    }
+
+    /// Pretty JSON, as written to a file.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks the signature against a given public key (no registry: for a commission's own
+    /// check before sending).
+    pub fn verify_with(
+        &self,
+        public: &CommissionPublicKey,
+    ) -> Result<VerifiedProtocol, SignedError> {
+        self.statement.check_form()?;
+        let bytes = self.statement.canonical_bytes()?;
+        if public.key_id() != self.statement.key_id || !public.verify(&bytes, &self.signature) {
+            return Err(SignedError::BadSignature {
+                key_id: self.statement.key_id.clone(),
+            });
+        }
+        Ok(VerifiedProtocol {
+            signed: self.clone(),
+            document_hash: sha256_hex(&bytes),
+        })
+    }
+
+    /// Checks everything: the form, that the key is registered, the signature, and that the
+    /// key belonged to this precinct and was neither rotated nor revoked at the signing time.
+    pub fn verify(&self, registry: &KeyRegistry) -> Result<VerifiedProtocol, SignedError> {
+        let st = &self.statement;
+        let record = registry
+            .get(&st.key_id)
+            .ok_or_else(|| KeyStatusError::UnknownKey(st.key_id.clone()))?;
+        let verified = self.verify_with(&record.public_key)?;
+        registry.key_for_precinct(&st.key_id, st.precinct, st.signed_at)?;
+        Ok(verified)
+    }
+}
+
+/// The signed part of a tree head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeHead {
+    /// Always [`TREE_HEAD_FORMAT`].
+    pub format: String,
+    /// Number of leaves (log entries).
+    pub tree_size: u64,
+    /// The Merkle tree hash of those leaves.
+    pub root_hash: TreeHash,
+    /// When the log produced this head.
+    pub timestamp: DateTime<Utc>,
+    /// The log's signing key.
+    pub key_id: KeyId,
+}
+
+/// A tree head signed by the log (the central server key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedTreeHead {
+    /// What is signed.
+    pub head: TreeHead,
+    /// Ed25519 over the canonical JSON of `head`.
+    pub signature: Signature,
+}
+
+/// Why a tree head, receipt or proof does not check out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransparencyError {
+    /// Not JSON of the expected shape.
+    #[error("the {what} file is malformed: {detail}; use the JSON the server returned, unchanged")]
+    Malformed {
+        /// Which document.
+        what: &'static str,
+        /// The parser's message.
+        detail: String,
+    },
+    /// An unknown `format`.
+    #[error("unknown {what} format `{found}`")]
+    UnsupportedFormat {
+        /// Which document.
+        what: &'static str,
+        /// What it says.
+        found: String,
+    },
+    /// Signed by another key than the log's.
+    #[error(
+        "the {what} names key {found}, but the log's public key is {expected}: check that you have the right log key"
+    )]
+    WrongKey {
+        /// Which document.
+        what: &'static str,
+        /// The key named in the document.
+        found: KeyId,
+        /// The log's key.
+        expected: KeyId,
+    },
+    /// The signature does not verify.
+    #[error(
+        "the {what} signature does not verify: the document was changed after the log signed it"
+    )]
+    BadSignature {
+        /// Which document.
+        what: &'static str,
+    },
+    /// The proof is for another leaf or size than the receipt and head.
+    #[error(
+        "the proof is for leaf {proof_index} in a tree of size {proof_size}, but the receipt is for leaf {receipt_index} and the tree head has size {head_size}: fetch the proof for this receipt and head"
+    )]
+    ProofMismatch {
+        /// Leaf index in the proof.
+        proof_index: u64,
+        /// Tree size in the proof.
+        proof_size: u64,
+        /// Leaf index in the receipt.
+        receipt_index: u64,
+        /// Size of the head.
+        head_size: u64,
+    },
+    /// The consistency proof is for other sizes than the two heads.
+    #[error(
+        "the consistency proof is from size {proof_first} to {proof_second}, but the tree heads have sizes {first} and {second}: fetch the proof for these two heads"
+    )]
+    ConsistencySizesMismatch {
+        /// First size in the proof.
+        proof_first: u64,
+        /// Second size in the proof.
+        proof_second: u64,
+        /// Size of the older head.
+        first: u64,
+        /// Size of the newer head.
+        second: u64,
+    },
+    /// The log entry does not match the receipt.
+    #[error(
+        "the log entry does not match the receipt: {0}; the log holds something else at this position"
+    )]
+    EntryMismatch(String),
+    /// The Merkle proof fails.
+    #[error(transparent)]
+    Merkle(#[from] MerkleError),
+    /// The document cannot be canonicalized.
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+}
+
+fn check_signature(
+    what: &'static str,
+    bytes: &[u8],
+    key_id: &KeyId,
+    signature: &Signature,
+    log_key: &CommissionPublicKey,
+) -> Result<(), TransparencyError> {
+    let expected = log_key.key_id();
+    if *key_id != expected {
+        return Err(TransparencyError::WrongKey {
+            what,
+            found: key_id.clone(),
+            expected,
+        });
+    }
+    if !log_key.verify(bytes, signature) {
+        return Err(TransparencyError::BadSignature { what });
+    }
+    Ok(())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T, TransparencyError> {
+    if text.len() > MAX_DOCUMENT_BYTES * 16 {
+        return Err(TransparencyError::Malformed {
+            what,
+            detail: format!("{} bytes is too large", text.len()),
+        });
+    }
+    serde_json::from_str(text).map_err(|e| TransparencyError::Malformed {
+        what,
+        detail: e.to_string(),
+    })
+}
+
+impl SignedTreeHead {
+    /// Signs the head of a tree of `tree_size` leaves with root `root_hash`.
+    pub fn sign(
+        tree_size: u64,
+        root_hash: TreeHash,
+        timestamp: DateTime<Utc>,
+        log_key: &CommissionSigningKey,
+    ) -> Result<Self, TransparencyError> {
+        let head = TreeHead {
+            format: TREE_HEAD_FORMAT.to_owned(),
+            tree_size,
+            root_hash,
+            timestamp,
+            key_id: log_key.key_id(),
+        };
+        let signature = log_key.sign(&to_canonical_vec(&head)?);
+        Ok(SignedTreeHead { head, signature })
+    }
+
+    /// Parses a signed tree head from JSON (not yet its signature).
+    pub fn parse(text: &str) -> Result<Self, TransparencyError> {
+        parse_json("tree head", text)
+    }
+
+    /// Checks the format and the log's signature.
+    pub fn verify(&self, log_key: &CommissionPublicKey) -> Result<(), TransparencyError> {
+        if self.head.format != TREE_HEAD_FORMAT {
+            return Err(TransparencyError::UnsupportedFormat {
+                what: "tree head",
+                found: self.head.format.chars().take(64).collect(),
+            });
+        }
+        let bytes = to_canonical_vec(&self.head)?;
+        check_signature(
+            "tree head",
+            &bytes,
+            &self.head.key_id,
+            &self.signature,
+            log_key,
+        )
+    }
+}
+
+/// The signed part of a receipt: what the log promises about a submitted protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    /// Always [`RECEIPT_FORMAT`].
+    pub format: String,
+    /// What happened to the protocol.
+    pub status: ReceiptStatus,
+    /// The referendum.
+    pub referendum: ReferendumId,
+    /// The precinct.
+    pub precinct: PrecinctId,
+    /// The protocol's version.
+    pub version: u64,
+    /// [`VerifiedProtocol::document_hash`] of the submitted document.
+    pub document_hash: String,
+    /// Leaf index of the log entry that records it (its seq − 1).
+    pub leaf_index: u64,
+    /// The hash of that log entry: the leaf data.
+    pub entry_hash: LogHash,
+    /// A signed head of a tree that contains the entry.
+    pub tree_head: SignedTreeHead,
+    /// The log's signing key.
+    pub key_id: KeyId,
+}
+
+/// A receipt signed by the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedReceipt {
+    /// What is signed.
+    pub receipt: ReceiptBody,
+    /// Ed25519 over the canonical JSON of `receipt`.
+    pub signature: Signature,
+}
+
+impl SignedReceipt {
+    /// Signs a receipt for a verified protocol recorded at `leaf_index` with `entry_hash`,
+    /// included in the tree of `tree_head`.
+    pub fn sign(
+        protocol: &VerifiedProtocol,
+        status: ReceiptStatus,
+        leaf_index: u64,
+        entry_hash: LogHash,
+        tree_head: SignedTreeHead,
+        log_key: &CommissionSigningKey,
+    ) -> Result<Self, TransparencyError> {
+        let st = &protocol.signed().statement;
+        let receipt = ReceiptBody {
+            format: RECEIPT_FORMAT.to_owned(),
+            status,
+            referendum: st.referendum.clone(),
+            precinct: st.precinct,
+            version: st.version,
+            document_hash: protocol.document_hash().to_owned(),
+            leaf_index,
+            entry_hash,
+            tree_head,
+            key_id: log_key.key_id(),
+        };
+        let signature = log_key.sign(&to_canonical_vec(&receipt)?);
+        Ok(SignedReceipt { receipt, signature })
+    }
+
+    /// Parses a receipt from JSON (not yet its signature).
+    pub fn parse(text: &str) -> Result<Self, TransparencyError> {
+        parse_json("receipt", text)
+    }
+
+    /// Checks the format, the log's signature on the receipt and on its tree head, and that the
+    /// head's tree contains the leaf index.
+    pub fn verify(&self, log_key: &CommissionPublicKey) -> Result<(), TransparencyError> {
+        let r = &self.receipt;
+        if r.format != RECEIPT_FORMAT {
+            return Err(TransparencyError::UnsupportedFormat {
+                what: "receipt",
+                found: r.format.chars().take(64).collect(),
+            });
+        }
+        let bytes = to_canonical_vec(r)?;
+        check_signature("receipt", &bytes, &r.key_id, &self.signature, log_key)?;
+        r.tree_head.verify(log_key)?;
+        if r.leaf_index >= r.tree_head.head.tree_size {
+            return Err(MerkleError::IndexOutOfRange {
+                index: r.leaf_index,
+                size: r.tree_head.head.tree_size,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Checks that a log entry (e.g. from the exported log) is the one this receipt names: its
+    /// recomputed hash is the receipt's entry hash, at the receipt's position.
+    pub fn matches_entry(&self, entry: &LogEntry) -> Result<(), TransparencyError> {
+        let r = &self.receipt;
+        if entry.computed_hash() != entry.hash {
+            return Err(TransparencyError::EntryMismatch(
+                "the entry's content does not hash to its `hash` field".into(),
+            ));
+        }
+        if entry.hash != r.entry_hash {
+            return Err(TransparencyError::EntryMismatch(format!(
+                "entry hash {} differs from the receipt's {}",
+                entry.hash, r.entry_hash
+            )));
+        }
+        if entry.seq != r.leaf_index.saturating_add(1) {
+            return Err(TransparencyError::EntryMismatch(format!(
+                "entry seq {} is not leaf index {} + 1",
+                entry.seq, r.leaf_index
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// An inclusion proof as served by the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionProof {
+    /// The leaf (log seq − 1).
+    pub leaf_index: u64,
+    /// The tree size it proves against.
+    pub tree_size: u64,
+    /// The audit path of RFC 9162 §2.1.3.
+    pub hashes: Vec<TreeHash>,
+}
+
+impl InclusionProof {
+    /// Parses a proof from JSON.
+    pub fn parse(text: &str) -> Result<Self, TransparencyError> {
+        parse_json("inclusion proof", text)
+    }
+}
+
+/// A consistency proof as served by the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyProof {
+    /// The older size.
+    pub first_size: u64,
+    /// The newer size.
+    pub second_size: u64,
+    /// The proof of RFC 9162 §2.1.4.
+    pub hashes: Vec<TreeHash>,
+}
+
+impl ConsistencyProof {
+    /// Parses a proof from JSON.
+    pub fn parse(text: &str) -> Result<Self, TransparencyError> {
+        parse_json("consistency proof", text)
+    }
+}
+
+/// Offline check: the receipt's entry is in the tree of `head`. Verifies the receipt, the
+/// head's signature, and the inclusion proof of the leaf `SHA-256(0x00 ‖ entry hash)` against
+/// the head's root. `head` may be the receipt's own tree head or any later one.
+pub fn verify_receipt_inclusion(
+    receipt: &SignedReceipt,
+    proof: &InclusionProof,
+    head: &SignedTreeHead,
+    log_key: &CommissionPublicKey,
+) -> Result<(), TransparencyError> {
+    receipt.verify(log_key)?;
+    head.verify(log_key)?;
+    let r = &receipt.receipt;
+    if proof.leaf_index != r.leaf_index || proof.tree_size != head.head.tree_size {
+        return Err(TransparencyError::ProofMismatch {
+            proof_index: proof.leaf_index,
+            proof_size: proof.tree_size,
+            receipt_index: r.leaf_index,
+            head_size: head.head.tree_size,
+        });
+    }
+    let own = &r.tree_head.head;
+    if own.tree_size == head.head.tree_size && own.root_hash != head.head.root_hash {
+        return Err(MerkleError::ForkAtSameSize {
+            size: own.tree_size,
+        }
+        .into());
+    }
+    let leaf = merkle::entry_leaf_hash(&r.entry_hash)?;
+    merkle::verify_inclusion(
+        &leaf,
+        proof.leaf_index,
+        proof.tree_size,
+        &proof.hashes,
+        &head.head.root_hash,
+    )?;
+    Ok(())
+}
+
+/// Offline check: the tree of `newer` extends the tree of `older` (both signed by the log).
+pub fn verify_tree_heads_consistent(
+    older: &SignedTreeHead,
+    newer: &SignedTreeHead,
+    proof: &ConsistencyProof,
+    log_key: &CommissionPublicKey,
+) -> Result<(), TransparencyError> {
+    older.verify(log_key)?;
+    newer.verify(log_key)?;
+    let (first, second) = (older.head.tree_size, newer.head.tree_size);
+    if proof.first_size != first || proof.second_size != second {
+        return Err(TransparencyError::ConsistencySizesMismatch {
+            proof_first: proof.first_size,
+            proof_second: proof.second_size,
+            first,
+            second,
+        });
+    }
+    merkle::verify_consistency(
+        first,
+        second,
+        &older.head.root_hash,
+        &newer.head.root_hash,
+        &proof.hashes,
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::tests::{at, key, register, territory};
+    use crate::keys::{CommissionHierarchy, KeyEvent, KeyRevoked, KeyRotated};
+    use crate::merkle::MerkleTree;
+    use proptest::prelude::*;
+
+    fn lines() -> ProtocolLines {
+        ProtocolLines {
+            voters_on_list: 1000,
+            voters_added_on_day: 10,
+            voters_added_absentee: 5,
+            absentee_certificates_issued: 3,
+            ballots_received: 1000,
+            ballots_issued: 800,
+            ballots_cancelled: 200,
+            ballots_found: 800,
+            yes: 700,
+            no: 80,
+            both_marked: 5,
+            invalid: 15,
+        }
+    }
+
+    fn protocol(precinct: u32) -> PrecinctProtocol {
+        PrecinctProtocol {
+            referendum: ReferendumId("kz-2026".into()),
+            precinct: PrecinctId(precinct),
+            lines: lines(),
+        }
+    }
+
+    fn registry() -> (KeyRegistry, CommissionSigningKey) {
+        let h = CommissionHierarchy::from_territory(&territory());
+        let mut reg = KeyRegistry::new();
+        let p1 = key("precinct:1", 4);
+        reg.apply(&register(&p1, "central", "2026-03-01T00:00:00Z"), &h)
+            .unwrap();
+        (reg, p1)
+    }
+
+    #[test]
+    fn a_signed_protocol_verifies_and_survives_reformatting() {
+        let (reg, p1) = registry();
+        let doc = SignedProtocol::sign(&protocol(1), 1, at("2026-03-15T16:05:00Z"), &p1).unwrap();
+        let verified = doc.verify(&reg).unwrap();
+        assert_eq!(verified.protocol(), protocol(1));
+        // Compact JSON with keys in another order parses to the same document and hash.
+        let value: serde_json::Value = serde_json::from_str(&doc.to_json_pretty()).unwrap();
+        let reordered = crate::canonical::to_canonical_string(&value).unwrap();
+        let back = SignedProtocol::parse(&reordered).unwrap();
+        assert_eq!(
+            back.verify(&reg).unwrap().document_hash(),
+            verified.document_hash()
+        );
+        assert_eq!(verified.document_hash().len(), 64);
+    }
+
+    #[test]
+    fn each_failure_has_its_own_error() {
+        let (mut reg, p1) = registry();
+        let h = CommissionHierarchy::from_territory(&territory());
+        let t = at("2026-03-15T16:05:00Z");
+        // Signing with another precinct's key is refused at once.
+        assert!(matches!(
+            SignedProtocol::sign(&protocol(2), 1, t, &p1),
+            Err(SignedError::WrongSigningKey { .. })
+        ));
+        // Version 0 and an impossible line.
+        assert_eq!(
+            SignedProtocol::sign(&protocol(1), 0, t, &p1),
+            Err(SignedError::BadVersion(0))
+        );
+        let mut huge = protocol(1);
+        huge.lines.yes = MAX_LINE + 1;
+        assert!(matches!(
+            SignedProtocol::sign(&huge, 1, t, &p1),
+            Err(SignedError::LineOutOfRange { line: "yes", .. })
+        ));
+        let doc = SignedProtocol::sign(&protocol(1), 1, t, &p1).unwrap();
+        // A changed line: bad signature.
+        let mut forged = doc.clone();
+        forged.statement.lines.yes += 1;
+        assert!(matches!(
+            forged.verify(&reg),
+            Err(SignedError::BadSignature { .. })
+        ));
+        // An unknown key.
+        let stranger = key("precinct:1", 99);
+        let unknown = SignedProtocol::sign(&protocol(1), 1, t, &stranger).unwrap();
+        assert!(matches!(
+            unknown.verify(&reg),
+            Err(SignedError::Key(KeyStatusError::UnknownKey(_)))
+        ));
+        // A registered key of another precinct, used for this one (a forged statement with
+        // a valid signature by precinct 2's key).
+        let p2 = key("precinct:2", 5);
+        reg.apply(&register(&p2, "central", "2026-03-01T00:00:00Z"), &h)
+            .unwrap();
+        let mut statement = doc.statement.clone();
+        statement.key_id = p2.key_id();
+        let signature = p2.sign(&statement.canonical_bytes().unwrap());
+        let cross = SignedProtocol {
+            statement,
+            signature,
+        };
+        assert!(matches!(
+            cross.verify(&reg),
+            Err(SignedError::Key(KeyStatusError::OtherCommission { .. }))
+        ));
+        // Rotated before the signing time, then revoked.
+        let new = key("precinct:1", 6);
+        reg.apply(
+            &KeyEvent::KeyRotated(KeyRotated {
+                old_key: p1.key_id(),
+                new_public_key: new.public(),
+                at: at("2026-03-15T12:00:00Z"),
+                by: Commission::Central,
+                author: crate::keys::tests::author(),
+            }),
+            &h,
+        )
+        .unwrap();
+        assert!(matches!(
+            doc.verify(&reg),
+            Err(SignedError::Key(KeyStatusError::Rotated { .. }))
+        ));
+        let by_new = SignedProtocol::sign(&protocol(1), 2, t, &new).unwrap();
+        assert!(by_new.verify(&reg).is_ok());
+        reg.apply(
+            &KeyEvent::KeyRevoked(KeyRevoked {
+                key: new.key_id(),
+                effective_from: at("2026-03-15T13:00:00Z"),
+                reason: "compromised".into(),
+                by: Commission::Central,
+                author: crate::keys::tests::author(),
+            }),
+            &h,
+        )
+        .unwrap();
+        let err = by_new.verify(&reg).unwrap_err();
+        assert!(matches!(
+            err,
+            SignedError::Key(KeyStatusError::Revoked { .. })
+        ));
+        assert!(err.to_string().contains("compromised"));
+    }
+
+    #[test]
+    fn malformed_documents_are_explained() {
+        assert!(matches!(
+            SignedProtocol::parse("{"),
+            Err(SignedError::Malformed(_))
+        ));
+        assert!(matches!(
+            SignedProtocol::parse(&" ".repeat(MAX_DOCUMENT_BYTES + 1)),
+            Err(SignedError::TooLarge { .. })
+        ));
+        let (_, p1) = registry();
+        let doc = SignedProtocol::sign(&protocol(1), 1, at("2026-03-15T16:05:00Z"), &p1).unwrap();
+        let text = doc.to_json_pretty();
+        let other_format = text.replace(PROTOCOL_FORMAT, "ashyq-signed-protocol/9");
+        assert!(matches!(
+            SignedProtocol::parse(&other_format),
+            Err(SignedError::UnsupportedFormat { .. })
+        ));
+        let extra = text.replacen('{', "{\"extra\": 1,", 1);
+        let err = SignedProtocol::parse(&extra).unwrap_err();
+        assert!(err.to_string().contains("ashyq protocol sign"), "{err}");
+        let bad_referendum = text.replace("kz-2026", "KZ 2026");
+        assert!(matches!(
+            SignedProtocol::parse(&bad_referendum),
+            Err(SignedError::Malformed(_))
+        ));
+    }
+
+    /// A log of `n` entries with a receipt for entry `index`.
+    fn log_with_receipt(
+        n: u64,
+        index: u64,
+    ) -> (
+        MerkleTree,
+        Vec<LogHash>,
+        SignedReceipt,
+        CommissionSigningKey,
+    ) {
+        let server = key("central", 77);
+        let (reg, p1) = registry();
+        let entries: Vec<LogHash> = (0..n)
+            .map(|i| LogHash(sha256_hex(&i.to_be_bytes())))
+            .collect();
+        let tree = MerkleTree::from_leaf_hashes(
+            entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()),
+        );
+        let doc = SignedProtocol::sign(&protocol(1), 1, at("2026-03-15T16:05:00Z"), &p1).unwrap();
+        let verified = doc.verify(&reg).unwrap();
+        let sth = SignedTreeHead::sign(
+            index + 1,
+            tree.root_at(index + 1).unwrap(),
+            at("2026-03-15T16:05:01Z"),
+            &server,
+        )
+        .unwrap();
+        let receipt = SignedReceipt::sign(
+            &verified,
+            ReceiptStatus::Accepted,
+            index,
+            entries[index as usize].clone(),
+            sth,
+            &server,
+        )
+        .unwrap();
+        (tree, entries, receipt, server)
+    }
+
+    #[test]
+    fn receipts_check_offline_against_their_own_and_later_heads() {
+        let (tree, _, receipt, server) = log_with_receipt(20, 6);
+        let log_key = server.public();
+        receipt.verify(&log_key).unwrap();
+        // Against the receipt's own head.
+        let own = receipt.receipt.tree_head.clone();
+        let proof = InclusionProof {
+            leaf_index: 6,
+            tree_size: 7,
+            hashes: tree.inclusion_proof(6, 7).unwrap(),
+        };
+        verify_receipt_inclusion(&receipt, &proof, &own, &log_key).unwrap();
+        // Against a later head, with a consistency proof between the heads.
+        let later =
+            SignedTreeHead::sign(20, tree.root(), at("2026-03-15T17:00:00Z"), &server).unwrap();
+        let proof = InclusionProof {
+            leaf_index: 6,
+            tree_size: 20,
+            hashes: tree.inclusion_proof(6, 20).unwrap(),
+        };
+        verify_receipt_inclusion(&receipt, &proof, &later, &log_key).unwrap();
+        let consistency = ConsistencyProof {
+            first_size: 7,
+            second_size: 20,
+            hashes: tree.consistency_proof(7, 20).unwrap(),
+        };
+        verify_tree_heads_consistent(&own, &later, &consistency, &log_key).unwrap();
+        // Heads given in the wrong order, or the proof for other sizes.
+        assert!(verify_tree_heads_consistent(&later, &own, &consistency, &log_key).is_err());
+        // Someone else's key.
+        let other = key("central", 78).public();
+        assert!(matches!(
+            receipt.verify(&other),
+            Err(TransparencyError::WrongKey { .. })
+        ));
+        // A receipt with a changed field.
+        let mut forged = receipt.clone();
+        forged.receipt.leaf_index = 5;
+        assert_eq!(
+            forged.verify(&log_key),
+            Err(TransparencyError::BadSignature { what: "receipt" })
+        );
+        // JSON round trip, as the CLI reads them.
+        let json = serde_json::to_string(&receipt).unwrap();
+        assert_eq!(SignedReceipt::parse(&json).unwrap(), receipt);
+        assert!(SignedTreeHead::parse("[]").is_err());
+    }
+
+    #[test]
+    fn a_log_that_drops_an_old_entry_is_caught() {
+        let (tree, mut entries, receipt, server) = log_with_receipt(20, 6);
+        let log_key = server.public();
+        let old_head = receipt.receipt.tree_head.clone();
+        // The server drops entry 3 and serves a new tree and head.
+        entries.remove(3);
+        let forged = MerkleTree::from_leaf_hashes(
+            entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()),
+        );
+        let new_head = SignedTreeHead::sign(
+            forged.size(),
+            forged.root(),
+            at("2026-03-15T18:00:00Z"),
+            &server,
+        )
+        .unwrap();
+        let consistency = ConsistencyProof {
+            first_size: 7,
+            second_size: forged.size(),
+            hashes: forged.consistency_proof(7, forged.size()).unwrap(),
+        };
+        assert!(matches!(
+            verify_tree_heads_consistent(&old_head, &new_head, &consistency, &log_key),
+            Err(TransparencyError::Merkle(_))
+        ));
+        // The receipt's entry is no longer at its index in the new tree.
+        let proof = InclusionProof {
+            leaf_index: 6,
+            tree_size: forged.size(),
+            hashes: forged.inclusion_proof(6, forged.size()).unwrap(),
+        };
+        assert!(verify_receipt_inclusion(&receipt, &proof, &new_head, &log_key).is_err());
+        // Control: the honest tree's head and proof pass the same check.
+        let honest_head =
+            SignedTreeHead::sign(20, tree.root(), at("2026-03-15T18:00:00Z"), &server).unwrap();
+        let honest = ConsistencyProof {
+            first_size: 7,
+            second_size: 20,
+            hashes: tree.consistency_proof(7, 20).unwrap(),
+        };
+        verify_tree_heads_consistent(&old_head, &honest_head, &honest, &log_key).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_text_parses_or_is_refused_without_panic(text in ".{0,300}") {
+            let _ = SignedProtocol::parse(&text);
+            let _ = SignedReceipt::parse(&text);
+            let _ = SignedTreeHead::parse(&text);
+            let _ = InclusionProof::parse(&text);
+            let _ = ConsistencyProof::parse(&text);
+        }
+
+        #[test]
+        fn any_changed_line_breaks_the_signature(which in 0usize..12, delta in 1u64..1000) {
+            let (reg, p1) = registry();
+            let doc = SignedProtocol::sign(&protocol(1), 1, at("2026-03-15T16:05:00Z"), &p1).unwrap();
+            let mut value = serde_json::to_value(&doc).unwrap();
+            let name = ProtocolLines::FIELDS[which];
+            let old = value["statement"]["lines"][name].as_u64().unwrap();
+            value["statement"]["lines"][name] = (old + delta).into();
+            let forged: SignedProtocol = serde_json::from_value(value).unwrap();
+            let is_bad_signature = matches!(forged.verify(&reg), Err(SignedError::BadSignature { .. }));
+            prop_assert!(is_bad_signature);
+        }
+
+        #[test]
+        fn receipts_verify_for_every_position_and_not_for_another(n in 1u64..40, pick in any::<proptest::sample::Index>()) {
+            let index = pick.index(n as usize) as u64;
+            let (tree, _, receipt, server) = log_with_receipt(n, index);
+            let log_key = server.public();
+            let head = SignedTreeHead::sign(n, tree.root(), at("2026-03-15T19:00:00Z"), &server).unwrap();
+            let proof = InclusionProof { leaf_index: index, tree_size: n, hashes: tree.inclusion_proof(index, n).unwrap() };
+            prop_assert!(verify_receipt_inclusion(&receipt, &proof, &head, &log_key).is_ok());
+            if n > 1 {
+                let other = (index + 1) % n;
+                let wrong = InclusionProof { leaf_index: other, tree_size: n, hashes: tree.inclusion_proof(other, n).unwrap() };
+                prop_assert!(verify_receipt_inclusion(&receipt, &wrong, &head, &log_key).is_err());
+            }
+        }
+    }
+}

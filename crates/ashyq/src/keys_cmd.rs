@@ -1,0 +1,264 @@
+//! Commission keys and signed documents on files, no database needed:
+//! `ashyq keys generate`, `ashyq protocol sign`, and the offline transparency checks
+//! `ashyq verify-receipt` and `ashyq verify-consistency`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use ashyq_core::keys::{
+    Commission, CommissionPublicKey, CommissionSigningKey, public_key_file, read_public_key_file,
+};
+use ashyq_core::signed::{
+    ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
+    verify_receipt_inclusion, verify_tree_heads_consistent,
+};
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+
+/// `ashyq keys …`
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Generate a commission's Ed25519 key pair: a secret key file (mode 0600) and a public
+    /// key file.
+    #[command(after_help = "Examples:
+  ashyq keys generate --out-dir keys --commission precinct:17
+  ashyq keys generate --out-dir keys --commission district:KZ-75-03
+  ashyq keys generate --out-dir keys --commission region:KZ-75
+  ashyq keys generate --out-dir keys --commission central
+Writes DIR/<commission>.key (secret: keep it on the commission's machine) and
+DIR/<commission>.pub (public: give it to the higher commission to register).
+Both are text: a `commission:` header and a PEM block (PKCS#8 / SubjectPublicKeyInfo).
+An existing file is never overwritten.")]
+    Generate(GenerateArgs),
+}
+
+/// Arguments of `ashyq keys generate`.
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Directory for the two files (created if missing).
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Whose key: precinct:ID, district:ID, region:CODE or central.
+    #[arg(long)]
+    pub commission: String,
+}
+
+/// Arguments of `ashyq protocol sign`.
+#[derive(Args)]
+pub struct SignArgs {
+    /// The precinct commission's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The protocol, in the JSON format `ashyq protocol submit` reads (one protocol).
+    #[arg(long)]
+    pub protocol: PathBuf,
+    /// The protocol's version: 1 for the first, 2, 3, … for corrections.
+    #[arg(long, default_value_t = 1)]
+    pub version: u64,
+    /// The signing time, RFC 3339 (default: now).
+    #[arg(long)]
+    pub signed_at: Option<String>,
+    /// Write the signed document here (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `ashyq verify-receipt`.
+#[derive(Args)]
+pub struct VerifyReceiptArgs {
+    /// The log's public key file (published by the central commission).
+    #[arg(long)]
+    pub log_key: PathBuf,
+    /// The receipt the server returned.
+    #[arg(long)]
+    pub receipt: PathBuf,
+    /// The inclusion proof (from the log's API) for the receipt's entry and the tree head.
+    #[arg(long)]
+    pub proof: PathBuf,
+    /// A signed tree head to check against (default: the one in the receipt).
+    #[arg(long)]
+    pub head: Option<PathBuf>,
+}
+
+/// Arguments of `ashyq verify-consistency`.
+#[derive(Args)]
+pub struct VerifyConsistencyArgs {
+    /// The log's public key file.
+    #[arg(long)]
+    pub log_key: PathBuf,
+    /// The older signed tree head.
+    #[arg(long)]
+    pub older: PathBuf,
+    /// The newer signed tree head.
+    #[arg(long)]
+    pub newer: PathBuf,
+    /// The consistency proof between their sizes (from the log's API).
+    #[arg(long)]
+    pub proof: PathBuf,
+}
+
+/// Runs `ashyq keys …`.
+pub fn run(cmd: KeysCommand) -> Result<ExitCode> {
+    match cmd {
+        KeysCommand::Generate(args) => generate(&args),
+    }
+}
+
+fn file_stem(commission: &Commission) -> String {
+    commission.to_string().replace(':', "-")
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    let commission = Commission::parse(&args.commission)?;
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
+    let stem = file_stem(&commission);
+    let secret_path = args.out_dir.join(format!("{stem}.key"));
+    let public_path = args.out_dir.join(format!("{stem}.pub"));
+    for path in [&secret_path, &public_path] {
+        if path.exists() {
+            bail!(
+                "{} already exists: a key is never overwritten; move it away first or choose another --out-dir",
+                path.display()
+            );
+        }
+    }
+    let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
+    let key = CommissionSigningKey::generate(commission.clone(), &mut rng);
+    write_secret(&secret_path, key.to_key_file().as_bytes())?;
+    std::fs::write(&public_path, public_key_file(&commission, &key.public()))
+        .with_context(|| format!("cannot write {}", public_path.display()))?;
+    println!(
+        "Key pair for {commission}\n  key id:  {}\n  secret:  {} (mode 0600: keep it private)\n  public:  {} (give it to the higher commission to register)",
+        key.key_id(),
+        secret_path.display(),
+        public_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a new file readable only by its owner.
+fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
+}
+
+/// Runs `ashyq protocol sign`.
+pub fn sign(args: &SignArgs) -> Result<ExitCode> {
+    let key = CommissionSigningKey::from_key_file(&read_text(&args.key)?)
+        .with_context(|| format!("cannot read the key file {}", args.key.display()))?;
+    let mut protocols = crate::commands::read_protocols(&args.protocol)?;
+    if protocols.len() != 1 {
+        bail!(
+            "{} holds {} protocols; a signed document carries exactly one: put each precinct's protocol in its own file",
+            args.protocol.display(),
+            protocols.len()
+        );
+    }
+    let protocol = protocols.remove(0);
+    let signed_at: DateTime<Utc> = match &args.signed_at {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map_err(|e| {
+                anyhow!("--signed-at {text:?} is not an RFC 3339 time ({e}); write e.g. 2026-03-15T20:30:00+05:00")
+            })?
+            .to_utc(),
+        None => Utc::now(),
+    };
+    let doc = SignedProtocol::sign(&protocol, args.version, signed_at, &key)?;
+    let verified = doc.verify_with(&key.public())?;
+    let json = doc.to_json_pretty() + "\n";
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &json)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "Signed protocol of precinct {} (version {}) written to {}\n  document hash: {}",
+                protocol.precinct,
+                args.version,
+                path.display(),
+                verified.document_hash()
+            );
+        }
+        None => print!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_log_key(path: &Path) -> Result<CommissionPublicKey> {
+    let (_, key) = read_public_key_file(&read_text(path)?)
+        .with_context(|| format!("cannot read the log's public key {}", path.display()))?;
+    Ok(key)
+}
+
+/// Runs `ashyq verify-receipt`.
+pub fn verify_receipt(args: &VerifyReceiptArgs) -> Result<ExitCode> {
+    let log_key = read_log_key(&args.log_key)?;
+    let receipt = SignedReceipt::parse(&read_text(&args.receipt)?)?;
+    let proof = InclusionProof::parse(&read_text(&args.proof)?)?;
+    let head = match &args.head {
+        Some(path) => SignedTreeHead::parse(&read_text(path)?)?,
+        None => receipt.receipt.tree_head.clone(),
+    };
+    match verify_receipt_inclusion(&receipt, &proof, &head, &log_key) {
+        Ok(()) => {
+            let r = &receipt.receipt;
+            println!(
+                "OK: the protocol of precinct {} (version {}, document {}) is entry {} of the log, included in the tree of size {} with root {} signed at {}.",
+                r.precinct,
+                r.version,
+                r.document_hash,
+                r.leaf_index + 1,
+                head.head.tree_size,
+                head.head.root_hash,
+                head.head.timestamp.to_rfc3339()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("NOT VERIFIED: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Runs `ashyq verify-consistency`.
+pub fn verify_consistency(args: &VerifyConsistencyArgs) -> Result<ExitCode> {
+    let log_key = read_log_key(&args.log_key)?;
+    let older = SignedTreeHead::parse(&read_text(&args.older)?)?;
+    let newer = SignedTreeHead::parse(&read_text(&args.newer)?)?;
+    let proof = ConsistencyProof::parse(&read_text(&args.proof)?)?;
+    match verify_tree_heads_consistent(&older, &newer, &proof, &log_key) {
+        Ok(()) => {
+            println!(
+                "OK: the log of size {} (root {}) extends the log of size {} (root {}): no entry was changed, dropped or reordered.",
+                newer.head.tree_size,
+                newer.head.root_hash,
+                older.head.tree_size,
+                older.head.root_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("NOT CONSISTENT: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Commission keys, signed protocols and the offline transparency checks, end to end through
+//! the `ashyq` binary. No database: these commands work on files only.
+
+use std::path::{Path, PathBuf};
+
+use ashyq_core::event::{LogHash, ReceiptStatus};
+use ashyq_core::keys::{CommissionSigningKey, read_public_key_file};
+use ashyq_core::merkle::{self, MerkleTree};
+use ashyq_core::signed::{
+    ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
+};
+use assert_cmd::Command;
+use chrono::{DateTime, Utc};
+use predicates::prelude::*;
+
+fn ashyq() -> Command {
+    let mut cmd = Command::cargo_bin("ashyq").unwrap();
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+const PROTOCOL: &str = r#"{"referendum": "kz-2026", "precinct": 17, "lines": {
+  "voters_on_list": 1000, "voters_added_on_day": 10, "voters_added_absentee": 5,
+  "absentee_certificates_issued": 3, "ballots_received": 1000, "ballots_issued": 800,
+  "ballots_cancelled": 200, "ballots_found": 800, "yes": 700, "no": 80,
+  "both_marked": 5, "invalid": 15}}"#;
+
+fn generate(dir: &Path, commission: &str) {
+    ashyq()
+        .args(["keys", "generate", "--out-dir"])
+        .arg(dir)
+        .args(["--commission", commission])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("key id:"));
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+#[test]
+fn generate_writes_a_private_secret_key_and_never_overwrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), "precinct:17");
+    let secret = dir.path().join("precinct-17.key");
+    let public = dir.path().join("precinct-17.pub");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let key =
+        CommissionSigningKey::from_key_file(&std::fs::read_to_string(&secret).unwrap()).unwrap();
+    let (commission, public_key) =
+        read_public_key_file(&std::fs::read_to_string(&public).unwrap()).unwrap();
+    assert_eq!(commission.to_string(), "precinct:17");
+    assert_eq!(public_key, key.public());
+
+    let before = std::fs::read(&secret).unwrap();
+    ashyq()
+        .args(["keys", "generate", "--out-dir"])
+        .arg(dir.path())
+        .args(["--commission", "precinct:17"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("never overwritten"));
+    assert_eq!(std::fs::read(&secret).unwrap(), before);
+
+    ashyq()
+        .args(["keys", "generate", "--out-dir"])
+        .arg(dir.path())
+        .args(["--commission", "precinct:seventeen"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("precinct:17"));
+}
+
+#[test]
+fn sign_produces_a_document_that_verifies_with_the_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), "precinct:17");
+    generate(dir.path(), "precinct:18");
+    let protocol = dir.path().join("precinct-17.json");
+    std::fs::write(&protocol, PROTOCOL).unwrap();
+    let out = dir.path().join("signed.json");
+    ashyq()
+        .args(["protocol", "sign", "--key"])
+        .arg(dir.path().join("precinct-17.key"))
+        .arg("--protocol")
+        .arg(&protocol)
+        .args([
+            "--version",
+            "2",
+            "--signed-at",
+            "2026-03-15T20:30:00+05:00",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("document hash"));
+    let doc = SignedProtocol::parse(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let (_, public) =
+        read_public_key_file(&std::fs::read_to_string(dir.path().join("precinct-17.pub")).unwrap())
+            .unwrap();
+    let verified = doc.verify_with(&public).unwrap();
+    assert_eq!(verified.protocol().precinct.0, 17);
+    assert_eq!(doc.statement.version, 2);
+    assert_eq!(doc.statement.signed_at, at("2026-03-15T15:30:00Z"));
+    // The secret key never reaches the output.
+    let secret = std::fs::read_to_string(dir.path().join("precinct-17.key")).unwrap();
+    let pem_body = secret.lines().nth(4).unwrap();
+    assert!(!std::fs::read_to_string(&out).unwrap().contains(pem_body));
+
+    // Another precinct's key, a bad time, and a file with two protocols are refused.
+    ashyq()
+        .args(["protocol", "sign", "--key"])
+        .arg(dir.path().join("precinct-18.key"))
+        .arg("--protocol")
+        .arg(&protocol)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("sign with that precinct's key"));
+    ashyq()
+        .args(["protocol", "sign", "--key"])
+        .arg(dir.path().join("precinct-17.key"))
+        .arg("--protocol")
+        .arg(&protocol)
+        .args(["--signed-at", "yesterday"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("RFC 3339"));
+    let two = dir.path().join("two.json");
+    std::fs::write(&two, format!("[{PROTOCOL}, {PROTOCOL}]")).unwrap();
+    ashyq()
+        .args(["protocol", "sign", "--key"])
+        .arg(dir.path().join("precinct-17.key"))
+        .arg("--protocol")
+        .arg(&two)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("exactly one"));
+}
+
+/// A log of `n` entries kept by a server whose key is in `dir/central.key`, a receipt for
+/// entry `index`, written to files; returns (tree, entries, server key).
+fn server_log(dir: &Path, n: u64, index: u64) -> (MerkleTree, Vec<LogHash>, CommissionSigningKey) {
+    generate(dir, "central");
+    generate(dir, "precinct:17");
+    let server = CommissionSigningKey::from_key_file(
+        &std::fs::read_to_string(dir.join("central.key")).unwrap(),
+    )
+    .unwrap();
+    let precinct = CommissionSigningKey::from_key_file(
+        &std::fs::read_to_string(dir.join("precinct-17.key")).unwrap(),
+    )
+    .unwrap();
+    let entries: Vec<LogHash> = (0..n)
+        .map(|i| LogHash(format!("{:064x}", i + 1000)))
+        .collect();
+    let tree =
+        MerkleTree::from_leaf_hashes(entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()));
+    let protocol = ashyq_core::protocol::parse_json(PROTOCOL)
+        .unwrap()
+        .remove(0);
+    let doc = SignedProtocol::sign(&protocol, 1, at("2026-03-15T20:30:00Z"), &precinct).unwrap();
+    let verified = doc.verify_with(&precinct.public()).unwrap();
+    let head = SignedTreeHead::sign(
+        index + 1,
+        tree.root_at(index + 1).unwrap(),
+        at("2026-03-15T20:30:01Z"),
+        &server,
+    )
+    .unwrap();
+    let receipt = SignedReceipt::sign(
+        &verified,
+        ReceiptStatus::Accepted,
+        index,
+        entries[index as usize].clone(),
+        head,
+        &server,
+    )
+    .unwrap();
+    write_json(&dir.join("receipt.json"), &receipt);
+    (tree, entries, server)
+}
+
+fn write_json(path: &Path, value: &impl serde::Serialize) -> PathBuf {
+    std::fs::write(path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+    path.to_owned()
+}
+
+#[test]
+fn a_receipt_checks_offline_against_its_own_and_a_later_tree_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (tree, _, server) = server_log(d, 30, 11);
+    let own = write_json(
+        &d.join("proof-own.json"),
+        &InclusionProof {
+            leaf_index: 11,
+            tree_size: 12,
+            hashes: tree.inclusion_proof(11, 12).unwrap(),
+        },
+    );
+    ashyq()
+        .args(["verify-receipt", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--receipt")
+        .arg(d.join("receipt.json"))
+        .arg("--proof")
+        .arg(&own)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is entry 12 of the log"));
+
+    let later = SignedTreeHead::sign(30, tree.root(), at("2026-03-15T21:00:00Z"), &server).unwrap();
+    let later = write_json(&d.join("sth-30.json"), &later);
+    let proof = write_json(
+        &d.join("proof-30.json"),
+        &InclusionProof {
+            leaf_index: 11,
+            tree_size: 30,
+            hashes: tree.inclusion_proof(11, 30).unwrap(),
+        },
+    );
+    ashyq()
+        .args(["verify-receipt", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--receipt")
+        .arg(d.join("receipt.json"))
+        .arg("--proof")
+        .arg(&proof)
+        .arg("--head")
+        .arg(&later)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tree of size 30"));
+
+    // The proof for the other head, and a key that is not the log's, fail with status 1.
+    ashyq()
+        .args(["verify-receipt", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--receipt")
+        .arg(d.join("receipt.json"))
+        .arg("--proof")
+        .arg(&own)
+        .arg("--head")
+        .arg(&later)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fetch the proof for this receipt"));
+    ashyq()
+        .args(["verify-receipt", "--log-key"])
+        .arg(d.join("precinct-17.pub"))
+        .arg("--receipt")
+        .arg(d.join("receipt.json"))
+        .arg("--proof")
+        .arg(&own)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("right log key"));
+    // A malformed receipt is named.
+    std::fs::write(d.join("bad.json"), "{\"receipt\": 1}").unwrap();
+    ashyq()
+        .args(["verify-receipt", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--receipt")
+        .arg(d.join("bad.json"))
+        .arg("--proof")
+        .arg(&own)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("receipt file is malformed"));
+}
+
+#[test]
+fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (tree, mut entries, server) = server_log(d, 30, 11);
+    let older = SignedTreeHead::sign(
+        12,
+        tree.root_at(12).unwrap(),
+        at("2026-03-15T20:30:01Z"),
+        &server,
+    )
+    .unwrap();
+    let older = write_json(&d.join("sth-12.json"), &older);
+
+    // Honest growth: consistent.
+    let newer = SignedTreeHead::sign(30, tree.root(), at("2026-03-15T21:00:00Z"), &server).unwrap();
+    let newer = write_json(&d.join("sth-30.json"), &newer);
+    let proof = write_json(
+        &d.join("consistency.json"),
+        &ConsistencyProof {
+            first_size: 12,
+            second_size: 30,
+            hashes: tree.consistency_proof(12, 30).unwrap(),
+        },
+    );
+    ashyq()
+        .args(["verify-consistency", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--older")
+        .arg(&older)
+        .arg("--newer")
+        .arg(&newer)
+        .arg("--proof")
+        .arg(&proof)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("extends the log of size 12"));
+
+    // The server rewrites entry 5 and signs a new head over the forged log.
+    entries[5] = LogHash(format!("{:064x}", 666));
+    let forged =
+        MerkleTree::from_leaf_hashes(entries.iter().map(|e| merkle::entry_leaf_hash(e).unwrap()));
+    let forged_head =
+        SignedTreeHead::sign(30, forged.root(), at("2026-03-15T22:00:00Z"), &server).unwrap();
+    let forged_head = write_json(&d.join("sth-forged.json"), &forged_head);
+    let forged_proof = write_json(
+        &d.join("consistency-forged.json"),
+        &ConsistencyProof {
+            first_size: 12,
+            second_size: 30,
+            hashes: forged.consistency_proof(12, 30).unwrap(),
+        },
+    );
+    ashyq()
+        .args(["verify-consistency", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--older")
+        .arg(&older)
+        .arg("--newer")
+        .arg(&forged_head)
+        .arg("--proof")
+        .arg(&forged_proof)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("NOT CONSISTENT"));
+    // Heads in the wrong order are explained.
+    ashyq()
+        .args(["verify-consistency", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--older")
+        .arg(&newer)
+        .arg("--newer")
+        .arg(&older)
+        .arg("--proof")
+        .arg(&proof)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "fetch the proof for these two heads",
+        ));
+}
