@@ -4,7 +4,7 @@
 //! protocol and history, elections and seats, live progress as Server-Sent Events, and the
 //! event log as JSON Lines. The OpenAPI 3.1 document (`/api/v1/openapi.json`) is generated
 //! from the handlers; `/api/v1/docs` renders it. Every error is an RFC 9457 problem document.
-//! Until the web UI exists, `/` answers with a JSON index of what is served.
+//! The web pages (`web`) are served at `/`; `/api/v1` answers with a JSON index of the API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -15,6 +15,7 @@ mod events;
 mod openapi;
 pub mod problem;
 mod read;
+pub mod web;
 
 use ashyq_core::report::ResultsDocument;
 use ashyq_store::registrar::Registrar;
@@ -29,7 +30,6 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::problem::Problem;
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
@@ -84,14 +84,13 @@ pub fn router(registrar: Arc<Registrar>) -> Router {
         openapi: Arc::new(openapi),
     };
     Router::new()
-        .route("/", get(index))
+        .route("/api/v1", get(index))
+        .merge(web::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))
         .merge(api)
-        .fallback(|| async {
-            Problem::not_found("no such page; see /api/v1/docs for what is served")
-        })
+        .fallback(web::fallback)
         .layer(axum::middleware::from_fn(problem::problems_everywhere))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
