@@ -147,7 +147,7 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
                 @let y = row * STEP;
                 @let name = r.names.get(lang.code());
                 @let shown = if reported { format::percent(lang, value, 1) } else { "—".to_owned() };
-                a href=(format!("/r/{id}/region/{}", r.code.0)) aria-label=(format!("{name}: {shown}")) {
+                a href=(format!("/r/{id}/region/{}", r.code.0)) {
                     title { (name) ": " (shown) }
                     rect x=(x) y=(y) width=(TILE) height=(TILE) rx="6" fill=(bg)
                         stroke=(if r.code.0 == "ABROAD" { "#555" } else { "none" })
