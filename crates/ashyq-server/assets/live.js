@@ -26,7 +26,7 @@
           old.innerHTML = fresh.innerHTML;
           if (open) { var d = old.querySelector("details"); if (d) d.open = true; }
           main.setAttribute("data-updated", String(Date.now()));
-          status.textContent = (main.getAttribute("data-updated-label") || "") + new Date().toLocaleTimeString(document.documentElement.lang);
+          status.textContent = (main.getAttribute("data-updated-label") || "") + " " + new Date().toLocaleTimeString(document.documentElement.lang);
         }
       })
       .catch(function () {})

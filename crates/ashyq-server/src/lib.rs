@@ -30,7 +30,6 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {

@@ -148,7 +148,10 @@ async fn axe(c: &Client, tools: &Tools, page: &str) {
         .unwrap();
     let violations = out.as_array().cloned().unwrap_or_default();
     for v in &violations {
-        eprintln!("axe on {page}: {} ({}) {} {}", v["id"], v["impact"], v["help"], v["nodes"]);
+        eprintln!(
+            "axe on {page}: {} ({}) {} {}",
+            v["id"], v["impact"], v["help"], v["nodes"]
+        );
     }
     let bad: Vec<&Value> = violations
         .iter()
@@ -201,7 +204,11 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
 
     // The national page in each language.
     for (lang, question, reported) in [
-        ("kk", "Бюллетеньдегі сұрақ", "10\u{a0}459 учаскенің 4\u{a0}000 учаскесінен"),
+        (
+            "kk",
+            "Бюллетеньдегі сұрақ",
+            "10\u{a0}459 учаскенің 4\u{a0}000 учаскесінен",
+        ),
         ("ru", "Вопрос в бюллетене", "4\u{a0}000 из 10\u{a0}459"),
         ("en", "The question on the ballot", "4,000 of 10,459"),
     ] {
@@ -262,21 +269,31 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     assert_eq!(hrefs.len(), 21);
     assert!(hrefs.contains(&"/r/kz-2026/region/KZ-43".to_owned()));
     assert!(hrefs.contains(&"/r/kz-2026/region/ABROAD".to_owned()));
-    c.goto(&format!("{base}/r/kz-2026?by=turnout")).await.unwrap();
+    c.goto(&format!("{base}/r/kz-2026?by=turnout"))
+        .await
+        .unwrap();
     assert!(
         text_of(&c, "p.toggle strong").await.contains("turnout"),
         "the current measure is marked"
     );
     screenshot(&c, "national-turnout").await;
     axe(&c, &tools, "national by turnout").await;
-    c.find(Locator::Css("svg.cartogram a[href='/r/kz-2026/region/KZ-43']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "svg.cartogram a[href='/r/kz-2026/region/KZ-43']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     wait_for(&c, "h1", "Kyzylorda Region", 5).await;
-    assert!(c.current_url().await.unwrap().path().ends_with("/region/KZ-43"));
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/region/KZ-43")
+    );
     screenshot(&c, "region-KZ-43").await;
     axe(&c, &tools, "region").await;
 
@@ -297,7 +314,10 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .await
         .unwrap();
     wait_for(&c, "h1", "Precinct №", 5).await;
-    let lines = c.find_all(Locator::Css("table.lines tbody tr")).await.unwrap();
+    let lines = c
+        .find_all(Locator::Css("table.lines tbody tr"))
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 12, "every protocol line");
     assert!(text_of(&c, "main").await.contains("Protocol accepted"));
     screenshot(&c, "precinct").await;
@@ -324,7 +344,10 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .await
         .unwrap();
     let focused = c.active_element().await.unwrap();
-    assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("skip"));
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip")
+    );
     let top = c
         .execute(
             "return document.activeElement.getBoundingClientRect().top;",
@@ -332,7 +355,10 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         )
         .await
         .unwrap();
-    assert!(top.as_f64().unwrap() >= 0.0, "the focused skip link is on screen");
+    assert!(
+        top.as_f64().unwrap() >= 0.0,
+        "the focused skip link is on screen"
+    );
 
     // 360 px wide: nothing but the tables' own scroll boxes is wider than the screen.
     c.set_window_size(360, 900).await.unwrap();
@@ -380,7 +406,14 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .await
         .unwrap();
     wait_for(&c, "caption", "D'Hondt", 5).await;
-    assert!(c.current_url().await.unwrap().query().unwrap().contains("method=dhondt"));
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("method=dhondt")
+    );
     screenshot(&c, "what-if").await;
     axe(&c, &tools, "what-if").await;
 

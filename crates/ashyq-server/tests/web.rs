@@ -46,7 +46,10 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
     assert!(cookie.starts_with("lang=en;"), "{cookie}");
     let en = r.text().await.unwrap();
     assert!(en.contains("<html lang=\"en\">"));
-    assert!(en.contains("Do you adopt the new Constitution"), "the question");
+    assert!(
+        en.contains("Do you adopt the new Constitution"),
+        "the question"
+    );
     assert!(en.contains("7,954,667"), "yes votes");
     assert!(en.contains("87.15%"), "yes share of participants");
     assert!(en.contains("73.12%"), "turnout");
@@ -73,15 +76,30 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
 
     // The cookie is remembered; without one, Accept-Language decides; then Kazakh.
     let client = reqwest::Client::new();
-    let page = |req: reqwest::RequestBuilder| async move { req.send().await.unwrap().text().await.unwrap() };
-    let with_cookie = page(client.get(format!("{base}/")).header(header::COOKIE, "x=1; lang=ru")).await;
+    let page = |req: reqwest::RequestBuilder| async move {
+        req.send().await.unwrap().text().await.unwrap()
+    };
+    let with_cookie = page(
+        client
+            .get(format!("{base}/"))
+            .header(header::COOKIE, "x=1; lang=ru"),
+    )
+    .await;
     assert!(with_cookie.contains("<html lang=\"ru\">"));
-    let accept = page(client.get(format!("{base}/")).header(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.8")).await;
+    let accept = page(
+        client
+            .get(format!("{base}/"))
+            .header(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.8"),
+    )
+    .await;
     assert!(accept.contains("<html lang=\"en\">"));
     let default = page(client.get(format!("{base}/"))).await;
     assert!(default.contains("<html lang=\"kk\">"));
     let unknown = page(client.get(format!("{base}/?lang=xx"))).await;
-    assert!(unknown.contains("<html lang=\"kk\">"), "an unknown language falls back");
+    assert!(
+        unknown.contains("<html lang=\"kk\">"),
+        "an unknown language falls back"
+    );
 
     // The cartogram: one link per region, city and abroad, each to a page that exists.
     let links: Vec<&str> = en
@@ -116,7 +134,10 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
         .unwrap();
     let (status, dpage) = text(&format!("{base}/r/kz-2026/district/{district}?lang=en")).await;
     assert_eq!(status, 200);
-    assert!(dpage.contains("Kyzylorda Region"), "breadcrumb to the region");
+    assert!(
+        dpage.contains("Kyzylorda Region"),
+        "breadcrumb to the region"
+    );
     let precinct = dpage
         .split("href=\"/r/kz-2026/precinct/")
         .nth(1)
@@ -138,7 +159,10 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
         assert!(ppage.contains(&line.replace('"', "&quot;")), "{line}");
     }
     assert!(ppage.contains("Receipt") && ppage.contains("accepted"));
-    assert!(ppage.contains("Commission signature"), "the slot for issue 4");
+    assert!(
+        ppage.contains("Commission signature"),
+        "the slot for issue 4"
+    );
     assert!(ppage.contains("Protocol accepted"), "history");
 }
 
@@ -155,7 +179,10 @@ async fn a_conflict_shows_in_the_precincts_history_and_in_the_district() {
     let n = first.precinct.0;
     let (_, page) = text(&format!("{base}/r/kz-2026/precinct/{n}?lang=en")).await;
     assert!(page.contains("Protocol accepted"));
-    assert!(page.contains("Different protocol received (conflict)"), "{page}");
+    assert!(
+        page.contains("Different protocol received (conflict)"),
+        "{page}"
+    );
     let (_, national) = text(&format!("{base}/?lang=en")).await;
     assert!(national.contains("1 conflict awaits review"));
     let (_, ru) = text(&format!("{base}/?lang=ru")).await;
@@ -183,7 +210,12 @@ async fn unknown_things_get_a_not_found_page_never_an_error() {
         let sep = if path.contains('?') { '&' } else { '?' };
         let r = get(&format!("{base}{path}{sep}lang=en")).await;
         assert_eq!(r.status(), 404, "{path}");
-        assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(
+            r.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
         let body = r.text().await.unwrap();
         assert!(body.contains("Page not found"), "{path}");
         assert!(!body.contains("<script>"), "{path}: text is escaped");
@@ -191,7 +223,10 @@ async fn unknown_things_get_a_not_found_page_never_an_error() {
     // The API keeps its problem documents and its JSON index.
     let r = get(&format!("{base}/api/v1/nope")).await;
     assert_eq!(r.status(), 404);
-    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(
+        r.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
     let index: serde_json::Value = get(&format!("{base}/api/v1")).await.json().await.unwrap();
     assert_eq!(index["name"], "ashyq");
     // Odd query strings are ignored, not refused.
@@ -284,15 +319,23 @@ async fn the_election_page_shows_votes_seats_and_deputies_and_what_if_recomputes
 
     let (status, default) = text(&format!("{base}/e/{e}/what-if?lang=en")).await;
     assert_eq!(status, 200);
-    let (status, dhondt) =
-        text(&format!("{base}/e/{e}/what-if?method=dhondt&threshold=7&lang=en")).await;
+    let (status, dhondt) = text(&format!(
+        "{base}/e/{e}/what-if?method=dhondt&threshold=7&lang=en"
+    ))
+    .await;
     assert_eq!(status, 200);
-    assert!(dhondt.contains("Seats with D&#39;Hondt and a threshold of 7%") || dhondt.contains("Seats with D'Hondt and a threshold of 7%"), "{dhondt}");
+    assert!(
+        dhondt.contains("Seats with D&#39;Hondt and a threshold of 7%")
+            || dhondt.contains("Seats with D'Hondt and a threshold of 7%"),
+        "{dhondt}"
+    );
     assert_ne!(seats_column(&default), seats_column(&dhondt));
     assert!(dhondt.contains("<option value=\"dhondt\" selected>"));
     // Bad input: a message, the election's own rules, still 200.
-    let (status, bad) =
-        text(&format!("{base}/e/{e}/what-if?method=nope&threshold=abc&lang=en")).await;
+    let (status, bad) = text(&format!(
+        "{base}/e/{e}/what-if?method=nope&threshold=abc&lang=en"
+    ))
+    .await;
     assert_eq!(status, 200);
     assert!(bad.contains("Unknown method"));
     assert!(bad.contains("The threshold must be a percentage"));

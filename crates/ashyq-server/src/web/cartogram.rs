@@ -74,10 +74,12 @@ const STEP: u32 = TILE + GAP;
 const WIDTH: u32 = 7 * STEP - GAP;
 const HEIGHT: u32 = 5 * STEP - GAP;
 
-/// The colour classes, light to dark, with their lower bounds in percent. Colours from the
-/// ColorBrewer "Greens" and "Blues" scales; text is dark on the three light ones and white on
-/// the dark ones (contrast ≥ 4.5:1 either way).
-const BOUNDS: [u32; 6] = [0, 50, 60, 70, 80, 90];
+/// The colour classes, light to dark, with their lower bounds in percent: finer at the top
+/// for the yes share (where a national majority puts most regions), even for turnout. Colours
+/// from the ColorBrewer "Greens" and "Blues" scales; text is dark on the three light ones and
+/// white on the dark ones (contrast ≥ 4.5:1 either way).
+const YES_BOUNDS: [u32; 6] = [0, 50, 70, 80, 85, 90];
+const TURNOUT_BOUNDS: [u32; 6] = [0, 50, 60, 70, 80, 90];
 const GREENS: [&str; 6] = [
     "#edf8e9", "#c7e9c0", "#a1d99b", "#31a354", "#1f7a3a", "#0b4d21",
 ];
@@ -86,9 +88,22 @@ const BLUES: [&str; 6] = [
 ];
 const UNREPORTED: &str = "#e8e8e8";
 
-fn class_of(share: Share) -> usize {
+impl Measure {
+    fn bounds(self) -> &'static [u32; 6] {
+        match self {
+            Measure::Yes => &YES_BOUNDS,
+            Measure::Turnout => &TURNOUT_BOUNDS,
+        }
+    }
+}
+
+fn class_of(measure: Measure, share: Share) -> usize {
     let pct = share.to_f64_for_display() * 100.0;
-    BOUNDS.iter().rposition(|&b| pct >= f64::from(b)).unwrap_or(0)
+    measure
+        .bounds()
+        .iter()
+        .rposition(|&b| pct >= f64::from(b))
+        .unwrap_or(0)
 }
 
 fn fill(measure: Measure, class: usize) -> &'static str {
@@ -125,11 +140,7 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
             }
         })
         .collect();
-    let height = if extra_col > 0 {
-        HEIGHT + STEP
-    } else {
-        HEIGHT
-    };
+    let height = if extra_col > 0 { HEIGHT + STEP } else { HEIGHT };
     let label = tr.t(match measure {
         Measure::Yes => "cartogram-label-yes",
         Measure::Turnout => "cartogram-label-turnout",
@@ -141,7 +152,7 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
             @for (r, col, row, short) in placed {
                 @let reported = r.totals.precincts_reported > 0;
                 @let value = measure.of(r);
-                @let class = class_of(value);
+                @let class = class_of(measure, value);
                 @let (bg, fg) = if reported { (fill(measure, class), ink(class)) } else { (UNREPORTED, "#1a1a1a") };
                 @let x = col * STEP;
                 @let y = row * STEP;
@@ -164,12 +175,13 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
 pub fn legend(tr: Tr, measure: Measure) -> Markup {
     html! {
         ul.legend aria-label=(tr.t("cartogram-legend")) {
-            @for (i, b) in BOUNDS.iter().enumerate() {
+            @let bounds = measure.bounds();
+            @for (i, b) in bounds.iter().enumerate() {
                 li {
                     span.swatch style=(format!("background:{}", fill(measure, i))) aria-hidden="true" {}
-                    @if i == 0 { "< " (BOUNDS[1]) "%" }
-                    @else if i + 1 == BOUNDS.len() { "≥ " (b) "%" }
-                    @else { (b) "–" (BOUNDS[i + 1]) "%" }
+                    @if i == 0 { "< " (bounds[1]) "%" }
+                    @else if i + 1 == bounds.len() { "≥ " (b) "%" }
+                    @else { (b) "–" (bounds[i + 1]) "%" }
                 }
             }
             li { span.swatch style=(format!("background:{UNREPORTED}")) aria-hidden="true" {} (tr.t("cartogram-no-data")) }
@@ -186,7 +198,11 @@ mod tests {
         let profile = ashyq_core::profile::kz();
         assert_eq!(profile.regions.len(), TILES.len());
         for r in &profile.regions {
-            assert!(TILES.iter().any(|t| t.0 == r.code.0), "{} has no tile", r.code);
+            assert!(
+                TILES.iter().any(|t| t.0 == r.code.0),
+                "{} has no tile",
+                r.code
+            );
         }
         let mut cells: Vec<(u8, u8)> = TILES.iter().map(|t| (t.1, t.2)).collect();
         cells.sort_unstable();
@@ -197,10 +213,13 @@ mod tests {
 
     #[test]
     fn colour_classes_start_at_their_bounds() {
-        assert_eq!(class_of(Share::new(0, 0)), 0);
-        assert_eq!(class_of(Share::new(49, 100)), 0);
-        assert_eq!(class_of(Share::new(50, 100)), 1);
-        assert_eq!(class_of(Share::new(8715, 10000)), 4);
-        assert_eq!(class_of(Share::new(1, 1)), 5);
+        let (y, t) = (Measure::Yes, Measure::Turnout);
+        assert_eq!(class_of(y, Share::new(0, 0)), 0);
+        assert_eq!(class_of(y, Share::new(49, 100)), 0);
+        assert_eq!(class_of(y, Share::new(50, 100)), 1);
+        assert_eq!(class_of(y, Share::new(8715, 10000)), 4);
+        assert_eq!(class_of(y, Share::new(1, 1)), 5);
+        assert_eq!(class_of(t, Share::new(7312, 10000)), 3);
+        assert_eq!(class_of(t, Share::new(3343, 10000)), 0);
     }
 }

@@ -18,11 +18,7 @@ use super::referendum::query_param;
 use crate::AppState;
 
 /// `/e/{id}`: the count, and once allocated the seats and the deputies.
-pub async fn election(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn election(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
@@ -237,7 +233,7 @@ pub async fn what_if(
                             th scope="col" .num { (tr.t("col-votes")) }
                             th scope="col" .num { (tr.t("col-share")) }
                             th scope="col" { (tr.t("col-qualified")) }
-                            th scope="col" .num { (tr.t("col-seats")) }
+                            th scope="col" .num { (tr.t("col-seats-whatif")) }
                             @if actual.is_some() { th scope="col" .num { (tr.t("col-seats-actual")) } }
                         } }
                         tbody {

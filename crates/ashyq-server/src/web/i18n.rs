@@ -66,7 +66,7 @@ impl Lang {
                 .filter_map(|q| q.trim().parse::<f32>().ok())
                 .next()
                 .unwrap_or(1.0);
-            if !(q > 0.0) {
+            if q.is_nan() || q <= 0.0 {
                 continue;
             }
             let q = (q.min(1.0) * 1000.0) as u32;
@@ -92,12 +92,9 @@ fn bundle(lang: &str, source: &'static str) -> Bundle {
     b
 }
 
-static KK: LazyLock<Bundle> =
-    LazyLock::new(|| bundle("kk", include_str!("../../i18n/kk/web.ftl")));
-static RU: LazyLock<Bundle> =
-    LazyLock::new(|| bundle("ru", include_str!("../../i18n/ru/web.ftl")));
-static EN: LazyLock<Bundle> =
-    LazyLock::new(|| bundle("en", include_str!("../../i18n/en/web.ftl")));
+static KK: LazyLock<Bundle> = LazyLock::new(|| bundle("kk", include_str!("../../i18n/kk/web.ftl")));
+static RU: LazyLock<Bundle> = LazyLock::new(|| bundle("ru", include_str!("../../i18n/ru/web.ftl")));
+static EN: LazyLock<Bundle> = LazyLock::new(|| bundle("en", include_str!("../../i18n/en/web.ftl")));
 
 /// The translator for one request.
 #[derive(Clone, Copy)]

@@ -548,7 +548,10 @@ fn outcome(tr: Tr, def: &ReferendumDefinition, tree: &ResultsTree) -> Markup {
                     },
                     &[
                         ("min", Arg::S(format::percent_text(lang, &share.percent()))),
-                        ("units", Arg::S(format::percent_text(lang, &units.percent()))),
+                        (
+                            "units",
+                            Arg::S(format::percent_text(lang, &units.percent())),
+                        ),
                         ("in", Arg::S(inf.to_string())),
                         ("total", Arg::S(total.to_string())),
                     ],

@@ -80,20 +80,16 @@ pub async fn election() -> Server {
     registrar.load_territory(territory.clone()).await.unwrap();
     let id = ReferendumId(ELECTION.into());
     let rules = registrar.ledger().party_rules();
-    let sc = election::scenario::kurultai_2023_votes(
-        &territory,
-        &id,
-        rules.min_members.max(1),
-        45,
-        7,
-    )
-    .unwrap();
+    let sc =
+        election::scenario::kurultai_2023_votes(&territory, &id, rules.min_members.max(1), 45, 7)
+            .unwrap();
     let key = DigestKey::from_bytes(&[9; 32]).unwrap();
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     for app in &sc.applications {
         registrar
             .record(|l| {
-                let p = check_application(app, l.parties(), &l.party_rules(), date(2026, 6, 1), &key)?;
+                let p =
+                    check_application(app, l.parties(), &l.party_rules(), date(2026, 6, 1), &key)?;
                 l.register_party(p)
             })
             .await
