@@ -122,6 +122,10 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
         "colours change with the measure"
     );
 
+    // Names that start in lower case ("город Алматы") are capitalised as headings.
+    let (_, almaty) = text(&format!("{base}/r/kz-2026/region/KZ-75?lang=ru")).await;
+    assert!(almaty.contains("<h1>Город Алматы</h1>"));
+
     // Region → district → precinct.
     let (_, region) = text(&format!("{base}/r/kz-2026/region/KZ-43?lang=en")).await;
     assert!(region.contains("<h1>Kyzylorda Region</h1>"));

@@ -60,6 +60,7 @@ adoption-regional-no = more than { $min } voted yes in only { $in } of { $total 
 adoption-not-valid = a referendum that is not valid adopts nothing.
 outcome-provisional = On the figures reported so far; the outcome is settled only by the final count.
 
+other-contests = Other referendums and elections
 cartogram-title = Regions at a glance
 cartogram-colour-by = Colour by:
 by-yes = yes share

@@ -58,6 +58,7 @@ adoption-regional-no = { $total } өңір мен қаланың тек { $in } 
 adoption-not-valid = өтпеген референдум ештеңе қабылдамайды.
 outcome-provisional = Осы сәтке дейін түскен деректер бойынша; қорытынды тек түпкілікті санаумен анықталады.
 
+other-contests = Басқа референдумдар мен сайлаулар
 cartogram-title = Өңірлер бір сызбада
 cartogram-colour-by = Түсі:
 by-yes = «иә» үлесі

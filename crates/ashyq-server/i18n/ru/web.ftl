@@ -62,6 +62,7 @@ adoption-regional-no = более { $min } ответили «да» лишь в
 adoption-not-valid = несостоявшийся референдум ничего не принимает.
 outcome-provisional = По данным, поступившим на этот момент; итог определяется только окончательным подсчётом.
 
+other-contests = Другие референдумы и выборы
 cartogram-title = Регионы на одной схеме
 cartogram-colour-by = Цвет по:
 by-yes = доле «да»

@@ -25,6 +25,15 @@ pub fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// A unit's name as a heading or the start of a table row: "город Алматы" → "Город Алматы".
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `/`: the latest referendum's national result; without one, the latest election; without
 /// either, a page that says nothing is defined yet.
 pub async fn home(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
@@ -142,7 +151,7 @@ fn national_markup<'a>(
                     (units_head(tr, "unit-region"))
                     tbody {
                         @for r in &tree.regions {
-                            (unit_row(tr, &format!("/r/{id}/region/{}", r.code.0), r.names.get(lang.code()), &r.totals))
+                            (unit_row(tr, &format!("/r/{id}/region/{}", r.code.0), &capitalized(r.names.get(lang.code())), &r.totals))
                         }
                     }
                 }
@@ -150,6 +159,18 @@ fn national_markup<'a>(
         }
         (lines_section(tr, &tree.national.lines))
         p { a href="/downloads" { (tr.t("downloads-link")) } }
+        @let others: Vec<(String, String)> = ledger
+            .referendums()
+            .filter(|r| r.definition.id.0 != id)
+            .map(|r| (format!("/r/{}", r.definition.id.0), r.definition.title.get(lang.code()).to_owned()))
+            .chain(ledger.elections().map(|e| (format!("/e/{}", e.definition.id.0), e.definition.title.clone())))
+            .collect();
+        @if !others.is_empty() {
+            section aria-labelledby="others-h" {
+                h2 #others-h { (tr.t("other-contests")) }
+                ul { @for (href, title) in &others { li { a href=(href) { (title) } } } }
+            }
+        }
     };
     let page = Page {
         title,
@@ -181,7 +202,7 @@ pub async fn region(
     let Some(r) = tree.regions.iter().find(|r| r.code.0 == code) else {
         return layout::not_found(ctx, Some(tr.t("not-found-region").into_owned()));
     };
-    let name = r.names.get(lang.code()).to_owned();
+    let name = capitalized(r.names.get(lang.code()));
     let body = html! {
         h1 { (name) }
         (progress(tr, tree.status, &r.totals, 0))
@@ -235,7 +256,7 @@ pub async fn district(
         return layout::not_found(ctx, Some(tr.t("not-found-district").into_owned()));
     };
     let rid = ReferendumId(id.clone());
-    let name = d.names.get(lang.code()).to_owned();
+    let name = capitalized(d.names.get(lang.code()));
     let precincts: Vec<_> = territory
         .precincts
         .iter()
@@ -299,7 +320,7 @@ pub async fn district(
         crumbs: vec![
             (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
             (
-                r.names.get(lang.code()).to_owned(),
+                capitalized(r.names.get(lang.code())),
                 format!("/r/{id}/region/{}", r.code.0),
             ),
         ],
@@ -419,7 +440,7 @@ pub async fn precinct(
         crumbs: vec![
             (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
             (
-                r.names.get(lang.code()).to_owned(),
+                capitalized(r.names.get(lang.code())),
                 format!("/r/{id}/region/{}", r.code.0),
             ),
             (
