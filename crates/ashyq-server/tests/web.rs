@@ -191,6 +191,39 @@ async fn a_conflict_shows_in_the_precincts_history_and_in_the_district() {
     assert!(national.contains("1 conflict awaits review"));
     let (_, ru) = text(&format!("{base}/?lang=ru")).await;
     assert!(ru.contains("1 расхождение ждёт рассмотрения"));
+
+    // An amendment replaces the numbers; the page shows it with its reason and author, and
+    // the history keeps every step.
+    let mut fixed = first.clone();
+    fixed.lines.yes -= 2;
+    fixed.lines.invalid += 2;
+    s.registrar
+        .amend(
+            fixed.clone(),
+            "recount <ordered> by the TEC",
+            ashyq_core::event::Author {
+                name: "A. Operator".into(),
+                role: "territorial commission operator".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, page) = text(&format!("{base}/r/kz-2026/precinct/{n}?lang=en")).await;
+    assert!(page.contains("Protocol amended"), "{page}");
+    assert!(
+        page.contains("recount &lt;ordered&gt; by the TEC"),
+        "escaped reason"
+    );
+    assert!(page.contains("A. Operator (territorial commission operator)"));
+    assert!(page.contains("amended"), "receipt status");
+    let shown_yes = format!(
+        "<td class=\"num\">{}</td>",
+        ashyq_server::web::format::integer(ashyq_server::web::i18n::Lang::En, fixed.lines.yes)
+    );
+    assert!(
+        page.contains(&shown_yes),
+        "the amended numbers are the protocol shown"
+    );
 }
 
 #[tokio::test]
