@@ -36,8 +36,7 @@
       });
   }
 
-  var source = new EventSource("/api/v1/events");
-  source.addEventListener("progress", function (e) {
+  function onProgress(e) {
     var data;
     try { data = JSON.parse(e.data); } catch (_) { return; }
     var all = (data.referendums || []).concat(data.elections || []);
@@ -48,5 +47,20 @@
       if (key !== last) refresh();
       last = key;
     }
-  });
+  }
+
+  // One stream per visible page. A page kept in the back/forward cache must not hold its
+  // connection: browsers allow only six per server, and the next page would wait for one.
+  var source = null;
+  function open() {
+    if (source) return;
+    source = new EventSource("/api/v1/events");
+    source.addEventListener("progress", onProgress);
+  }
+  function close() {
+    if (source) { source.close(); source = null; }
+  }
+  window.addEventListener("pagehide", close);
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { last = null; open(); } });
+  open();
 })();

@@ -195,12 +195,20 @@ async fn wait_for(c: &Client, css: &str, want: &str, secs: u64) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     let Some(tools) = tools() else { return };
+    let t0 = Instant::now();
+    let phase = |what: &str| {
+        eprintln!(
+            "browser test: {what} at {:.1} s",
+            t0.elapsed().as_secs_f64()
+        )
+    };
     let (s, protocols) = common::referendum().await;
     let base = s.base.clone();
     let (first, rest) = protocols.split_at(4_000);
     s.registrar.submit_batch(first.to_vec()).await.unwrap();
     let driver = start_driver(&tools.chromedriver);
     let c = browser(&tools, &driver).await;
+    phase("Chromium started");
 
     // The national page in each language.
     for (lang, question, reported) in [
@@ -232,6 +240,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         axe(&c, &tools, &format!("national ({lang})")).await;
     }
 
+    phase("three languages checked");
     // The language is remembered: a page without ?lang= stays in English.
     c.goto(&format!("{base}/verify")).await.unwrap();
     assert_eq!(text_of(&c, "h1").await, "Check it yourself");
@@ -255,6 +264,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .unwrap();
     assert_eq!(same, json!(true), "updated in place, not reloaded");
     screenshot(&c, "national-en-final").await;
+    phase("live count followed");
 
     // The cartogram: 21 tiles, each a link to its region; the turnout colouring too.
     let hrefs: Vec<String> = serde_json::from_value(
@@ -276,6 +286,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         text_of(&c, "p.toggle strong").await.contains("turnout"),
         "the current measure is marked"
     );
+    phase("turnout page open");
     screenshot(&c, "national-turnout").await;
     axe(&c, &tools, "national by turnout").await;
     c.find(Locator::Css(
@@ -294,6 +305,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
             .path()
             .ends_with("/region/KZ-43")
     );
+    phase("region open");
     screenshot(&c, "region-KZ-43").await;
     axe(&c, &tools, "region").await;
 
@@ -305,6 +317,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .await
         .unwrap();
     wait_for(&c, "nav.crumbs", "Kyzylorda Region", 5).await;
+    phase("district open");
     screenshot(&c, "district").await;
     axe(&c, &tools, "district").await;
     c.find(Locator::Css("table a[href*='/precinct/']"))
@@ -320,9 +333,11 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         .unwrap();
     assert_eq!(lines.len(), 12, "every protocol line");
     assert!(text_of(&c, "main").await.contains("Protocol accepted"));
+    phase("precinct open");
     screenshot(&c, "precinct").await;
     axe(&c, &tools, "precinct").await;
 
+    phase("drilled down");
     // The other pages.
     for (path, name) in [
         ("/downloads", "downloads"),
@@ -384,7 +399,9 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     c.set_window_size(1280, 1400).await.unwrap();
 
     // An election: votes, seats, the what-if form.
+    phase("360 px checked");
     let e = common::election().await;
+    phase("election set up");
     c.goto(&format!("{}/e/{}?lang=en", e.base, common::ELECTION))
         .await
         .unwrap();
@@ -417,5 +434,6 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     screenshot(&c, "what-if").await;
     axe(&c, &tools, "what-if").await;
 
+    phase("what-if checked");
     c.close().await.unwrap();
 }
