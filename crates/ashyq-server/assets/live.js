@@ -31,8 +31,12 @@
       })
       .catch(function () {})
       .then(function () {
-        busy = false;
-        if (again) { again = false; setTimeout(refresh, 500); }
+        // At most one refresh every two seconds per page, however fast the log moves; a
+        // change seen meanwhile is fetched when the pause ends.
+        setTimeout(function () {
+          busy = false;
+          if (again) { again = false; refresh(); }
+        }, 2000);
       });
   }
 
