@@ -4,7 +4,7 @@
 //! protocol and history, elections and seats, live progress as Server-Sent Events, and the
 //! event log as JSON Lines. The OpenAPI 3.1 document (`/api/v1/openapi.json`) is generated
 //! from the handlers; `/api/v1/docs` renders it. Every error is an RFC 9457 problem document.
-//! Until the web UI exists, `/` answers with a JSON index of what is served.
+//! The web pages (`web`) are served at `/`; `/api/v1` answers with a JSON index of the API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -16,6 +16,7 @@ pub mod limits;
 mod openapi;
 pub mod problem;
 mod read;
+pub mod web;
 
 use ashyq_core::report::ResultsDocument;
 use ashyq_store::registrar::Registrar;
@@ -29,8 +30,6 @@ use serde_json::json;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-use crate::problem::Problem;
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
@@ -106,14 +105,13 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         openapi: Arc::new(openapi),
     };
     let mut app = Router::new()
-        .route("/", get(index))
+        .route("/api/v1", get(index))
+        .merge(web::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))
         .merge(api)
-        .fallback(|| async {
-            Problem::not_found("no such page; see /api/v1/docs for what is served")
-        })
+        .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
     if let Some(limit) = config.rate_limit {

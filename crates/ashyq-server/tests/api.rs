@@ -132,7 +132,7 @@ async fn results_build_up_and_every_level_is_served() {
                 400,
                 "is not one of",
             ),
-            ("/nowhere", 404, "no such page"),
+            ("/api/v1/nowhere", 404, "no such page"),
         ] {
             let resp = get(format!("{base}{path}")).await;
             assert_eq!(resp.status().as_u16(), status, "{path}");
@@ -163,7 +163,7 @@ async fn problems_etags_openapi_and_the_event_stream() {
         for (method, path, status) in [
             ("GET", "/api/v1/referendums/kz-1999/results", 404),
             ("GET", "/api/v1/referendums/kz-2026/precincts/abc", 400),
-            ("GET", "/nowhere", 404),
+            ("GET", "/api/v1/nowhere", 404),
             ("POST", "/api/v1/referendums/kz-2026/results", 405),
             (
                 "GET",

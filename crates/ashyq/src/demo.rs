@@ -106,7 +106,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
             Ok(addr) => {
                 println!();
                 println!(
-                    "Open http://{addr}/ — the results as JSON while election night is replayed:"
+                    "Open http://{addr}/ — the results live in Kazakh, Russian and English while election night is replayed; as JSON:"
                 );
                 println!(
                     "  http://{addr}/api/v1/referendums/{id}/results          national and regional figures"

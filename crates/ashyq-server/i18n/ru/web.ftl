@@ -1,0 +1,212 @@
+# Страницы сайта на русском языке. Каждое сообщение есть в kk, ru и en (это проверяет тест).
+
+brand-tagline = открытые итоги
+skip-to-content = Перейти к содержанию
+nav-main = Основное меню
+nav-language = Язык
+nav-breadcrumbs = Вы здесь
+nav-results = Итоги
+nav-downloads = Скачать данные
+nav-verify = Проверьте сами
+footer-about = Каждое число на этих страницах выводится из открытого журнала событий, связанного цепочкой хешей.
+footer-verify = Проверьте сами.
+footer-api = JSON API
+footer-log = Журнал событий
+live-updated = Обновлено автоматически: 
+
+not-found-title = Страница не найдена
+not-found-body = По этому адресу ничего нет.
+not-found-home = Перейти к общенациональным итогам.
+not-found-referendum = Референдума с таким идентификатором нет.
+not-found-region = В этом референдуме нет региона с таким кодом.
+not-found-district = В этом референдуме нет района с таким идентификатором.
+not-found-precinct = Участка с таким номером нет.
+not-found-election = Выборов с таким идентификатором нет.
+
+home-empty-title = Итогов пока нет
+home-empty-body = На этом сервере ещё не назначен ни референдум, ни выборы.
+
+voting-day = День голосования: { $date }
+question = Вопрос в бюллетене
+status-preliminary = Предварительные итоги
+status-final = Окончательный подсчёт
+status-certified = Итоги утверждены
+reported = Поступили протоколы { $reported } из { $total } участков ({ $share })
+precincts-count = { $count ->
+    [one] { $n } участок
+    [few] { $n } участка
+   *[many] { $n } участков
+}
+open-conflicts = { $count ->
+    [one] { $n } расхождение ждёт рассмотрения
+    [few] { $n } расхождения ждут рассмотрения
+   *[many] { $n } расхождений ждут рассмотрения
+}
+yes = Да
+no = Нет
+turnout = Явка
+turnout-of = { $took } из { $eligible } избирателей
+outcome = Итог
+validity = Действительность
+adoption = Принятие
+valid = Состоялся
+not-valid = Не состоялся
+adopted = Принято
+not-adopted = Не принято
+validity-yes = явка { $turnout } превышает необходимые { $min } избирателей.
+validity-no = явка { $turnout } не превышает необходимых { $min } избирателей.
+adoption-yes = «да» ответили { $yes } участников — больше необходимых { $min }.
+adoption-no = «да» ответили { $yes } участников, а нужно больше { $min }.
+adoption-regional-yes = более { $min } ответили «да» в { $in } из { $total } регионов и городов (нужно не менее { $units } из них).
+adoption-regional-no = более { $min } ответили «да» лишь в { $in } из { $total } регионов и городов (нужно не менее { $units } из них).
+adoption-not-valid = несостоявшийся референдум ничего не принимает.
+outcome-provisional = По данным, поступившим на этот момент; итог определяется только окончательным подсчётом.
+
+other-contests = Другие референдумы и выборы
+cartogram-title = Регионы на одной схеме
+cartogram-colour-by = Цвет по:
+by-yes = доле «да»
+by-turnout = явке
+cartogram-label-yes = Плиточная схема регионов, городов и зарубежных участков, цвет — доля голосов «да»
+cartogram-label-turnout = Плиточная схема регионов, городов и зарубежных участков, цвет — явка
+cartogram-legend = Цветовая шкала
+cartogram-no-data = протоколов нет
+cartogram-hint = Каждый квадрат — регион, город или зарубежные участки, примерно на своём месте на карте; выберите его, чтобы увидеть районы.
+
+regions-title = По регионам
+regions-caption = Итоги по областям, городам республиканского значения и зарубежным участкам
+districts-title = По районам
+districts-caption = Итоги по районам: { $region }
+precincts-title = Участки
+precincts-caption = Участки: { $district }
+unit-region = Регион
+unit-district = Район
+col-reported = Участков с протоколом
+col-turnout = Явка
+col-yes = Да
+col-no = Нет
+col-yes-share = Да, %
+col-precinct = Участок
+col-status = Состояние
+col-registered = Избирателей в списке
+col-line = Строка
+col-value = Число
+col-seq = Запись журнала
+col-time = Время
+col-event = Событие
+col-yes-no = Да / Нет
+col-reason = Основание и автор
+col-party = Партия
+col-votes = Голоса
+col-share = Доля
+col-seats = Мандаты
+col-seats-actual = Распределено фактически
+col-seats-whatif = Мандаты по этим правилам
+col-qualified = Прошла барьер
+col-name = Имя
+col-position = Номер в списке
+
+precinct-reported = протокол поступил
+precinct-reported-conflict = протокол поступил, есть расхождение
+precinct-conflict = расхождение ждёт рассмотрения
+precinct-missing = протокола ещё нет
+precinct-title = Участок № { $n }
+registered-voters = Избирателей в списке: { $n }
+precinct-not-reported = Протокол этого участка ещё не поступил.
+precinct-json = Этот участок в формате JSON
+protocol-title = Протокол
+protocol-caption = Все строки протокола участковой комиссии
+lines-title = Все строки протоколов, в сумме
+lines-caption = Строки протоколов, сложенные по участкам, приславшим протокол
+warnings-title = Предупреждения для проверки
+receipt-title = Квитанция
+receipt-status = Состояние
+receipt-seq = Запись журнала
+receipt-entry-hash = Хеш записи
+receipt-protocol-hash = Хеш протокола
+receipt-accepted = принят
+receipt-amended = исправлен
+receipt-conflict = расхождение
+signature = Подпись комиссии
+signature-pending = Пока не показывается: подписанные протоколы вводятся; этот протокол внёс оператор.
+history-title = История
+history-caption = Все записи журнала об этом участке, от ранних к поздним
+history-empty = Протокол по этому участку не подавался.
+history-protocol-accepted = Протокол принят
+history-protocol-conflict = Получен другой протокол (расхождение)
+history-protocol-amended = Протокол исправлен
+history-conflict-dismissed = Расхождение отклонено
+
+line-voters-on-list = Число избирателей, включённых в список
+line-voters-added-on-day = Включено в список в день голосования
+line-voters-added-absentee = Включено по открепительным удостоверениям
+line-absentee-certificates-issued = Выдано открепительных удостоверений
+line-ballots-received = Получено бюллетеней комиссией
+line-ballots-issued = Выдано бюллетеней избирателям
+line-ballots-cancelled = Погашено неиспользованных бюллетеней
+line-ballots-found = Обнаружено бюллетеней в ящиках
+line-yes = Голосов «да»
+line-no = Голосов «нет»
+line-both-marked = Бюллетеней с отметками в обоих квадратах (действительны, не учитываются)
+line-invalid = Недействительных бюллетеней
+
+downloads-title = Скачать данные
+downloads-intro = Всё, что показано на этих страницах, в машиночитаемом виде. Файлы формируются из журнала событий в момент скачивания.
+downloads-link = Скачать эти итоги (CSV, JSON, журнал)
+downloads-log = Журнал событий
+downloads-log-desc = все события на этот момент, по одному объекту JSON в строке ({ $n } записей): вход для ashyq verify
+downloads-openapi = описание JSON API (OpenAPI 3.1)
+downloads-results-json = общенациональный итог со всеми регионами (JSON)
+downloads-tree-json = все уровни: страна, регионы, районы (JSON)
+downloads-csv-national = общенациональный итог (CSV)
+downloads-csv-region = по строке на регион (CSV)
+downloads-csv-district = по строке на район (CSV)
+downloads-election-json = голоса за партии по стране и по регионам (JSON)
+downloads-seats-json = мандаты, жеребьёвки и депутаты (JSON)
+
+verify-title = Проверьте сами
+verify-intro = Этому серверу не обязательно доверять. Каждое число на этих страницах выводится из журнала событий, а программа ashyq заново получает их все на вашем компьютере, без сети, из одного этого файла.
+verify-step1 = 1. Скачайте журнал
+verify-step1-body = Сохраните весь журнал событий, по одной записи в строке:
+verify-step1-alt = Комиссия с доступом к базе данных может выгрузить его так:
+verify-step2 = 2. Установите ashyq
+verify-step2-body = Соберите программу проверки из открытого исходного кода (Rust):
+verify-step3 = 3. Проверьте
+verify-step3-body = Программа проверяет цепочку хешей запись за записью, заново проверяет контрольные соотношения каждого протокола, заново применяет каждое исправление и решение по расхождению по тем же правилам, что и сервер, и заново считает все итоги и результат. Ей не нужны ни база данных, ни сеть. Если что-то не сходится, она называет первую неверную запись и завершается с кодом 1.
+verify-step4 = 4. Сравните с опубликованным
+verify-step4-body = Проверьте опубликованный комиссией файл итогов по журналу и то, что журнал доходит до опубликованной вместе с ним последней записи (укороченный журнал сам по себе проходит проверку, а последняя запись это выявит). Последняя запись этого сервера:
+verify-head-seq = Последняя запись
+verify-head-hash = Её хеш
+verify-step5 = 5. Сравните со своими записями
+verify-step5-body = Наблюдатели, сфотографировавшие протокол участка, могут сверить его построчно со страницей участка и с его записью в журнале; квитанция комиссии называет запись журнала и хеш её протокола.
+
+election-rules = { $seats } мандатов, барьер { $threshold }, метод: { $method }
+election-votes = Голоса
+election-votes-caption = Голоса за партийные списки
+election-seats = Мандаты
+election-deputies = Депутаты
+election-deputies-caption = Депутаты, имеющие мандат сейчас
+election-not-allocated = Мандаты распределяются по окончательному подсчёту.
+election-no-votes = Голоса ещё не подсчитаны.
+against-all = Против всех
+invalid-ballots = Недействительные бюллетени
+seats-total = { $n } мандатов
+whatif-link = А если бы: те же голоса по другим правилам
+whatif-title = А если бы?
+whatif-intro = Распределите те же голоса по стране другим методом или с другим барьером. Это ничего не меняет: страница лишь показывает, что дали бы эти правила.
+whatif-method = Метод
+whatif-threshold = Барьер, %
+whatif-threshold-hint = например, 5 или 7,5
+whatif-submit = Распределить
+whatif-caption = Мандаты по методу «{ $method }» при барьере { $threshold }
+whatif-bad-method = Неизвестный метод; использован метод этих выборов.
+whatif-bad-threshold = Барьер — это процент от 0 до 100, например 5 или 7,5; использован барьер этих выборов.
+whatif-cannot = По этим правилам мандаты распределить нельзя:
+method-hare = наибольший остаток, квота Хэра
+method-droop = наибольший остаток, квота Друпа
+method-dhondt = Д’Ондт
+method-sainte-lague = Сент-Лагю
+method-modified-sainte-lague = модифицированный Сент-Лагю
+method-adams = Адамс
+method-huntington-hill = Хантингтон — Хилл
+method-imperiali = Империали

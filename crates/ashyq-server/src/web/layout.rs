@@ -1,0 +1,148 @@
+//! The frame every page shares: skip link, header with navigation and the language switch,
+//! breadcrumbs, the footer, and the error pages.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{DOCTYPE, Markup, html};
+
+use super::i18n::Lang;
+use super::{Ctx, LIVE_JS, STYLE, html as respond};
+
+/// Which item of the main navigation a page belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Results of a referendum.
+    Results,
+    /// An election.
+    Election,
+    /// Downloads.
+    Downloads,
+    /// Check it yourself.
+    Verify,
+    /// None (error pages).
+    None,
+}
+
+/// One page: its title, section, the path it lives at (for the language links), breadcrumbs,
+/// and whether it follows the live count (then `live` names the contest).
+pub struct Page<'a> {
+    /// The `<title>` and nothing else: the `<h1>` is the body's.
+    pub title: String,
+    /// The navigation item to mark current.
+    pub section: Section,
+    /// The path without query, e.g. `/r/kz-2026/region/KZ-43`.
+    pub path: String,
+    /// Query parameters to keep in the language links (already URL-safe), e.g. `by=turnout`.
+    pub keep_query: String,
+    /// `(label, href)` from the top down to the parent of this page.
+    pub crumbs: Vec<(String, String)>,
+    /// The contest whose progress events should refresh this page.
+    pub live: Option<&'a str>,
+}
+
+/// The whole document around `body`.
+pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
+    let tr = ctx.tr();
+    let nav = [
+        (Section::Results, "/", tr.t("nav-results")),
+        (Section::Downloads, "/downloads", tr.t("nav-downloads")),
+        (Section::Verify, "/verify", tr.t("nav-verify")),
+    ];
+    let lang_href = |l: Lang| {
+        if page.keep_query.is_empty() {
+            format!("{}?lang={}", page.path, l.code())
+        } else {
+            format!("{}?{}&lang={}", page.path, page.keep_query, l.code())
+        }
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (page.title) " — ashyq" }
+                link rel="stylesheet" href=(STYLE.url());
+                link rel="icon" href="data:,";
+            }
+            body {
+                a.skip href="#main" { (tr.t("skip-to-content")) }
+                header.site {
+                    div.bar {
+                        a.brand href="/" { "ashyq" span.tag { (tr.t("brand-tagline")) } }
+                        nav.lang aria-label=(tr.t("nav-language")) {
+                            ul {
+                                @for l in Lang::ALL {
+                                    li {
+                                        @if l == ctx.lang {
+                                            a href=(lang_href(l)) lang=(l.code()) hreflang=(l.code()) aria-current="true" { (l.endonym()) }
+                                        } @else {
+                                            a href=(lang_href(l)) lang=(l.code()) hreflang=(l.code()) { (l.endonym()) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    nav.main aria-label=(tr.t("nav-main")) {
+                        ul {
+                            @for (section, href, label) in &nav {
+                                li {
+                                    @if *section == page.section {
+                                        a href=(href) aria-current="page" { (label) }
+                                    } @else {
+                                        a href=(href) { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" data-live=[page.live] data-updated-label=(tr.t("live-updated")) {
+                    @if !page.crumbs.is_empty() {
+                        nav.crumbs aria-label=(tr.t("nav-breadcrumbs")) {
+                            ol {
+                                @for (label, href) in &page.crumbs {
+                                    li { a href=(href) { (label) } }
+                                }
+                                li aria-current="page" { (page.title) }
+                            }
+                        }
+                    }
+                    div #live { (body) }
+                }
+                footer.site {
+                    p { (tr.t("footer-about")) " " a href="/verify" { (tr.t("footer-verify")) } }
+                    p { a href="/api/v1/docs" { (tr.t("footer-api")) } " · " a href="/api/v1/log" { (tr.t("footer-log")) } }
+                }
+                @if page.live.is_some() {
+                    script src=(LIVE_JS.url()) defer {}
+                }
+            }
+        }
+    }
+}
+
+/// A full page answer with status 200.
+pub fn page(ctx: Ctx, page: &Page, body: Markup) -> Response {
+    respond(ctx, StatusCode::OK, document(ctx, page, body))
+}
+
+/// The "not found" page; `what` says what was looked for.
+pub fn not_found(ctx: Ctx, what: Option<String>) -> Response {
+    let tr = ctx.tr();
+    let p = Page {
+        title: tr.t("not-found-title").into_owned(),
+        section: Section::None,
+        path: "/".into(),
+        keep_query: String::new(),
+        crumbs: Vec::new(),
+        live: None,
+    };
+    let body = html! {
+        h1 { (tr.t("not-found-title")) }
+        @if let Some(w) = what { p { (w) } }
+        p { (tr.t("not-found-body")) " " a href="/" { (tr.t("not-found-home")) } }
+    };
+    respond(ctx, StatusCode::NOT_FOUND, document(ctx, &p, body))
+}

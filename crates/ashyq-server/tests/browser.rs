@@ -1,0 +1,439 @@
+//! The web pages in a real browser: Debian's Chromium driven through chromedriver (WebDriver)
+//! against the real server on a random loopback port. Opens the national page in each
+//! language, drills down to a precinct, follows the count live while protocols are submitted,
+//! follows the cartogram's links, checks the layout at 360 px and keyboard focus, and runs
+//! axe-core on every page (no serious or critical violation). Screenshots go to
+//! `target/screenshots/` (or `$CARGO_TARGET_DIR/screenshots/`).
+//!
+//! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` (or `ASHYQ_CHROMIUM`,
+//! `ASHYQ_CHROMEDRIVER`) and axe-core (`ASHYQ_AXE_JS`, else
+//! `<target>/axe-core/node_modules/axe-core/axe.min.js`, installed by `.ci/run` with
+//! `npm install --prefix <target>/axe-core axe-core`). Without them the test says why and is
+//! skipped, except under `CI=true`, where it fails.
+//!
+//! Not covered yet: signing in as an operator and resolving a conflict, which needs the
+//! operator accounts of the signed-protocol work (issue 4).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+    axe: String,
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+fn tools() -> Option<Tools> {
+    let path = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(default))
+    };
+    let chromium = path("ASHYQ_CHROMIUM", "/usr/bin/chromium");
+    let chromedriver = path("ASHYQ_CHROMEDRIVER", "/usr/bin/chromedriver");
+    let axe_path = std::env::var_os("ASHYQ_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("axe-core/node_modules/axe-core/axe.min.js"));
+    let missing: Vec<String> = [&chromium, &chromedriver, &axe_path]
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        let why = format!(
+            "browser tests need {}; install with `apt-get install -y chromium chromium-driver` and `npm install --prefix {} axe-core` (or run .ci/run)",
+            missing.join(", "),
+            target_dir().join("axe-core").display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("under CI=true the browser tests must run: {why}");
+        }
+        eprintln!("skipping the browser tests: {why}");
+        return None;
+    }
+    let axe = std::fs::read_to_string(&axe_path).ok()?;
+    Some(Tools {
+        chromium,
+        chromedriver,
+        axe,
+    })
+}
+
+/// chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver(path: &Path) -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver
+}
+
+async fn browser(tools: &Tools, driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": tools.chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1400", "--lang=en", "--hide-scrollbars",
+                     "--no-first-run", "--disable-extensions", "--disable-background-networking"],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = target_dir().join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Runs axe-core on the current page; fails on any serious or critical violation.
+async fn axe(c: &Client, tools: &Tools, page: &str) {
+    c.execute(&format!("{}\n;return true;", tools.axe), vec![])
+        .await
+        .unwrap();
+    let out = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, {resultTypes: ["violations"]})
+                 .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))
+                 .catch(e => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = out.as_array().cloned().unwrap_or_default();
+    for v in &violations {
+        eprintln!(
+            "axe on {page}: {} ({}) {} {}",
+            v["id"], v["impact"], v["help"], v["nodes"]
+        );
+    }
+    let bad: Vec<&Value> = violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(bad.is_empty(), "axe on {page}: {bad:#?}");
+}
+
+/// The text of the first match; retried, since the live script may swap the element out
+/// between finding it and reading it.
+async fn text_of(c: &Client, css: &str) -> String {
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {css}");
+}
+
+async fn wait_for(c: &Client, css: &str, want: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let t = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if t.contains(want) {
+            return t;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never showed {want:?}; last: {t:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
+    let Some(tools) = tools() else { return };
+    let t0 = Instant::now();
+    let phase = |what: &str| {
+        eprintln!(
+            "browser test: {what} at {:.1} s",
+            t0.elapsed().as_secs_f64()
+        )
+    };
+    let (s, protocols) = common::referendum().await;
+    let base = s.base.clone();
+    let (first, rest) = protocols.split_at(4_000);
+    s.registrar.submit_batch(first.to_vec()).await.unwrap();
+    let driver = start_driver(&tools.chromedriver);
+    let c = browser(&tools, &driver).await;
+    phase("Chromium started");
+
+    // The national page in each language.
+    for (lang, question, reported) in [
+        (
+            "kk",
+            "Бюллетеньдегі сұрақ",
+            "10\u{a0}459 учаскенің 4\u{a0}000 учаскесінен",
+        ),
+        ("ru", "Вопрос в бюллетене", "4\u{a0}000 из 10\u{a0}459"),
+        ("en", "The question on the ballot", "4,000 of 10,459"),
+    ] {
+        c.goto(&format!("{base}/?lang={lang}")).await.unwrap();
+        let html_lang = c
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(html_lang.as_deref(), Some(lang));
+        assert!(text_of(&c, "figure.question").await.contains(question));
+        // WebDriver's element text turns no-break spaces into spaces.
+        let progress = text_of(&c, "#progress").await.replace('\u{a0}', " ");
+        assert!(
+            progress.contains(&reported.replace('\u{a0}', " ")),
+            "{progress}"
+        );
+        screenshot(&c, &format!("national-{lang}")).await;
+        axe(&c, &tools, &format!("national ({lang})")).await;
+    }
+
+    phase("three languages checked");
+    // The language is remembered: a page without ?lang= stays in English.
+    c.goto(&format!("{base}/verify")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "Check it yourself");
+
+    // Live: the count moves while protocols are submitted, without reloading the page.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.execute("window.__same_page = true; return true;", vec![])
+        .await
+        .unwrap();
+    wait_for(&c, "#progress", "4,000 of 10,459", 5).await;
+    let (second, third) = rest.split_at(3_000);
+    s.registrar.submit_batch(second.to_vec()).await.unwrap();
+    wait_for(&c, "#progress", "7,000 of 10,459", 15).await;
+    s.registrar.submit_batch(third.to_vec()).await.unwrap();
+    wait_for(&c, "#progress", "10,459 of 10,459", 15).await;
+    assert!(text_of(&c, ".fig.yes").await.contains("7,954,667"));
+    assert!(text_of(&c, "#progress").await.contains("Final count"));
+    let same = c
+        .execute("return window.__same_page === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(same, json!(true), "updated in place, not reloaded");
+    screenshot(&c, "national-en-final").await;
+    phase("live count followed");
+
+    // The cartogram: 21 tiles, each a link to its region; the turnout colouring too.
+    let hrefs: Vec<String> = serde_json::from_value(
+        c.execute(
+            "return [...document.querySelectorAll('svg.cartogram a')].map(a => a.getAttribute('href'));",
+            vec![],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(hrefs.len(), 21);
+    assert!(hrefs.contains(&"/r/kz-2026/region/KZ-43".to_owned()));
+    assert!(hrefs.contains(&"/r/kz-2026/region/ABROAD".to_owned()));
+    c.goto(&format!("{base}/r/kz-2026?by=turnout"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&c, "p.toggle strong").await.contains("turnout"),
+        "the current measure is marked"
+    );
+    phase("turnout page open");
+    screenshot(&c, "national-turnout").await;
+    axe(&c, &tools, "national by turnout").await;
+    c.find(Locator::Css(
+        "svg.cartogram a[href='/r/kz-2026/region/KZ-43']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(&c, "h1", "Kyzylorda Region", 5).await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/region/KZ-43")
+    );
+    phase("region open");
+    screenshot(&c, "region-KZ-43").await;
+    axe(&c, &tools, "region").await;
+
+    // Drill down: district, then precinct.
+    c.find(Locator::Css("table a[href*='/district/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "nav.crumbs", "Kyzylorda Region", 5).await;
+    phase("district open");
+    screenshot(&c, "district").await;
+    axe(&c, &tools, "district").await;
+    c.find(Locator::Css("table a[href*='/precinct/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "h1", "Precinct №", 5).await;
+    let lines = c
+        .find_all(Locator::Css("table.lines tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 12, "every protocol line");
+    assert!(text_of(&c, "main").await.contains("Protocol accepted"));
+    phase("precinct open");
+    screenshot(&c, "precinct").await;
+    axe(&c, &tools, "precinct").await;
+
+    phase("drilled down");
+    // The other pages.
+    for (path, name) in [
+        ("/downloads", "downloads"),
+        ("/verify", "verify"),
+        ("/r/kz-2026/precinct/0", "not-found"),
+        ("/?lang=ru", "national-ru-final"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        screenshot(&c, name).await;
+        axe(&c, &tools, name).await;
+    }
+
+    // Keyboard: the first Tab reaches the skip link, and it is visible when focused.
+    c.goto(&format!("{base}/?lang=en")).await.unwrap();
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{e004}")
+        .await
+        .unwrap();
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip")
+    );
+    let top = c
+        .execute(
+            "return document.activeElement.getBoundingClientRect().top;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        top.as_f64().unwrap() >= 0.0,
+        "the focused skip link is on screen"
+    );
+
+    // 360 px wide: nothing but the tables' own scroll boxes is wider than the screen.
+    c.set_window_size(360, 900).await.unwrap();
+    for (path, name) in [
+        ("/?lang=kk", "national-kk-360"),
+        ("/r/kz-2026/region/KZ-75?lang=ru", "region-ru-360"),
+        ("/verify?lang=en", "verify-en-360"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "{path} scrolls sideways by {overflow} px at 360 px"
+        );
+        screenshot(&c, name).await;
+    }
+    c.set_window_size(1280, 1400).await.unwrap();
+
+    // An election: votes, seats, the what-if form.
+    phase("360 px checked");
+    let e = common::election().await;
+    phase("election set up");
+    c.goto(&format!("{}/e/{}?lang=en", e.base, common::ELECTION))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("Amanat"));
+    screenshot(&c, "election").await;
+    axe(&c, &tools, "election").await;
+    c.goto(&format!("{}/e/{}/what-if", e.base, common::ELECTION))
+        .await
+        .unwrap();
+    let select = c.find(Locator::Css("select#method")).await.unwrap();
+    select.select_by_value("dhondt").await.unwrap();
+    let input = c.find(Locator::Css("input#threshold")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("7").await.unwrap();
+    c.find(Locator::Css("form.whatif button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "caption", "D'Hondt", 5).await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("method=dhondt")
+    );
+    screenshot(&c, "what-if").await;
+    axe(&c, &tools, "what-if").await;
+
+    phase("what-if checked");
+    c.close().await.unwrap();
+}

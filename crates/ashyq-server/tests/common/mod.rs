@@ -1,0 +1,142 @@
+//! Shared set-up of the web tests: a real server on a random loopback port over a fresh
+//! SQLite database, with the 2026 referendum or a small party-list election.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use ashyq_core::event::Author;
+use ashyq_core::iin::DigestKey;
+use ashyq_core::party::check_application;
+use ashyq_core::party::list::check_list;
+use ashyq_core::protocol::PrecinctProtocol;
+use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::seats::TieSeed;
+use ashyq_core::territory::Territory;
+use ashyq_core::territory::generate::{TerritorySpec, generate};
+use ashyq_core::{election, profile, scenario};
+use ashyq_store::registrar::Registrar;
+use ashyq_store::testing::TestDb;
+use chrono::NaiveDate;
+
+/// A running server.
+pub struct Server {
+    pub base: String,
+    pub registrar: Arc<Registrar>,
+    _db: TestDb,
+}
+
+pub async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(ashyq_server::serve(
+        registrar,
+        "127.0.0.1:0".parse().unwrap(),
+        move |a| {
+            let _ = tx.send(a);
+        },
+    ));
+    rx.await.unwrap()
+}
+
+/// The 2026 territory and the referendum defined, no protocol yet; returns the scenario's
+/// protocols (whose totals are the official figures).
+pub async fn referendum() -> (Server, Vec<PrecinctProtocol>) {
+    let db = TestDb::sqlite();
+    let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+    let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
+    registrar.load_territory(territory).await.unwrap();
+    registrar
+        .create_referendum(presets::kz_2026())
+        .await
+        .unwrap();
+    let addr = spawn(registrar.clone()).await;
+    (
+        Server {
+            base: format!("http://{addr}"),
+            registrar,
+            _db: db,
+        },
+        protocols,
+    )
+}
+
+pub const ELECTION: &str = "kurultai-test";
+const SEED: &str = "televised draw 2026-08-31: 07 19 23 41 44";
+
+/// A smaller territory (3,020 precincts, 8.5 M voters) with the 2023 party-list votes counted and the seats
+/// allocated (69 seats, as in 2023).
+pub async fn election() -> Server {
+    let db = TestDb::sqlite();
+    let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+    let spec = TerritorySpec {
+        domestic_precincts: 3_000,
+        abroad_precincts: 20,
+        abroad_countries: 10,
+        registered_voters: 8_500_000,
+        ..TerritorySpec::default()
+    };
+    let territory: Territory = generate(&profile::kz(), &spec).unwrap();
+    registrar.load_territory(territory.clone()).await.unwrap();
+    let id = ReferendumId(ELECTION.into());
+    let rules = registrar.ledger().party_rules();
+    let sc =
+        election::scenario::kurultai_2023_votes(&territory, &id, rules.min_members.max(1), 45, 7)
+            .unwrap();
+    let key = DigestKey::from_bytes(&[9; 32]).unwrap();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    for app in &sc.applications {
+        registrar
+            .record(|l| {
+                let p =
+                    check_application(app, l.parties(), &l.party_rules(), date(2026, 6, 1), &key)?;
+                l.register_party(p)
+            })
+            .await
+            .unwrap();
+    }
+    let mut def = election::ElectionDefinition::kurultai(
+        id.clone(),
+        date(2026, 8, 30),
+        date(2026, 8, 20),
+        &TieSeed::new(SEED).unwrap(),
+    );
+    def.rules.seats = election::scenario::KZ_2023_LIST_SEATS;
+    registrar
+        .record(|l| l.create_election(def.clone()))
+        .await
+        .unwrap();
+    for list in &sc.lists {
+        registrar
+            .record(|l| {
+                let e = l.election(&id)?;
+                let checked = check_list(
+                    list,
+                    &e.lists,
+                    &e.definition.list_rules,
+                    date(2026, 8, 30),
+                    &key,
+                )?;
+                l.register_list(&id, checked)
+            })
+            .await
+            .unwrap();
+    }
+    for p in sc.protocols {
+        registrar.submit_party_list(p).await.unwrap();
+    }
+    let author = Author {
+        name: "A. Operator".into(),
+        role: "central commission operator".into(),
+    };
+    registrar
+        .record(|l| l.allocate_seats(&id, TieSeed::new(SEED).unwrap(), author.clone()))
+        .await
+        .unwrap();
+    let addr = spawn(registrar.clone()).await;
+    Server {
+        base: format!("http://{addr}"),
+        registrar,
+        _db: db,
+    }
+}
