@@ -13,6 +13,7 @@
 pub mod event;
 pub mod iin;
 pub mod ledger;
+pub mod legal;
 pub mod party;
 pub mod profile;
 pub mod protocol;
