@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod consult;
 pub mod event;
 pub mod iin;
 pub mod ledger;

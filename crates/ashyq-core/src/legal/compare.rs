@@ -633,3 +633,47 @@ en: The Kurultai is a unicameral parliament of one hundred and forty five deputi
         assert_eq!(c.stats.unchanged, 9);
     }
 }
+
+#[cfg(test)]
+mod sample_tests {
+    use super::*;
+    use crate::legal::{akn, markdown};
+
+    #[test]
+    fn the_sample_act_versions_compare_as_written() {
+        let v1 = markdown::parse(include_str!("../../data/sample-act-v1.md")).unwrap();
+        let v2 = markdown::parse(include_str!("../../data/sample-act-v2.md")).unwrap();
+        for lang in Lang::ALL {
+            let c = compare(&v1, &v2, lang, CompareOptions::default());
+            let find = |k: ChangeKind| -> Vec<(Vec<String>, Vec<String>)> {
+                c.changes
+                    .iter()
+                    .filter(|c| c.kind == k)
+                    .map(|c| {
+                        (
+                            c.old.iter().map(|r| r.num.clone()).collect(),
+                            c.new.iter().map(|r| r.num.clone()).collect(),
+                        )
+                    })
+                    .collect()
+            };
+            let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+            assert_eq!(find(ChangeKind::Split), vec![(v(&["2"]), v(&["2", "3"]))], "{lang}");
+            assert_eq!(find(ChangeKind::Merged), vec![(v(&["5", "6"]), v(&["8"]))], "{lang}");
+            assert_eq!(find(ChangeKind::Moved), vec![(v(&["8"]), v(&["5"]))], "{lang}");
+            assert_eq!(find(ChangeKind::Unchanged), vec![(v(&["1"]), v(&["1"]))], "{lang}");
+            assert_eq!(c.stats.old_articles, 8);
+            assert_eq!(c.stats.new_articles, 9);
+        }
+    }
+
+    #[test]
+    fn the_sample_act_survives_akoma_ntoso_and_markdown() {
+        for src in [include_str!("../../data/sample-act-v1.md"), include_str!("../../data/sample-act-v2.md")] {
+            let act = markdown::parse(src).unwrap();
+            let docs = Lang::ALL.map(|l| akn::import(&akn::export(&act, l)).unwrap());
+            assert_eq!(akn::merge(docs.to_vec()).unwrap(), act);
+            assert_eq!(markdown::parse(&markdown::render(&act)).unwrap(), act);
+        }
+    }
+}
