@@ -44,7 +44,11 @@ impl CitizenRef {
 
     /// A reference already computed (64 lowercase hex digits).
     pub fn parse(hex: &str) -> Result<CitizenRef, ConsultError> {
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             Ok(CitizenRef(hex.to_string()))
         } else {
             Err(ConsultError::Invalid(
@@ -213,7 +217,11 @@ pub struct Proposal {
 impl Proposal {
     /// The current status.
     pub fn status(&self) -> &ProposalStatus {
-        &self.timeline.last().expect("a proposal has a status").status
+        &self
+            .timeline
+            .last()
+            .expect("a proposal has a status")
+            .status
     }
 }
 
@@ -514,7 +522,11 @@ impl VotingRules {
     /// Counts a vote in integers.
     pub fn tally(&self, membership: u64, present: u64, votes: &[(u32, Choice)]) -> VoteTally {
         let count = |c: Choice| votes.iter().filter(|(_, v)| *v == c).count() as u64;
-        let (yes, no, abstain) = (count(Choice::For), count(Choice::Against), count(Choice::Abstain));
+        let (yes, no, abstain) = (
+            count(Choice::For),
+            count(Choice::Against),
+            count(Choice::Abstain),
+        );
         // Least present p with p·den ≥ num·membership.
         let q = &self.quorum;
         let quorum_needed = (q.num * membership).div_ceil(q.den);
@@ -697,7 +709,11 @@ impl Consultation {
     }
 
     /// Checks `event` against the state, then seals it as the next log entry and applies it.
-    pub fn record(&mut self, event: ConsultEvent, recorded_at: &str) -> Result<&ConsultEntry, ConsultError> {
+    pub fn record(
+        &mut self,
+        event: ConsultEvent,
+        recorded_at: &str,
+    ) -> Result<&ConsultEntry, ConsultError> {
         let seq = self.log.len() as u64 + 1;
         let prev = self
             .log
@@ -719,7 +735,10 @@ impl Consultation {
     pub fn replay(entries: &[ConsultEntry]) -> Result<Consultation, ConsultError> {
         let mut c = Consultation::new();
         for e in entries {
-            let expected_prev = c.log.last().map_or_else(|| "0".repeat(64), |l| l.hash.clone());
+            let expected_prev = c
+                .log
+                .last()
+                .map_or_else(|| "0".repeat(64), |l| l.hash.clone());
             if e.seq != c.log.len() as u64 + 1 {
                 return Err(ConsultError::Log {
                     seq: e.seq,
@@ -738,10 +757,11 @@ impl Consultation {
                     reason: "the hash does not match the content".into(),
                 });
             }
-            c.record(e.event.clone(), &e.recorded_at).map_err(|err| ConsultError::Log {
-                seq: e.seq,
-                reason: format!("refused on replay: {err}"),
-            })?;
+            c.record(e.event.clone(), &e.recorded_at)
+                .map_err(|err| ConsultError::Log {
+                    seq: e.seq,
+                    reason: format!("refused on replay: {err}"),
+                })?;
         }
         Ok(c)
     }
@@ -771,7 +791,11 @@ impl Consultation {
                 version,
                 content_sha256,
             } => {
-                if self.drafts.iter().any(|(w, v, _)| w == work && v == version) {
+                if self
+                    .drafts
+                    .iter()
+                    .any(|(w, v, _)| w == work && v == version)
+                {
                     return Err(ConsultError::Refused(format!(
                         "{work}@{version} is already published; give the new version another label"
                     )));
@@ -794,7 +818,7 @@ impl Consultation {
                     )));
                 }
                 let chars = text.trim().chars().count();
-                if chars < 10 || chars > 10_000 {
+                if !(10..=10_000).contains(&chars) {
                     return Err(ConsultError::Invalid(format!(
                         "a proposal's text has 10 to 10,000 characters; this one has {chars}"
                     )));
@@ -833,12 +857,12 @@ impl Consultation {
                 }
                 let status = match event {
                     E::ProposalRejected { reason, .. } => {
-                        if let ModerationReason::Other { text } = reason {
-                            if text.trim().is_empty() {
-                                return Err(ConsultError::Invalid(
-                                    "a rejection for another reason must say what the reason is".into(),
-                                ));
-                            }
+                        if let ModerationReason::Other { text } = reason
+                            && text.trim().is_empty()
+                        {
+                            return Err(ConsultError::Invalid(
+                                "a rejection for another reason must say what the reason is".into(),
+                            ));
                         }
                         ProposalStatus::Rejected {
                             reason: reason.clone(),
@@ -855,7 +879,10 @@ impl Consultation {
                         "only the author can withdraw {id}"
                     )));
                 }
-                if !matches!(p.status(), ProposalStatus::Submitted | ProposalStatus::Published) {
+                if !matches!(
+                    p.status(),
+                    ProposalStatus::Submitted | ProposalStatus::Published
+                ) {
                     return Err(ConsultError::Refused(format!(
                         "{id} can no longer be withdrawn: the commission has taken it up or it was rejected"
                     )));
@@ -864,7 +891,10 @@ impl Consultation {
             }
             E::ProposalSupported { id, by } => {
                 let p = self.proposal_mut(*id)?;
-                if !matches!(p.status(), ProposalStatus::Published | ProposalStatus::OnAgenda { .. }) {
+                if !matches!(
+                    p.status(),
+                    ProposalStatus::Published | ProposalStatus::OnAgenda { .. }
+                ) {
                     return Err(ConsultError::Refused(format!(
                         "{id} is not open for support"
                     )));
@@ -887,7 +917,9 @@ impl Consultation {
                 clusters,
             } => {
                 if *threshold_percent == 0 || *threshold_percent > 100 {
-                    return Err(ConsultError::Invalid("the threshold is 1 to 100 percent".into()));
+                    return Err(ConsultError::Invalid(
+                        "the threshold is 1 to 100 percent".into(),
+                    ));
                 }
                 let mut seen = HashSet::new();
                 for c in clusters {
@@ -923,7 +955,9 @@ impl Consultation {
             }
             E::CommissionConstituted { members, rules } => {
                 if self.rules.is_some() {
-                    return Err(ConsultError::Refused("the commission is already constituted".into()));
+                    return Err(ConsultError::Refused(
+                        "the commission is already constituted".into(),
+                    ));
                 }
                 if members.is_empty() {
                     return Err(ConsultError::Invalid("a commission needs members".into()));
@@ -937,7 +971,9 @@ impl Consultation {
                 }
                 let ids: BTreeSet<u32> = members.iter().map(|m| m.id).collect();
                 if ids.len() != members.len() {
-                    return Err(ConsultError::Invalid("two members have the same number".into()));
+                    return Err(ConsultError::Invalid(
+                        "two members have the same number".into(),
+                    ));
                 }
                 self.members = members.iter().map(|m| (m.id, m.clone())).collect();
                 self.rules = Some(*rules);
@@ -950,7 +986,9 @@ impl Consultation {
                 present,
             } => {
                 if self.rules.is_none() {
-                    return Err(ConsultError::Refused("constitute the commission first".into()));
+                    return Err(ConsultError::Refused(
+                        "constitute the commission first".into(),
+                    ));
                 }
                 if *meeting != self.next_meeting() {
                     return Err(ConsultError::Refused(format!(
@@ -960,7 +998,9 @@ impl Consultation {
                 }
                 let set: BTreeSet<u32> = present.iter().copied().collect();
                 if set.len() != present.len() {
-                    return Err(ConsultError::Invalid("a member is listed twice as present".into()));
+                    return Err(ConsultError::Invalid(
+                        "a member is listed twice as present".into(),
+                    ));
                 }
                 if let Some(x) = set.iter().find(|x| !self.members.contains_key(x)) {
                     return Err(ConsultError::NotFound(format!("member {x}")));
@@ -1003,7 +1043,10 @@ impl Consultation {
                 }
                 for id in &members {
                     let p = &self.proposals[id];
-                    if !matches!(p.status(), ProposalStatus::Published | ProposalStatus::OnAgenda { .. }) {
+                    if !matches!(
+                        p.status(),
+                        ProposalStatus::Published | ProposalStatus::OnAgenda { .. }
+                    ) {
                         return Err(ConsultError::Refused(format!(
                             "{id} is {:?} and cannot go on the agenda",
                             p.status()
@@ -1039,9 +1082,9 @@ impl Consultation {
                 kind,
                 votes,
             } => {
-                let rules = self
-                    .rules
-                    .ok_or_else(|| ConsultError::Refused("constitute the commission first".into()))?;
+                let rules = self.rules.ok_or_else(|| {
+                    ConsultError::Refused("constitute the commission first".into())
+                })?;
                 if *motion != self.next_motion() {
                     return Err(ConsultError::Refused(format!(
                         "the next motion is number {}",
@@ -1052,11 +1095,9 @@ impl Consultation {
                     .meetings
                     .get(meeting)
                     .ok_or_else(|| ConsultError::NotFound(format!("meeting {meeting}")))?;
-                let it = m
-                    .agenda
-                    .iter()
-                    .find(|i| i.number == *item)
-                    .ok_or_else(|| ConsultError::NotFound(format!("item {item} of meeting {meeting}")))?;
+                let it = m.agenda.iter().find(|i| i.number == *item).ok_or_else(|| {
+                    ConsultError::NotFound(format!("item {item} of meeting {meeting}"))
+                })?;
                 let mut by_member = BTreeMap::new();
                 for (who, choice) in votes {
                     if !m.present.contains(who) {
@@ -1083,7 +1124,9 @@ impl Consultation {
                     .clusters
                     .iter()
                     .flat_map(|c| self.clusters[c].members.iter().copied())
-                    .filter(|id| matches!(self.proposals[id].status(), ProposalStatus::OnAgenda { .. }))
+                    .filter(|id| {
+                        matches!(self.proposals[id].status(), ProposalStatus::OnAgenda { .. })
+                    })
                     .collect();
                 let tally = rules.tally(self.members.len() as u64, m.present.len() as u64, votes);
                 let carried = tally.carried;
@@ -1108,7 +1151,9 @@ impl Consultation {
                 if carried {
                     for id in &proposals {
                         let status = match kind {
-                            MotionKind::Accept { .. } => ProposalStatus::Accepted { decision: *motion },
+                            MotionKind::Accept { .. } => {
+                                ProposalStatus::Accepted { decision: *motion }
+                            }
                             MotionKind::Reject { reason } => ProposalStatus::Declined {
                                 decision: *motion,
                                 reason: reason.clone(),
@@ -1144,7 +1189,12 @@ impl Consultation {
             .collect();
         let shingles: Vec<Vec<u64>> = ids
             .iter()
-            .map(|id| similarity::shingles(&similarity::normalise(&self.proposals[id].text), params.shingle))
+            .map(|id| {
+                similarity::shingles(
+                    &similarity::normalise(&self.proposals[id].text),
+                    params.shingle,
+                )
+            })
             .collect();
         let hasher = similarity::MinHasher::new(params.bands * params.rows, seed);
         let sigs: Vec<Vec<u64>> = shingles.iter().map(|s| hasher.signature(s)).collect();
@@ -1282,12 +1332,17 @@ pub fn apply_amendment(act: &mut Act, a: &Amendment) -> Result<(), ConsultError>
                     units.insert(pos + 1, new.clone());
                     return true;
                 }
-                units.iter_mut().any(|u| insert(&mut u.children, after, new))
+                units
+                    .iter_mut()
+                    .any(|u| insert(&mut u.children, after, new))
             }
             let mut art = Unit::new(UnitKind::Article, num.clone());
             art.content = a.text.clone();
             if !insert(&mut act.body, after, &art) {
-                return Err(ConsultError::NotFound(format!("unit {after} in {}", act.version)));
+                return Err(ConsultError::NotFound(format!(
+                    "unit {after} in {}",
+                    act.version
+                )));
             }
             act.assign_eids()
                 .map_err(|e| ConsultError::Invalid(format!("the new article: {e}")))?;

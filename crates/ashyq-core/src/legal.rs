@@ -205,8 +205,10 @@ impl Unit {
     }
 
     fn collect_text(&self, lang: Lang, out: &mut String) {
-        if let Some(t) = self.content.get(lang) {
-            if !t.trim().is_empty() {
+        if let Some(t) = self.content.get(lang)
+            && !t.trim().is_empty()
+        {
+            {
                 if !out.is_empty() {
                     out.push('\n');
                 }
@@ -347,8 +349,10 @@ fn assign(
     parent: Option<UnitKind>,
     seen: &mut std::collections::HashSet<String>,
 ) -> Result<(), StructureError> {
-    if let Some(p) = parent {
-        if u.kind <= p || u.kind == UnitKind::Preamble {
+    if let Some(p) = parent
+        && (u.kind <= p || u.kind == UnitKind::Preamble)
+    {
+        {
             return Err(StructureError::BadNesting {
                 parent: p.keyword(),
                 child: u.kind.keyword(),
@@ -412,7 +416,12 @@ mod tests {
         let eids: Vec<_> = act.units().iter().map(|u| u.eid.clone()).collect();
         assert_eq!(
             eids,
-            ["preamble", "sec_4", "sec_4__art_50", "sec_4__art_50__para_1"]
+            [
+                "preamble",
+                "sec_4",
+                "sec_4__art_50",
+                "sec_4__art_50__para_1"
+            ]
         );
         assert_eq!(act.articles()[0].1, "sec_4");
     }

@@ -17,7 +17,9 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, doc};
 
 /// The tokenizer's registered name.
@@ -69,7 +71,8 @@ impl ProposalIndex {
                 .filter(Stemmer::new(Language::Russian))
                 .build(),
         );
-        let writer = index.writer_with_num_threads(threads.max(1), memory.max(15_000_000 * threads.max(1)))?;
+        let writer = index
+            .writer_with_num_threads(threads.max(1), memory.max(15_000_000 * threads.max(1)))?;
         Ok(ProposalIndex {
             index,
             writer,
@@ -157,9 +160,18 @@ mod tests {
 
     #[test]
     fn kazakh_text_is_found_without_kazakh_letters_and_the_reverse() {
-        let ix = index(&["Құрылтай депутаттарының саны", "Жер қойнауы халыққа тиесілі"]);
-        assert_eq!(ix.search("курылтай", 5).unwrap().first().map(|h| h.id), Some(1));
-        assert_eq!(ix.search("ҚОЙНАУЫ", 5).unwrap().first().map(|h| h.id), Some(2));
+        let ix = index(&[
+            "Құрылтай депутаттарының саны",
+            "Жер қойнауы халыққа тиесілі",
+        ]);
+        assert_eq!(
+            ix.search("курылтай", 5).unwrap().first().map(|h| h.id),
+            Some(1)
+        );
+        assert_eq!(
+            ix.search("ҚОЙНАУЫ", 5).unwrap().first().map(|h| h.id),
+            Some(2)
+        );
         assert!(ix.search("!!!", 5).unwrap().is_empty());
         assert!(ix.search("AND OR (", 5).is_ok());
     }

@@ -142,7 +142,10 @@ pub fn load_act(files: &[PathBuf]) -> Result<Act> {
     }
     let mut docs = Vec::new();
     for f in files {
-        docs.push(akn::import(&read(f)?).with_context(|| format!("{} is not a valid Akoma Ntoso act", f.display()))?);
+        docs.push(
+            akn::import(&read(f)?)
+                .with_context(|| format!("{} is not a valid Akoma Ntoso act", f.display()))?,
+        );
     }
     Ok(akn::merge(docs)?)
 }
@@ -159,7 +162,12 @@ pub fn act(cmd: ActCommand) -> Result<ExitCode> {
             };
             print!("{out}");
         }
-        ActCommand::Compare { old, new, lang: l, format } => {
+        ActCommand::Compare {
+            old,
+            new,
+            lang: l,
+            format,
+        } => {
             let a = load_act(&[old])?;
             let b = load_act(&[new])?;
             let c = compare::compare(&a, &b, lang(&l)?, CompareOptions::default());
@@ -174,17 +182,33 @@ pub fn act(cmd: ActCommand) -> Result<ExitCode> {
 
 fn comparison_text(c: &compare::Comparison) -> String {
     let mut s = format!("{} → {} ({})\n", c.from, c.to, c.lang);
-    let nums = |v: &[compare::ArticleRef]| v.iter().map(|r| r.num.as_str()).collect::<Vec<_>>().join("+");
+    let nums = |v: &[compare::ArticleRef]| {
+        v.iter()
+            .map(|r| r.num.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
     for ch in &c.changes {
         let kind = format!("{:?}", ch.kind).to_lowercase();
         s.push_str(&format!(
             "  {kind:<10} {:>6} → {:<6} similarity {:>3}%\n",
-            if ch.old.is_empty() { "-".into() } else { nums(&ch.old) },
-            if ch.new.is_empty() { "-".into() } else { nums(&ch.new) },
+            if ch.old.is_empty() {
+                "-".into()
+            } else {
+                nums(&ch.old)
+            },
+            if ch.new.is_empty() {
+                "-".into()
+            } else {
+                nums(&ch.new)
+            },
             ch.similarity_percent
         ));
         if !ch.diff.is_empty() && ch.kind != ChangeKind::Unchanged {
-            s.push_str(&format!("             {}\n", compare::render_inline(&ch.diff).replace('\n', " ")));
+            s.push_str(&format!(
+                "             {}\n",
+                compare::render_inline(&ch.diff).replace('\n', " ")
+            ));
         }
     }
     s.push_str(&c.stats.summary());
@@ -204,9 +228,18 @@ pub fn consult(cmd: ConsultCommand) -> Result<ExitCode> {
         ConsultCommand::Verify { log } => {
             let text = read(&log)?;
             let mut entries = Vec::new();
-            for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                let e: ConsultEntry = serde_json::from_str(line)
-                    .with_context(|| format!("{} line {}: not a consultation log entry", log.display(), i + 1))?;
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let e: ConsultEntry = serde_json::from_str(line).with_context(|| {
+                    format!(
+                        "{} line {}: not a consultation log entry",
+                        log.display(),
+                        i + 1
+                    )
+                })?;
                 entries.push(e);
             }
             let c = Consultation::replay(&entries)?;
@@ -231,7 +264,8 @@ fn demo(out: &Path) -> Result<ExitCode> {
     let old = markdown::parse(SAMPLE_V1)?;
     // The demo's key is fixed and public: it only pseudonymises made-up subjects.
     let key = DigestKey::from_bytes(&[0x5a; 32])?;
-    let citizen = |n: &str| CitizenRef::of_subject(&key, "http://127.0.0.1/dev-idp", &format!("demo-{n}"));
+    let citizen =
+        |n: &str| CitizenRef::of_subject(&key, "http://127.0.0.1/dev-idp", &format!("demo-{n}"));
     let mut c = Consultation::new();
     let mut t = 0u32;
     let mut at = || {
@@ -239,7 +273,11 @@ fn demo(out: &Path) -> Result<ExitCode> {
         format!("2026-01-{:02}T{:02}:00:00+05:00", 1 + t / 20, t % 20 + 3)
     };
     c.record(
-        ConsultEvent::DraftPublished { work: draft.work.clone(), version: draft.version.clone(), content_sha256: act_sha256(&draft) },
+        ConsultEvent::DraftPublished {
+            work: draft.work.clone(),
+            version: draft.version.clone(),
+            content_sha256: act_sha256(&draft),
+        },
         &at(),
     )?;
     // The sample proposals target the old text's eIds; map them to the draft by article text.
@@ -254,8 +292,12 @@ fn demo(out: &Path) -> Result<ExitCode> {
     for row in rdr.records() {
         let row = row?;
         let target = match row[1].strip_prefix("new:") {
-            Some(after) => ProposalTarget::NewArticle { after: Some(to_draft(after)) },
-            None => ProposalTarget::Unit { eid: to_draft(&row[1]) },
+            Some(after) => ProposalTarget::NewArticle {
+                after: Some(to_draft(after)),
+            },
+            None => ProposalTarget::Unit {
+                eid: to_draft(&row[1]),
+            },
         };
         let id = c.next_proposal_id();
         c.record(
@@ -272,15 +314,29 @@ fn demo(out: &Path) -> Result<ExitCode> {
         let moderator = "moderator (demo)".to_string();
         let ev = match &row[3] {
             "publish" => ConsultEvent::ProposalPublished { id, moderator },
-            "reject:spam" => ConsultEvent::ProposalRejected { id, moderator, reason: ModerationReason::Spam },
-            _ => ConsultEvent::ProposalRejected { id, moderator, reason: ModerationReason::Abusive },
+            "reject:spam" => ConsultEvent::ProposalRejected {
+                id,
+                moderator,
+                reason: ModerationReason::Spam,
+            },
+            _ => ConsultEvent::ProposalRejected {
+                id,
+                moderator,
+                reason: ModerationReason::Abusive,
+            },
         };
         c.record(ev, &at())?;
     }
     // Supports: 40 citizens support proposal 1, 25 support 6.
     for (p, n) in [(1, 40), (6, 25), (9, 10)] {
         for k in 0..n {
-            c.record(ConsultEvent::ProposalSupported { id: ProposalId(p), by: citizen(&format!("s{p}-{k}")) }, &at())?;
+            c.record(
+                ConsultEvent::ProposalSupported {
+                    id: ProposalId(p),
+                    by: citizen(&format!("s{p}-{k}")),
+                },
+                &at(),
+            )?;
         }
     }
     let ev = c.form_clusters(&LshParams::default(), 2026);
@@ -292,7 +348,14 @@ fn demo(out: &Path) -> Result<ExitCode> {
                     id: i,
                     name: format!("Member {i:03}"),
                     region: format!("region {}", (i - 1) % 20 + 1),
-                    group: ["jurists", "scientists", "civil society", "deputies", "public figures"][(i as usize) % 5].into(),
+                    group: [
+                        "jurists",
+                        "scientists",
+                        "civil society",
+                        "deputies",
+                        "public figures",
+                    ][(i as usize) % 5]
+                        .into(),
                 })
                 .collect(),
             rules: VotingRules::default(),
@@ -312,23 +375,52 @@ fn demo(out: &Path) -> Result<ExitCode> {
     )?;
     // One agenda item per cluster that has a member about art 8 (parties), art 9 (parliament),
     // new article (digital rights) and the taxes proposal.
-    let cluster_of = |c: &Consultation, p: u64| c.proposals[&ProposalId(p)].cluster.expect("clustered");
+    let cluster_of =
+        |c: &Consultation, p: u64| c.proposals[&ProposalId(p)].cluster.expect("clustered");
     let items = [
-        ("Party membership threshold", vec![cluster_of(&c, 1), cluster_of(&c, 4)]),
-        ("A unicameral parliament", vec![cluster_of(&c, 6), cluster_of(&c, 8)]),
-        ("Digital rights", vec![cluster_of(&c, 9), cluster_of(&c, 10)]),
+        (
+            "Party membership threshold",
+            vec![cluster_of(&c, 1), cluster_of(&c, 4)],
+        ),
+        (
+            "A unicameral parliament",
+            vec![cluster_of(&c, 6), cluster_of(&c, 8)],
+        ),
+        (
+            "Digital rights",
+            vec![cluster_of(&c, 9), cluster_of(&c, 10)],
+        ),
         ("Taxes", vec![cluster_of(&c, 11)]),
     ];
     for (n, (title, clusters)) in items.iter().enumerate() {
         let mut clusters = clusters.clone();
         clusters.dedup();
-        c.record(ConsultEvent::AgendaItemAdded { meeting: 1, item: n as u32 + 1, title: (*title).into(), clusters }, &at())?;
+        c.record(
+            ConsultEvent::AgendaItemAdded {
+                meeting: 1,
+                item: n as u32 + 1,
+                title: (*title).into(),
+                clusters,
+            },
+            &at(),
+        )?;
     }
     let vote = |yes: usize| -> Vec<(u32, Choice)> {
         present
             .iter()
             .enumerate()
-            .map(|(k, &m)| (m, if k < yes { Choice::For } else if k % 3 == 0 { Choice::Abstain } else { Choice::Against }))
+            .map(|(k, &m)| {
+                (
+                    m,
+                    if k < yes {
+                        Choice::For
+                    } else if k % 3 == 0 {
+                        Choice::Abstain
+                    } else {
+                        Choice::Against
+                    },
+                )
+            })
             .collect()
     };
     let text = |ru: &str, en: &str| {
@@ -337,7 +429,12 @@ fn demo(out: &Path) -> Result<ExitCode> {
         p.set(Lang::En, en);
         p
     };
-    let art = |num: &str| draft.article_by_num(num).map(|u| u.eid.clone()).ok_or_else(|| anyhow!("no article {num}"));
+    let art = |num: &str| {
+        draft
+            .article_by_num(num)
+            .map(|u| u.eid.clone())
+            .ok_or_else(|| anyhow!("no article {num}"))
+    };
     let motions = [
         (1, MotionKind::Accept { amendment: Amendment { target: AmendmentTarget::Replace { eid: art("8")? }, text: text(
             "Общественные объединения равны перед законом. Политическая партия регистрируется при наличии не менее пяти тысяч членов; закон не может повышать этот порог.",
@@ -353,12 +450,25 @@ fn demo(out: &Path) -> Result<ExitCode> {
     ];
     for (item, kind, yes) in motions {
         let motion = c.next_motion();
-        c.record(ConsultEvent::VoteHeld { meeting: 1, item, motion, kind, votes: vote(yes) }, &at())?;
+        c.record(
+            ConsultEvent::VoteHeld {
+                meeting: 1,
+                item,
+                motion,
+                kind,
+                votes: vote(yes),
+            },
+            &at(),
+        )?;
     }
     let adopted = c.amended(&draft, "v3-adopted")?;
     let cmp2 = compare::compare(&draft, &adopted, Lang::Ru, CompareOptions::default());
     // Write everything.
-    let log: String = c.log.iter().map(|e| serde_json::to_string(e).map(|s| s + "\n")).collect::<Result<_, _>>()?;
+    let log: String = c
+        .log
+        .iter()
+        .map(|e| serde_json::to_string(e).map(|s| s + "\n"))
+        .collect::<Result<_, _>>()?;
     let write = |name: &str, content: &str| -> Result<()> {
         let p = out.join(name);
         std::fs::write(&p, content).with_context(|| format!("cannot write {}", p.display()))
@@ -368,14 +478,31 @@ fn demo(out: &Path) -> Result<ExitCode> {
     write("minutes-1.md", &m)?;
     write("act-v3-adopted.md", &markdown::render(&adopted))?;
     for l in Lang::ALL {
-        write(&format!("act-v3-adopted.{l}.akn.xml"), &akn::export(&adopted, l))?;
+        write(
+            &format!("act-v3-adopted.{l}.akn.xml"),
+            &akn::export(&adopted, l),
+        )?;
     }
     write("compare-v1-v2.txt", &comparison_text(&cmp))?;
     write("compare-v2-v3.txt", &comparison_text(&cmp2))?;
-    let traces: Vec<_> = c.proposals.keys().map(|id| c.trace_proposal(*id)).collect::<Result<_, _>>()?;
-    write("proposal-traces.json", &serde_json::to_string_pretty(&traces)?)?;
-    let units: Vec<_> = adopted.articles().iter().map(|(u, _)| c.trace_unit(&u.eid)).collect();
-    write("article-traces.json", &serde_json::to_string_pretty(&units)?)?;
+    let traces: Vec<_> = c
+        .proposals
+        .keys()
+        .map(|id| c.trace_proposal(*id))
+        .collect::<Result<_, _>>()?;
+    write(
+        "proposal-traces.json",
+        &serde_json::to_string_pretty(&traces)?,
+    )?;
+    let units: Vec<_> = adopted
+        .articles()
+        .iter()
+        .map(|(u, _)| c.trace_unit(&u.eid))
+        .collect();
+    write(
+        "article-traces.json",
+        &serde_json::to_string_pretty(&units)?,
+    )?;
     print!("{m}");
     println!("\nv1 → v2: {}", cmp.stats.summary());
     println!("v2 → v3: {}", cmp2.stats.summary());
@@ -406,9 +533,14 @@ fn signatures(shingles: &[Vec<u64>], hasher: &MinHasher, threads: usize) -> Vec<
     std::thread::scope(|s| {
         let handles: Vec<_> = shingles
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|x| hasher.signature(x)).collect::<Vec<_>>()))
+            .map(|part| {
+                s.spawn(move || part.iter().map(|x| hasher.signature(x)).collect::<Vec<_>>())
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a signature thread panicked")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a signature thread panicked"))
+            .collect()
     })
 }
 
@@ -418,7 +550,11 @@ pub fn bench(args: BenchConsultArgs) -> Result<ExitCode> {
         bail!("--proposals and --threads must be at least 1");
     }
     let params = LshParams::default();
-    let corpus = synthetic::proposals(&SyntheticSpec { proposals: args.proposals, seed: args.seed, ..SyntheticSpec::default() });
+    let corpus = synthetic::proposals(&SyntheticSpec {
+        proposals: args.proposals,
+        seed: args.seed,
+        ..SyntheticSpec::default()
+    });
     let bar = output::progress(5, "steps");
     let key = DigestKey::from_bytes(&[1; 32])?;
 
@@ -432,21 +568,32 @@ pub fn bench(args: BenchConsultArgs) -> Result<ExitCode> {
             ConsultEvent::ProposalSubmitted {
                 id,
                 author: CitizenRef::of_subject(&key, "bench", &k.to_string()),
-                target: ProposalTarget::Unit { eid: format!("art_{article}") },
+                target: ProposalTarget::Unit {
+                    eid: format!("art_{article}"),
+                },
                 lang: Lang::Ru,
                 text: text.clone(),
                 rationale: String::new(),
             },
             at,
         )?;
-        c.record(ConsultEvent::ProposalPublished { id, moderator: "bench".into() }, at)?;
+        c.record(
+            ConsultEvent::ProposalPublished {
+                id,
+                moderator: "bench".into(),
+            },
+            at,
+        )?;
     }
     let ingest_s = t_all.elapsed().as_secs_f64();
     bar.inc(1);
 
     // 2. Cluster: normalise, shingle, MinHash (threads), LSH, exact confirmation.
     let t = Instant::now();
-    let shingles: Vec<Vec<u64>> = corpus.iter().map(|(x, _)| similarity::shingles(&similarity::normalise(x), params.shingle)).collect();
+    let shingles: Vec<Vec<u64>> = corpus
+        .iter()
+        .map(|(x, _)| similarity::shingles(&similarity::normalise(x), params.shingle))
+        .collect();
     let hasher = MinHasher::new(params.bands * params.rows, 1);
     let sigs = signatures(&shingles, &hasher, args.threads);
     let clustering = similarity::cluster(&shingles, &sigs, &params);
@@ -471,7 +618,13 @@ pub fn bench(args: BenchConsultArgs) -> Result<ExitCode> {
         let (text, _) = &corpus[(q * 7919) % corpus.len()];
         let words: Vec<&str> = text.split_whitespace().collect();
         let start = (q * 31) % words.len().max(1);
-        let query = words.iter().skip(start).take(3).copied().collect::<Vec<_>>().join(" ");
+        let query = words
+            .iter()
+            .skip(start)
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
         let t = Instant::now();
         let hits = index.search(&query, 10)?;
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -494,7 +647,11 @@ pub fn bench(args: BenchConsultArgs) -> Result<ExitCode> {
     let lsh_s = t.elapsed().as_secs_f64();
     let found: std::collections::HashSet<(u32, u32)> = lsh.confirmed.iter().copied().collect();
     let recalled = exact.iter().filter(|p| found.contains(p)).count();
-    let recall = if exact.is_empty() { 1.0 } else { recalled as f64 / exact.len() as f64 };
+    let recall = if exact.is_empty() {
+        1.0
+    } else {
+        recalled as f64 / exact.len() as f64
+    };
     // Every LSH-confirmed pair is confirmed exactly, so precision is 1 by construction.
     bar.finish_and_clear();
 
@@ -502,15 +659,25 @@ pub fn bench(args: BenchConsultArgs) -> Result<ExitCode> {
     let p50 = percentile(&lat, 0.50);
     let p99 = percentile(&lat, 0.99);
     let ratio = exact_s / lsh_s.max(1e-9);
-    println!("bench consult: {} synthetic proposals, {} threads", args.proposals, args.threads);
+    println!(
+        "bench consult: {} synthetic proposals, {} threads",
+        args.proposals, args.threads
+    );
     println!("  ingest (rules + hash-chained log) {ingest_s:>8.3} s");
     println!(
         "  cluster (MinHash {}×{}, LSH, exact check) {cluster_s:>8.3} s: {} clusters of ≥2 holding {} proposals; {} candidate pairs",
-        params.bands, params.rows, clustering.clusters.len(), clustered, clustering.candidates
+        params.bands,
+        params.rows,
+        clustering.clusters.len(),
+        clustered,
+        clustering.candidates
     );
     println!("  index (tantivy)                  {index_s:>8.3} s");
     println!("  total                            {total_s:>8.3} s (goal < 30 s)");
-    println!("  search: {} queries, p50 {p50:.3} ms, p99 {p99:.3} ms (goal p99 < 20 ms); {empty} with no hit", args.queries);
+    println!(
+        "  search: {} queries, p50 {p50:.3} ms, p99 {p99:.3} ms (goal p99 < 20 ms); {empty} with no hit",
+        args.queries
+    );
     println!(
         "  sample of {n}: exact pairwise Jaccard {exact_s:.3} s, {} pairs at J ≥ {:.2}; MinHash+LSH {lsh_s:.3} s, recall {recall:.4} (goal ≥ 0.95); exact/LSH time ratio {ratio:.1}×",
         exact.len(),

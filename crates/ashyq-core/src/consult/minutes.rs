@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Choice, Consultation, ConsultError, MotionKind};
+use super::{Choice, ConsultError, Consultation, MotionKind};
 use crate::legal::Lang;
 
 /// The minutes of meeting `number` as Markdown: date, broadcast, attendance and quorum, each
@@ -19,7 +19,11 @@ pub fn minutes(c: &Consultation, number: u32) -> Result<String, ConsultError> {
     let membership = c.members.len() as u64;
     let quorum = rules.tally(membership, m.present.len() as u64, &[]);
     let mut s = String::new();
-    let _ = writeln!(s, "# Constitutional Commission — meeting {} ({})", m.number, m.date);
+    let _ = writeln!(
+        s,
+        "# Constitutional Commission — meeting {} ({})",
+        m.number, m.date
+    );
     let _ = writeln!(s, "\n{}\n", m.title);
     let _ = writeln!(s, "- Broadcast: {}", m.broadcast);
     let _ = writeln!(
@@ -28,7 +32,11 @@ pub fn minutes(c: &Consultation, number: u32) -> Result<String, ConsultError> {
         m.present.len(),
         membership,
         quorum.quorum_needed,
-        if quorum.quorate { "present" } else { "NOT present" }
+        if quorum.quorate {
+            "present"
+        } else {
+            "NOT present"
+        }
     );
     let absent: Vec<String> = c
         .members
@@ -44,7 +52,11 @@ pub fn minutes(c: &Consultation, number: u32) -> Result<String, ConsultError> {
         for cl in &item.clusters {
             let cluster = &c.clusters[cl];
             let rep = &c.proposals[&cluster.representative];
-            let supports: u64 = cluster.members.iter().map(|p| c.proposals[p].supports).sum();
+            let supports: u64 = cluster
+                .members
+                .iter()
+                .map(|p| c.proposals[p].supports)
+                .sum();
             let _ = writeln!(
                 s,
                 "\n- Cluster {cl}: {} proposal(s), {} support(s); representative {} on {}: «{}»",
@@ -77,7 +89,11 @@ pub fn minutes(c: &Consultation, number: u32) -> Result<String, ConsultError> {
                 t.votes_needed,
                 if t.carried { "carried" } else { "not carried" }
             );
-            for (label, choice) in [("For", Choice::For), ("Against", Choice::Against), ("Abstained", Choice::Abstain)] {
+            for (label, choice) in [
+                ("For", Choice::For),
+                ("Against", Choice::Against),
+                ("Abstained", Choice::Abstain),
+            ] {
                 let names: Vec<&str> = motion
                     .votes
                     .iter()
@@ -98,7 +114,11 @@ pub fn minutes(c: &Consultation, number: u32) -> Result<String, ConsultError> {
                         MotionKind::Accept { .. } => "amendment adopted",
                         MotionKind::Reject { .. } => "proposals declined",
                     },
-                    if ids.is_empty() { "no open proposal".to_string() } else { ids.join(", ") }
+                    if ids.is_empty() {
+                        "no open proposal".to_string()
+                    } else {
+                        ids.join(", ")
+                    }
                 );
             }
         }

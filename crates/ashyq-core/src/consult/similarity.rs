@@ -173,9 +173,7 @@ impl MinHasher {
     /// `n` hash functions derived from `seed`.
     pub fn new(n: usize, seed: u64) -> MinHasher {
         MinHasher {
-            seeds: (0..n as u64)
-                .map(|i| mix(seed ^ mix(i + 1)))
-                .collect(),
+            seeds: (0..n as u64).map(|i| mix(seed ^ mix(i + 1))).collect(),
         }
     }
 
@@ -329,10 +327,16 @@ mod tests {
 
     #[test]
     fn normalisation_folds_kazakh_letters_yo_and_latin_look_alikes() {
-        assert_eq!(normalise("Қазақстан Республикасы!"), "казакстан республикасы");
+        assert_eq!(
+            normalise("Қазақстан Республикасы!"),
+            "казакстан республикасы"
+        );
         assert_eq!(normalise("Ёлка"), "елка");
         // "Пaрламент" with a Latin 'a' in a Cyrillic word.
-        assert_eq!(normalise("Пaрламент, 145 депутатов"), "парламент 145 депутатов");
+        assert_eq!(
+            normalise("Пaрламент, 145 депутатов"),
+            "парламент 145 депутатов"
+        );
         assert_eq!(normalise("English words stay"), "english words stay");
         assert_eq!(normalise("әғқңөұүһі"), "агкноуухи");
     }

@@ -80,7 +80,16 @@ fn moderation_has_states_and_reasons_and_one_support_per_person() {
     )
     .unwrap();
     // Moderated once only.
-    assert!(c.record(ConsultEvent::ProposalPublished { id: b, moderator: "m".into() }, AT).is_err());
+    assert!(
+        c.record(
+            ConsultEvent::ProposalPublished {
+                id: b,
+                moderator: "m".into()
+            },
+            AT
+        )
+        .is_err()
+    );
     // One support per person; the author does not support their own; rejected ones are closed.
     let support = |id, n| ConsultEvent::ProposalSupported { id, by: citizen(n) };
     c.record(support(a, 3), AT).unwrap();
@@ -91,13 +100,31 @@ fn moderation_has_states_and_reasons_and_one_support_per_person() {
     c.record(support(a, 4), AT).unwrap();
     assert_eq!(c.proposals[&a].supports, 2);
     // Timeline.
-    let statuses: Vec<_> = c.proposals[&b].timeline.iter().map(|s| s.status.clone()).collect();
+    let statuses: Vec<_> = c.proposals[&b]
+        .timeline
+        .iter()
+        .map(|s| s.status.clone())
+        .collect();
     assert_eq!(
         statuses,
-        [ProposalStatus::Submitted, ProposalStatus::Rejected { reason: ModerationReason::Spam }]
+        [
+            ProposalStatus::Submitted,
+            ProposalStatus::Rejected {
+                reason: ModerationReason::Spam
+            }
+        ]
     );
     // Only the author withdraws.
-    assert!(c.record(ConsultEvent::ProposalWithdrawn { id: a, by: citizen(3) }, AT).is_err());
+    assert!(
+        c.record(
+            ConsultEvent::ProposalWithdrawn {
+                id: a,
+                by: citizen(3)
+            },
+            AT
+        )
+        .is_err()
+    );
     // Errors never print the citizen's digest in full.
     let e = c.record(support(a, 4), AT).unwrap_err().to_string();
     assert!(!e.contains(&citizen(4).0), "{e}");
@@ -110,7 +137,10 @@ fn quorum_and_majority_are_exact() {
     let t = rules.tally(130, 86, &[]);
     assert_eq!((t.quorum_needed, t.quorate), (87, false));
     // 87 present, more than half → 44 votes needed.
-    let votes: Vec<(u32, Choice)> = (1..=44).map(|i| (i, Choice::For)).chain((45..=87).map(|i| (i, Choice::Against))).collect();
+    let votes: Vec<(u32, Choice)> = (1..=44)
+        .map(|i| (i, Choice::For))
+        .chain((45..=87).map(|i| (i, Choice::Against)))
+        .collect();
     let t = rules.tally(130, 87, &votes);
     assert_eq!((t.votes_needed, t.carried), (44, true));
     let t = rules.tally(130, 87, &votes[1..]);
@@ -148,14 +178,41 @@ fn from_proposal_to_decision_to_text_and_back() {
     )
     .unwrap();
     let target = act.articles()[2].0.eid.clone();
-    let p1 = submit(&mut c, 1, &target, "Минимальная численность партии должна быть пять тысяч членов.");
-    let p2 = submit(&mut c, 2, &target, "Минимальная численность партии должна быть пять тысяч членов!");
-    let p3 = submit(&mut c, 3, &target, "Мінімальная численность партии должна быть пять тысяч членoв");
-    let other = submit(&mut c, 4, "preamble", "Добавить в преамбулу слова о цифровых правах граждан.");
+    let p1 = submit(
+        &mut c,
+        1,
+        &target,
+        "Минимальная численность партии должна быть пять тысяч членов.",
+    );
+    let p2 = submit(
+        &mut c,
+        2,
+        &target,
+        "Минимальная численность партии должна быть пять тысяч членов!",
+    );
+    let p3 = submit(
+        &mut c,
+        3,
+        &target,
+        "Мінімальная численность партии должна быть пять тысяч членoв",
+    );
+    let other = submit(
+        &mut c,
+        4,
+        "preamble",
+        "Добавить в преамбулу слова о цифровых правах граждан.",
+    );
     for p in [p1, p2, p3, other] {
         publish(&mut c, p);
     }
-    c.record(ConsultEvent::ProposalSupported { id: p2, by: citizen(9) }, AT).unwrap();
+    c.record(
+        ConsultEvent::ProposalSupported {
+            id: p2,
+            by: citizen(9),
+        },
+        AT,
+    )
+    .unwrap();
     let ev = c.form_clusters(&similarity::LshParams::default(), 1);
     c.record(ev, AT).unwrap();
     let cl = c.proposals[&p1].cluster.unwrap();
@@ -177,29 +234,69 @@ fn from_proposal_to_decision_to_text_and_back() {
     )
     .unwrap();
     c.record(
-        ConsultEvent::AgendaItemAdded { meeting: 1, item: 1, title: "Party membership".into(), clusters: vec![cl] },
+        ConsultEvent::AgendaItemAdded {
+            meeting: 1,
+            item: 1,
+            title: "Party membership".into(),
+            clusters: vec![cl],
+        },
         AT,
     )
     .unwrap();
     let mut text = Parallel::default();
-    text.set(Lang::Ru, "Партия регистрируется при численности не менее пяти тысяч членов.");
-    text.set(Lang::En, "A party is registered when it has at least five thousand members.");
-    let amendment = Amendment { target: AmendmentTarget::Replace { eid: target.clone() }, text };
+    text.set(
+        Lang::Ru,
+        "Партия регистрируется при численности не менее пяти тысяч членов.",
+    );
+    text.set(
+        Lang::En,
+        "A party is registered when it has at least five thousand members.",
+    );
+    let amendment = Amendment {
+        target: AmendmentTarget::Replace {
+            eid: target.clone(),
+        },
+        text,
+    };
     // A vote by an absent member is refused.
     let bad = ConsultEvent::VoteHeld {
         meeting: 1,
         item: 1,
         motion: 1,
-        kind: MotionKind::Accept { amendment: amendment.clone() },
+        kind: MotionKind::Accept {
+            amendment: amendment.clone(),
+        },
         votes: vec![(120, Choice::For)],
     };
-    assert!(c.record(bad, AT).unwrap_err().to_string().contains("not recorded as present"));
+    assert!(
+        c.record(bad, AT)
+            .unwrap_err()
+            .to_string()
+            .contains("not recorded as present")
+    );
     let votes: Vec<(u32, Choice)> = present
         .iter()
-        .map(|&m| (m, if m <= 70 { Choice::For } else if m <= 90 { Choice::Against } else { Choice::Abstain }))
+        .map(|&m| {
+            (
+                m,
+                if m <= 70 {
+                    Choice::For
+                } else if m <= 90 {
+                    Choice::Against
+                } else {
+                    Choice::Abstain
+                },
+            )
+        })
         .collect();
     c.record(
-        ConsultEvent::VoteHeld { meeting: 1, item: 1, motion: 1, kind: MotionKind::Accept { amendment }, votes },
+        ConsultEvent::VoteHeld {
+            meeting: 1,
+            item: 1,
+            motion: 1,
+            kind: MotionKind::Accept { amendment },
+            votes,
+        },
         AT,
     )
     .unwrap();
@@ -209,10 +306,22 @@ fn from_proposal_to_decision_to_text_and_back() {
     // Proposal → decision → text.
     let trace = c.trace_proposal(p3).unwrap();
     assert_eq!(trace.decisions.len(), 1);
-    assert_eq!(*trace.proposal.status(), ProposalStatus::Accepted { decision: 1 });
-    assert_eq!(trace.agenda_items, vec![(1, 1, "Party membership".to_string())]);
+    assert_eq!(
+        *trace.proposal.status(),
+        ProposalStatus::Accepted { decision: 1 }
+    );
+    assert_eq!(
+        trace.agenda_items,
+        vec![(1, 1, "Party membership".to_string())]
+    );
     let v2 = c.amended(&act, "draft-2").unwrap();
-    assert!(v2.find(&target).unwrap().content.get_or_any(Lang::Ru).contains("пяти тысяч"));
+    assert!(
+        v2.find(&target)
+            .unwrap()
+            .content
+            .get_or_any(Lang::Ru)
+            .contains("пяти тысяч")
+    );
     // Article → proposals and decisions.
     let back = c.trace_unit(&target);
     assert_eq!(back.proposals, vec![p1, p2, p3]);
@@ -221,8 +330,14 @@ fn from_proposal_to_decision_to_text_and_back() {
 
     // Minutes are generated from the events.
     let m = minutes::minutes(&c, 1).unwrap();
-    assert!(m.contains("Present: 100 of 130 members; quorum 87 — present"), "{m}");
-    assert!(m.contains("For 70, against 20, abstained 10, did not vote 0; needed 51 — **carried**"), "{m}");
+    assert!(
+        m.contains("Present: 100 of 130 members; quorum 87 — present"),
+        "{m}"
+    );
+    assert!(
+        m.contains("For 70, against 20, abstained 10, did not vote 0; needed 51 — **carried**"),
+        "{m}"
+    );
     assert!(m.contains("settles P-000001, P-000002, P-000003"), "{m}");
 
     // The log replays to the same state, and a changed entry is caught.
@@ -233,36 +348,78 @@ fn from_proposal_to_decision_to_text_and_back() {
     if let ConsultEvent::ProposalSubmitted { text, .. } = &mut tampered[1].event {
         text.push('!');
     }
-    assert!(matches!(Consultation::replay(&tampered), Err(ConsultError::Log { seq: 2, .. })));
+    assert!(matches!(
+        Consultation::replay(&tampered),
+        Err(ConsultError::Log { seq: 2, .. })
+    ));
 }
 
 #[test]
 fn a_rejection_motion_gives_citizens_the_reason() {
     let mut c = Consultation::new();
-    let p = submit(&mut c, 1, "art_2", "Отменить все налоги навсегда для всех граждан.");
+    let p = submit(
+        &mut c,
+        1,
+        "art_2",
+        "Отменить все налоги навсегда для всех граждан.",
+    );
     publish(&mut c, p);
     let ev = c.form_clusters(&similarity::LshParams::default(), 1);
     c.record(ev, AT).unwrap();
     c.record(commission(5), AT).unwrap();
     c.record(
-        ConsultEvent::MeetingConvened { meeting: 1, date: "d".into(), title: "t".into(), broadcast: "b".into(), present: vec![1, 2, 3, 4] },
+        ConsultEvent::MeetingConvened {
+            meeting: 1,
+            date: "d".into(),
+            title: "t".into(),
+            broadcast: "b".into(),
+            present: vec![1, 2, 3, 4],
+        },
         AT,
     )
     .unwrap();
-    c.record(ConsultEvent::AgendaItemAdded { meeting: 1, item: 1, title: "Taxes".into(), clusters: vec![1] }, AT).unwrap();
+    c.record(
+        ConsultEvent::AgendaItemAdded {
+            meeting: 1,
+            item: 1,
+            title: "Taxes".into(),
+            clusters: vec![1],
+        },
+        AT,
+    )
+    .unwrap();
     let reason = "Taxes are set by law, not by the Constitution.".to_string();
-    let empty = ConsultEvent::VoteHeld { meeting: 1, item: 1, motion: 1, kind: MotionKind::Reject { reason: " ".into() }, votes: vec![] };
+    let empty = ConsultEvent::VoteHeld {
+        meeting: 1,
+        item: 1,
+        motion: 1,
+        kind: MotionKind::Reject { reason: " ".into() },
+        votes: vec![],
+    };
     assert!(c.record(empty, AT).is_err());
     c.record(
         ConsultEvent::VoteHeld {
             meeting: 1,
             item: 1,
             motion: 1,
-            kind: MotionKind::Reject { reason: reason.clone() },
-            votes: vec![(1, Choice::For), (2, Choice::For), (3, Choice::For), (4, Choice::Against)],
+            kind: MotionKind::Reject {
+                reason: reason.clone(),
+            },
+            votes: vec![
+                (1, Choice::For),
+                (2, Choice::For),
+                (3, Choice::For),
+                (4, Choice::Against),
+            ],
         },
         AT,
     )
     .unwrap();
-    assert_eq!(*c.proposals[&p].status(), ProposalStatus::Declined { decision: 1, reason });
+    assert_eq!(
+        *c.proposals[&p].status(),
+        ProposalStatus::Declined {
+            decision: 1,
+            reason
+        }
+    );
 }

@@ -26,7 +26,9 @@ pub const NAMESPACE: &str = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AknError {
     /// Not well-formed XML.
-    #[error("XML error at byte {position}: {message}; check that every element is closed and '&' is written '&amp;'")]
+    #[error(
+        "XML error at byte {position}: {message}; check that every element is closed and '&' is written '&amp;'"
+    )]
     Xml {
         /// Byte offset.
         position: u64,
@@ -125,10 +127,8 @@ pub fn export(act: &Act, lang: Lang) -> String {
         }
         out.push_str(&format!("{ind}</{el}>\n"));
     }
-    let (pre, rest): (Vec<&Unit>, Vec<&Unit>) = act
-        .body
-        .iter()
-        .partition(|u| u.kind == UnitKind::Preamble);
+    let (pre, rest): (Vec<&Unit>, Vec<&Unit>) =
+        act.body.iter().partition(|u| u.kind == UnitKind::Preamble);
     for u in pre {
         unit(&mut out, u, lang, 2);
     }
@@ -270,19 +270,15 @@ pub fn import(xml: &str) -> Result<Act, AknError> {
                     depth_elements.push(name);
                 }
             }
-            Event::Text(t) => {
-                if target != Target::None {
-                    let s = t.unescape().map_err(|e| AknError::Xml {
-                        position: reader.buffer_position(),
-                        message: e.to_string(),
-                    })?;
-                    buf.push_str(&s);
-                }
+            Event::Text(t) if target != Target::None => {
+                let s = t.unescape().map_err(|e| AknError::Xml {
+                    position: reader.buffer_position(),
+                    message: e.to_string(),
+                })?;
+                buf.push_str(&s);
             }
-            Event::CData(t) => {
-                if target != Target::None {
-                    buf.push_str(&String::from_utf8_lossy(&t));
-                }
+            Event::CData(t) if target != Target::None => {
+                buf.push_str(&String::from_utf8_lossy(&t));
             }
             Event::End(e) => {
                 let name = e.local_name().as_ref().to_vec();
@@ -319,7 +315,10 @@ pub fn import(xml: &str) -> Result<Act, AknError> {
                     _ => {
                         if UnitKind::from_akn_element(&n).is_some() {
                             let Some((u, text)) = stack.pop() else {
-                                return Err(AknError::Misplaced(n, "closed but never opened".into()));
+                                return Err(AknError::Misplaced(
+                                    n,
+                                    "closed but never opened".into(),
+                                ));
                             };
                             let heading = headings.pop().unwrap_or_default();
                             push_done(&mut stack, &mut body, u, text, heading);
@@ -352,10 +351,7 @@ pub fn import(xml: &str) -> Result<Act, AknError> {
     let Some(lang) = Lang::parse(&code) else {
         return Err(AknError::Language(code));
     };
-    let body = body
-        .into_iter()
-        .map(|u| finish(u, lang))
-        .collect();
+    let body = body.into_iter().map(|u| finish(u, lang)).collect();
     let mut t = Parallel::default();
     if !title.is_empty() {
         t.set(lang, title);
@@ -494,7 +490,10 @@ kk: Екінші.
         let kk = import(&export(&act, Lang::Kk)).unwrap();
         let ru = import(&export(&act, Lang::Ru)).unwrap();
         assert_eq!(
-            ru.find("sec_1__art_1__para_1").unwrap().content.get(Lang::Ru),
+            ru.find("sec_1__art_1__para_1")
+                .unwrap()
+                .content
+                .get(Lang::Ru),
             Some("Первый пункт.\nвторой абзац")
         );
         let merged = merge(vec![kk, ru]).unwrap();

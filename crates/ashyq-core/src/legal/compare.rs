@@ -206,11 +206,7 @@ fn at_least(num: usize, den: usize, percent: u32) -> bool {
 }
 
 fn percent((num, den): (usize, usize)) -> u32 {
-    if den == 0 {
-        100
-    } else {
-        (num * 100 / den) as u32
-    }
+    (num * 100).checked_div(den).map_or(100, |p| p as u32)
 }
 
 /// The word-level diff of two texts.
@@ -476,7 +472,11 @@ fn count_words(s: &str) -> usize {
 }
 
 /// Statistics of a list of changes.
-pub fn statistics(changes: &[ArticleChange], old_articles: usize, new_articles: usize) -> Statistics {
+pub fn statistics(
+    changes: &[ArticleChange],
+    old_articles: usize,
+    new_articles: usize,
+) -> Statistics {
     let mut s = Statistics {
         old_articles,
         new_articles,
@@ -577,7 +577,12 @@ en: The Kurultai is a unicameral parliament of one hundred and forty five deputi
 
     #[test]
     fn detects_every_kind_of_change() {
-        let c = compare(&act("old", OLD), &act("new", NEW), Lang::En, CompareOptions::default());
+        let c = compare(
+            &act("old", OLD),
+            &act("new", NEW),
+            Lang::En,
+            CompareOptions::default(),
+        );
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             kinds(&c),
@@ -597,19 +602,40 @@ en: The Kurultai is a unicameral parliament of one hundred and forty five deputi
         assert_eq!((st.old_articles, st.new_articles), (9, 8));
         assert_eq!(st.unchanged, 2);
         assert_eq!(st.changed, 7);
-        let art4 = c.changes.iter().find(|c| c.kind == ChangeKind::Modified).unwrap();
-        assert!(render_inline(&art4.diff).contains("protected.+}"), "{:?}", art4.diff);
+        let art4 = c
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Modified)
+            .unwrap();
+        assert!(
+            render_inline(&art4.diff).contains("protected.+}"),
+            "{:?}",
+            art4.diff
+        );
         assert!(st.words_inserted >= 3);
         assert!(st.summary().starts_with("7 of 9 articles changed"));
     }
 
     #[test]
     fn a_renumbered_article_is_recognised_by_its_text() {
-        let old = act("a", "# Article 1\nen: alpha beta gamma\n# Article 2\nen: delta epsilon zeta\n");
-        let new = act("b", "# Article 1\nen: new text entirely here\n# Article 2\nen: alpha beta gamma\n# Article 3\nen: delta epsilon zeta\n");
+        let old = act(
+            "a",
+            "# Article 1\nen: alpha beta gamma\n# Article 2\nen: delta epsilon zeta\n",
+        );
+        let new = act(
+            "b",
+            "# Article 1\nen: new text entirely here\n# Article 2\nen: alpha beta gamma\n# Article 3\nen: delta epsilon zeta\n",
+        );
         let c = compare(&old, &new, Lang::En, CompareOptions::default());
         let k: Vec<_> = c.changes.iter().map(|c| c.kind).collect();
-        assert_eq!(k, [ChangeKind::Renumbered, ChangeKind::Renumbered, ChangeKind::Added]);
+        assert_eq!(
+            k,
+            [
+                ChangeKind::Renumbered,
+                ChangeKind::Renumbered,
+                ChangeKind::Added
+            ]
+        );
         assert!(!c.changes[0].text_changed);
     }
 
@@ -658,10 +684,26 @@ mod sample_tests {
                     .collect()
             };
             let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-            assert_eq!(find(ChangeKind::Split), vec![(v(&["2"]), v(&["2", "3"]))], "{lang}");
-            assert_eq!(find(ChangeKind::Merged), vec![(v(&["5", "6"]), v(&["8"]))], "{lang}");
-            assert_eq!(find(ChangeKind::Moved), vec![(v(&["8"]), v(&["5"]))], "{lang}");
-            assert_eq!(find(ChangeKind::Unchanged), vec![(v(&["1"]), v(&["1"]))], "{lang}");
+            assert_eq!(
+                find(ChangeKind::Split),
+                vec![(v(&["2"]), v(&["2", "3"]))],
+                "{lang}"
+            );
+            assert_eq!(
+                find(ChangeKind::Merged),
+                vec![(v(&["5", "6"]), v(&["8"]))],
+                "{lang}"
+            );
+            assert_eq!(
+                find(ChangeKind::Moved),
+                vec![(v(&["8"]), v(&["5"]))],
+                "{lang}"
+            );
+            assert_eq!(
+                find(ChangeKind::Unchanged),
+                vec![(v(&["1"]), v(&["1"]))],
+                "{lang}"
+            );
             assert_eq!(c.stats.old_articles, 8);
             assert_eq!(c.stats.new_articles, 9);
         }
@@ -669,7 +711,10 @@ mod sample_tests {
 
     #[test]
     fn the_sample_act_survives_akoma_ntoso_and_markdown() {
-        for src in [include_str!("../../data/sample-act-v1.md"), include_str!("../../data/sample-act-v2.md")] {
+        for src in [
+            include_str!("../../data/sample-act-v1.md"),
+            include_str!("../../data/sample-act-v2.md"),
+        ] {
             let act = markdown::parse(src).unwrap();
             let docs = Lang::ALL.map(|l| akn::import(&akn::export(&act, l)).unwrap());
             assert_eq!(akn::merge(docs.to_vec()).unwrap(), act);

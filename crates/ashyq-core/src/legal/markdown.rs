@@ -357,7 +357,10 @@ en: The Republic of Kazakhstan.
             p.content.get(Lang::En),
             Some("The Republic of Kazakhstan.\nsecond line\n# not a header")
         );
-        assert_eq!(act.find("sec_1").unwrap().heading.get(Lang::En), Some("General"));
+        assert_eq!(
+            act.find("sec_1").unwrap().heading.get(Lang::En),
+            Some("General")
+        );
         assert_eq!(act.title.get(Lang::En), Some("A test act"));
     }
 
