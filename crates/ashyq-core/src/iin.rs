@@ -576,6 +576,14 @@ impl DigestKey {
     }
 }
 
+impl DigestKey {
+    /// HMAC-SHA-256 of any message under this key, hex encoded (used for sign-in subjects in
+    /// `consult`).
+    pub(crate) fn hmac_hex(&self, message: &[u8]) -> String {
+        hex::encode(hmac_sha256(&self.0, message))
+    }
+}
+
 impl fmt::Debug for DigestKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("DigestKey(<secret>)")

@@ -11,11 +11,13 @@
 #![warn(missing_docs)]
 
 pub mod canonical;
+pub mod consult;
 pub mod election;
 pub mod event;
 pub mod iin;
 pub mod keys;
 pub mod ledger;
+pub mod legal;
 pub mod merkle;
 pub mod operator;
 pub mod party;

@@ -129,6 +129,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyReceipt(args) => crate::keys_cmd::verify_receipt(&args),
         Command::VerifyConsistency(args) => crate::keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
+        Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
+        Command::Act(cmd) => crate::consult_cmd::act(cmd),
+        Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
     }
 }
 

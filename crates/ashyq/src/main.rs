@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod commands;
+mod consult_cmd;
 mod demo;
 mod election_cmd;
 mod keys_cmd;
@@ -172,6 +173,12 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// Measure performance against a baseline in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Legal texts: convert (Markdown, Akoma Ntoso 3.0, JSON) and compare versions.
+    #[command(subcommand)]
+    Act(consult_cmd::ActCommand),
+    /// The public consultation and the Constitutional Commission.
+    #[command(subcommand)]
+    Consult(consult_cmd::ConsultCommand),
 }
 
 #[derive(Args)]
@@ -375,6 +382,13 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
     },
     /// Seat allocation: exact integer arithmetic against an f64 baseline.
     Seats(seats_cmd::BenchSeatsArgs),
+    /// Proposals: ingest, cluster (MinHash/LSH) and index 100,000; search latency; recall
+    /// against exact pairwise Jaccard on a sample.
+    #[command(after_help = "Examples:
+  ashyq bench consult
+  ashyq bench consult --proposals 10000 --sample 1000
+Ends with one JSON line: {\"bench\":\"consult\",\"seconds\":…,\"search_p99_ms\":…,\"recall\":…}")]
+    Consult(consult_cmd::BenchConsultArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
