@@ -100,18 +100,23 @@ pub struct EligibilityCounts {
 impl EligibilityCounts {
     /// Adds one person's result.
     pub fn add(&mut self, reasons: &[IneligibleReason]) {
-        self.checked += 1;
+        self.add_many(reasons, 1);
+    }
+
+    /// Adds the result of `n` people with the same reasons.
+    pub fn add_many(&mut self, reasons: &[IneligibleReason], n: u64) {
+        self.checked += n;
         if reasons.is_empty() {
-            self.eligible += 1;
+            self.eligible += n;
         } else {
-            self.ineligible += 1;
+            self.ineligible += n;
         }
         for r in reasons {
             let i = IneligibleReason::ALL
                 .iter()
                 .position(|a| a == r)
                 .unwrap_or(0);
-            self.by_reason[i] += 1;
+            self.by_reason[i] += n;
         }
     }
 
