@@ -178,6 +178,12 @@ pub enum FieldProblem {
         /// The expected columns, comma separated.
         columns: String,
     },
+    /// The row cannot be read as CSV or is not UTF-8.
+    #[error("the row cannot be read: {reason}")]
+    Malformed {
+        /// What is wrong.
+        reason: String,
+    },
     /// Not a valid IIN.
     #[error("{0}")]
     Iin(IinError),

@@ -248,15 +248,16 @@ impl Store {
     /// The two indexes of `voters` are dropped first and built again after the last row (in
     /// the same transaction), because sorting 12.5 million keys once is far cheaper than
     /// inserting them one by one into a B-tree. SQLite takes multi-row INSERTs of
-    /// [`SQLITE_ROWS_PER_INSERT`] rows; PostgreSQL takes `COPY … FROM STDIN`. `progress` is
-    /// called with the number of rows written so far. The caller guarantees no two rows
+    /// [`SQLITE_ROWS_PER_INSERT`] rows; PostgreSQL takes `COPY … FROM STDIN`. Once `chunks`
+    /// ends, `keep()` decides: `true` commits and returns the number of rows, `false` rolls
+    /// everything back and returns `None` (the caller found problems in the input). The caller guarantees no two rows
     /// share a digest (the import checks it while reading, with line numbers); the unique
     /// index is built anyway and would refuse the whole load otherwise.
     pub async fn import_voters(
         &self,
         mut chunks: tokio::sync::mpsc::Receiver<Vec<ImportRow>>,
-        progress: impl Fn(u64),
-    ) -> Result<u64, StoreError> {
+        keep: impl Fn() -> bool,
+    ) -> Result<Option<u64>, StoreError> {
         let existing = self.voter_count().await?;
         if existing > 0 {
             return Err(StoreError::RegisterNotEmpty { voters: existing });
@@ -287,7 +288,9 @@ impl Store {
                             .map_err(StoreError::db(action))?;
                     }
                     written += chunk.len() as u64;
-                    progress(written);
+                }
+                if !keep() {
+                    return Ok(None);
                 }
                 sqlx::raw_sql(CREATE_VOTER_INDEXES)
                     .execute(&mut *tx)
@@ -324,7 +327,12 @@ impl Store {
                         .await
                         .map_err(StoreError::db(action))?;
                     written += chunk.len() as u64;
-                    progress(written);
+                }
+                if !keep() {
+                    copy.abort("the input has problems")
+                        .await
+                        .map_err(StoreError::db(action))?;
+                    return Ok(None);
                 }
                 copy.finish().await.map_err(StoreError::db(action))?;
                 sqlx::raw_sql(CREATE_VOTER_INDEXES)
@@ -335,7 +343,7 @@ impl Store {
             }
         }
         tracing::info!(voters = written, "voter register loaded");
-        Ok(written)
+        Ok(Some(written))
     }
 
     /// Records that `operator` did `action` about `subject` (a digest or a precinct).

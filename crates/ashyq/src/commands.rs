@@ -114,6 +114,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Seats(args) => crate::seats_cmd::run(args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
+        Command::Register(command) => crate::register_cmd::run(&db, command).await,
+        Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
     }
 }
 

@@ -16,6 +16,7 @@ mod bench;
 mod commands;
 mod demo;
 mod output;
+mod register_cmd;
 mod seats_cmd;
 
 /// The default database: one SQLite file in the current directory.
@@ -141,6 +142,9 @@ Needs no database: it trusts nothing but the file.")]
     /// Measure performance against a baseline in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
+    #[command(subcommand)]
+    Register(register_cmd::RegisterCommand),
 }
 
 #[derive(Args)]
@@ -340,6 +344,13 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
     },
     /// Seat allocation: exact integer arithmetic against an f64 baseline.
     Seats(seats_cmd::BenchSeatsArgs),
+    /// The voter register: generate and import 12.5 M people against `sqlite3 .import`;
+    /// eligibility and marks.
+    #[command(after_help = "Examples:
+  ashyq bench register
+  ashyq bench register --count 100000 --postgres postgres://postgres@127.0.0.1:5432/test
+Ends with one JSON line: {\"bench\":\"register\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}")]
+    Register(register_cmd::BenchRegisterArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
