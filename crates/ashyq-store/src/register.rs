@@ -715,7 +715,7 @@ impl Store {
     /// mark, in precinct order.
     pub async fn turnout(&self, event: &str) -> Result<Vec<PrecinctTurnout>, StoreError> {
         let action = "counting turnout";
-        let (lists, marks, added): (Vec<(i64, i64)>, Vec<(i64, i64)>, Vec<(i64, i64)>) = with_pool!(self, pool => {
+        let (lists, marks, added): (Counts, Counts, Counts) = with_pool!(self, pool => {
             let lists = sqlx::query_as("SELECT precinct, COUNT(*) FROM voters GROUP BY precinct")
                 .fetch_all(pool).await.map_err(StoreError::db(action))?;
             let marks = sqlx::query_as("SELECT precinct, COUNT(*) FROM voting_marks WHERE event = $1 GROUP BY precinct")
@@ -739,6 +739,9 @@ impl Store {
         Ok(by.into_values().collect())
     }
 }
+
+/// (precinct, count) rows.
+type Counts = Vec<(i64, i64)>;
 
 fn empty_turnout(p: i64) -> PrecinctTurnout {
     PrecinctTurnout {
