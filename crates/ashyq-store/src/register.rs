@@ -488,8 +488,8 @@ impl Store {
         let latest_adult_birth = latest_adult_birth(on);
         let rows: Vec<(i64, i64, i64, i64, i64)> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT CASE WHEN birth_date > $1 THEN 1 ELSE 0 END,
-                        CASE WHEN citizenship = $2 THEN 1 ELSE 0 END,
+                "SELECT CASE WHEN birth_date > $1 THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END,
+                        CASE WHEN citizenship = $2 THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END,
                         legal_capacity, in_custody, COUNT(*)
                  FROM voters GROUP BY 1, 2, 3, 4")
                 .bind(latest_adult_birth.format("%Y-%m-%d").to_string())
