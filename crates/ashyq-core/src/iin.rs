@@ -635,6 +635,51 @@ impl fmt::Display for IinDigest {
     }
 }
 
+/// A [`DigestKey`] with the two HMAC pads already absorbed, for digesting millions of IINs
+/// (the voter register's import): each digest then costs two SHA-256 compressions instead of
+/// four. The result is exactly [`Iin::digest`]'s. `Debug` never shows the key material.
+#[derive(Clone)]
+pub struct PreparedDigestKey {
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl PreparedDigestKey {
+    /// Absorbs the pads of `key` (RFC 2104: K xor ipad, K xor opad).
+    pub fn new(key: &DigestKey) -> PreparedDigestKey {
+        const BLOCK: usize = 64;
+        let mut k = [0u8; BLOCK];
+        if key.0.len() > BLOCK {
+            k[..32].copy_from_slice(&Sha256::digest(&key.0));
+        } else {
+            k[..key.0.len()].copy_from_slice(&key.0);
+        }
+        PreparedDigestKey {
+            inner: Sha256::new().chain_update(k.map(|b| b ^ 0x36)),
+            outer: Sha256::new().chain_update(k.map(|b| b ^ 0x5c)),
+        }
+    }
+
+    /// The 32 bytes of HMAC-SHA-256 of the IIN's 12 ASCII digits; hex encoded, this is
+    /// [`Iin::digest`].
+    pub fn digest_bytes(&self, iin: &Iin) -> [u8; 32] {
+        let message: [u8; 12] = iin.digits.map(|d| b'0' + d);
+        let inner = self.inner.clone().chain_update(message).finalize();
+        self.outer.clone().chain_update(inner).finalize().into()
+    }
+
+    /// [`Iin::digest`], faster.
+    pub fn digest(&self, iin: &Iin) -> IinDigest {
+        IinDigest(hex::encode(self.digest_bytes(iin)))
+    }
+}
+
+impl fmt::Debug for PreparedDigestKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PreparedDigestKey(<secret>)")
+    }
+}
+
 /// HMAC-SHA-256 as defined in RFC 2104, over `sha2` alone (the workspace has no `hmac` crate):
 /// `H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ message))`, where `K` is the key padded with zeros to the
 /// 64-byte block of SHA-256 (a longer key is first replaced by its hash), `ipad` is the byte

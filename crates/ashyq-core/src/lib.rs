@@ -24,6 +24,7 @@ pub mod party;
 pub mod profile;
 pub mod protocol;
 pub mod referendum;
+pub mod register;
 pub mod report;
 pub mod scenario;
 pub mod seats;

@@ -109,6 +109,15 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A bulk import into a register that already has people.
+    #[error(
+        "the voter register already has {voters} people; a bulk import loads an empty register: use a new database (--database-url)"
+    )]
+    RegisterNotEmpty {
+        /// People already on the register.
+        voters: u64,
+    },
+
     /// A database operation failed.
     #[error("database error while {action}: {source}")]
     Database {

@@ -132,6 +132,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
         Command::Act(cmd) => crate::consult_cmd::act(cmd),
         Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
+        Command::Register(command) => crate::register_cmd::run(&db, command).await,
+        Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
     }
 }
 

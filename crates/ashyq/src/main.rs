@@ -19,6 +19,7 @@ mod demo;
 mod election_cmd;
 mod keys_cmd;
 mod output;
+mod register_cmd;
 mod seats_cmd;
 
 /// The default database: one SQLite file in the current directory.
@@ -179,6 +180,9 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// The public consultation and the Constitutional Commission.
     #[command(subcommand)]
     Consult(consult_cmd::ConsultCommand),
+    /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
+    #[command(subcommand)]
+    Register(register_cmd::RegisterCommand),
 }
 
 #[derive(Args)]
@@ -389,6 +393,13 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
   ashyq bench consult --proposals 10000 --sample 1000
 Ends with one JSON line: {\"bench\":\"consult\",\"seconds\":…,\"search_p99_ms\":…,\"recall\":…}")]
     Consult(consult_cmd::BenchConsultArgs),
+    /// The voter register: generate and import 12.5 M people against `sqlite3 .import`;
+    /// eligibility and marks.
+    #[command(after_help = "Examples:
+  ashyq bench register
+  ashyq bench register --count 100000 --postgres postgres://postgres@127.0.0.1:5432/test
+Ends with one JSON line: {\"bench\":\"register\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}")]
+    Register(register_cmd::BenchRegisterArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
