@@ -15,11 +15,13 @@ use ashyq_core::election::scenario::{self as election_scenario, KZ_2023_LIST_SEA
 use ashyq_core::election::{ElectionDefinition, PartyListProtocol};
 use ashyq_core::event::{Author, Event, ReceiptStatus};
 use ashyq_core::iin::DigestKey;
+use ashyq_core::iin::PreparedDigestKey;
 use ashyq_core::party::list::{
     CandidateList, CandidateRef, ListQuota, ListRules, MandateEnd, WithdrawnBy, check_list,
 };
-use ashyq_core::party::{PartyApplication, PartyRules, check_application};
+use ashyq_core::party::{PartyApplication, PartyRules, check_application, check_application_with};
 use ashyq_core::referendum::ReferendumId;
+use ashyq_core::register::RegisterLookup;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{AllocationRules, TieSeed, threshold_from_percent};
 use ashyq_core::share::Fraction;
@@ -41,9 +43,15 @@ pub struct KeyArgs {
 
 impl KeyArgs {
     fn key(&self) -> Result<DigestKey> {
+        if self.digest_key_file.is_none()
+            && let Ok(hex) = std::env::var("ASHYQ_DIGEST_KEY")
+        {
+            return DigestKey::from_hex(hex.trim())
+                .context("ASHYQ_DIGEST_KEY does not hold a valid digest key in hex");
+        }
         let path = self.digest_key_file.as_ref().ok_or_else(|| {
             anyhow!(
-                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE); create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > digest.key` and keep it outside the database"
+                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE, or ASHYQ_DIGEST_KEY to the key in hex); create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > digest.key` and keep it outside the database"
             )
         })?;
         let text = std::fs::read_to_string(path)
@@ -109,6 +117,9 @@ Only digests of the IINs are recorded.")]
         on: Option<NaiveDate>,
         #[command(flatten)]
         key: KeyArgs,
+        /// Who checks the application (recorded in the register's audit trail).
+        #[arg(long, default_value = "central commission operator")]
+        operator: String,
     },
     /// Set the rules of party registration.
     #[command(after_help = "Example:
@@ -132,15 +143,55 @@ Only digests of the IINs are recorded.")]
 pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
     let registrar = open(db).await?;
     match cmd {
-        PartyCommand::Register { file, on, key } => {
+        PartyCommand::Register {
+            file,
+            on,
+            key,
+            operator,
+        } => {
             let key = key.key()?;
             let text = read(&file)?;
             let app: PartyApplication = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a party application: {e}", file.display()))?;
             let on = on.unwrap_or_else(today);
+            // Once a voter register is loaded, every member must be on it and eligible
+            // (issue 7): look up exactly the applicants, audited under the operator's name.
+            let store = registrar.store();
+            let lookup = if store.voter_count().await? > 0 {
+                let prepared = PreparedDigestKey::new(&key);
+                let digests: Vec<_> = app.members.iter().map(|m| prepared.digest(m)).collect();
+                let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let statuses = store
+                    .voter_statuses(
+                        &digests,
+                        &ashyq_store::register::Operator {
+                            name: &operator,
+                            at: &at,
+                        },
+                    )
+                    .await?;
+                println!(
+                    "Checking {} members against the voter register ({} found on it).",
+                    thousands(app.members.len() as u64),
+                    thousands(statuses.len() as u64)
+                );
+                Some(RegisterLookup::new(prepared, statuses))
+            } else {
+                None
+            };
             let entry = registrar
                 .record(|l| {
-                    let party = check_application(&app, l.parties(), &l.party_rules(), on, &key)?;
+                    let party = match &lookup {
+                        Some(register) => check_application_with(
+                            &app,
+                            l.parties(),
+                            &l.party_rules(),
+                            on,
+                            &key,
+                            register,
+                        )?,
+                        None => check_application(&app, l.parties(), &l.party_rules(), on, &key)?,
+                    };
                     l.register_party(party)
                 })
                 .await?;

@@ -18,7 +18,8 @@ fn ashyq(db: &TestDb) -> Command {
     let mut cmd = Command::cargo_bin("ashyq").unwrap();
     cmd.env("ASHYQ_DATABASE_URL", &db.url)
         .env_remove("RUST_LOG")
-        .env_remove("ASHYQ_DIGEST_KEY_FILE");
+        .env_remove("ASHYQ_DIGEST_KEY_FILE")
+        .env_remove("ASHYQ_DIGEST_KEY");
     cmd
 }
 
@@ -288,5 +289,91 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
             .assert()
             .failure()
             .stderr(predicate::str::contains("the ballot is [\"Alpha\"]"));
+    }
+}
+
+/// Once a voter register is loaded, party members are checked against it: someone not on it
+/// is refused with the reason, masked; people on it register.
+#[test]
+fn party_members_are_checked_against_the_voter_register_once_it_exists() {
+    for db in testing::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        ashyq(&db).arg("init").assert().success();
+        let key = dir.path().join("digest.key");
+        std::fs::write(&key, "cd".repeat(32)).unwrap();
+        let voters = dir.path().join("voters.csv");
+        ashyq(&db)
+            .args(["register", "generate", "--count", "300", "--output"])
+            .arg(&voters)
+            .assert()
+            .success();
+        ashyq(&db)
+            .args(["register", "import", "--digest-key-file"])
+            .arg(&key)
+            .arg(&voters)
+            .assert()
+            .success();
+        ashyq(&db)
+            .args(["party", "rules", "--min-members", "3", "--author", "sec"])
+            .assert()
+            .success();
+        // Adults from the register file (column 1 is the IIN, born before 2000).
+        let text = std::fs::read_to_string(&voters).unwrap();
+        let on_register: Vec<Iin> = text
+            .lines()
+            .skip(1)
+            .filter_map(|l| Iin::parse(l.split(',').next().unwrap()).ok())
+            .filter(|i| i.birth_date() < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap())
+            .take(3)
+            .collect();
+        assert_eq!(on_register.len(), 3);
+        let stranger = person(5_000, Sex::Female);
+        let app = |members: Vec<String>| json!({"name": "Gamma party", "short_name": "Gamma", "members": members});
+        let refused = write(
+            dir.path(),
+            "r.json",
+            &app(vec![
+                on_register[0].expose(),
+                on_register[1].expose(),
+                stranger.expose(),
+            ]),
+        );
+        let out = ashyq(&db)
+            .args([
+                "party",
+                "register",
+                "--on",
+                "2026-06-01",
+                "--digest-key-file",
+            ])
+            .arg(&key)
+            .arg(&refused)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not on the voter register"), "{err}");
+        assert!(err.contains(&stranger.masked()), "{err}");
+        assert!(!err.contains(&stranger.expose()), "{err}");
+        let ok = write(
+            dir.path(),
+            "ok.json",
+            &app(on_register.iter().map(Iin::expose).collect()),
+        );
+        ashyq(&db)
+            .args([
+                "party",
+                "register",
+                "--on",
+                "2026-06-01",
+                "--digest-key-file",
+            ])
+            .arg(&key)
+            .arg(&ok)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "against the voter register (3 found on it)",
+            ));
     }
 }
