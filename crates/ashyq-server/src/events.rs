@@ -13,10 +13,22 @@ use tokio_stream::wrappers::WatchStream;
 use crate::AppState;
 use crate::read::progress;
 
+/// One Server-Sent Event as a client parses it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProgressEvent {
+    /// Always `progress`.
+    pub event: String,
+    /// The log head's sequence number.
+    pub id: String,
+    /// JSON: `{"seq", "head", "referendums": [{id, status, precincts, precincts_reported,
+    /// open_conflicts}], "elections": […]}`.
+    pub data: String,
+}
+
 /// A stream of `progress` events: `{"seq", "head", "referendums": [{id, status, precincts,
 /// precincts_reported, open_conflicts}], "elections": […]}`, the first one at once.
 #[utoipa::path(get, path = "/api/v1/events", tag = "results",
-    responses((status = 200, description = "text/event-stream of `progress` events, one per new log head", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "text/event-stream of `progress` events, one per new log head", content_type = "text/event-stream", body = ProgressEvent)))]
 pub async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {

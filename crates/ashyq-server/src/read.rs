@@ -236,11 +236,24 @@ pub async fn results_tree(
     })
 }
 
+/// How deep a CSV export goes.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelParam {
+    /// One row: the country.
+    National,
+    /// The country and each region.
+    Region,
+    /// The country, each region and each district.
+    District,
+}
+
 /// The depth of a CSV export.
 #[derive(Deserialize, IntoParams)]
 pub struct LevelQuery {
     /// `national`, `region` or `district` (the default).
-    level: Option<String>,
+    #[param(inline)]
+    level: Option<LevelParam>,
 }
 
 /// The result as CSV, one row per unit down to `level`.
@@ -257,17 +270,12 @@ pub async fn results_csv(
     Query(q): Query<LevelQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let level = match q.level.as_deref() {
-        None | Some("district") => Level::District,
-        Some("region") => Level::Region,
-        Some("national") => Level::National,
-        Some(other) => {
-            return Err(Problem::bad_request(format!(
-                "level {other:?} is not one of national, region, district"
-            )));
-        }
+    let (level, name) = match q.level {
+        None | Some(LevelParam::District) => (Level::District, "district"),
+        Some(LevelParam::Region) => (Level::Region, "region"),
+        Some(LevelParam::National) => (Level::National, "national"),
     };
-    let key = format!("csv/{id}/{}", q.level.as_deref().unwrap_or("district"));
+    let key = format!("csv/{id}/{name}");
     cached(&state, &headers, key, |l| {
         Ok((CSV, report::results_csv(&tree(l, &id)?, level).into_bytes()))
     })
@@ -312,7 +320,7 @@ pub struct PrecinctDocument {
 /// A precinct's applied protocol, its receipt and its history of conflicts and amendments.
 #[utoipa::path(get, path = "/api/v1/referendums/{id}/precincts/{number}", tag = "results",
     params(("id" = String, Path, description = "Referendum id"),
-           ("number" = String, Path, description = "Precinct number, e.g. 1")),
+           ("number" = u64, Path, description = "Precinct number, e.g. 1")),
     responses(
         (status = 200, description = "The precinct", body = PrecinctDocument),
         (status = 304, description = "Not modified"),
@@ -323,11 +331,16 @@ pub async fn precinct(
     Path((id, number)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let number: u32 = number.trim().parse().map_err(|_| {
+    let number: u64 = number.trim().parse().map_err(|_| {
         Problem::bad_request(format!(
             "{number:?} is not a precinct number; use a whole number such as 1"
         ))
     })?;
+    let Ok(number) = u32::try_from(number) else {
+        return Err(Problem::not_found(format!(
+            "precinct {number} is not in the territory; check the precinct number"
+        )));
+    };
     cached(&state, &headers, format!("precinct/{id}/{number}"), |l| {
         let rid = referendum_id(&id);
         let p = PrecinctId(number);
@@ -344,29 +357,52 @@ pub async fn precinct(
     })
 }
 
+/// A party-list election in the list.
+#[derive(Serialize, ToSchema)]
+pub struct ElectionSummary {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Voting day.
+    pub election_day: String,
+    /// House size.
+    pub seats: u32,
+    /// The threshold in percent, exact (e.g. "5" or "7.5").
+    pub threshold_percent: String,
+    /// The allocation method.
+    pub method: String,
+    /// Whether the ballot has an "against all" line.
+    pub against_all: bool,
+    /// SHA-256 of the tie-break seed, published before the count.
+    pub tie_seed_sha256: String,
+    /// The parties on the ballot, in ballot order.
+    pub ballot: Vec<String>,
+    /// Whether the seats are allocated.
+    pub allocated: bool,
+}
+
 /// The defined party-list elections.
 #[utoipa::path(get, path = "/api/v1/elections", tag = "elections",
-    responses((status = 200, description = "Every election with its ballot", body = Object)))]
+    responses((status = 200, description = "Every election with its ballot", body = [ElectionSummary])))]
 pub async fn elections(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, "elections".into(), |l| {
-        let list: Vec<_> = l
+        let list: Vec<ElectionSummary> = l
             .elections()
-            .map(|e| {
-                json!({
-                    "id": e.definition.id,
-                    "title": e.definition.title,
-                    "election_day": e.definition.election_day,
-                    "seats": e.definition.rules.seats,
-                    "threshold_percent": e.definition.rules.threshold.percent(),
-                    "method": e.definition.rules.method.name(),
-                    "against_all": e.definition.against_all,
-                    "tie_seed_sha256": e.definition.tie_seed_sha256,
-                    "ballot": e.ballot(),
-                    "allocated": e.allocation().is_some(),
-                })
+            .map(|e| ElectionSummary {
+                id: e.definition.id.0.clone(),
+                title: e.definition.title.clone(),
+                election_day: e.definition.election_day.to_string(),
+                seats: e.definition.rules.seats,
+                threshold_percent: e.definition.rules.threshold.percent().to_string(),
+                method: e.definition.rules.method.name().to_owned(),
+                against_all: e.definition.against_all,
+                tie_seed_sha256: e.definition.tie_seed_sha256.clone(),
+                ballot: e.ballot().iter().map(|s| s.to_string()).collect(),
+                allocated: e.allocation().is_some(),
             })
             .collect();
         to_json(&list)

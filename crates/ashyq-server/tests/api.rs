@@ -130,7 +130,7 @@ async fn results_build_up_and_every_level_is_served() {
             (
                 "/api/v1/referendums/kz-2026/results.csv?level=street",
                 400,
-                "is not one of",
+                "expected one of",
             ),
             ("/api/v1/nowhere", 404, "no such page"),
         ] {
