@@ -641,6 +641,7 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
                                 protocol,
                                 protocol_hash,
                                 warnings,
+                                signature: None,
                             } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);
@@ -674,6 +675,7 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
                                 protocol,
                                 protocol_hash,
                                 applied_hash,
+                                signature: None,
                             } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);

@@ -20,11 +20,13 @@ use sha2::{Digest, Sha256};
 use chrono::NaiveDate;
 
 use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProtocol};
+use crate::keys::KeyEvent;
 use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
 use crate::party::{PartyRules, RegisteredParty};
 use crate::protocol::{PrecinctProtocol, Violation};
 use crate::referendum::{ReferendumDefinition, ReferendumId};
 use crate::seats::{SeatAllocation, TieSeed};
+use crate::signed::ProtocolSignature;
 use crate::tally::{Outcome, Totals};
 use crate::territory::{PrecinctId, RegionCode, Territory};
 
@@ -75,6 +77,9 @@ pub struct Receipt {
     pub entry_hash: LogHash,
     /// Warnings raised by the control ratios.
     pub warnings: Vec<Violation>,
+    /// The commission's signature, when the protocol came as a signed document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ProtocolSignature>,
 }
 
 /// What happened to a submitted protocol.
@@ -112,6 +117,9 @@ pub enum Event {
         protocol_hash: String,
         /// Control-ratio warnings, flagged for review.
         warnings: Vec<Violation>,
+        /// The precinct commission's signature, when it came as a signed document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
     },
     /// A different protocol arrived for a precinct that had already reported. Not applied.
     ProtocolConflict {
@@ -121,6 +129,9 @@ pub enum Event {
         protocol_hash: String,
         /// The hash of the protocol currently applied.
         applied_hash: String,
+        /// The precinct commission's signature, when it came as a signed document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
     },
     /// A precinct's protocol was replaced by an explicit amendment. Resolves open conflicts.
     ProtocolAmended {
@@ -136,6 +147,10 @@ pub enum Event {
         author: Author,
         /// Control-ratio warnings of the new protocol.
         warnings: Vec<Violation>,
+        /// The precinct commission's signature, when the amendment applies a signed document
+        /// (an operator accepting a corrected version the commission sent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
     },
     /// An open conflict was dismissed: the applied protocol stands.
     ConflictDismissed {
@@ -246,6 +261,11 @@ pub enum Event {
         /// Seats left empty because a list ran out of candidates: `(party, seats)`.
         vacant: Vec<(String, u32)>,
     },
+    /// A commission's key was registered, rotated or revoked by a higher commission.
+    CommissionKey {
+        /// The change.
+        change: KeyEvent,
+    },
     /// A mandate ended (or an elected candidate refused it); the seat passes to the next
     /// standing candidate of the same list, unless the party ceased to exist or the list ran out.
     MandateEnded {
@@ -285,6 +305,11 @@ impl Event {
             Event::PartyListAmended { .. } => "party_list_amended",
             Event::SeatsAllocated { .. } => "seats_allocated",
             Event::MandateEnded { .. } => "mandate_ended",
+            Event::CommissionKey { change } => match change {
+                KeyEvent::KeyRegistered(_) => "key_registered",
+                KeyEvent::KeyRotated(_) => "key_rotated",
+                KeyEvent::KeyRevoked(_) => "key_revoked",
+            },
         }
     }
 }

@@ -21,11 +21,21 @@ pub use book::{
 };
 pub use election::{ElectionRecord, ElectionResults, Mandate};
 
+use chrono::{DateTime, Utc};
+
 use crate::election::ElectionError;
 use crate::event::{Author, Event, LogEntry, LogHash, Receipt};
+use crate::keys::{
+    CommissionHierarchy, CommissionSigningKey, KeyEvent, KeyRegistry, KeyRegistryError,
+};
+use crate::merkle::{self, MerkleTree};
 use crate::party::{PartyError, PartyRules, RegisteredParty};
 use crate::protocol::{self, PrecinctProtocol, Violation};
 use crate::referendum::{DefinitionError, ReferendumDefinition, ReferendumId};
+use crate::signed::{
+    ProtocolSignature, SignedError, SignedReceipt, SignedTreeHead, TransparencyError,
+    VerifiedProtocol,
+};
 use crate::tally::{self, ResultStatus, ResultsTree, Totals};
 use crate::territory::{PrecinctId, Territory, TerritoryError, TerritoryIndex};
 
@@ -45,6 +55,11 @@ pub enum LedgerError {
         "the territory is fixed once a referendum is defined ({0} uses it); start a new database to use another territory"
     )]
     TerritoryFixed(ReferendumId),
+    /// Commission keys are registered for the loaded territory's units.
+    #[error(
+        "commission keys are registered for the units of the loaded territory, so it can no longer be replaced; start a new database to use another territory"
+    )]
+    TerritoryHasKeys,
     /// The definition is invalid.
     #[error("the referendum definition is not valid: {0}")]
     InvalidDefinition(#[from] DefinitionError),
@@ -132,6 +147,39 @@ pub enum LedgerError {
     /// A party or candidate-list rule refused the command.
     #[error(transparent)]
     Party(#[from] PartyError),
+    /// A key registration, rotation or revocation was refused.
+    #[error(transparent)]
+    Key(#[from] KeyRegistryError),
+    /// A signed protocol does not check out (signature, key, form).
+    #[error(transparent)]
+    Signed(#[from] SignedError),
+    /// A protocol signed before the polls closed.
+    #[error(
+        "the protocol of precinct {precinct} was signed at {signed_at}, before the polls of {contest} closed ({closes}): a protocol is signed after the count; sign it again"
+    )]
+    SignedBeforeClose {
+        /// The contest.
+        contest: ReferendumId,
+        /// The precinct.
+        precinct: PrecinctId,
+        /// When the polls closed (UTC).
+        closes: String,
+        /// The signing time.
+        signed_at: String,
+    },
+    /// A protocol whose signing time is later than the moment it was recorded (beyond the
+    /// allowed clock difference).
+    #[error(
+        "the protocol of precinct {precinct} says it was signed at {signed_at}, later than now ({at}): check the clock of the signing computer and sign again"
+    )]
+    SignedInFuture {
+        /// The precinct.
+        precinct: PrecinctId,
+        /// The signing time.
+        signed_at: String,
+        /// When it arrived.
+        at: String,
+    },
     /// The entry does not continue the chain.
     #[error("{0}")]
     Chain(String),
@@ -216,10 +264,22 @@ impl ReferendumRecord {
     }
 }
 
+/// How far a signing time may lie after the moment the protocol is recorded: the clocks of a
+/// precinct's computer and of the server may differ by this much.
+pub const SIGNING_CLOCK_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 /// The replayed state of the whole log.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     head: Option<(u64, LogHash)>,
+    /// The transparency log's Merkle tree over every entry (leaf = the entry hash's bytes).
+    tree: MerkleTree,
+    /// Each entry's time, by `seq − 1`: the timestamp of the tree head of that size.
+    times: Vec<DateTime<Utc>>,
+    /// The commissions' keys.
+    keys: KeyRegistry,
+    /// Who is above whom, from the territory.
+    hierarchy: CommissionHierarchy,
     territory: Option<(Territory, TerritoryIndex)>,
     referendums: BTreeMap<ReferendumId, ReferendumRecord>,
     elections: BTreeMap<ReferendumId, ElectionRecord>,
@@ -348,6 +408,9 @@ impl Ledger {
         if let Some(r) = self.referendums.keys().next() {
             return Err(LedgerError::TerritoryFixed(r.clone()));
         }
+        if self.keys.keys().next().is_some() {
+            return Err(LedgerError::TerritoryHasKeys);
+        }
         territory.validate()?;
         Ok(self.decided(Event::TerritoryLoaded { territory }))
     }
@@ -371,6 +434,27 @@ impl Ledger {
 
     /// Decides what a submitted protocol does: accepted, a conflict, or already known.
     pub fn submit(&self, protocol: PrecinctProtocol) -> Result<Decision, LedgerError> {
+        self.submit_with(protocol, None)
+    }
+
+    /// Decides what a signed protocol does, like [`Ledger::submit`], once its key may sign
+    /// for its precinct at its signing time (registered for that precinct, neither rotated
+    /// nor revoked by then). The signature itself was checked when the [`VerifiedProtocol`]
+    /// was made. The same numbers again, whoever signed them, are already known: the receipt
+    /// then is the one the log gave the first time.
+    pub fn submit_signed(&self, document: &VerifiedProtocol) -> Result<Decision, LedgerError> {
+        let st = &document.signed().statement;
+        self.keys
+            .key_for_precinct(&st.key_id, st.precinct, st.signed_at)
+            .map_err(SignedError::from)?;
+        self.submit_with(document.protocol(), Some(document.signature_record()))
+    }
+
+    fn submit_with(
+        &self,
+        protocol: PrecinctProtocol,
+        signature: Option<ProtocolSignature>,
+    ) -> Result<Decision, LedgerError> {
         let r = self.open(&protocol.referendum)?;
         let i = self.placement(protocol.precinct)?;
         let check = protocol::check(&protocol.lines);
@@ -387,6 +471,7 @@ impl Ledger {
                     protocol,
                     protocol_hash,
                     warnings: check.warnings,
+                    signature,
                 })),
                 SubmitStep::Known(receipt) => Decision::Known(receipt),
                 SubmitStep::Conflict { applied_hash } => {
@@ -394,6 +479,7 @@ impl Ledger {
                         protocol,
                         protocol_hash,
                         applied_hash,
+                        signature,
                     }))
                 }
             },
@@ -407,6 +493,22 @@ impl Ledger {
         reason: &str,
         author: Author,
     ) -> Result<Decided, LedgerError> {
+        self.amend_with(protocol, reason, author, None)
+    }
+
+    /// Decides an amendment that applies a signed document — typically an operator accepting
+    /// the corrected version a precinct commission sent, held as a conflict. The signature is
+    /// checked against the keys as they stand.
+    pub fn amend_with(
+        &self,
+        protocol: PrecinctProtocol,
+        reason: &str,
+        author: Author,
+        signature: Option<ProtocolSignature>,
+    ) -> Result<Decided, LedgerError> {
+        if let Some(sig) = &signature {
+            sig.verify(&protocol, &self.keys)?;
+        }
         let r = self.open(&protocol.referendum)?;
         let i = self.placement(protocol.precinct)?;
         require(reason, "the reason")?;
@@ -430,7 +532,27 @@ impl Ledger {
             reason: reason.trim().to_owned(),
             author,
             warnings: check.warnings,
+            signature,
         }))
+    }
+
+    /// Decides a registration, rotation or revocation of a commission's key: the acting
+    /// commission must be above the one whose key it manages (see [`KeyRegistry::check`]).
+    pub fn manage_key(&self, change: KeyEvent) -> Result<Decided, LedgerError> {
+        if self.territory.is_none() {
+            return Err(LedgerError::NoTerritory);
+        }
+        let author = match &change {
+            KeyEvent::KeyRegistered(e) => &e.author,
+            KeyEvent::KeyRotated(e) => &e.author,
+            KeyEvent::KeyRevoked(e) => {
+                require(&e.reason, "the reason")?;
+                &e.author
+            }
+        };
+        require(&author.name, "the author")?;
+        self.keys.check(&change, &self.hierarchy)?;
+        Ok(self.decided(Event::CommissionKey { change }))
     }
 
     /// Decides to dismiss an open conflict, keeping the applied protocol.
@@ -586,6 +708,63 @@ impl Ledger {
         Ok(r.book.missing(t))
     }
 
+    /// The commissions' keys.
+    pub fn keys(&self) -> &KeyRegistry {
+        &self.keys
+    }
+
+    /// Who is above whom in the loaded territory (empty before a territory is loaded).
+    pub fn hierarchy(&self) -> &CommissionHierarchy {
+        &self.hierarchy
+    }
+
+    // ---- the transparency log ------------------------------------------------------------
+
+    /// The Merkle tree over every entry so far (RFC 9162 §2.1; leaf data = the entry hash's
+    /// 32 bytes).
+    pub fn tree(&self) -> &MerkleTree {
+        &self.tree
+    }
+
+    /// The time of the entry with sequence number `seq`.
+    pub fn entry_time(&self, seq: u64) -> Option<DateTime<Utc>> {
+        let i = usize::try_from(seq.checked_sub(1)?).ok()?;
+        self.times.get(i).copied()
+    }
+
+    /// The tree head of the first `size` entries, signed with the log's key. Its timestamp is
+    /// the time of entry `size` (the Unix epoch for the empty tree), so a head is a function
+    /// of the log and the key: every server instance signs the same bytes for the same size.
+    pub fn tree_head(
+        &self,
+        size: u64,
+        log_key: &CommissionSigningKey,
+    ) -> Result<SignedTreeHead, TransparencyError> {
+        let root = self.tree.root_at(size)?;
+        let timestamp = match size {
+            0 => DateTime::UNIX_EPOCH,
+            _ => self
+                .entry_time(size)
+                .ok_or(merkle::MerkleError::SizeBeyondTree {
+                    size,
+                    available: self.tree.size(),
+                })?,
+        };
+        SignedTreeHead::sign(size, root, timestamp, log_key)
+    }
+
+    /// The log's signed receipt for a protocol event: it names the entry and embeds the tree
+    /// head of the tree that ends with that entry. Deterministic, like [`Ledger::tree_head`]:
+    /// asking again, or asking another instance, gives the same receipt.
+    pub fn signed_receipt(
+        &self,
+        receipt: &Receipt,
+        log_key: &CommissionSigningKey,
+    ) -> Result<SignedReceipt, TransparencyError> {
+        let head = self.tree_head(receipt.seq, log_key)?;
+        SignedReceipt::sign(receipt, head, log_key)
+    }
+
     // ---- apply -----------------------------------------------------------------------------
 
     /// Records a decision taken on this very state: seals it as the next entry and changes
@@ -604,11 +783,25 @@ impl Ledger {
                 decided.at
             )));
         }
-        self.check_phase(&decided.event, &recorded_at)?;
+        let time = self.check_phase(&decided.event, &recorded_at)?;
         let entry = self.seal(recorded_at, decided.event);
         self.mutate(&entry)?;
-        self.head = Some((entry.seq, entry.hash.clone()));
+        self.advance(&entry, time)?;
         Ok(entry)
+    }
+
+    /// Moves the head to `entry` and adds it to the transparency tree.
+    fn advance(&mut self, entry: &LogEntry, time: DateTime<Utc>) -> Result<(), LedgerError> {
+        let leaf = merkle::entry_leaf_hash(&entry.hash).map_err(|e| {
+            LedgerError::Chain(format!(
+                "entry {}: its hash is not SHA-256 hex: {e}",
+                entry.seq
+            ))
+        })?;
+        self.tree.push_leaf_hash(leaf);
+        self.times.push(time);
+        self.head = Some((entry.seq, entry.hash.clone()));
+        Ok(())
     }
 
     /// Applies the next entry of the log: checks its place in the chain and its hash,
@@ -636,24 +829,46 @@ impl Ledger {
                 entry.hash
             )));
         }
-        self.check_phase(&entry.event, &entry.recorded_at)?;
+        let time = self.check_phase(&entry.event, &entry.recorded_at)?;
         self.check_event(&entry.event)?;
         self.mutate(entry)?;
-        self.head = Some((entry.seq, entry.hash.clone()));
+        self.advance(entry, time)?;
         Ok(())
     }
 
-    /// A protocol is recorded only once the polls of its contest have closed, judged by the
-    /// entry's own time — so the verifier checks it too.
-    fn check_phase(&self, event: &Event, recorded_at: &str) -> Result<(), LedgerError> {
-        let (contest, close) = match event {
-            Event::ProtocolAccepted { protocol, .. }
-            | Event::ProtocolConflict { protocol, .. }
-            | Event::ProtocolAmended { protocol, .. } => (
+    /// Every entry's time is an RFC 3339 time; a protocol is recorded only once the polls of
+    /// its contest have closed, and a signed one must also have been signed after the close
+    /// and not later than the entry's time (give or take [`SIGNING_CLOCK_TOLERANCE`]) —
+    /// judged by the entry's own time, so the verifier checks it too. Returns the time.
+    fn check_phase(&self, event: &Event, recorded_at: &str) -> Result<DateTime<Utc>, LedgerError> {
+        let at = DateTime::parse_from_rfc3339(recorded_at)
+            .map_err(|e| {
+                LedgerError::Inconsistent(format!(
+                    "the entry's time {recorded_at:?} is not an RFC 3339 time ({e})"
+                ))
+            })?
+            .to_utc();
+        let (contest, close, signed) = match event {
+            Event::ProtocolAccepted {
+                protocol,
+                signature,
+                ..
+            }
+            | Event::ProtocolConflict {
+                protocol,
+                signature,
+                ..
+            }
+            | Event::ProtocolAmended {
+                protocol,
+                signature,
+                ..
+            } => (
                 &protocol.referendum,
                 self.referendums
                     .get(&protocol.referendum)
                     .map(|r| r.definition.polls_close_utc()),
+                signature.as_ref().map(|s| (protocol.precinct, s.signed_at)),
             ),
             Event::PartyListAccepted { protocol, .. }
             | Event::PartyListConflict { protocol, .. }
@@ -662,24 +877,38 @@ impl Ledger {
                 self.elections
                     .get(&protocol.election)
                     .map(|e| e.definition.polls_close_utc()),
+                None,
             ),
-            _ => return Ok(()),
+            _ => return Ok(at),
         };
         // An unknown contest is refused by the decision itself.
-        let Some(close) = close else { return Ok(()) };
-        let at = chrono::DateTime::parse_from_rfc3339(recorded_at).map_err(|e| {
-            LedgerError::Inconsistent(format!(
-                "the entry's time {recorded_at:?} is not an RFC 3339 time ({e})"
-            ))
-        })?;
+        let Some(close) = close else { return Ok(at) };
+        let secs = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         if at < close {
             return Err(LedgerError::VotingOpen {
                 contest: contest.clone(),
-                closes: close.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                closes: secs(close),
                 at: recorded_at.to_owned(),
             });
         }
-        Ok(())
+        if let Some((precinct, signed_at)) = signed {
+            if signed_at < close {
+                return Err(LedgerError::SignedBeforeClose {
+                    contest: contest.clone(),
+                    precinct,
+                    closes: secs(close),
+                    signed_at: secs(signed_at),
+                });
+            }
+            if signed_at > at + SIGNING_CLOCK_TOLERANCE {
+                return Err(LedgerError::SignedInFuture {
+                    precinct,
+                    signed_at: secs(signed_at),
+                    at: recorded_at.to_owned(),
+                });
+            }
+        }
+        Ok(at)
     }
 
     /// Re-decides an event on the current state: it must be exactly what the decision would
@@ -690,8 +919,22 @@ impl Ledger {
             Event::ReferendumCreated { definition } => {
                 self.create_referendum(definition.clone())?
             }
-            Event::ProtocolAccepted { protocol, .. } | Event::ProtocolConflict { protocol, .. } => {
-                match self.submit(protocol.clone())? {
+            Event::ProtocolAccepted {
+                protocol,
+                signature,
+                ..
+            }
+            | Event::ProtocolConflict {
+                protocol,
+                signature,
+                ..
+            } => {
+                let decision = match signature {
+                    // The signature is checked again here, from the log alone.
+                    Some(sig) => self.submit_signed(&sig.verify(protocol, &self.keys)?)?,
+                    None => self.submit(protocol.clone())?,
+                };
+                match decision {
                     Decision::Record(d) => d,
                     Decision::Known(_) => {
                         return Err(LedgerError::Inconsistent(format!(
@@ -705,8 +948,10 @@ impl Ledger {
                 protocol,
                 reason,
                 author,
+                signature,
                 ..
-            } => self.amend(protocol.clone(), reason, author.clone())?,
+            } => self.amend_with(protocol.clone(), reason, author.clone(), signature.clone())?,
+            Event::CommissionKey { change } => self.manage_key(change.clone())?,
             Event::ConflictDismissed {
                 referendum,
                 precinct,
@@ -735,8 +980,10 @@ impl Ledger {
         match &entry.event {
             Event::TerritoryLoaded { territory } => {
                 let index = TerritoryIndex::new(territory)?;
+                self.hierarchy = CommissionHierarchy::from_territory(territory);
                 self.territory = Some((territory.clone(), index));
             }
+            Event::CommissionKey { change } => self.keys.record(change),
             Event::ReferendumCreated { definition } => {
                 let n = self.territory().map_or(0, |t| t.precincts.len());
                 self.referendums.insert(
@@ -752,6 +999,7 @@ impl Ledger {
                 protocol,
                 protocol_hash,
                 warnings,
+                ..
             } => {
                 let i = self.placement(protocol.precinct)?;
                 self.record_mut(&protocol.referendum)?.book.apply(
@@ -884,6 +1132,7 @@ fn describe_difference(recorded: &Event, derived: &Event) -> String {
                 protocol,
                 protocol_hash,
                 warnings,
+                ..
             },
             Event::ProtocolAccepted {
                 protocol_hash: h,

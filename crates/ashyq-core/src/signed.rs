@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, to_canonical_vec};
-use crate::event::{LogEntry, LogHash, ReceiptStatus, sha256_hex};
+use crate::event::{LogEntry, LogHash, Receipt, ReceiptStatus, sha256_hex};
 use crate::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyId, KeyRegistry, KeyStatusError,
     Signature,
@@ -168,6 +168,79 @@ impl VerifiedProtocol {
     /// The protocol it carries.
     pub fn protocol(&self) -> PrecinctProtocol {
         self.signed.protocol()
+    }
+}
+
+impl VerifiedProtocol {
+    /// What the log keeps of the signature: enough to rebuild the statement from the protocol
+    /// and check the signature again ([`ProtocolSignature::verify`]).
+    pub fn signature_record(&self) -> ProtocolSignature {
+        let st = &self.signed.statement;
+        ProtocolSignature {
+            version: st.version,
+            signed_at: st.signed_at,
+            key_id: st.key_id.clone(),
+            signature: self.signed.signature,
+            document_hash: self.document_hash.clone(),
+        }
+    }
+}
+
+/// The signature of a precinct commission over a protocol, as the log records it next to the
+/// protocol's numbers. With the protocol it gives back the signed statement (the format is
+/// [`PROTOCOL_FORMAT`]; referendum, precinct and lines come from the protocol), so anyone can
+/// check the signature again from the log alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProtocolSignature {
+    /// The protocol's version (1 for the first, then each correction).
+    pub version: u64,
+    /// When the commission signed.
+    pub signed_at: DateTime<Utc>,
+    /// The signing key (SHA-256 of the public key, hex).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub key_id: KeyId,
+    /// Ed25519 over the canonical statement, 128 hex digits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub signature: Signature,
+    /// SHA-256 of the canonical statement: the document hash.
+    pub document_hash: String,
+}
+
+impl ProtocolSignature {
+    /// The signed document this record and `protocol` stand for.
+    pub fn document(&self, protocol: &PrecinctProtocol) -> SignedProtocol {
+        SignedProtocol {
+            statement: ProtocolStatement {
+                format: PROTOCOL_FORMAT.to_owned(),
+                referendum: protocol.referendum.clone(),
+                precinct: protocol.precinct,
+                lines: protocol.lines,
+                version: self.version,
+                signed_at: self.signed_at,
+                key_id: self.key_id.clone(),
+            },
+            signature: self.signature,
+        }
+    }
+
+    /// Checks the signature over `protocol` against the registry as it stood (key registered,
+    /// of this precinct, valid at the signing time), and that the recorded document hash is
+    /// the statement's.
+    pub fn verify(
+        &self,
+        protocol: &PrecinctProtocol,
+        registry: &KeyRegistry,
+    ) -> Result<VerifiedProtocol, SignedError> {
+        let verified = self.document(protocol).verify(registry)?;
+        if verified.document_hash != self.document_hash {
+            return Err(SignedError::Malformed(format!(
+                "the recorded document hash {} is not the hash of the signed statement {}",
+                self.document_hash, verified.document_hash
+            )));
+        }
+        Ok(verified)
     }
 }
 
@@ -486,10 +559,14 @@ pub struct ReceiptBody {
     pub referendum: ReferendumId,
     /// The precinct.
     pub precinct: PrecinctId,
-    /// The protocol's version.
-    pub version: u64,
-    /// [`VerifiedProtocol::document_hash`] of the submitted document.
-    pub document_hash: String,
+    /// The content hash of the protocol's numbers ([`PrecinctProtocol::content_hash`]).
+    pub protocol_hash: String,
+    /// The signed document's version, when the log entry carries a signed document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// [`VerifiedProtocol::document_hash`] of the signed document, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_hash: Option<String>,
     /// Leaf index of the log entry that records it (its seq − 1).
     pub leaf_index: u64,
     /// The hash of that log entry: the leaf data.
@@ -511,31 +588,33 @@ pub struct SignedReceipt {
 }
 
 impl SignedReceipt {
-    /// Signs a receipt for a verified protocol recorded at `leaf_index` with `entry_hash`,
-    /// included in the tree of `tree_head`.
+    /// Signs the receipt of the protocol event recorded at `receipt.seq`, included in the tree
+    /// of `tree_head`. A receipt is a function of the log entry, the head and the log key:
+    /// Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so the same entry and head
+    /// always give the same receipt, byte for byte.
     pub fn sign(
-        protocol: &VerifiedProtocol,
-        status: ReceiptStatus,
-        leaf_index: u64,
-        entry_hash: LogHash,
+        receipt: &Receipt,
         tree_head: SignedTreeHead,
         log_key: &CommissionSigningKey,
     ) -> Result<Self, TransparencyError> {
-        let st = &protocol.signed().statement;
-        let receipt = ReceiptBody {
+        let body = ReceiptBody {
             format: RECEIPT_FORMAT.to_owned(),
-            status,
-            referendum: st.referendum.clone(),
-            precinct: st.precinct,
-            version: st.version,
-            document_hash: protocol.document_hash().to_owned(),
-            leaf_index,
-            entry_hash,
+            status: receipt.status,
+            referendum: receipt.referendum.clone(),
+            precinct: receipt.precinct,
+            protocol_hash: receipt.protocol_hash.clone(),
+            version: receipt.signature.as_ref().map(|s| s.version),
+            document_hash: receipt.signature.as_ref().map(|s| s.document_hash.clone()),
+            leaf_index: receipt.seq.saturating_sub(1),
+            entry_hash: receipt.entry_hash.clone(),
             tree_head,
             key_id: log_key.key_id(),
         };
-        let signature = log_key.sign(&to_canonical_vec(&receipt)?);
-        Ok(SignedReceipt { receipt, signature })
+        let signature = log_key.sign(&to_canonical_vec(&body)?);
+        Ok(SignedReceipt {
+            receipt: body,
+            signature,
+        })
     }
 
     /// Parses a receipt from JSON (not yet its signature).
@@ -899,15 +978,22 @@ mod tests {
             &server,
         )
         .unwrap();
-        let receipt = SignedReceipt::sign(
-            &verified,
-            ReceiptStatus::Accepted,
-            index,
-            entries[index as usize].clone(),
-            sth,
-            &server,
-        )
-        .unwrap();
+        let recorded = Receipt {
+            status: ReceiptStatus::Accepted,
+            referendum: protocol(1).referendum,
+            precinct: PrecinctId(1),
+            protocol_hash: protocol(1).content_hash(),
+            seq: index + 1,
+            entry_hash: entries[index as usize].clone(),
+            warnings: Vec::new(),
+            signature: Some(verified.signature_record()),
+        };
+        let receipt = SignedReceipt::sign(&recorded, sth, &server).unwrap();
+        assert_eq!(receipt.receipt.version, Some(1));
+        assert_eq!(
+            receipt.receipt.document_hash.as_deref(),
+            Some(verified.document_hash())
+        );
         (tree, entries, receipt, server)
     }
 

@@ -44,6 +44,7 @@ fn accepted(p: &PrecinctProtocol) -> Event {
         protocol: p.clone(),
         protocol_hash: p.content_hash(),
         warnings: vec![],
+        signature: None,
     }
 }
 
@@ -55,6 +56,7 @@ fn amended(p: &PrecinctProtocol, replaces: &PrecinctProtocol) -> Event {
         reason: "recount".into(),
         author: author(),
         warnings: vec![],
+        signature: None,
     }
 }
 
@@ -63,6 +65,7 @@ fn conflict(p: &PrecinctProtocol, applied: &PrecinctProtocol) -> Event {
         protocol: p.clone(),
         protocol_hash: p.content_hash(),
         applied_hash: applied.content_hash(),
+        signature: None,
     }
 }
 

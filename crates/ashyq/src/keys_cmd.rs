@@ -220,11 +220,13 @@ pub fn verify_receipt(args: &VerifyReceiptArgs) -> Result<ExitCode> {
     match verify_receipt_inclusion(&receipt, &proof, &head, &log_key) {
         Ok(()) => {
             let r = &receipt.receipt;
+            let document = match (&r.version, &r.document_hash) {
+                (Some(v), Some(h)) => format!("signed document version {v}, hash {h}"),
+                _ => format!("unsigned, protocol hash {}", r.protocol_hash),
+            };
             println!(
-                "OK: the protocol of precinct {} (version {}, document {}) is entry {} of the log, included in the tree of size {} with root {} signed at {}.",
+                "OK: the protocol of precinct {} ({document}) is entry {} of the log, included in the tree of size {} with root {} signed at {}.",
                 r.precinct,
-                r.version,
-                r.document_hash,
                 r.leaf_index + 1,
                 head.head.tree_size,
                 head.head.root_hash,

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ashyq_core::event::{LogHash, ReceiptStatus};
+use ashyq_core::event::{LogHash, Receipt, ReceiptStatus};
 use ashyq_core::keys::{CommissionSigningKey, read_public_key_file};
 use ashyq_core::merkle::{self, MerkleTree};
 use ashyq_core::signed::{
@@ -174,15 +174,17 @@ fn server_log(dir: &Path, n: u64, index: u64) -> (MerkleTree, Vec<LogHash>, Comm
         &server,
     )
     .unwrap();
-    let receipt = SignedReceipt::sign(
-        &verified,
-        ReceiptStatus::Accepted,
-        index,
-        entries[index as usize].clone(),
-        head,
-        &server,
-    )
-    .unwrap();
+    let recorded = Receipt {
+        status: ReceiptStatus::Accepted,
+        referendum: protocol.referendum.clone(),
+        precinct: protocol.precinct,
+        protocol_hash: protocol.content_hash(),
+        seq: index + 1,
+        entry_hash: entries[index as usize].clone(),
+        warnings: Vec::new(),
+        signature: Some(verified.signature_record()),
+    };
+    let receipt = SignedReceipt::sign(&recorded, head, &server).unwrap();
     write_json(&dir.join("receipt.json"), &receipt);
     (tree, entries, server)
 }

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Author, LogEntry, LogHash, Receipt, ReceiptStatus};
+use crate::event::{Author, Event, LogEntry, LogHash, Receipt, ReceiptStatus};
 use crate::protocol::{PrecinctProtocol, Violation};
 use crate::referendum::ReferendumId;
+use crate::signed::ProtocolSignature;
 use crate::territory::{PrecinctId, Territory};
 
 use super::LedgerError;
@@ -66,6 +67,9 @@ pub struct HistoryItem<P = PrecinctProtocol> {
     pub reason: Option<String>,
     /// The author, for amendments and dismissals.
     pub author: Option<Author>,
+    /// The precinct commission's signature, when the protocol came as a signed document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ProtocolSignature>,
 }
 
 /// A conflict awaiting review.
@@ -247,6 +251,7 @@ impl<P: ContestProtocol> ProtocolBook<P> {
             protocol: protocol.cloned(),
             reason: review.map(|(r, _)| r.to_owned()),
             author: review.map(|(_, a)| a.clone()),
+            signature: signature_of(&entry.event).cloned(),
         });
     }
 
@@ -335,5 +340,16 @@ fn receipt<P: ContestProtocol>(
         seq: entry.seq,
         entry_hash: entry.hash.clone(),
         warnings: warnings.to_vec(),
+        signature: signature_of(&entry.event).cloned(),
+    }
+}
+
+/// The commission's signature an entry's protocol event carries, if any.
+fn signature_of(event: &Event) -> Option<&ProtocolSignature> {
+    match event {
+        Event::ProtocolAccepted { signature, .. }
+        | Event::ProtocolConflict { signature, .. }
+        | Event::ProtocolAmended { signature, .. } => signature.as_ref(),
+        _ => None,
     }
 }
