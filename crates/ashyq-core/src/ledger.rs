@@ -152,7 +152,7 @@ pub enum LedgerError {
     Key(#[from] KeyRegistryError),
     /// A signed protocol does not check out (signature, key, form).
     #[error(transparent)]
-    Signed(#[from] SignedError),
+    Signed(Box<SignedError>),
     /// A protocol signed before the polls closed.
     #[error(
         "the protocol of precinct {precinct} was signed at {signed_at}, before the polls of {contest} closed ({closes}): a protocol is signed after the count; sign it again"
@@ -162,10 +162,10 @@ pub enum LedgerError {
         contest: ReferendumId,
         /// The precinct.
         precinct: PrecinctId,
-        /// When the polls closed (UTC).
-        closes: String,
+        /// When the polls closed.
+        closes: DateTime<Utc>,
         /// The signing time.
-        signed_at: String,
+        signed_at: DateTime<Utc>,
     },
     /// A protocol whose signing time is later than the moment it was recorded (beyond the
     /// allowed clock difference).
@@ -176,9 +176,9 @@ pub enum LedgerError {
         /// The precinct.
         precinct: PrecinctId,
         /// The signing time.
-        signed_at: String,
+        signed_at: DateTime<Utc>,
         /// When it arrived.
-        at: String,
+        at: DateTime<Utc>,
     },
     /// The entry does not continue the chain.
     #[error("{0}")]
@@ -186,6 +186,12 @@ pub enum LedgerError {
     /// The entry's event contradicts the state or its own content.
     #[error("{0}")]
     Inconsistent(String),
+}
+
+impl From<SignedError> for LedgerError {
+    fn from(e: SignedError) -> Self {
+        LedgerError::Signed(Box::new(e))
+    }
 }
 
 fn list(v: &[Violation]) -> String {
@@ -446,7 +452,7 @@ impl Ledger {
         let st = &document.signed().statement;
         self.keys
             .key_for_precinct(&st.key_id, st.precinct, st.signed_at)
-            .map_err(SignedError::from)?;
+            .map_err(|e| LedgerError::from(SignedError::from(e)))?;
         self.submit_with(document.protocol(), Some(document.signature_record()))
     }
 
@@ -896,15 +902,15 @@ impl Ledger {
                 return Err(LedgerError::SignedBeforeClose {
                     contest: contest.clone(),
                     precinct,
-                    closes: secs(close),
-                    signed_at: secs(signed_at),
+                    closes: close,
+                    signed_at,
                 });
             }
             if signed_at > at + SIGNING_CLOCK_TOLERANCE {
                 return Err(LedgerError::SignedInFuture {
                     precinct,
-                    signed_at: secs(signed_at),
-                    at: recorded_at.to_owned(),
+                    signed_at,
+                    at,
                 });
             }
         }

@@ -224,20 +224,16 @@ fn keys_that_may_not_sign_and_signing_times_outside_the_count_are_refused() {
     // An unregistered key.
     let stranger = signed(1, 800, 1, "2026-03-15T15:30:00Z", &key("precinct:1", 9));
     assert!(matches!(
-        s.submit(&stranger, T),
-        Err(LedgerError::Signed(SignedError::Key(
-            KeyStatusError::UnknownKey(_)
-        )))
+        signed_error(s.submit(&stranger, T)),
+        SignedError::Key(KeyStatusError::UnknownKey(_))
     ));
     // Precinct 2's key cannot sign for precinct 1 (a statement re-pointed and re-signed).
     let mut doc = signed(1, 800, 1, "2026-03-15T15:30:00Z", &p1);
     doc.statement.key_id = p2.key_id();
     doc.signature = p2.sign(&doc.statement.canonical_bytes().unwrap());
     assert!(matches!(
-        s.submit(&doc, T),
-        Err(LedgerError::Signed(SignedError::Key(
-            KeyStatusError::OtherCommission { .. }
-        )))
+        signed_error(s.submit(&doc, T)),
+        SignedError::Key(KeyStatusError::OtherCommission { .. })
     ));
     // Signed before the polls closed (15:00 UTC), or later than it arrives.
     let early = signed(1, 800, 1, "2026-03-15T14:59:59Z", &p1);
@@ -320,11 +316,8 @@ fn a_forged_signature_in_the_log_is_caught_on_replay() {
     let prev = forged[last - 1].hash.clone();
     let e = &forged[last];
     forged[last] = LogEntry::seal(e.seq, prev, e.recorded_at.clone(), e.event.clone());
-    let err = Ledger::replay(&forged).unwrap_err();
-    assert!(
-        matches!(err, LedgerError::Signed(SignedError::BadSignature { .. })),
-        "{err}"
-    );
+    let err = signed_error(Ledger::replay(&forged));
+    assert!(matches!(err, SignedError::BadSignature { .. }), "{err}");
 }
 
 #[test]
@@ -415,6 +408,14 @@ fn an_entry_time_that_is_not_rfc3339_is_refused() {
     let d = ledger.load_territory(territory()).unwrap();
     let err = ledger.record(d, "yesterday".into()).unwrap_err();
     assert!(err.to_string().contains("RFC 3339"), "{err}");
+}
+
+/// The signature error behind a refusal.
+fn signed_error<T: std::fmt::Debug>(result: Result<T, LedgerError>) -> SignedError {
+    match result {
+        Err(LedgerError::Signed(e)) => *e,
+        other => panic!("expected a signature error, got {other:?}"),
+    }
 }
 
 /// The exported log verifies offline, as `ashyq verify` runs it.

@@ -82,6 +82,8 @@ pub struct OpenConflict<P = PrecinctProtocol> {
 }
 
 /// What a submitted protocol does to the book.
+// A step lives for one call; boxing the receipt would cost an allocation per protocol.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitStep {
     /// The precinct has not reported: accept it.
