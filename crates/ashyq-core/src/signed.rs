@@ -119,6 +119,7 @@ pub enum SignedError {
 /// The signed part of a protocol: what the precinct commission attests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolStatement {
     /// Always [`PROTOCOL_FORMAT`].
     pub format: String,
@@ -133,16 +134,19 @@ pub struct ProtocolStatement {
     /// When the commission signed.
     pub signed_at: DateTime<Utc>,
     /// The signing key.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub key_id: KeyId,
 }
 
 /// A protocol statement and the commission's signature over its canonical JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedProtocol {
     /// What is signed.
     pub statement: ProtocolStatement,
-    /// Ed25519 over the canonical JSON of `statement`.
+    /// Ed25519 over the canonical JSON of `statement`, 128 hex digits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Signature,
 }
 
@@ -364,26 +368,31 @@ impl SignedProtocol {
 /// The signed part of a tree head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TreeHead {
     /// Always [`TREE_HEAD_FORMAT`].
     pub format: String,
     /// Number of leaves (log entries).
     pub tree_size: u64,
     /// The Merkle tree hash of those leaves.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub root_hash: TreeHash,
     /// When the log produced this head.
     pub timestamp: DateTime<Utc>,
     /// The log's signing key.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub key_id: KeyId,
 }
 
 /// A tree head signed by the log (the central server key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedTreeHead {
     /// What is signed.
     pub head: TreeHead,
     /// Ed25519 over the canonical JSON of `head`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Signature,
 }
 
@@ -550,6 +559,7 @@ impl SignedTreeHead {
 /// The signed part of a receipt: what the log promises about a submitted protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptBody {
     /// Always [`RECEIPT_FORMAT`].
     pub format: String,
@@ -574,16 +584,19 @@ pub struct ReceiptBody {
     /// A signed head of a tree that contains the entry.
     pub tree_head: SignedTreeHead,
     /// The log's signing key.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub key_id: KeyId,
 }
 
 /// A receipt signed by the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedReceipt {
     /// What is signed.
     pub receipt: ReceiptBody,
     /// Ed25519 over the canonical JSON of `receipt`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Signature,
 }
 
@@ -673,12 +686,14 @@ impl SignedReceipt {
 /// An inclusion proof as served by the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InclusionProof {
     /// The leaf (log seq − 1).
     pub leaf_index: u64,
     /// The tree size it proves against.
     pub tree_size: u64,
     /// The audit path of RFC 9162 §2.1.3.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub hashes: Vec<TreeHash>,
 }
 
@@ -692,12 +707,14 @@ impl InclusionProof {
 /// A consistency proof as served by the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsistencyProof {
     /// The older size.
     pub first_size: u64,
     /// The newer size.
     pub second_size: u64,
     /// The proof of RFC 9162 §2.1.4.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub hashes: Vec<TreeHash>,
 }
 

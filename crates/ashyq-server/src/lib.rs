@@ -11,13 +11,17 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub mod auth;
 mod events;
 pub mod limits;
 mod openapi;
 pub mod problem;
 mod read;
+pub mod transparency;
 pub mod web;
+mod write;
 
+use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::report::ResultsDocument;
 use ashyq_store::registrar::Registrar;
 use axum::Router;
@@ -58,6 +62,12 @@ pub struct AppState {
     cache: Arc<read::ResponseCache>,
     /// The OpenAPI document, built once.
     openapi: Arc<utoipa::openapi::OpenApi>,
+    /// The transparency log's signing key (the central commission's log key).
+    pub log_key: Arc<CommissionSigningKey>,
+    /// How the server behaves.
+    pub config: Arc<ServerConfig>,
+    /// Failed sign-ins per account.
+    sign_in_guard: Arc<auth::SignInGuard>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -68,6 +78,12 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct ServerConfig {
     /// The rate limit per client address; `None` turns it off (benchmarks on loopback).
     pub rate_limit: Option<limits::RateLimit>,
+    /// The key that signs tree heads and receipts. `None`: a new key for this process only
+    /// (tests) — receipts then cannot be checked after a restart, so `ashyq serve` always
+    /// gives one (`transparency::load_or_create_log_key`).
+    pub log_key: Option<Arc<CommissionSigningKey>>,
+    /// Mark the session cookie `Secure` (when the server is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl ServerConfig {
@@ -75,6 +91,15 @@ impl ServerConfig {
     pub fn standard() -> Self {
         ServerConfig {
             rate_limit: Some(limits::RateLimit::default()),
+            ..ServerConfig::default()
+        }
+    }
+
+    /// The defaults with this log key.
+    pub fn with_log_key(key: CommissionSigningKey) -> Self {
+        ServerConfig {
+            log_key: Some(Arc::new(key)),
+            ..ServerConfig::standard()
         }
     }
 }
@@ -98,11 +123,38 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(read::election_seats))
         .routes(routes!(events::events))
         .routes(routes!(log))
+        .routes(routes!(transparency::log_key))
+        .routes(routes!(transparency::head))
+        .routes(routes!(transparency::head_at))
+        .routes(routes!(transparency::inclusion))
+        .routes(routes!(transparency::consistency))
+        .routes(routes!(transparency::entries))
+        .routes(routes!(write::submit_protocol))
+        .routes(routes!(write::amend))
+        .routes(routes!(write::dismiss))
+        .routes(routes!(write::certify))
+        .routes(routes!(write::review))
+        .routes(routes!(write::keys, write::change_key))
+        .routes(routes!(auth::sign_in, auth::whoami, auth::sign_out))
+        .routes(routes!(auth::create_token))
+        .routes(routes!(auth::operators, auth::create_operator))
+        .routes(routes!(auth::change_operator))
+        .routes(routes!(auth::audit_trail))
         .split_for_parts();
+    let log_key = config.log_key.clone().unwrap_or_else(|| {
+        let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
+        Arc::new(CommissionSigningKey::generate(
+            Commission::Central,
+            &mut rng,
+        ))
+    });
     let state = AppState {
         registrar,
         cache: Arc::default(),
         openapi: Arc::new(openapi),
+        log_key,
+        config: Arc::new(config.clone()),
+        sign_in_guard: Arc::default(),
     };
     let mut app = Router::new()
         .route("/api/v1", get(index))

@@ -23,7 +23,10 @@ use utoipa::openapi::path::{Operation, ParameterIn};
     tags(
         (name = "results", description = "Referendum results at every level, precinct protocols and their history, live progress"),
         (name = "elections", description = "Party-list elections: the count, the seats, the deputies"),
-        (name = "log", description = "The append-only, hash-chained event log"),
+        (name = "log", description = "The append-only, hash-chained event log and its transparency tree (RFC 9162): signed tree heads, inclusion and consistency proofs"),
+        (name = "protocols", description = "Signed protocols from precinct commissions; operators' amendments, dismissals and certification; what needs review"),
+        (name = "keys", description = "Commission keys: registration, rotation and revocation down the commission hierarchy"),
+        (name = "operators", description = "Signing in, API tokens, operator accounts and the audit trail"),
     )
 )]
 pub struct ApiDoc;
@@ -102,6 +105,7 @@ pub fn page(doc: &utoipa::openapi::OpenApi) -> Html<String> {
             ("get", &item.get),
             ("post", &item.post),
             ("put", &item.put),
+            ("patch", &item.patch),
             ("delete", &item.delete),
         ] {
             if let Some(op) = op {
@@ -128,6 +132,36 @@ pub fn page(doc: &utoipa::openapi::OpenApi) -> Html<String> {
         ("control-ratios", "the protocol breaks a control ratio"),
         ("refused", "the command is not allowed in the current state"),
         ("certified", "the result is certified and locked"),
+        (
+            "conflict",
+            "a precinct that reported sent other numbers: recorded for review, not applied; the problem carries the log's signed receipt",
+        ),
+        ("voting-open", "a protocol arrived before the polls closed"),
+        (
+            "signature",
+            "the signed document does not verify, or its key may not sign for that precinct at that time",
+        ),
+        (
+            "signing-time",
+            "the document was signed before the polls closed or later than it arrived",
+        ),
+        (
+            "key",
+            "a key registration, rotation or revocation is refused by the key rules",
+        ),
+        (
+            "unauthorized",
+            "the request needs a signed-in operator or a valid API token",
+        ),
+        (
+            "forbidden",
+            "the operator's role or territory does not allow this write",
+        ),
+        ("exists", "an account with that name exists"),
+        (
+            "unavailable",
+            "the database failed; nothing was recorded and the request may be sent again",
+        ),
         (
             "server-error",
             "a fault of the server, never of the request",

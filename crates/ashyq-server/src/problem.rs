@@ -2,6 +2,9 @@
 //! says what was wrong and how to fix the request.
 
 use ashyq_core::ledger::LedgerError;
+use ashyq_core::protocol::Violation;
+use ashyq_core::signed::SignedReceipt;
+use ashyq_store::registrar::RegistrarError;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -23,6 +26,12 @@ pub struct Problem {
     pub status: u16,
     /// What was wrong with this request and how to fix it.
     pub detail: String,
+    /// For a protocol refused by the control ratios: each broken rule with its numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violations: Option<Vec<Violation>>,
+    /// For a protocol held as a conflict for review: the log's signed receipt of that record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Box<SignedReceipt>>,
 }
 
 impl Problem {
@@ -34,7 +43,24 @@ impl Problem {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
+            violations: None,
+            receipt: None,
         }
+    }
+
+    /// 401: the request needs a signed-in operator.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    /// 403: the operator's role may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// 503: the store failed; the request may be sent again.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
     }
 
     /// 404 with a detail.
@@ -73,10 +99,34 @@ impl From<LedgerError> for Problem {
             LedgerError::UnknownPrecinct(_) => (StatusCode::NOT_FOUND, "unknown-precinct"),
             LedgerError::NoTerritory => (StatusCode::NOT_FOUND, "no-territory"),
             LedgerError::Certified(_) => (StatusCode::CONFLICT, "certified"),
+            LedgerError::VotingOpen { .. } => (StatusCode::CONFLICT, "voting-open"),
             LedgerError::Rejected { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "control-ratios"),
+            LedgerError::Signed(_) => (StatusCode::UNPROCESSABLE_ENTITY, "signature"),
+            LedgerError::SignedBeforeClose { .. } | LedgerError::SignedInFuture { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "signing-time")
+            }
+            LedgerError::Key(_) => (StatusCode::UNPROCESSABLE_ENTITY, "key"),
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
         };
-        Problem::new(status, slug, e.to_string())
+        let mut p = Problem::new(status, slug, e.to_string());
+        if let LedgerError::Rejected { errors, .. } = e {
+            p.violations = Some(errors);
+        }
+        p
+    }
+}
+
+impl From<RegistrarError> for Problem {
+    fn from(e: RegistrarError) -> Self {
+        match e {
+            RegistrarError::Refused(e) => e.into(),
+            other => {
+                tracing::error!("a write failed in the store: {other}");
+                Problem::unavailable(format!(
+                    "{other}. The server could not record it; nothing was changed: send the same request again in a moment"
+                ))
+            }
+        }
     }
 }
 

@@ -67,7 +67,7 @@ impl ResponseCache {
     }
 }
 
-const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 const CSV: &str = "text/csv; charset=utf-8";
 
 /// The ETag of everything served at this head.
@@ -109,7 +109,7 @@ fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body
 }
 
 /// Serves `key` at the current head from the cache, or renders it with `render`.
-fn cached(
+pub(crate) fn cached(
     state: &AppState,
     headers: &HeaderMap,
     key: String,
@@ -147,7 +147,7 @@ fn cached(
     ))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<(&'static str, Vec<u8>), Problem> {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<(&'static str, Vec<u8>), Problem> {
     serde_json::to_vec(v).map(|b| (JSON, b)).map_err(|e| {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -157,7 +157,7 @@ fn to_json<T: Serialize>(v: &T) -> Result<(&'static str, Vec<u8>), Problem> {
     })
 }
 
-fn referendum_id(id: &str) -> ReferendumId {
+pub(crate) fn referendum_id(id: &str) -> ReferendumId {
     ReferendumId(id.to_owned())
 }
 
@@ -313,6 +313,8 @@ pub struct PrecinctDocument {
     pub precinct: Option<Precinct>,
     /// The protocol applied to the tally, if any.
     pub applied: Option<ashyq_core::ledger::AppliedProtocol>,
+    /// The log's signed receipt for the applied protocol: check it with `ashyq verify-receipt`.
+    pub receipt: Option<ashyq_core::signed::SignedReceipt>,
     /// Every protocol event of the precinct, oldest first.
     pub history: Vec<ashyq_core::ledger::HistoryItem>,
 }
@@ -341,12 +343,26 @@ pub async fn precinct(
             "precinct {number} is not in the territory; check the precinct number"
         )));
     };
+    let log_key = state.log_key.clone();
     cached(&state, &headers, format!("precinct/{id}/{number}"), |l| {
         let rid = referendum_id(&id);
         let p = PrecinctId(number);
+        let applied = l.applied(&rid, p)?.cloned();
+        let receipt = applied
+            .as_ref()
+            .map(|a| l.signed_receipt(&a.receipt, &log_key))
+            .transpose()
+            .map_err(|e| {
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server-error",
+                    e.to_string(),
+                )
+            })?;
         let doc = PrecinctDocument {
             referendum: id.clone(),
-            applied: l.applied(&rid, p)?.cloned(),
+            receipt,
+            applied,
             history: l.history(&rid, p)?.to_vec(),
             precinct: l
                 .territory()

@@ -118,6 +118,18 @@ pub enum StoreError {
         voters: u64,
     },
 
+    /// An operator name that is not allowed.
+    #[error(
+        "{0:?} is not an operator name: use 1 to 64 lower-case letters, digits, '.', '_' or '-'"
+    )]
+    BadOperatorName(String),
+    /// The name is taken.
+    #[error("an operator named {0} already exists; choose another name")]
+    OperatorExists(String),
+    /// No such operator.
+    #[error("there is no operator named {0}; see `ashyq operator list`")]
+    NoSuchOperator(String),
+
     /// A database operation failed.
     #[error("database error while {action}: {source}")]
     Database {

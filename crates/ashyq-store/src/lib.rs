@@ -64,6 +64,7 @@ macro_rules! with_pool {
 
 mod append;
 mod error;
+pub mod operators;
 pub mod register;
 pub mod registrar;
 pub mod testing;

@@ -10,13 +10,16 @@
 
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use ashyq_core::keys::{KeyEvent, KeyStatusError};
+use ashyq_core::signed::{ProtocolSignature, SignedError, SignedProtocol, VerifiedProtocol};
+
 use ashyq_core::election::PartyListProtocol;
 use ashyq_core::event::{Author, LogEntry, Receipt};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::{ReferendumDefinition, ReferendumId};
 use ashyq_core::territory::{PrecinctId, Territory};
-use tokio::sync::{Mutex, watch};
+use tokio::sync::{Mutex, oneshot, watch};
 
 use crate::{Store, StoreError};
 
@@ -29,6 +32,12 @@ pub enum RegistrarError {
     /// The store failed; nothing was recorded.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The store failed while committing a group of submissions that held this one; nothing
+    /// of the group was recorded, and submitting the same document again is safe.
+    #[error(
+        "the protocol could not be stored ({0}); nothing was recorded: submit the same document again"
+    )]
+    BatchFailed(String),
     /// The stored log does not replay: the database was altered outside ashyq.
     #[error(
         "the stored event log does not replay at entry {seq}: {reason}; the database was changed outside ashyq — restore it from a backup or an export"
@@ -56,9 +65,20 @@ pub struct Registrar {
     writer: Mutex<()>,
     clock: Clock,
     head: watch::Sender<u64>,
+    /// Signed protocols waiting for the next group commit.
+    queue: std::sync::Mutex<Vec<Queued>>,
+}
+
+/// A verified document waiting to be recorded, and where its outcome goes.
+struct Queued {
+    document: VerifiedProtocol,
+    reply: oneshot::Sender<Result<Result<Receipt, LedgerError>, String>>,
 }
 
 const PAGE: u32 = 5_000;
+
+/// The most submissions committed in one transaction.
+const GROUP_COMMIT_MAX: usize = 512;
 
 impl Registrar {
     /// Opens the store at `url` and replays its log.
@@ -78,6 +98,7 @@ impl Registrar {
             writer: Mutex::new(()),
             clock,
             head,
+            queue: std::sync::Mutex::default(),
         })
     }
 
@@ -197,26 +218,137 @@ impl Registrar {
         protocols: Vec<PrecinctProtocol>,
     ) -> Result<Vec<Result<Receipt, LedgerError>>, RegistrarError> {
         let _w = self.writer.lock().await;
+        self.record_protocols(
+            &protocols,
+            |l, p| l.submit(p.clone()),
+            |p| (p.referendum.clone(), p.precinct),
+        )
+        .await
+    }
+
+    /// Checks a signed protocol's signature against the key it names (registered, its public
+    /// key from the log), then submits it as [`Ledger::submit_signed`] decides: accepted, a
+    /// conflict for review, or already known with the receipt it got then.
+    ///
+    /// Concurrent callers are committed together: each call queues its document, and whichever
+    /// caller holds the write lock records everything queued in one transaction (group
+    /// commit), so many precincts submitting at once cost one database commit per batch, not
+    /// one per protocol. The outer `Err` means the store failed and this document was not
+    /// recorded (submitting it again is safe); the inner one that the rules refused it.
+    pub async fn submit_signed(
+        &self,
+        document: &SignedProtocol,
+    ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
+        // The signature is checked before queueing, outside the ledger's locks: it is the
+        // costly part and needs only the key's public half.
+        let public = {
+            let ledger = self.ledger();
+            let id = &document.statement.key_id;
+            match ledger.keys().get(id) {
+                Some(record) => record.public_key,
+                None => {
+                    return Ok(Err(SignedError::Key(KeyStatusError::UnknownKey(
+                        id.clone(),
+                    ))
+                    .into()));
+                }
+            }
+        };
+        let verified = match document.verify_with(&public) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        let (tx, rx) = oneshot::channel();
+        self.queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Queued {
+                document: verified,
+                reply: tx,
+            });
+        {
+            let _w = self.writer.lock().await;
+            // Whoever holds the lock commits everything queued so far, ours included unless an
+            // earlier holder already did.
+            loop {
+                let batch: Vec<Queued> = {
+                    let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+                    let n = q.len().min(GROUP_COMMIT_MAX);
+                    q.drain(..n).collect()
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                let documents: Vec<&VerifiedProtocol> = batch.iter().map(|q| &q.document).collect();
+                let outcome = self
+                    .record_protocols(
+                        &documents,
+                        |l, d| l.submit_signed(d),
+                        |d| {
+                            let st = &d.signed().statement;
+                            (st.referendum.clone(), st.precinct)
+                        },
+                    )
+                    .await;
+                match outcome {
+                    Ok(results) => {
+                        for (q, r) in batch.into_iter().zip(results) {
+                            let _ = q.reply.send(Ok(r));
+                        }
+                    }
+                    Err(e) => {
+                        let reason = e.to_string();
+                        for q in batch {
+                            let _ = q.reply.send(Err(reason.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        match rx.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(reason)) => Err(RegistrarError::BatchFailed(reason)),
+            Err(_) => Err(RegistrarError::BatchFailed(
+                "the batch holding this document was abandoned".into(),
+            )),
+        }
+    }
+
+    /// Decides each item in order with `decide` on the current state, records every event in
+    /// memory, then appends them all in one transaction. The caller holds the writer lock.
+    async fn record_protocols<T>(
+        &self,
+        items: &[T],
+        decide: impl Fn(&Ledger, &T) -> Result<Decision, LedgerError>,
+        place: impl Fn(&T) -> (ReferendumId, PrecinctId),
+    ) -> Result<Vec<Result<Receipt, LedgerError>>, RegistrarError> {
         loop {
             let mut entries = Vec::new();
-            let mut outcomes = Vec::with_capacity(protocols.len());
+            let mut outcomes = Vec::with_capacity(items.len());
             let mut failed = None;
             {
                 let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
-                for p in &protocols {
-                    let (referendum, precinct) = (p.referendum.clone(), p.precinct);
-                    match ledger.submit(p.clone()) {
+                for item in items {
+                    match decide(&ledger, item) {
                         Err(e) => outcomes.push(Err(e)),
                         Ok(Decision::Known(receipt)) => outcomes.push(Ok(receipt)),
                         Ok(Decision::Record(decided)) => {
                             match ledger.record(decided, (self.clock)()) {
                                 Ok(entry) => {
+                                    let (referendum, precinct) = place(item);
                                     let receipt = ledger
                                         .receipt_at(&referendum, precinct, entry.seq)
                                         .expect("a recorded protocol event has a receipt");
                                     outcomes.push(Ok(receipt));
                                     entries.push(entry);
                                 }
+                                // The entry's time is refused (e.g. a protocol arriving while
+                                // the polls are open): that item is refused, the others go on.
+                                Err(
+                                    e @ (LedgerError::VotingOpen { .. }
+                                    | LedgerError::SignedBeforeClose { .. }
+                                    | LedgerError::SignedInFuture { .. }),
+                                ) => outcomes.push(Err(e)),
                                 Err(e) => {
                                     failed = Some(e);
                                     break;
@@ -237,6 +369,68 @@ impl Registrar {
                 Err(PersistError::Failed(e)) => return Err(e),
             }
         }
+    }
+
+    /// Registers, rotates or revokes a commission's key.
+    pub async fn manage_key(&self, change: KeyEvent) -> Result<LogEntry, RegistrarError> {
+        self.record(move |l| l.manage_key(change.clone())).await
+    }
+
+    /// Records several key changes in order, in one transaction: all of them or, if the rules
+    /// refuse one, none.
+    pub async fn manage_keys(&self, changes: &[KeyEvent]) -> Result<Vec<LogEntry>, RegistrarError> {
+        let _w = self.writer.lock().await;
+        loop {
+            let mut entries = Vec::with_capacity(changes.len());
+            let mut refused = None;
+            {
+                let mut ledger = self.ledger.write().unwrap_or_else(|p| p.into_inner());
+                for change in changes {
+                    match ledger
+                        .manage_key(change.clone())
+                        .and_then(|d| ledger.record(d, (self.clock)()))
+                    {
+                        Ok(entry) => entries.push(entry),
+                        Err(e) => {
+                            refused = Some(e);
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(e) = refused {
+                self.rebuild().await?;
+                return Err(RegistrarError::Refused(e));
+            }
+            match self.persist(&entries).await {
+                Ok(()) => return Ok(entries),
+                Err(PersistError::Retry) => continue,
+                Err(PersistError::Failed(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Amends a precinct's protocol with a signed document (an operator accepting the
+    /// corrected version a commission sent).
+    pub async fn amend_signed(
+        &self,
+        protocol: PrecinctProtocol,
+        signature: ProtocolSignature,
+        reason: &str,
+        author: Author,
+    ) -> Result<Receipt, RegistrarError> {
+        let (referendum, precinct) = (protocol.referendum.clone(), protocol.precinct);
+        let entry = self
+            .record(move |l| {
+                l.amend_with(
+                    protocol.clone(),
+                    reason,
+                    author.clone(),
+                    Some(signature.clone()),
+                )
+            })
+            .await?;
+        Ok(self.receipt(&referendum, precinct, entry.seq))
     }
 
     /// The receipt of an event just recorded.

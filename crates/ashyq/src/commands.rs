@@ -25,8 +25,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.database_url;
     match cli.command {
         Command::Demo(args) => crate::demo::run(&db, args).await,
-        Command::Serve { listen, rate_limit } => {
+        Command::Serve {
+            listen,
+            rate_limit,
+            log_key_file,
+            secure_cookies,
+        } => {
             let registrar = Arc::new(open(&db).await?);
+            let log_key = load_log_key(&db, log_key_file.as_deref())?;
             let config = ashyq_server::ServerConfig {
                 rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
                     ashyq_server::limits::RateLimit {
@@ -34,6 +40,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                         burst: n.saturating_mul(std::num::NonZeroU32::new(2).expect("2 > 0")),
                     }
                 }),
+                secure_cookies,
+                ..ashyq_server::ServerConfig::with_log_key(log_key)
             };
             ashyq_server::serve_with(registrar, listen, config, |addr| {
                 println!(
@@ -118,14 +126,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export(&db, args).await,
-        Command::Verify { log, results, head } => {
-            verify_file(&log, results.as_deref(), head.as_deref())
-        }
+        Command::Verify {
+            log,
+            results,
+            head,
+            log_key,
+            receipt,
+            tree_head,
+        } => verify_file(
+            &log,
+            results.as_deref(),
+            head.as_deref(),
+            &Transparency {
+                log_key,
+                receipts: receipt,
+                tree_heads: tree_head,
+            },
+        ),
         Command::Bench(BenchCommand::Ingest { batch, runs }) => {
             crate::bench::ingest(&db, batch, runs).await
         }
         Command::Seats(args) => crate::seats_cmd::run(args),
-        Command::Keys(cmd) => crate::keys_cmd::run(cmd),
+        Command::Keys(cmd) => crate::keys_cmd::run(&db, cmd).await,
+        Command::Operator(cmd) => crate::operator_cmd::run(&db, cmd).await,
         Command::VerifyReceipt(args) => crate::keys_cmd::verify_receipt(&args),
         Command::VerifyConsistency(args) => crate::keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
@@ -141,6 +164,39 @@ pub async fn open(db: &str) -> Result<Registrar> {
     Registrar::open(db)
         .await
         .with_context(|| format!("cannot open the database {}", mask(db)))
+}
+
+/// Where the log's signing key lives unless `--log-key-file` says: next to a SQLite file
+/// (`FILE.log-key`), or `ashyq-log.key` in the current directory for PostgreSQL.
+pub fn default_log_key_path(db: &str) -> PathBuf {
+    let sqlite = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .or_else(|| (!db.contains("://")).then_some(db));
+    match sqlite {
+        Some(file) if !file.is_empty() && !file.starts_with(":memory:") => {
+            PathBuf::from(format!("{file}.log-key"))
+        }
+        _ => PathBuf::from("ashyq-log.key"),
+    }
+}
+
+/// Reads the log's signing key, creating it on first use, and says so.
+pub fn load_log_key(
+    db: &str,
+    given: Option<&Path>,
+) -> Result<ashyq_core::keys::CommissionSigningKey> {
+    let path = given.map_or_else(|| default_log_key_path(db), Path::to_path_buf);
+    let (key, created) = ashyq_server::transparency::load_or_create_log_key(&path)?;
+    if created {
+        eprintln!(
+            "Created the log's signing key {} (keep it private and backed up; its public half is {}.pub). Key id {}.",
+            path.display(),
+            path.display(),
+            key.key_id()
+        );
+    }
+    Ok(key)
 }
 
 /// The URL with any password replaced by `***`, for messages.
@@ -361,6 +417,7 @@ pub fn read_protocols(path: &Path) -> Result<Vec<PrecinctProtocol>> {
 async fn protocol_cmd(db: &str, cmd: ProtocolCommand) -> Result<ExitCode> {
     match cmd {
         ProtocolCommand::Sign(args) => crate::keys_cmd::sign(&args),
+        ProtocolCommand::Send(args) => crate::keys_cmd::send(&args).await,
         ProtocolCommand::Submit { files } => {
             // Read and parse everything first: a malformed file stops the command before
             // anything is submitted.
@@ -607,7 +664,105 @@ pub async fn export_log(registrar: &Registrar, path: &Path) -> Result<u64> {
     Ok(after)
 }
 
-fn verify_file(log: &PathBuf, results: Option<&Path>, head: Option<&str>) -> Result<ExitCode> {
+/// What `ashyq verify` checks of the transparency log, besides the log itself.
+struct Transparency {
+    log_key: Option<PathBuf>,
+    receipts: Vec<PathBuf>,
+    tree_heads: Vec<PathBuf>,
+}
+
+/// Checks signed tree heads and receipts against the tree rebuilt from the verified log: a
+/// head whose root differs, or a receipt whose entry is not at its place, means the log given
+/// is not the one the server signed — an entry was rewritten, dropped or reordered.
+fn check_transparency(
+    t: &Transparency,
+    ledger: &ashyq_core::ledger::Ledger,
+) -> Result<Vec<String>> {
+    use ashyq_core::merkle;
+    use ashyq_core::signed::{SignedReceipt, SignedTreeHead};
+    let mut failures = Vec::new();
+    if t.receipts.is_empty() && t.tree_heads.is_empty() {
+        return Ok(failures);
+    }
+    let Some(key_path) = &t.log_key else {
+        bail!(
+            "--receipt and --tree-head need --log-key: the log's public key file (GET /api/v1/log/key)"
+        );
+    };
+    let log_key = crate::keys_cmd::read_log_key(key_path)?;
+    let tree = ledger.tree();
+    let check_head = |what: String, head: &SignedTreeHead, failures: &mut Vec<String>| {
+        if let Err(e) = head.verify(&log_key) {
+            failures.push(format!("{what}: {e}"));
+            return false;
+        }
+        let size = head.head.tree_size;
+        match tree.root_at(size) {
+            Err(_) => failures.push(format!(
+                "{what}: the signed tree has {size} entries but the log only {}: the log is cut short",
+                tree.size()
+            )),
+            Ok(root) if root != head.head.root_hash => failures.push(format!(
+                "{what}: the first {size} entries of this log do not give the signed root {}: an entry was rewritten, dropped or reordered",
+                head.head.root_hash
+            )),
+            Ok(_) => return true,
+        }
+        false
+    };
+    for path in &t.tree_heads {
+        let head = SignedTreeHead::parse(&read_text(path)?)?;
+        if check_head(
+            format!("tree head {}", path.display()),
+            &head,
+            &mut failures,
+        ) {
+            println!(
+                "{}: the log's first {} entries are the ones the server signed at {}.",
+                path.display(),
+                head.head.tree_size,
+                head.head.timestamp
+            );
+        }
+    }
+    for path in &t.receipts {
+        let receipt = SignedReceipt::parse(&read_text(path)?)?;
+        let what = format!("receipt {}", path.display());
+        if let Err(e) = receipt.verify(&log_key) {
+            failures.push(format!("{what}: {e}"));
+            continue;
+        }
+        let r = &receipt.receipt;
+        if !check_head(what.clone(), &r.tree_head, &mut failures) {
+            continue;
+        }
+        let leaf = merkle::entry_leaf_hash(&r.entry_hash)?;
+        if tree.leaf_hash_at(r.leaf_index) != Some(leaf) {
+            failures.push(format!(
+                "{what}: entry {} of the log is not the entry {} the receipt names",
+                r.leaf_index + 1,
+                r.entry_hash
+            ));
+            continue;
+        }
+        println!(
+            "{}: precinct {} of {} is entry {} of the log, as the server promised ({:?}).",
+            path.display(),
+            r.precinct,
+            r.referendum,
+            r.leaf_index + 1,
+            r.status
+        );
+    }
+    Ok(failures)
+}
+
+fn verify_file(
+    log: &PathBuf,
+    results: Option<&Path>,
+    head: Option<&str>,
+    transparency: &Transparency,
+) -> Result<ExitCode> {
     let file =
         std::fs::File::open(log).with_context(|| format!("cannot open {}", log.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -665,6 +820,13 @@ fn verify_file(log: &PathBuf, results: Option<&Path>, head: Option<&str>) -> Res
                 return Ok(ExitCode::FAILURE);
             }
         }
+    }
+    let failures = check_transparency(transparency, &report.ledger)?;
+    if !failures.is_empty() {
+        for f in failures {
+            println!("FAILED: {f}");
+        }
+        return Ok(ExitCode::FAILURE);
     }
     for tree in &report.results {
         let def = &report.ledger.referendum(&tree.referendum)?.definition;

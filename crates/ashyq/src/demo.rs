@@ -1,12 +1,20 @@
 //! `ashyq demo`: the 2026 referendum from decree to certified result, on the embedded database.
 //!
-//! Loads the kz profile's synthetic territory and the kz-2026 preset, serves the API at once,
-//! then replays election night: the synthetic protocols (which add up exactly to the official
-//! national figures) arrive over about a minute, with a typo'd protocol that a later correct
-//! one contradicts (a conflict, settled by an amendment), a draft uploaded twice (a conflict,
-//! dismissed) and a few identical re-submissions (which change nothing). Then the central
-//! commission certifies. Recorded times follow a simulated election night starting at 20:00
-//! local time on 15 March 2026, when counting began.
+//! Loads the kz profile's synthetic territory and the kz-2026 preset, registers a key for every
+//! commission (central → 21 regions and abroad → 282 districts → 10,459 precincts, each by the
+//! commission above it), creates three operator accounts, serves the API and the web pages at
+//! once, then replays election night: every precinct commission signs its protocol (the
+//! synthetic protocols add up exactly to the official national figures) and the signed
+//! documents arrive over about a minute, through the same path as `POST
+//! /api/v1/referendums/kz-2026/protocols`. One commission first sends a typo'd version and
+//! then a corrected version 2 (a conflict, accepted by an operator as an amendment), another
+//! sends a stray version 2 (a conflict, dismissed), and some press "send" twice (which changes
+//! nothing). Then the central commission certifies. Recorded times follow a simulated election
+//! night starting at 20:00 local time on 15 March 2026, when counting began.
+//!
+//! The demo's commission keys are derived from their names: anyone can recompute them. They
+//! make the demo reproducible and are worthless as secrets; real keys come from
+//! `ashyq keys generate` on each commission's own computer.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,9 +22,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use ashyq_core::event::Author;
+use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::operator::{Role, TerritorialScope, hash_password};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
+use ashyq_core::territory::{RegionCode, Territory};
 use ashyq_core::{profile, scenario};
 use ashyq_store::Store;
 use ashyq_store::registrar::{Clock, Registrar};
@@ -81,7 +93,8 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     println!("Territory: {}.", territory_summary(&territory));
     println!("  {}", territory.source);
     println!("  {}", scenario::SCENARIO_NOTE);
-    registrar.load_territory(territory).await?;
+    let keys = commission_keys(&territory);
+    registrar.load_territory(territory.clone()).await?;
     let def = presets::kz_2026();
     let id = def.id.clone();
     registrar.create_referendum(def.clone()).await?;
@@ -89,6 +102,14 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         "Referendum {id}: \"{}\" — voting day {}.",
         def.question.en, def.voting_day
     );
+    registrar
+        .manage_keys(&key_registrations(&territory, &keys))
+        .await?;
+    println!(
+        "Commission keys registered: {} (central, regions, districts, precincts; demo keys derived from their names, not secret).",
+        keys.len()
+    );
+    let accounts = demo_operators(&registrar).await?;
 
     let server = if args.no_serve {
         None
@@ -96,8 +117,10 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let reg = registrar.clone();
         let listen = args.listen;
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let log_key = crate::commands::load_log_key(&db, args.log_key_file.as_deref())?;
+        let config = ashyq_server::ServerConfig::with_log_key(log_key);
         let handle = tokio::spawn(async move {
-            ashyq_server::serve(reg, listen, move |addr| {
+            ashyq_server::serve_with(reg, listen, config, move |addr| {
                 let _ = ready_tx.send(addr);
             })
             .await
@@ -123,6 +146,18 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                 println!(
                     "  http://{addr}/api/v1/log                                the event log (JSON Lines)"
                 );
+                println!(
+                    "  http://{addr}/api/v1/log/head                           the signed tree head of the transparency log"
+                );
+                println!(
+                    "  http://{addr}/api/v1/docs                               every endpoint (OpenAPI 3.1)"
+                );
+                println!(
+                    "Operator accounts of this demo (sign in on the web pages or at /api/v1/session):"
+                );
+                for (name, role, password) in &accounts {
+                    println!("  {name:<12} {password}   {role}");
+                }
                 println!();
             }
             Err(_) => {
@@ -145,12 +180,27 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         (args.seconds * 4).max(1) as usize
     };
     let per_tick = arrivals.len().div_ceil(ticks);
+    let documents = sign_arrivals(&arrivals, per_tick, ticks, &keys, night_start, night)?;
     let tick = Duration::from_millis(250);
     let mut next = Instant::now();
     let mut refused = 0;
-    for chunk in arrivals.chunks(per_tick) {
-        let results = registrar.submit_batch(chunk.to_vec()).await?;
-        refused += results.iter().filter(|r| r.is_err()).count();
+    for chunk in documents.chunks(per_tick) {
+        // Submitted concurrently, as many precincts' computers would: the registrar commits
+        // them together (group commit).
+        let mut tasks = tokio::task::JoinSet::new();
+        for doc in chunk {
+            let (reg, doc) = (registrar.clone(), doc.clone());
+            tasks.spawn(async move { reg.submit_signed(&doc).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            match done?? {
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!("a demo protocol was refused: {e}");
+                    refused += 1;
+                }
+            }
+        }
         bar.inc(chunk.len() as u64);
         if !args.instant {
             next += tick;
@@ -205,7 +255,7 @@ fn election_night(protocols: Vec<PrecinctProtocol>) -> Vec<PrecinctProtocol> {
         .expect("present");
     order[pos] = typo;
     order.push(typo_good);
-    // Another commission uploads an unsigned draft after its real protocol.
+    // Another commission sends a draft by mistake after its real protocol.
     let mut draft = draft_good.clone();
     draft.lines.yes -= 5;
     draft.lines.invalid += 5;
@@ -216,7 +266,134 @@ fn election_night(protocols: Vec<PrecinctProtocol>) -> Vec<PrecinctProtocol> {
     order
 }
 
-/// The commission's review: amends the typo'd precinct, dismisses the stray draft.
+/// The demo key of a commission: derived from its name, so anyone can recompute it.
+fn demo_key(commission: Commission) -> CommissionSigningKey {
+    use sha2::{Digest as _, Sha256};
+    let seed: [u8; 32] =
+        Sha256::digest(format!("ashyq demo key, public, not secret: {commission}")).into();
+    CommissionSigningKey::from_seed(commission, &seed)
+}
+
+/// Every commission's demo key.
+fn commission_keys(t: &Territory) -> std::collections::HashMap<Commission, CommissionSigningKey> {
+    let mut all = vec![Commission::Central];
+    all.extend(t.regions.iter().map(|r| Commission::Region(r.code.clone())));
+    all.extend(
+        t.districts
+            .iter()
+            .map(|d| Commission::District(d.id.clone())),
+    );
+    all.extend(t.precincts.iter().map(|p| Commission::Precinct(p.id)));
+    all.into_iter().map(|c| (c.clone(), demo_key(c))).collect()
+}
+
+/// The registrations, each by the commission directly above.
+fn key_registrations(
+    t: &Territory,
+    keys: &std::collections::HashMap<Commission, CommissionSigningKey>,
+) -> Vec<KeyEvent> {
+    let valid_from = "2026-03-01T00:00:00Z".parse().expect("a valid time");
+    let author = Author {
+        name: "Central Referendum Commission (demo)".into(),
+        role: "central commission".into(),
+    };
+    let register = |c: Commission, by: Commission| {
+        KeyEvent::KeyRegistered(KeyRegistered {
+            public_key: keys[&c].public(),
+            commission: c,
+            valid_from,
+            by,
+            author: author.clone(),
+        })
+    };
+    let mut out = vec![register(Commission::Central, Commission::Central)];
+    out.extend(
+        t.regions
+            .iter()
+            .map(|r| register(Commission::Region(r.code.clone()), Commission::Central)),
+    );
+    out.extend(t.districts.iter().map(|d| {
+        register(
+            Commission::District(d.id.clone()),
+            Commission::Region(d.region.clone()),
+        )
+    }));
+    out.extend(t.precincts.iter().map(|p| {
+        register(
+            Commission::Precinct(p.id),
+            Commission::District(p.district.clone()),
+        )
+    }));
+    out
+}
+
+/// Signs each arriving protocol with its precinct's key, a little before the simulated
+/// moment its chunk arrives (never before the polls closed). The corrected and stray versions
+/// that come after a precinct's first protocol are version 2.
+fn sign_arrivals(
+    arrivals: &[PrecinctProtocol],
+    per_tick: usize,
+    ticks: usize,
+    keys: &std::collections::HashMap<Commission, CommissionSigningKey>,
+    night_start: DateTime<Utc>,
+    night: TimeDelta,
+) -> Result<Vec<SignedProtocol>> {
+    let mut seen: std::collections::HashMap<_, (String, u64)> = std::collections::HashMap::new();
+    arrivals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let chunk = (i / per_tick.max(1)) as i64;
+            let at = night_start + night * (chunk as i32) / (ticks as i32) - TimeDelta::minutes(10);
+            let signed_at = at.max(night_start);
+            let hash = p.content_hash();
+            let version = match seen.get(&p.precinct) {
+                None => 1,
+                Some((first, v)) if *first == hash => *v,
+                Some((_, v)) => v + 1,
+            };
+            seen.entry(p.precinct).or_insert((hash, version));
+            let key = &keys[&Commission::Precinct(p.precinct)];
+            Ok(SignedProtocol::sign(p, version, signed_at, key)?)
+        })
+        .collect()
+}
+
+/// The demo's operator accounts, each with a new random password: (name, role, password).
+async fn demo_operators(registrar: &Registrar) -> Result<Vec<(String, String, String)>> {
+    use rand::Rng as _;
+    let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
+    let almaty = RegionCode("KZ-75".into());
+    let mut out = Vec::new();
+    for (name, role) in [
+        ("cec", Role::CentralOperator),
+        (
+            "almaty-tec",
+            Role::TerritorialOperator {
+                scope: TerritorialScope::Region(almaty.clone()),
+            },
+        ),
+        ("observer", Role::Observer),
+    ] {
+        let password: String = (0..16)
+            .map(|_| {
+                const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+                ALPHABET[rng.random_range(0..ALPHABET.len())] as char
+            })
+            .collect();
+        let hash = hash_password(&password, &mut rng)?;
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        registrar
+            .store()
+            .create_operator(name, &role, &hash, &now)
+            .await?;
+        out.push((name.to_owned(), role.to_string(), password));
+    }
+    Ok(out)
+}
+
+/// The commission's review: accepts the corrected version of the typo'd precinct as an
+/// amendment (keeping the commission's signature), dismisses the stray version.
 async fn review(registrar: &Registrar, id: &ReferendumId) -> Result<()> {
     let conflicts: Vec<_> = registrar.ledger().open_conflicts(id)?.cloned().collect();
     let operator = Author {
@@ -231,20 +408,26 @@ async fn review(registrar: &Registrar, id: &ReferendumId) -> Result<()> {
             .context("a conflict concerns a precinct that reported")?;
         if c.protocol.lines.yes > applied.lines.yes {
             // The later protocol is the corrected one.
-            registrar
-                .amend(
-                    c.protocol.clone(),
-                    "line 9/10 typing error corrected against the signed paper protocol",
-                    operator.clone(),
-                )
-                .await?;
+            let reason = "line 9/10 typing error corrected against the signed paper protocol";
+            match c.receipt.signature.clone() {
+                Some(sig) => {
+                    registrar
+                        .amend_signed(c.protocol.clone(), sig, reason, operator.clone())
+                        .await?
+                }
+                None => {
+                    registrar
+                        .amend(c.protocol.clone(), reason, operator.clone())
+                        .await?
+                }
+            };
         } else {
             registrar
                 .dismiss_conflict(
                     id,
                     c.receipt.precinct,
                     &c.receipt.protocol_hash,
-                    "unsigned draft uploaded by mistake; the signed protocol stands",
+                    "a draft signed and sent by mistake; the first protocol stands",
                     operator.clone(),
                 )
                 .await?;

@@ -1,5 +1,6 @@
-//! Commission keys and signed documents on files, no database needed:
-//! `ashyq keys generate`, `ashyq protocol sign`, and the offline transparency checks
+//! Commission keys and signed documents: `ashyq keys generate` and `ashyq protocol sign` on
+//! files; `ashyq keys register|rotate|revoke|list` on the database (each change a log event);
+//! `ashyq protocol send` to a server; and the offline transparency checks
 //! `ashyq verify-receipt` and `ashyq verify-consistency`.
 
 use std::io::Write as _;
@@ -7,8 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
+use ashyq_core::event::Author;
 use ashyq_core::keys::{
-    Commission, CommissionPublicKey, CommissionSigningKey, public_key_file, read_public_key_file,
+    Commission, CommissionPublicKey, CommissionSigningKey, KeyEvent, KeyId, KeyRegistered,
+    KeyRevoked, KeyRotated, public_key_file, read_public_key_file,
 };
 use ashyq_core::signed::{
     ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
@@ -32,6 +35,80 @@ DIR/<commission>.pub (public: give it to the higher commission to register).
 Both are text: a `commission:` header and a PEM block (PKCS#8 / SubjectPublicKeyInfo).
 An existing file is never overwritten.")]
     Generate(GenerateArgs),
+    /// Register a commission's first key (recorded in the log).
+    #[command(after_help = "Example:
+  ashyq keys register keys/precinct-17.pub --by district:KZ-75-03 --author \"B. Operator, TEC\"
+The acting commission (--by) must be above the key's commission: central → region →
+district → precinct; the central commission may act for any.")]
+    Register {
+        /// The public key file (`ashyq keys generate` wrote it).
+        public_key: PathBuf,
+        /// The commission that registers it.
+        #[arg(long)]
+        by: String,
+        /// Who records it.
+        #[arg(long)]
+        author: String,
+        /// From when it may sign, RFC 3339 (default: now).
+        #[arg(long)]
+        valid_from: Option<String>,
+    },
+    /// Replace a commission's current key by a new one (recorded in the log).
+    #[command(after_help = "Example:
+  ashyq keys rotate 3f1c… keys-new/precinct-17.pub --by district:KZ-75-03 --author \"B. Operator\"")]
+    Rotate {
+        /// The current key's id.
+        old_key: String,
+        /// The new public key file.
+        public_key: PathBuf,
+        /// The commission that rotates it.
+        #[arg(long)]
+        by: String,
+        /// Who records it.
+        #[arg(long)]
+        author: String,
+        /// The moment of the switch, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Revoke a key: nothing it signs from `--effective-from` on is accepted (recorded in the log).
+    #[command(after_help = "Example:
+  ashyq keys revoke 3f1c… --reason \"laptop stolen\" --effective-from 2026-03-15T18:00:00+05:00 --by central --author \"CEC\"")]
+    Revoke {
+        /// The key's id.
+        key: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// From when its signatures are invalid, RFC 3339 (default: now).
+        #[arg(long)]
+        effective_from: Option<String>,
+        /// The commission that revokes it.
+        #[arg(long)]
+        by: String,
+        /// Who records it.
+        #[arg(long)]
+        author: String,
+    },
+    /// List the registered keys.
+    List {
+        /// Only this commission's, e.g. precinct:17.
+        #[arg(long)]
+        commission: Option<String>,
+    },
+}
+
+/// Arguments of `ashyq protocol send`.
+#[derive(Args)]
+pub struct SendArgs {
+    /// The signed protocol file.
+    pub file: PathBuf,
+    /// The server's address, e.g. http://127.0.0.1:8080.
+    #[arg(long, env = "ASHYQ_SERVER")]
+    pub server: String,
+    /// Write the receipt here (default: standard output).
+    #[arg(long)]
+    pub receipt: Option<PathBuf>,
 }
 
 /// Arguments of `ashyq keys generate`.
@@ -99,10 +176,165 @@ pub struct VerifyConsistencyArgs {
     pub proof: PathBuf,
 }
 
-/// Runs `ashyq keys …`.
-pub fn run(cmd: KeysCommand) -> Result<ExitCode> {
-    match cmd {
-        KeysCommand::Generate(args) => generate(&args),
+/// Runs `ashyq keys …` (on the database at `db` where needed).
+pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
+    let author = |name: String| Author {
+        name,
+        role: "operator (command line)".into(),
+    };
+    let change = match cmd {
+        KeysCommand::Generate(args) => return generate(&args),
+        KeysCommand::List { commission } => return list(db, commission.as_deref()).await,
+        KeysCommand::Register {
+            public_key,
+            by,
+            author: who,
+            valid_from,
+        } => {
+            let (commission, key) = read_public_key_file(&read_text(&public_key)?)
+                .with_context(|| format!("cannot read the public key {}", public_key.display()))?;
+            KeyEvent::KeyRegistered(KeyRegistered {
+                commission,
+                public_key: key,
+                valid_from: time_or_now("--valid-from", valid_from.as_deref())?,
+                by: Commission::parse(&by)?,
+                author: author(who),
+            })
+        }
+        KeysCommand::Rotate {
+            old_key,
+            public_key,
+            by,
+            author: who,
+            at,
+        } => {
+            let (_, key) = read_public_key_file(&read_text(&public_key)?)
+                .with_context(|| format!("cannot read the public key {}", public_key.display()))?;
+            KeyEvent::KeyRotated(KeyRotated {
+                old_key: KeyId(old_key.trim().to_owned()),
+                new_public_key: key,
+                at: time_or_now("--at", at.as_deref())?,
+                by: Commission::parse(&by)?,
+                author: author(who),
+            })
+        }
+        KeysCommand::Revoke {
+            key,
+            reason,
+            effective_from,
+            by,
+            author: who,
+        } => KeyEvent::KeyRevoked(KeyRevoked {
+            key: KeyId(key.trim().to_owned()),
+            effective_from: time_or_now("--effective-from", effective_from.as_deref())?,
+            reason,
+            by: Commission::parse(&by)?,
+            author: author(who),
+        }),
+    };
+    let registrar = crate::commands::open(db).await?;
+    let entry = registrar.manage_key(change).await?;
+    println!(
+        "Recorded as log entry {} ({}).",
+        entry.seq,
+        entry.event.kind()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn time_or_now(flag: &str, text: Option<&str>) -> Result<DateTime<Utc>> {
+    match text {
+        None => Ok(Utc::now()),
+        Some(t) => Ok(DateTime::parse_from_rfc3339(t)
+            .map_err(|e| anyhow!("{flag} {t:?} is not an RFC 3339 time ({e}); write e.g. 2026-03-15T20:30:00+05:00"))?
+            .to_utc()),
+    }
+}
+
+async fn list(db: &str, commission: Option<&str>) -> Result<ExitCode> {
+    let filter = commission.map(Commission::parse).transpose()?;
+    let registrar = crate::commands::open(db).await?;
+    let ledger = registrar.ledger();
+    let mut n = 0;
+    for k in ledger.keys().keys() {
+        if filter.as_ref().is_some_and(|c| &k.commission != c) {
+            continue;
+        }
+        n += 1;
+        let status = match (&k.rotated, &k.revoked) {
+            (_, Some((at, reason))) => format!("revoked from {at} ({reason})"),
+            (Some((at, by)), None) => format!("rotated at {at} to {by}"),
+            (None, None) => "current".to_owned(),
+        };
+        println!(
+            "{}  {:<24} valid from {}  {status}",
+            k.key_id,
+            k.commission.to_string(),
+            k.valid_from
+        );
+    }
+    if n == 0 {
+        println!(
+            "No keys registered{}.",
+            commission.map(|c| format!(" for {c}")).unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `ashyq protocol send`.
+pub async fn send(args: &SendArgs) -> Result<ExitCode> {
+    let text = read_text(&args.file)?;
+    let doc = SignedProtocol::parse(&text)
+        .with_context(|| format!("{} is not a signed protocol", args.file.display()))?;
+    let url = format!(
+        "{}/api/v1/referendums/{}/protocols",
+        args.server.trim_end_matches('/'),
+        doc.statement.referendum
+    );
+    let res = reqwest::Client::new()
+        .post(&url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(text)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {url}; check --server and that the server runs"))?;
+    let status = res.status();
+    let body: serde_json::Value = res
+        .json()
+        .await
+        .with_context(|| format!("the answer of {url} is not JSON"))?;
+    let receipt = if status.is_success() {
+        Some(body.clone())
+    } else {
+        body.get("receipt").cloned()
+    };
+    if let Some(receipt) = &receipt {
+        let json = serde_json::to_string_pretty(receipt)? + "\n";
+        match &args.receipt {
+            Some(path) => std::fs::write(path, &json)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+            None => print!("{json}"),
+        }
+    }
+    if status.is_success() {
+        eprintln!(
+            "Accepted: precinct {} is in the log; receipt{}.",
+            doc.statement.precinct,
+            args.receipt
+                .as_ref()
+                .map(|p| format!(" written to {}", p.display()))
+                .unwrap_or_default()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "Not accepted ({status}): {}",
+            body.get("detail")
+                .and_then(|d| d.as_str())
+                .unwrap_or("no detail given")
+        );
+        Ok(ExitCode::FAILURE)
     }
 }
 
@@ -202,7 +434,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_log_key(path: &Path) -> Result<CommissionPublicKey> {
+pub(crate) fn read_log_key(path: &Path) -> Result<CommissionPublicKey> {
     let (_, key) = read_public_key_file(&read_text(path)?)
         .with_context(|| format!("cannot read the log's public key {}", path.display()))?;
     Ok(key)

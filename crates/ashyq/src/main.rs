@@ -18,6 +18,7 @@ mod consult_cmd;
 mod demo;
 mod election_cmd;
 mod keys_cmd;
+mod operator_cmd;
 mod output;
 mod register_cmd;
 mod seats_cmd;
@@ -65,6 +66,14 @@ enum Command {
         /// that); 0 turns the limit off.
         #[arg(long, default_value_t = 100)]
         rate_limit: u32,
+        /// The key that signs tree heads and receipts; created if missing. Default: next to a
+        /// SQLite database (FILE.log-key), or ./ashyq-log.key for PostgreSQL. Every instance
+        /// serving one database must use the same key.
+        #[arg(long, env = "ASHYQ_LOG_KEY_FILE")]
+        log_key_file: Option<PathBuf>,
+        /// Mark the session cookie Secure (when clients reach the server over HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
     },
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:
@@ -131,6 +140,7 @@ enum Command {
   ashyq verify log.jsonl
   ashyq verify log.jsonl --results results.json   # also check a published result file
   ashyq verify log.jsonl --head 5f1c…             # the log reaches the published head
+  ashyq verify log.jsonl --log-key log.pub --receipt receipt-17.json --tree-head sth.json
 Exits with status 1 and names the first bad entry when anything does not add up.
 Needs no database: it trusts nothing but the file.")]
     Verify {
@@ -143,6 +153,15 @@ Needs no database: it trusts nothing but the file.")]
         /// log must contain it. A log cut short verifies on its own; this catches it.
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+        /// The log's public key file (GET /api/v1/log/key), for --receipt and --tree-head.
+        #[arg(long)]
+        log_key: Option<PathBuf>,
+        /// A receipt the server gave (repeatable): its entry must be at its place in this log.
+        #[arg(long)]
+        receipt: Vec<PathBuf>,
+        /// A signed tree head seen earlier (repeatable): this log must extend it.
+        #[arg(long)]
+        tree_head: Vec<PathBuf>,
     },
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
@@ -158,9 +177,12 @@ Needs no database: it trusts nothing but the file.")]
     /// Deputies' mandates: who holds them, and their end with the seat passing down the list.
     #[command(subcommand)]
     Mandate(election_cmd::MandateCommand),
-    /// Commission keys (no database needed).
+    /// Commission keys: generate key files; register, rotate, revoke and list them.
     #[command(subcommand)]
     Keys(keys_cmd::KeysCommand),
+    /// Operator accounts: add, list, disable, passwords, API tokens.
+    #[command(subcommand)]
+    Operator(operator_cmd::OperatorCommand),
     /// Check offline that a receipt's protocol is in the transparency log.
     #[command(after_help = "Example:
   ashyq verify-receipt --log-key central.pub --receipt receipt.json --proof proof.json --head sth.json
@@ -199,6 +221,10 @@ struct DemoArgs {
     /// Load the data, print the result and exit without serving.
     #[arg(long)]
     no_serve: bool,
+    /// The key that signs tree heads and receipts (created if missing; default: next to the
+    /// database, ashyq-demo.db.log-key).
+    #[arg(long, env = "ASHYQ_LOG_KEY_FILE")]
+    log_key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -337,6 +363,11 @@ Exits with status 1 if any protocol was refused.")]
     #[command(after_help = "Example:
   ashyq protocol sign --key keys/precinct-17.key --protocol precinct-17.json --out precinct-17.signed.json")]
     Sign(keys_cmd::SignArgs),
+    /// Send a signed protocol to a server and keep its receipt (no database needed).
+    #[command(after_help = "Example:
+  ashyq protocol send precinct-17.signed.json --server https://results.example --receipt receipt-17.json
+Sending the same file again is safe: the server answers the same receipt.")]
+    Send(keys_cmd::SendArgs),
     /// Write the synthetic 2026 protocols of the demo scenario to a file.
     #[command(after_help = "Example:
   ashyq protocol scenario --output protocols.csv   # for the database's territory (seed 2026)")]

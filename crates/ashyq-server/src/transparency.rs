@@ -1,0 +1,288 @@
+//! The transparency log's API, in the manner of Certificate Transparency (RFC 9162 §4): the
+//! log's public key, signed tree heads, inclusion and consistency proofs, and ranges of
+//! entries. The tree is the ledger's (`Ledger::tree`): one leaf per log entry, the leaf data
+//! being the entry hash's 32 bytes. Heads and receipts are functions of the log and the key
+//! (see `Ledger::tree_head`), so any instance serving the same database answers the same bytes.
+//!
+//! Also here: reading or creating the log's key file.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use ashyq_core::keys::{Commission, CommissionSigningKey, public_key_file};
+use ashyq_core::signed::{ConsistencyProof, InclusionProof, SignedTreeHead};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::problem::Problem;
+use crate::read::{cached, to_json};
+
+/// Why the log key could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LogKeyError {
+    /// The file exists but cannot be read or is not a central key.
+    #[error(
+        "cannot use {path} as the log's signing key: {reason}; give the key file the log was started with (--log-key-file), or move this file away to start a new log key"
+    )]
+    Unusable {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A new key file could not be written.
+    #[error("cannot write the new log key to {path}: {reason}; choose a writable --log-key-file")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Reads the log's signing key from `path`, or creates one there (mode 0600, with the public
+/// key next to it as `PATH.pub`) when the file does not exist. Returns the key and whether it
+/// was created. The key must be the central commission's: the log signs as the CEC.
+pub fn load_or_create_log_key(path: &Path) -> Result<(CommissionSigningKey, bool), LogKeyError> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let key =
+                CommissionSigningKey::from_key_file(&text).map_err(|e| LogKeyError::Unusable {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
+            if *key.commission() != Commission::Central {
+                return Err(LogKeyError::Unusable {
+                    path: shown,
+                    reason: format!(
+                        "it is the key of {}, not of the central commission",
+                        key.commission()
+                    ),
+                });
+            }
+            Ok((key, false))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
+            let key = CommissionSigningKey::generate(Commission::Central, &mut rng);
+            let write_err = |e: std::io::Error| LogKeyError::Write {
+                path: shown.clone(),
+                reason: e.to_string(),
+            };
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt as _;
+                options.mode(0o600);
+            }
+            let mut file = options.open(path).map_err(write_err)?;
+            file.write_all(key.to_key_file().as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(write_err)?;
+            let mut public_path = path.as_os_str().to_owned();
+            public_path.push(".pub");
+            std::fs::write(
+                &public_path,
+                public_key_file(&Commission::Central, &key.public()),
+            )
+            .map_err(write_err)?;
+            Ok((key, true))
+        }
+        Err(e) => Err(LogKeyError::Unusable {
+            path: shown,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// The log's public key.
+#[derive(Serialize, ToSchema)]
+pub struct LogKeyDocument {
+    /// SHA-256 of the public key, hex: the `key_id` in every head and receipt.
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// The key file `ashyq verify-receipt --log-key` reads (a `commission:` line and a PEM
+    /// SubjectPublicKeyInfo block).
+    pub key_file: String,
+}
+
+/// The log's public key: keep a copy to check heads and receipts offline.
+#[utoipa::path(get, path = "/api/v1/log/key", tag = "log",
+    responses((status = 200, description = "The log's Ed25519 public key", body = LogKeyDocument)))]
+pub async fn log_key(State(state): State<AppState>) -> axum::Json<LogKeyDocument> {
+    let public = state.log_key.public();
+    axum::Json(LogKeyDocument {
+        key_id: public.key_id().0,
+        public_key: public.to_hex(),
+        key_file: public_key_file(&Commission::Central, &public),
+    })
+}
+
+/// The signed head of the whole log as it is now.
+#[utoipa::path(get, path = "/api/v1/log/head", tag = "log",
+    responses(
+        (status = 200, description = "The signed tree head of the current log", body = SignedTreeHead),
+        (status = 304, description = "Not modified")))]
+pub async fn head(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let key = state.log_key.clone();
+    cached(&state, &headers, "log/head".into(), |l| {
+        let size = l.tree().size();
+        to_json(&l.tree_head(size, &key).map_err(tree_problem)?)
+    })
+}
+
+/// The signed head of the first `size` entries, as it was when the log had that size.
+#[utoipa::path(get, path = "/api/v1/log/heads/{size}", tag = "log",
+    params(("size" = u64, Path, description = "Tree size (number of entries), at most the current size")),
+    responses(
+        (status = 200, description = "The signed tree head of that size", body = SignedTreeHead),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Not a size, or beyond the log", body = Problem, content_type = "application/problem+json")))]
+pub async fn head_at(
+    State(state): State<AppState>,
+    UrlPath(size): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let size = parse_u64("size", &size)?;
+    let key = state.log_key.clone();
+    cached(&state, &headers, format!("log/heads/{size}"), |l| {
+        to_json(&l.tree_head(size, &key).map_err(tree_problem)?)
+    })
+}
+
+/// Which inclusion proof.
+#[derive(Deserialize, IntoParams)]
+pub struct InclusionQuery {
+    /// The entry's leaf index: its seq − 1 (`leaf_index` in a receipt).
+    leaf_index: u64,
+    /// The tree size to prove against (a head's `tree_size`).
+    tree_size: u64,
+}
+
+/// The audit path showing that entry `leaf_index + 1` is in the tree of `tree_size` entries.
+#[utoipa::path(get, path = "/api/v1/log/proofs/inclusion", tag = "log",
+    params(InclusionQuery),
+    responses(
+        (status = 200, description = "The inclusion proof (RFC 9162 §2.1.3)", body = InclusionProof),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Index or size out of range", body = Problem, content_type = "application/problem+json")))]
+pub async fn inclusion(
+    State(state): State<AppState>,
+    Query(q): Query<InclusionQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let key = format!("log/inclusion/{}/{}", q.leaf_index, q.tree_size);
+    cached(&state, &headers, key, |l| {
+        let hashes = l
+            .tree()
+            .inclusion_proof(q.leaf_index, q.tree_size)
+            .map_err(tree_problem)?;
+        to_json(&InclusionProof {
+            leaf_index: q.leaf_index,
+            tree_size: q.tree_size,
+            hashes,
+        })
+    })
+}
+
+/// Which consistency proof.
+#[derive(Deserialize, IntoParams)]
+pub struct ConsistencyQuery {
+    /// The older tree size.
+    first: u64,
+    /// The newer tree size, at most the current size.
+    second: u64,
+}
+
+/// The proof that the tree of `second` entries extends the tree of `first` entries: nothing
+/// of the first was changed, dropped or reordered.
+#[utoipa::path(get, path = "/api/v1/log/proofs/consistency", tag = "log",
+    params(ConsistencyQuery),
+    responses(
+        (status = 200, description = "The consistency proof (RFC 9162 §2.1.4)", body = ConsistencyProof),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Sizes out of range or reversed", body = Problem, content_type = "application/problem+json")))]
+pub async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<ConsistencyQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let key = format!("log/consistency/{}/{}", q.first, q.second);
+    cached(&state, &headers, key, |l| {
+        let hashes = l
+            .tree()
+            .consistency_proof(q.first, q.second)
+            .map_err(tree_problem)?;
+        to_json(&ConsistencyProof {
+            first_size: q.first,
+            second_size: q.second,
+            hashes,
+        })
+    })
+}
+
+/// Which entries.
+#[derive(Deserialize, IntoParams)]
+pub struct EntriesQuery {
+    /// The first sequence number (1 for the first entry).
+    start: u64,
+    /// The last sequence number, inclusive; at most 1,000 entries per request.
+    end: u64,
+}
+
+/// The most entries one request returns.
+const MAX_ENTRIES: u64 = 1_000;
+
+/// Log entries `start..=end` (by sequence number), as JSON: each with its hash, which is the
+/// leaf data of the transparency tree.
+#[utoipa::path(get, path = "/api/v1/log/entries", tag = "log",
+    params(EntriesQuery),
+    responses(
+        (status = 200, description = "The entries, in order", body = [Object]),
+        (status = 400, description = "A range that is empty, reversed, too long or beyond the log", body = Problem, content_type = "application/problem+json")))]
+pub async fn entries(
+    State(state): State<AppState>,
+    Query(q): Query<EntriesQuery>,
+) -> Result<axum::Json<Vec<ashyq_core::LogEntry>>, Problem> {
+    let size = state.registrar.ledger().tree().size();
+    if q.start == 0 || q.end < q.start || q.end > size {
+        return Err(Problem::bad_request(format!(
+            "the range {}..={} is not within the log's entries 1..={size}; give 1 ≤ start ≤ end ≤ {size}",
+            q.start, q.end
+        )));
+    }
+    if q.end - q.start >= MAX_ENTRIES {
+        return Err(Problem::bad_request(format!(
+            "at most {MAX_ENTRIES} entries per request; ask for {}..={} and go on from there",
+            q.start,
+            q.start + MAX_ENTRIES - 1
+        )));
+    }
+    let limit = u32::try_from(q.end - q.start + 1).unwrap_or(u32::MAX);
+    let page = state
+        .registrar
+        .store()
+        .entries_after(q.start - 1, limit)
+        .await
+        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+    Ok(axum::Json(page))
+}
+
+fn parse_u64(name: &str, text: &str) -> Result<u64, Problem> {
+    text.trim().parse().map_err(|_| {
+        Problem::bad_request(format!(
+            "{name} {text:?} is not a whole number; write e.g. 10"
+        ))
+    })
+}
+
+fn tree_problem(e: impl std::fmt::Display) -> Problem {
+    Problem::bad_request(format!("{e}; the current size is in GET /api/v1/log/head"))
+}
