@@ -35,12 +35,20 @@ struct Rendered {
 struct CacheInner {
     seq: u64,
     map: HashMap<String, Arc<Rendered>>,
+    /// Result trees of the head, by referendum: the national page and every region's page
+    /// are cut from one tree, computed once per head.
+    trees: HashMap<String, Arc<ResultsTree>>,
 }
 
 /// Rendered answers of the current head, by path and query. Cleared when the head moves.
+///
+/// When the head moves, every reader misses at once; renders are taken one at a time
+/// (`render_lock`) and each re-checks the cache first, so a burst of readers of one page costs
+/// one render, not one per reader.
 #[derive(Default)]
 pub struct ResponseCache {
     inner: RwLock<CacheInner>,
+    render_lock: std::sync::Mutex<()>,
 }
 
 /// The most answers kept for one head; beyond it answers are rendered but not kept.
@@ -54,16 +62,39 @@ impl ResponseCache {
 
     fn put(&self, seq: u64, key: String, r: Arc<Rendered>) {
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        if inner.seq != seq {
-            if seq < inner.seq {
-                return;
-            }
-            inner.seq = seq;
-            inner.map.clear();
+        if !inner.advance(seq) {
+            return;
         }
         if inner.map.len() < CACHE_LIMIT {
             inner.map.insert(key, r);
         }
+    }
+
+    fn tree(&self, seq: u64, id: &str) -> Option<Arc<ResultsTree>> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        (inner.seq == seq).then(|| inner.trees.get(id).cloned())?
+    }
+
+    fn put_tree(&self, seq: u64, id: &str, tree: Arc<ResultsTree>) {
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if inner.advance(seq) {
+            inner.trees.insert(id.to_owned(), tree);
+        }
+    }
+}
+
+impl CacheInner {
+    /// Moves to head `seq`, forgetting an older head's answers; false if `seq` is older.
+    fn advance(&mut self, seq: u64) -> bool {
+        if self.seq != seq {
+            if seq < self.seq {
+                return false;
+            }
+            self.seq = seq;
+            self.map.clear();
+            self.trees.clear();
+        }
+        true
     }
 }
 
@@ -128,6 +159,24 @@ pub(crate) fn cached(
             Body::from(r.body.clone()),
         ));
     }
+    // A miss: render one at a time, and look again once it is our turn — another reader may
+    // have rendered this very answer meanwhile. The ledger lock is let go while waiting.
+    drop(ledger);
+    let _turn = state
+        .cache
+        .render_lock
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let ledger = state.registrar.ledger();
+    let (seq, etag) = etag_of(&ledger);
+    if let Some(r) = state.cache.get(seq, &key) {
+        return Ok(answer(
+            StatusCode::OK,
+            &etag,
+            r.content_type,
+            Body::from(r.body.clone()),
+        ));
+    }
     let (content_type, body) = render(&ledger)?;
     drop(ledger);
     let body = Bytes::from(body);
@@ -161,8 +210,15 @@ pub(crate) fn referendum_id(id: &str) -> ReferendumId {
     ReferendumId(id.to_owned())
 }
 
-fn tree(ledger: &Ledger, id: &str) -> Result<ResultsTree, Problem> {
-    Ok(ledger.results(&referendum_id(id))?)
+/// The result tree of a referendum at the ledger's head, computed once per head.
+fn tree(state: &AppState, ledger: &Ledger, id: &str) -> Result<Arc<ResultsTree>, Problem> {
+    let (seq, _) = etag_of(ledger);
+    if let Some(t) = state.cache.tree(seq, id) {
+        return Ok(t);
+    }
+    let t = Arc::new(ledger.results(&referendum_id(id))?);
+    state.cache.put_tree(seq, id, t.clone());
+    Ok(t)
 }
 
 /// A referendum in the list.
@@ -215,7 +271,7 @@ pub async fn results(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, format!("results/{id}"), |l| {
-        to_json(&ResultsDocument::of(&tree(l, &id)?))
+        to_json(&ResultsDocument::of(&*tree(&state, l, &id)?))
     })
 }
 
@@ -232,7 +288,7 @@ pub async fn results_tree(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, format!("tree/{id}"), |l| {
-        to_json(&tree(l, &id)?)
+        to_json(&*tree(&state, l, &id)?)
     })
 }
 
@@ -277,7 +333,10 @@ pub async fn results_csv(
     };
     let key = format!("csv/{id}/{name}");
     cached(&state, &headers, key, |l| {
-        Ok((CSV, report::results_csv(&tree(l, &id)?, level).into_bytes()))
+        Ok((
+            CSV,
+            report::results_csv(&*tree(&state, l, &id)?, level).into_bytes(),
+        ))
     })
 }
 
@@ -295,7 +354,7 @@ pub async fn region(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, format!("region/{id}/{code}"), |l| {
-        let tree = tree(l, &id)?;
+        let tree = tree(&state, l, &id)?;
         let doc = RegionDocument::of(&tree, &code).ok_or_else(|| {
             let codes: Vec<&str> = tree.regions.iter().map(|r| r.code.0.as_str()).collect();
             Problem::not_found(format!("no region {code:?}; regions: {}", codes.join(", ")))

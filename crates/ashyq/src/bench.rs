@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::output;
 
 /// A scratch database of the same kind as `url`, dropped afterwards.
-fn scratch(url: &str) -> Result<TestDb> {
+pub(crate) fn scratch(url: &str) -> Result<TestDb> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         TestDb::postgres_at(url)
             .map_err(|e| anyhow::anyhow!("cannot create a scratch database for the benchmark: {e}"))
@@ -78,9 +78,9 @@ pub async fn ingest(url: &str, batch: usize, runs: usize) -> Result<ExitCode> {
         // The rules alone, without a database: decide and record every protocol.
         let mut ledger = ashyq_core::Ledger::new();
         let d = ledger.load_territory(territory.clone())?;
-        ledger.record(d, String::new())?;
+        ledger.record(d, "2026-03-01T00:00:00.000Z".into())?;
         let d = ledger.create_referendum(presets::kz_2026())?;
-        ledger.record(d, String::new())?;
+        ledger.record(d, "2026-03-01T00:00:00.000Z".into())?;
         let t0 = Instant::now();
         for p in &protocols {
             if let ashyq_core::ledger::Decision::Record(d) = ledger.submit(p.clone())? {

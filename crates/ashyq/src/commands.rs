@@ -157,6 +157,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
         Command::Register(command) => crate::register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
+        Command::Bench(BenchCommand::Load(args)) => crate::bench_load::run(&db, args).await,
     }
 }
 

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_load;
 mod commands;
 mod consult_cmd;
 mod demo;
@@ -431,6 +432,17 @@ Ends with one JSON line: {\"bench\":\"consult\",\"seconds\":…,\"search_p99_ms\
   ashyq bench register --count 100000 --postgres postgres://postgres@127.0.0.1:5432/test
 Ends with one JSON line: {\"bench\":\"register\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}")]
     Register(register_cmd::BenchRegisterArgs),
+    /// The HTTP server under election-night load on loopback: 10,459 signed protocols from
+    /// concurrent submitters while readers poll the results, against the same server's
+    /// trivial endpoint as the ceiling.
+    #[command(after_help = "Examples:
+  ashyq bench load
+  ashyq bench load --database-url postgres://postgres@127.0.0.1:5432/test
+  ashyq bench load --submitters 16 --readers 64 --read-seconds 3
+Ends with one JSON line: {\"bench\":\"load\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}
+(seconds per results read under load against seconds per trivial read: the ratio is how many
+times slower a results read is than the ceiling).")]
+    Load(bench_load::BenchLoadArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -1,0 +1,458 @@
+//! `ashyq bench load`: the HTTP server under election-night load, on loopback.
+//!
+//! One run, three phases against the same server process, on a fresh database:
+//! 1. **Ceiling**: `readers` concurrent clients ask `GET /health` (a fixed two-byte answer
+//!    through the same router and middleware) for `--read-seconds`: what this machine's HTTP
+//!    stack can do at all.
+//! 2. **Election night**: `submitters` concurrent clients POST all 10,459 signed protocols of
+//!    the 2026 scenario (each precinct's key registered beforehand) while the readers poll the
+//!    national result and every region's page in turn. Submission throughput and latency, and
+//!    read throughput and latency while the results change under them.
+//! 3. **Morning after**: the readers poll the same result pages for `--read-seconds` with
+//!    nothing changing.
+//!
+//! The server runs on its own runtime (its own worker threads) in this process; the clients
+//! on another. Both share the machine's cores, as a load generator on the same host does.
+//! Bounded: loopback only, at most the scenario's protocols, every phase limited in time.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use ashyq_core::event::Author;
+use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::referendum::presets;
+use ashyq_core::signed::SignedProtocol;
+use ashyq_core::tally::ResultStatus;
+use ashyq_core::territory::generate::{TerritorySpec, generate};
+use ashyq_core::{profile, scenario};
+use ashyq_store::Store;
+use ashyq_store::registrar::{Registrar, system_clock};
+use clap::Args;
+use serde_json::json;
+
+use crate::output;
+
+/// Arguments of `ashyq bench load`.
+#[derive(Args)]
+pub struct BenchLoadArgs {
+    /// Concurrent submitting clients (precinct commissions sending at once).
+    #[arg(long, default_value_t = 64)]
+    pub submitters: usize,
+    /// Concurrent reading clients (people and newsrooms polling the results).
+    #[arg(long, default_value_t = 256)]
+    pub readers: usize,
+    /// Seconds of the ceiling and of the morning-after phases.
+    #[arg(long, default_value_t = 5)]
+    pub read_seconds: u64,
+    /// Worker threads of the server's runtime (default: the number of cores).
+    #[arg(long)]
+    pub server_threads: Option<usize>,
+    /// Give up if election night takes longer than this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub max_seconds: u64,
+}
+
+/// Latencies of one phase, in microseconds.
+#[derive(Default)]
+struct Samples {
+    micros: Vec<u32>,
+    errors: usize,
+}
+
+impl Samples {
+    fn merge(&mut self, other: Samples) {
+        self.micros.extend(other.micros);
+        self.errors += other.errors;
+    }
+
+    fn percentile_ms(&mut self, p: f64) -> f64 {
+        if self.micros.is_empty() {
+            return f64::NAN;
+        }
+        self.micros.sort_unstable();
+        let i = ((self.micros.len() - 1) as f64 * p).round() as usize;
+        f64::from(self.micros[i]) / 1000.0
+    }
+}
+
+/// What a phase measured.
+struct Phase {
+    requests: usize,
+    seconds: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: usize,
+}
+
+impl Phase {
+    fn of(mut s: Samples, seconds: f64) -> Phase {
+        Phase {
+            requests: s.micros.len(),
+            seconds,
+            p50_ms: s.percentile_ms(0.50),
+            p99_ms: s.percentile_ms(0.99),
+            errors: s.errors,
+        }
+    }
+
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
+    fn line(&self, what: &str) -> String {
+        format!(
+            "  {what:<34} {:>9.0} req/s  p50 {:>7.3} ms  p99 {:>7.3} ms  ({} requests, {} errors, {:.2} s)",
+            self.per_second(),
+            self.p50_ms,
+            self.p99_ms,
+            self.requests,
+            self.errors,
+            self.seconds
+        )
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "requests": self.requests,
+            "seconds": round3(self.seconds),
+            "per_second": self.per_second().round(),
+            "p50_ms": round3(self.p50_ms),
+            "p99_ms": round3(self.p99_ms),
+            "errors": self.errors,
+        })
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// An HTTP/1.1 client with a connection per concurrent task (keep-alive), no proxy lookup.
+fn client(connections: usize) -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(connections)
+        .tcp_nodelay(true)
+        .build()?)
+}
+
+/// `readers` tasks GET the paths in turn until `stop` is set.
+async fn read_until(
+    http: &reqwest::Client,
+    base: &str,
+    paths: Arc<Vec<String>>,
+    readers: usize,
+    stop: Arc<AtomicBool>,
+) -> Samples {
+    let mut tasks = tokio::task::JoinSet::new();
+    for r in 0..readers {
+        let (http, paths, stop) = (http.clone(), paths.clone(), stop.clone());
+        let base = base.to_owned();
+        tasks.spawn(async move {
+            let mut s = Samples::default();
+            let mut i = r;
+            while !stop.load(Ordering::Relaxed) {
+                let url = format!("{base}{}", paths[i % paths.len()]);
+                i += 1;
+                let t0 = Instant::now();
+                let ok = match http.get(&url).send().await {
+                    Ok(res) => res.status().is_success() && res.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                if ok {
+                    s.micros
+                        .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                } else {
+                    s.errors += 1;
+                }
+            }
+            s
+        });
+    }
+    let mut all = Samples::default();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(s) = done {
+            all.merge(s);
+        }
+    }
+    all
+}
+
+async fn timed_reads(
+    http: &reqwest::Client,
+    base: &str,
+    paths: Vec<String>,
+    readers: usize,
+    seconds: u64,
+) -> Phase {
+    let stop = Arc::new(AtomicBool::new(false));
+    let t0 = Instant::now();
+    let reading = read_until(http, base, Arc::new(paths), readers, stop.clone());
+    let timer = async {
+        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        stop.store(true, Ordering::Relaxed);
+    };
+    let (samples, ()) = tokio::join!(reading, timer);
+    Phase::of(samples, t0.elapsed().as_secs_f64())
+}
+
+/// Runs `ashyq bench load` on a scratch database of the kind `url` names.
+pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
+    if args.submitters == 0 || args.readers == 0 || args.read_seconds == 0 {
+        bail!("--submitters, --readers and --read-seconds must be at least 1");
+    }
+    let db = crate::bench::scratch(url)?;
+    let store = Store::open(&db.url).await?;
+    let backend = store.backend();
+    let registrar = Arc::new(Registrar::with_store(store, system_clock()).await?);
+
+    eprintln!("Preparing: territory, referendum, 10,459 precinct keys, signed protocols…");
+    let territory = generate(&profile::kz(), &TerritorySpec::default())?;
+    let protocols = scenario::referendum_2026(&territory, 2026)?;
+    registrar.load_territory(territory.clone()).await?;
+    let def = presets::kz_2026();
+    registrar.create_referendum(def.clone()).await?;
+    let keys: Vec<CommissionSigningKey> = protocols
+        .iter()
+        .map(|p| {
+            let mut seed = [7u8; 32];
+            seed[..4].copy_from_slice(&p.precinct.0.to_be_bytes());
+            CommissionSigningKey::from_seed(Commission::Precinct(p.precinct), &seed)
+        })
+        .collect();
+    let author = Author {
+        name: "bench".into(),
+        role: "central commission".into(),
+    };
+    let valid_from = "2026-03-01T00:00:00Z".parse()?;
+    let registrations: Vec<KeyEvent> = keys
+        .iter()
+        .map(|k| {
+            KeyEvent::KeyRegistered(KeyRegistered {
+                commission: k.commission().clone(),
+                public_key: k.public(),
+                valid_from,
+                by: Commission::Central,
+                author: author.clone(),
+            })
+        })
+        .collect();
+    registrar.manage_keys(&registrations).await?;
+    let signed_at = def.polls_close_utc() + chrono::TimeDelta::minutes(30);
+    let bodies: Vec<String> = protocols
+        .iter()
+        .zip(&keys)
+        .map(|(p, k)| {
+            Ok(serde_json::to_string(&SignedProtocol::sign(
+                p, 1, signed_at, k,
+            )?)?)
+        })
+        .collect::<Result<_>>()?;
+    let n = bodies.len();
+    let mut region_paths: Vec<String> = territory
+        .regions
+        .iter()
+        .map(|r| format!("/api/v1/referendums/{}/regions/{}", def.id, r.code))
+        .collect();
+    region_paths.push(format!("/api/v1/referendums/{}/results", def.id));
+    let result_paths = region_paths;
+
+    // The server, on its own runtime.
+    let threads = args
+        .server_threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_registrar = registrar.clone();
+    let server = std::thread::spawn(move || -> Result<()> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()?;
+        rt.block_on(async move {
+            let config = ashyq_server::ServerConfig {
+                rate_limit: None,
+                ..ashyq_server::ServerConfig::default()
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            addr_tx.send(listener.local_addr()?)?;
+            let app = ashyq_server::router_with(server_registrar, &config);
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            })
+            .await?;
+            Ok(())
+        })
+    });
+    let addr = addr_rx
+        .recv_timeout(Duration::from_secs(30))
+        .context("the benchmark server did not start")?;
+    let base = format!("http://{addr}");
+    let http = client(args.readers + args.submitters)?;
+
+    // 1. The ceiling.
+    eprintln!(
+        "Ceiling: {} readers on GET /health for {} s…",
+        args.readers, args.read_seconds
+    );
+    let ceiling = timed_reads(
+        &http,
+        &base,
+        vec!["/health".into()],
+        args.readers,
+        args.read_seconds,
+    )
+    .await;
+
+    // 2. Election night.
+    eprintln!(
+        "Election night: {} submitters post {n} signed protocols while {} readers poll the results…",
+        args.submitters, args.readers
+    );
+    let bar = output::progress(n as u64, "protocols");
+    let bodies = Arc::new(bodies);
+    let next = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let night_start = Instant::now();
+    let readers = tokio::spawn({
+        let (http, base, stop) = (http.clone(), base.clone(), stop.clone());
+        let paths = Arc::new(result_paths.clone());
+        let readers = args.readers;
+        async move { read_until(&http, &base, paths, readers, stop).await }
+    });
+    let mut submitters = tokio::task::JoinSet::new();
+    for _ in 0..args.submitters {
+        let (http, bodies, next, bar) = (http.clone(), bodies.clone(), next.clone(), bar.clone());
+        let url = format!("{base}/api/v1/referendums/{}/protocols", def.id);
+        submitters.spawn(async move {
+            let mut s = Samples::default();
+            let mut refused = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(body) = bodies.get(i) else { break };
+                let t0 = Instant::now();
+                let res = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        s.micros
+                            .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                    }
+                    Ok(r) => {
+                        s.errors += 1;
+                        refused.push(format!(
+                            "{}: {}",
+                            r.status(),
+                            r.text().await.unwrap_or_default()
+                        ));
+                    }
+                    Err(e) => {
+                        s.errors += 1;
+                        refused.push(e.to_string());
+                    }
+                }
+                bar.inc(1);
+            }
+            (s, refused)
+        });
+    }
+    let mut submits = Samples::default();
+    let mut refused = Vec::new();
+    let deadline = tokio::time::sleep(Duration::from_secs(args.max_seconds));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            done = submitters.join_next() => match done {
+                Some(Ok((s, r))) => { submits.merge(s); refused.extend(r); }
+                Some(Err(e)) => bail!("a submitter failed: {e}"),
+                None => break,
+            },
+            () = &mut deadline => bail!("election night took longer than --max-seconds {}", args.max_seconds),
+        }
+    }
+    let submit_seconds = night_start.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let night_reads = readers.await?;
+    let night_read_seconds = night_start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    if let Some(first) = refused.first() {
+        bail!(
+            "{} protocols were not accepted; the first: {first}",
+            refused.len()
+        );
+    }
+    let status = registrar.ledger().results(&def.id)?.status;
+    if status != ResultStatus::Final {
+        bail!("after all submissions the result is {status:?}, not final");
+    }
+    let submit = Phase::of(submits, submit_seconds);
+    let night = Phase::of(night_reads, night_read_seconds);
+
+    // 3. The morning after.
+    eprintln!(
+        "Morning after: {} readers poll the results for {} s…",
+        args.readers, args.read_seconds
+    );
+    let after = timed_reads(&http, &base, result_paths, args.readers, args.read_seconds).await;
+
+    let _ = stop_tx.send(());
+    server
+        .join()
+        .map_err(|_| anyhow::anyhow!("the benchmark server thread panicked"))??;
+
+    let ratio_night = night.per_second() / ceiling.per_second();
+    let ratio_after = after.per_second() / ceiling.per_second();
+    println!(
+        "bench load on {backend}: {n} signed protocols from {} submitters, {} readers, server on {threads} worker threads",
+        args.submitters, args.readers
+    );
+    println!("{}", ceiling.line("ceiling: GET /health"));
+    println!("{}", submit.line("submissions (POST, signed)"));
+    println!("{}", night.line("results reads during submissions"));
+    println!("{}", after.line("results reads afterwards"));
+    println!(
+        "  all {n} protocols accepted in {submit_seconds:.3} s ({:.0} protocols/s); reads at {:.0}% of the ceiling during submissions, {:.0}% afterwards",
+        n as f64 / submit_seconds,
+        ratio_night * 100.0,
+        ratio_after * 100.0
+    );
+    println!(
+        "{}",
+        json!({
+            "bench": "load",
+            "backend": backend,
+            "protocols": n,
+            "submitters": args.submitters,
+            "readers": args.readers,
+            "server_threads": threads,
+            // The time per results read under election-night load, against the time per read of
+            // the trivial endpoint on the same server (the ceiling).
+            "seconds": 1.0 / night.per_second(),
+            "baseline_seconds": 1.0 / ceiling.per_second(),
+            "ratio": round3(ceiling.per_second() / night.per_second()),
+            "submit_seconds": round3(submit_seconds),
+            "protocols_per_second": (n as f64 / submit_seconds).round(),
+            "submit": submit.json(),
+            "reads_during_submissions": night.json(),
+            "reads_after": after.json(),
+            "ceiling": ceiling.json(),
+            "read_share_of_ceiling_during": round3(ratio_night),
+            "read_share_of_ceiling_after": round3(ratio_after),
+        })
+    );
+    drop(db);
+    Ok(ExitCode::SUCCESS)
+}

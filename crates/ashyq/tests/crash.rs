@@ -1,0 +1,281 @@
+//! Crash safety of `ashyq serve`: the server is killed with SIGKILL in the middle of a load of
+//! signed protocols, then started again on the same database and log key. Every protocol for
+//! which a receipt was returned is in the log at the receipt's place, the log verifies, the
+//! projection holds exactly what the log applied (nothing half-applied), and a client that
+//! sends the same document again gets the same receipt — on SQLite and on PostgreSQL.
+
+use std::io::BufRead as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::referendum::presets;
+use ashyq_core::signed::{ConsistencyProof, SignedProtocol, SignedReceipt, SignedTreeHead};
+use ashyq_core::territory::generate::{TerritorySpec, generate};
+use ashyq_core::{event::Author, profile, scenario};
+use ashyq_store::Store;
+use ashyq_store::registrar::Registrar;
+use ashyq_store::testing;
+use serde_json::Value;
+
+/// Protocols in the load.
+const LOAD: usize = 2_000;
+/// Receipts to collect before the kill.
+const KILL_AFTER: usize = 400;
+
+/// Starts `ashyq serve` and returns it with its base URL, read from its first line.
+fn serve(db: &str, key: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ashyq"))
+        .args([
+            "--database-url",
+            db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "0",
+        ])
+        .arg("--log-key-file")
+        .arg(key)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the ashyq binary starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a first line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (child, base)
+}
+
+fn key_of(precinct: u32) -> CommissionSigningKey {
+    let mut seed = [3u8; 32];
+    seed[..4].copy_from_slice(&precinct.to_be_bytes());
+    CommissionSigningKey::from_seed(
+        Commission::Precinct(ashyq_core::territory::PrecinctId(precinct)),
+        &seed,
+    )
+}
+
+async fn post(
+    http: &reqwest::Client,
+    base: &str,
+    body: &str,
+) -> Result<(u16, Value), reqwest::Error> {
+    let res = http
+        .post(format!("{base}/api/v1/referendums/kz-2026/protocols"))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    Ok((status, res.json().await?))
+}
+
+async fn get(http: &reqwest::Client, url: String) -> Value {
+    let res = http.get(&url).send().await.unwrap();
+    assert!(res.status().is_success(), "{url}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() {
+    for db in testing::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("log.key");
+        let (log_key, _) = ashyq_server::transparency::load_or_create_log_key(&key_file).unwrap();
+        let public = log_key.public();
+
+        // The referendum and the precincts' keys, written by this process before the server.
+        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+        let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
+        let def = presets::kz_2026();
+        {
+            let registrar = Registrar::open(&db.url).await.unwrap();
+            registrar.load_territory(territory.clone()).await.unwrap();
+            registrar.create_referendum(def.clone()).await.unwrap();
+            let author = Author {
+                name: "test".into(),
+                role: "central".into(),
+            };
+            let changes: Vec<KeyEvent> = protocols[..LOAD]
+                .iter()
+                .map(|p| {
+                    let k = key_of(p.precinct.0);
+                    KeyEvent::KeyRegistered(KeyRegistered {
+                        commission: k.commission().clone(),
+                        public_key: k.public(),
+                        valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
+                        by: Commission::Central,
+                        author: author.clone(),
+                    })
+                })
+                .collect();
+            registrar.manage_keys(&changes).await.unwrap();
+            registrar.store().close().await;
+        }
+        let signed_at = def.polls_close_utc() + chrono::TimeDelta::minutes(20);
+        let bodies: Arc<Vec<String>> = Arc::new(
+            protocols[..LOAD]
+                .iter()
+                .map(|p| {
+                    let doc = SignedProtocol::sign(p, 1, signed_at, &key_of(p.precinct.0)).unwrap();
+                    serde_json::to_string(&doc).unwrap()
+                })
+                .collect(),
+        );
+
+        // Load, and SIGKILL once enough receipts have come back.
+        let (mut server, base) = serve(&db.url, &key_file);
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let next = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (http, base, bodies, next, received) = (
+                http.clone(),
+                base.clone(),
+                bodies.clone(),
+                next.clone(),
+                received.clone(),
+            );
+            tasks.spawn(async move {
+                let mut receipts = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(body) = bodies.get(i) else { break };
+                    match post(&http, &base, body).await {
+                        Ok((200, receipt)) => {
+                            receipts.push((i, receipt));
+                            received.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok((status, problem)) => {
+                            panic!("protocol {i} refused with {status}: {problem}")
+                        }
+                        // The server is gone.
+                        Err(_) => break,
+                    }
+                }
+                receipts
+            });
+        }
+        while received.load(Ordering::Relaxed) < KILL_AFTER {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        server.kill().expect("SIGKILL");
+        server.wait().unwrap();
+        let mut receipts = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            receipts.extend(done.unwrap());
+        }
+        assert!(receipts.len() >= KILL_AFTER);
+        assert!(
+            receipts.len() < LOAD,
+            "the load finished before the kill; nothing was interrupted ({:?})",
+            db.url.split(':').next()
+        );
+
+        // Started again on the same database and key.
+        let (mut server, base) = serve(&db.url, &key_file);
+        let applied_after_restart: usize;
+        {
+            // Nothing half-applied: the projection holds exactly what the log applied.
+            let store = Store::open(&db.url).await.unwrap();
+            let projected = store.current_protocols("kz-2026").await.unwrap();
+            let registrar =
+                Registrar::with_store(store.clone(), ashyq_store::registrar::system_clock())
+                    .await
+                    .unwrap();
+            let ledger = registrar.ledger();
+            let applied: Vec<_> = ledger.applied_protocols(&def.id).unwrap().collect();
+            assert_eq!(projected.len(), applied.len());
+            for (row, a) in projected.iter().zip(&applied) {
+                assert_eq!(
+                    (row.0.precinct, &row.1, row.2),
+                    (a.protocol.precinct, &a.protocol_hash, a.receipt.seq)
+                );
+            }
+            applied_after_restart = applied.len();
+            drop(ledger);
+            store.close().await;
+        }
+        assert!(applied_after_restart >= receipts.len());
+
+        // Every receipted protocol is at its receipt's place in the log.
+        for (i, r) in &receipts {
+            let receipt: SignedReceipt = serde_json::from_value(r.clone()).unwrap();
+            receipt.verify(&public).unwrap();
+            let seq = receipt.receipt.leaf_index + 1;
+            let entries = get(
+                &http,
+                format!("{base}/api/v1/log/entries?start={seq}&end={seq}"),
+            )
+            .await;
+            assert_eq!(
+                entries[0]["hash"],
+                Value::String(receipt.receipt.entry_hash.0.clone()),
+                "protocol {i}"
+            );
+        }
+
+        // Sending everything again: the receipted ones get their very receipt, the rest are
+        // accepted now.
+        let mut again = std::collections::HashMap::new();
+        for (i, body) in bodies.iter().enumerate() {
+            let (status, receipt) = post(&http, &base, body).await.unwrap();
+            assert_eq!(status, 200, "{receipt}");
+            again.insert(i, receipt);
+        }
+        for (i, r) in &receipts {
+            assert_eq!(
+                &again[i], r,
+                "protocol {i} got another receipt after the restart"
+            );
+        }
+
+        // The log verifies offline, and the heads the clients saw are extended by today's.
+        let text = http
+            .get(format!("{base}/api/v1/log"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let report = ashyq_core::verify::verify_log(&text).unwrap();
+        let final_head: SignedTreeHead =
+            serde_json::from_value(get(&http, format!("{base}/api/v1/log/head")).await).unwrap();
+        assert_eq!(report.entries, final_head.head.tree_size);
+        let (_, any) = &receipts[0];
+        let seen: SignedReceipt = serde_json::from_value(any.clone()).unwrap();
+        let old = &seen.receipt.tree_head;
+        let proof: ConsistencyProof = serde_json::from_value(
+            get(
+                &http,
+                format!(
+                    "{base}/api/v1/log/proofs/consistency?first={}&second={}",
+                    old.head.tree_size, final_head.head.tree_size
+                ),
+            )
+            .await,
+        )
+        .unwrap();
+        ashyq_core::signed::verify_tree_heads_consistent(old, &final_head, &proof, &public)
+            .unwrap();
+        let results = get(&http, format!("{base}/api/v1/referendums/kz-2026/results")).await;
+        assert_eq!(results["precincts_reported"], LOAD);
+
+        server.kill().unwrap();
+        server.wait().unwrap();
+    }
+}
