@@ -196,17 +196,18 @@ async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() 
                 Registrar::with_store(store.clone(), ashyq_store::registrar::system_clock())
                     .await
                     .unwrap();
-            let ledger = registrar.ledger();
-            let applied: Vec<_> = ledger.applied_protocols(&def.id).unwrap().collect();
-            assert_eq!(projected.len(), applied.len());
-            for (row, a) in projected.iter().zip(&applied) {
-                assert_eq!(
-                    (row.0.precinct, &row.1, row.2),
-                    (a.protocol.precinct, &a.protocol_hash, a.receipt.seq)
-                );
-            }
-            applied_after_restart = applied.len();
-            drop(ledger);
+            applied_after_restart = {
+                let ledger = registrar.ledger();
+                let applied: Vec<_> = ledger.applied_protocols(&def.id).unwrap().collect();
+                assert_eq!(projected.len(), applied.len());
+                for (row, a) in projected.iter().zip(&applied) {
+                    assert_eq!(
+                        (row.0.precinct, &row.1, row.2),
+                        (a.protocol.precinct, &a.protocol_hash, a.receipt.seq)
+                    );
+                }
+                applied.len()
+            };
             store.close().await;
         }
         assert!(applied_after_restart >= receipts.len());
