@@ -2,8 +2,9 @@
 //! commission keys, amendments, dismissals, certification — each checked against the
 //! operator's role and recorded in the audit trail.
 //!
-//! Every write runs in its own task: a client that disconnects half-way cannot cancel a write
-//! between the in-memory decision and the database commit.
+//! Every write runs in its own task on the runtime kept for writes (`WriteExecutor`): a
+//! client that disconnects half-way cannot cancel a write between the in-memory decision and
+//! the database commit, and readers cannot starve writers.
 
 use std::future::Future;
 
@@ -30,7 +31,7 @@ use crate::auth::{SignedIn, audit, authorize};
 use crate::problem::Problem;
 use crate::read::{cached, referendum_id, to_json};
 
-/// Runs a write on the registrar in a task of its own and waits for it.
+/// Runs a write on the registrar in a task of its own, on the write runtime, and waits for it.
 async fn spawn_write<T, F>(
     state: &AppState,
     write: impl FnOnce(Arc<Registrar>) -> F,
@@ -39,7 +40,9 @@ where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    tokio::spawn(write(state.registrar.clone()))
+    state
+        .writes
+        .spawn(write(state.registrar.clone()))
         .await
         .map_err(|e| {
             Problem::unavailable(format!("the write was interrupted ({e}); send it again"))

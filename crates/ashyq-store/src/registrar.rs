@@ -468,7 +468,7 @@ impl Registrar {
         if entries.is_empty() {
             return Ok(());
         }
-        let result = self.store.append(entries).await;
+        let result = promptly(self.store.append(entries)).await;
         match result {
             Ok(()) => {
                 let seq = entries.last().map_or(0, |e| e.seq);
@@ -508,6 +508,22 @@ impl Registrar {
         *self.ledger.write().unwrap_or_else(|p| p.into_inner()) = ledger;
         self.head.send_replace(seq);
         Ok(())
+    }
+}
+
+/// Runs a future to completion on this thread when the runtime has several workers.
+///
+/// A commit takes several round trips to the database; awaited as a task, each wake-up queues
+/// behind every other ready task — under a crowd of readers, hundreds — and a group commit
+/// that needs a millisecond of work takes tens of milliseconds of waiting. Blocking in place
+/// hands this worker's other tasks to the other workers and drives the commit directly, so
+/// writers are not starved by readers. On a current-thread runtime (tests, the CLI) it awaits.
+async fn promptly<F: std::future::Future>(f: F) -> F::Output {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| h.block_on(f))
+        }
+        _ => f.await,
     }
 }
 

@@ -31,7 +31,10 @@ use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::{profile, scenario};
 use ashyq_store::Store;
 use ashyq_store::registrar::{Registrar, system_clock};
+use axum::body::Bytes;
+use axum::http::{Method, Request, StatusCode, header};
 use clap::Args;
+use http_body_util::{BodyExt as _, Full};
 use serde_json::json;
 
 use crate::output;
@@ -131,43 +134,81 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// An HTTP/1.1 client with a connection per concurrent task (keep-alive), no proxy lookup.
-fn client(connections: usize) -> Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .no_proxy()
-        .pool_max_idle_per_host(connections)
-        .tcp_nodelay(true)
-        .build()?)
+/// One HTTP/1.1 keep-alive connection, driven directly through hyper: a load generator
+/// should spend as little CPU per request as it can, since it shares the machine with the
+/// server it measures (reqwest's pool and URL handling cost about as much again).
+struct Connection {
+    addr: SocketAddr,
+    sender: Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>,
 }
 
-/// `readers` tasks GET the paths in turn until `stop` is set.
+impl Connection {
+    fn new(addr: SocketAddr) -> Self {
+        Connection { addr, sender: None }
+    }
+
+    /// Sends one request; `Ok(status)` once the whole body has arrived. A broken connection
+    /// is opened again at the next request.
+    async fn send(&mut self, method: Method, path: &str, body: Bytes) -> Result<StatusCode> {
+        if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+            let stream = tokio::net::TcpStream::connect(self.addr).await?;
+            stream.set_nodelay(true)?;
+            let (sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            tokio::spawn(conn);
+            self.sender = Some(sender);
+        }
+        let sender = self.sender.as_mut().expect("connected above");
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1");
+        if !body.is_empty() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = req.body(Full::new(body))?;
+        let result = async {
+            sender.ready().await?;
+            let res = sender.send_request(req).await?;
+            let status = res.status();
+            res.into_body().collect().await?;
+            Ok::<_, hyper::Error>(status)
+        }
+        .await;
+        match result {
+            Ok(status) => Ok(status),
+            Err(e) => {
+                self.sender = None;
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// `readers` tasks GET the paths in turn until `stop` is set, each on its own connection.
 async fn read_until(
-    http: &reqwest::Client,
-    base: &str,
+    addr: SocketAddr,
     paths: Arc<Vec<String>>,
     readers: usize,
     stop: Arc<AtomicBool>,
 ) -> Samples {
     let mut tasks = tokio::task::JoinSet::new();
     for r in 0..readers {
-        let (http, paths, stop) = (http.clone(), paths.clone(), stop.clone());
-        let base = base.to_owned();
+        let (paths, stop) = (paths.clone(), stop.clone());
         tasks.spawn(async move {
             let mut s = Samples::default();
+            let mut conn = Connection::new(addr);
             let mut i = r;
             while !stop.load(Ordering::Relaxed) {
-                let url = format!("{base}{}", paths[i % paths.len()]);
+                let path = &paths[i % paths.len()];
                 i += 1;
                 let t0 = Instant::now();
-                let ok = match http.get(&url).send().await {
-                    Ok(res) => res.status().is_success() && res.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                if ok {
-                    s.micros
-                        .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-                } else {
-                    s.errors += 1;
+                match conn.send(Method::GET, path, Bytes::new()).await {
+                    Ok(status) if status.is_success() => {
+                        s.micros
+                            .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                    }
+                    _ => s.errors += 1,
                 }
             }
             s
@@ -182,16 +223,10 @@ async fn read_until(
     all
 }
 
-async fn timed_reads(
-    http: &reqwest::Client,
-    base: &str,
-    paths: Vec<String>,
-    readers: usize,
-    seconds: u64,
-) -> Phase {
+async fn timed_reads(addr: SocketAddr, paths: Vec<String>, readers: usize, seconds: u64) -> Phase {
     let stop = Arc::new(AtomicBool::new(false));
     let t0 = Instant::now();
-    let reading = read_until(http, base, Arc::new(paths), readers, stop.clone());
+    let reading = read_until(addr, Arc::new(paths), readers, stop.clone());
     let timer = async {
         tokio::time::sleep(Duration::from_secs(seconds)).await;
         stop.store(true, Ordering::Relaxed);
@@ -295,8 +330,6 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
     let addr = addr_rx
         .recv_timeout(Duration::from_secs(30))
         .context("the benchmark server did not start")?;
-    let base = format!("http://{addr}");
-    let http = client(args.readers + args.submitters)?;
 
     // 1. The ceiling.
     eprintln!(
@@ -304,8 +337,7 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
         args.readers, args.read_seconds
     );
     let ceiling = timed_reads(
-        &http,
-        &base,
+        addr,
         vec!["/health".into()],
         args.readers,
         args.read_seconds,
@@ -318,50 +350,45 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
         args.submitters, args.readers
     );
     let bar = output::progress(n as u64, "protocols");
-    let bodies = Arc::new(bodies);
+    let bodies: Arc<Vec<Bytes>> = Arc::new(bodies.into_iter().map(Bytes::from).collect());
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let night_start = Instant::now();
-    let readers = tokio::spawn({
-        let (http, base, stop) = (http.clone(), base.clone(), stop.clone());
-        let paths = Arc::new(result_paths.clone());
-        let readers = args.readers;
-        async move { read_until(&http, &base, paths, readers, stop).await }
-    });
+    let readers = tokio::spawn(read_until(
+        addr,
+        Arc::new(result_paths.clone()),
+        args.readers,
+        stop.clone(),
+    ));
     let mut submitters = tokio::task::JoinSet::new();
+    let submit_path = format!("/api/v1/referendums/{}/protocols", def.id);
     for _ in 0..args.submitters {
-        let (http, bodies, next, bar) = (http.clone(), bodies.clone(), next.clone(), bar.clone());
-        let url = format!("{base}/api/v1/referendums/{}/protocols", def.id);
+        let (bodies, next, bar, path) = (
+            bodies.clone(),
+            next.clone(),
+            bar.clone(),
+            submit_path.clone(),
+        );
         submitters.spawn(async move {
             let mut s = Samples::default();
             let mut refused = Vec::new();
+            let mut conn = Connection::new(addr);
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(body) = bodies.get(i) else { break };
                 let t0 = Instant::now();
-                let res = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(body.clone())
-                    .send()
-                    .await;
-                match res {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
+                match conn.send(Method::POST, &path, body.clone()).await {
+                    Ok(status) if status.is_success() => {
                         s.micros
                             .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
                     }
-                    Ok(r) => {
+                    Ok(status) => {
                         s.errors += 1;
-                        refused.push(format!(
-                            "{}: {}",
-                            r.status(),
-                            r.text().await.unwrap_or_default()
-                        ));
+                        refused.push(format!("protocol {i}: {status}"));
                     }
                     Err(e) => {
                         s.errors += 1;
-                        refused.push(e.to_string());
+                        refused.push(format!("protocol {i}: {e}"));
                     }
                 }
                 bar.inc(1);
@@ -406,7 +433,7 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
         "Morning after: {} readers poll the results for {} s…",
         args.readers, args.read_seconds
     );
-    let after = timed_reads(&http, &base, result_paths, args.readers, args.read_seconds).await;
+    let after = timed_reads(addr, result_paths, args.readers, args.read_seconds).await;
 
     let _ = stop_tx.send(());
     server
