@@ -414,6 +414,7 @@ pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> Result<Re
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// What it is for, e.g. "results dashboard" (shown in audits, never secret).
+    #[schema(min_length = 1, max_length = 100)]
     pub label: String,
 }
 
@@ -526,10 +527,13 @@ pub async fn operators(
 #[derive(Deserialize, ToSchema)]
 pub struct NewOperator {
     /// Login name: 1–64 lower-case letters, digits, `.`, `_`, `-`.
+    #[schema(pattern = r"^[a-z0-9._-]{1,64}$")]
     pub name: String,
     /// `central`, `observer`, `region:KZ-75` or `district:KZ-75-03` (a territorial operator).
+    #[schema(pattern = r"^(central|observer|(region|district):[A-Za-z0-9_-]{1,64})$")]
     pub role: String,
-    /// At least 12 characters.
+    /// 12 to 1,024 characters.
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: String,
 }
 
@@ -687,6 +691,7 @@ pub struct AuditQuery {
     /// Only records with an id below this one (to page back).
     before: Option<u64>,
     /// How many, at most 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -711,7 +716,12 @@ pub async fn audit_trail(
     _who: SignedIn,
     Query(q): Query<AuditQuery>,
 ) -> Result<axum::Json<Vec<AuditDocument>>, Problem> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(Problem::bad_request(format!(
+            "limit {limit} is out of range: ask for 1 to 500 records, and page back with `before`"
+        )));
+    }
     let rows = state
         .registrar
         .store()

@@ -186,6 +186,8 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(auth::change_operator))
         .routes(routes!(auth::audit_trail))
         .split_for_parts();
+    let mut openapi = openapi;
+    openapi::complete(&mut openapi);
     let log_key = config.log_key.clone().unwrap_or_else(|| {
         let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
         Arc::new(CommissionSigningKey::generate(

@@ -31,6 +31,89 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 )]
 pub struct ApiDoc;
 
+/// Adds what every operation shares and the handlers' annotations leave out: the problem
+/// answers the framework itself gives — 400 for a malformed path, query or JSON body, 413 for
+/// a body over the limit, 415 for a body that is not `application/json`, 422 for JSON of the
+/// wrong shape, 429 over the rate limit, 503 when a write could not be stored — and the bearer
+/// token scheme on the operations that answer 401. Done on the generated document, so the
+/// description stays a function of the code.
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::{
+        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |text: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(text)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("ashyq_ + 64 hex digits (an API or session token)")
+                .build(),
+        ),
+    );
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            (false, item.get.as_mut()),
+            (true, item.post.as_mut()),
+            (true, item.put.as_mut()),
+            (true, item.patch.as_mut()),
+            (true, item.delete.as_mut()),
+        ];
+        for (write, op) in ops {
+            let Some(op) = op else { continue };
+            let r = &mut op.responses.responses;
+            let mut add = |code: &str, text: &str| {
+                r.entry(code.to_owned()).or_insert_with(|| problem(text));
+            };
+            let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if has_params || op.request_body.is_some() {
+                add(
+                    "400",
+                    "A malformed path, query or body; the detail says which part and how to fix it",
+                );
+            }
+            if op.request_body.is_some() {
+                add("413", "The body is larger than the server accepts");
+                add("415", "The body is not sent as application/json");
+                add(
+                    "422",
+                    "The JSON does not have the expected fields and types, or the rules refuse it",
+                );
+            }
+            add(
+                "429",
+                "Too many requests from this client; retry after the Retry-After seconds",
+            );
+            if write {
+                add(
+                    "503",
+                    "The database failed; nothing was recorded and the request may be sent again",
+                );
+            }
+            if r.contains_key("401") {
+                op.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+            }
+        }
+    }
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

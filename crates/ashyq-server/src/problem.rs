@@ -78,6 +78,21 @@ impl Problem {
     }
 }
 
+/// Parses a whole number from a path segment: not a number is a malformed request (400); a
+/// number too large for any `what` there is simply not there (404).
+pub(crate) fn path_number<T: std::str::FromStr>(what: &str, text: &str) -> Result<T, Problem> {
+    let t = text.trim();
+    t.parse().map_err(|_| {
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            Problem::not_found(format!("there is no {what} {t}; check the number"))
+        } else {
+            Problem::bad_request(format!(
+                "{text:?} is not a {what} number; use a whole number such as 17"
+            ))
+        }
+    })
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status_code();

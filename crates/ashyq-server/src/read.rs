@@ -392,16 +392,7 @@ pub async fn precinct(
     Path((id, number)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let number: u64 = number.trim().parse().map_err(|_| {
-        Problem::bad_request(format!(
-            "{number:?} is not a precinct number; use a whole number such as 1"
-        ))
-    })?;
-    let Ok(number) = u32::try_from(number) else {
-        return Err(Problem::not_found(format!(
-            "precinct {number} is not in the territory; check the precinct number"
-        )));
-    };
+    let number: u32 = crate::problem::path_number("precinct", &number)?;
     let log_key = state.log_key.clone();
     cached(&state, &headers, format!("precinct/{id}/{number}"), |l| {
         let rid = referendum_id(&id);

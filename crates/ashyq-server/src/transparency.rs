@@ -10,7 +10,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey, public_key_file};
-use ashyq_core::signed::{ConsistencyProof, InclusionProof, SignedTreeHead};
+use ashyq_core::merkle::MerkleError;
+use ashyq_core::signed::{ConsistencyProof, InclusionProof, SignedTreeHead, TransparencyError};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -144,13 +145,14 @@ pub async fn head(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     responses(
         (status = 200, description = "The signed tree head of that size", body = SignedTreeHead),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Not a size, or beyond the log", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a size", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Beyond the log's current size", body = Problem, content_type = "application/problem+json")))]
 pub async fn head_at(
     State(state): State<AppState>,
     UrlPath(size): UrlPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let size = parse_u64("size", &size)?;
+    let size: u64 = crate::problem::path_number("tree size", &size)?;
     let key = state.log_key.clone();
     cached(&state, &headers, format!("log/heads/{size}"), |l| {
         to_json(&l.tree_head(size, &key).map_err(tree_problem)?)
@@ -172,7 +174,8 @@ pub struct InclusionQuery {
     responses(
         (status = 200, description = "The inclusion proof (RFC 9162 §2.1.3)", body = InclusionProof),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Index or size out of range", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The index is not below the size", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The size is beyond the log", body = Problem, content_type = "application/problem+json")))]
 pub async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
@@ -208,7 +211,8 @@ pub struct ConsistencyQuery {
     responses(
         (status = 200, description = "The consistency proof (RFC 9162 §2.1.4)", body = ConsistencyProof),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Sizes out of range or reversed", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The sizes are reversed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A size is beyond the log", body = Problem, content_type = "application/problem+json")))]
 pub async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
@@ -232,8 +236,10 @@ pub async fn consistency(
 #[derive(Deserialize, IntoParams)]
 pub struct EntriesQuery {
     /// The first sequence number (1 for the first entry).
+    #[param(minimum = 1)]
     start: u64,
     /// The last sequence number, inclusive; at most 1,000 entries per request.
+    #[param(minimum = 1)]
     end: u64,
 }
 
@@ -246,16 +252,23 @@ const MAX_ENTRIES: u64 = 1_000;
     params(EntriesQuery),
     responses(
         (status = 200, description = "The entries, in order", body = [Object]),
-        (status = 400, description = "A range that is empty, reversed, too long or beyond the log", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "A range that is empty, reversed or too long", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A range beyond the log", body = Problem, content_type = "application/problem+json")))]
 pub async fn entries(
     State(state): State<AppState>,
     Query(q): Query<EntriesQuery>,
 ) -> Result<axum::Json<Vec<ashyq_core::LogEntry>>, Problem> {
     let size = state.registrar.ledger().tree().size();
-    if q.start == 0 || q.end < q.start || q.end > size {
+    if q.start == 0 || q.end < q.start {
         return Err(Problem::bad_request(format!(
-            "the range {}..={} is not within the log's entries 1..={size}; give 1 ≤ start ≤ end ≤ {size}",
+            "the range {}..={} is empty or reversed; give 1 ≤ start ≤ end",
             q.start, q.end
+        )));
+    }
+    if q.end > size {
+        return Err(Problem::not_found(format!(
+            "the log has {size} entries, so there is no entry {}; give end ≤ {size}",
+            q.end
         )));
     }
     if q.end - q.start >= MAX_ENTRIES {
@@ -275,14 +288,13 @@ pub async fn entries(
     Ok(axum::Json(page))
 }
 
-fn parse_u64(name: &str, text: &str) -> Result<u64, Problem> {
-    text.trim().parse().map_err(|_| {
-        Problem::bad_request(format!(
-            "{name} {text:?} is not a whole number; write e.g. 10"
-        ))
-    })
-}
-
-fn tree_problem(e: impl std::fmt::Display) -> Problem {
-    Problem::bad_request(format!("{e}; the current size is in GET /api/v1/log/head"))
+/// A size beyond the log is not there (yet): 404. An index or pair of sizes that contradict
+/// each other is a malformed request: 400.
+fn tree_problem(e: impl Into<TransparencyError>) -> Problem {
+    let e = e.into();
+    let text = format!("{e}; the current size is in GET /api/v1/log/head");
+    match e {
+        TransparencyError::Merkle(MerkleError::SizeBeyondTree { .. }) => Problem::not_found(text),
+        _ => Problem::bad_request(text),
+    }
 }

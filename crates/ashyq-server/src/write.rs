@@ -59,11 +59,7 @@ fn sign_receipt(state: &AppState, receipt: &Receipt) -> Result<SignedReceipt, Pr
 }
 
 fn precinct_number(text: &str) -> Result<PrecinctId, Problem> {
-    text.trim().parse::<u32>().map(PrecinctId).map_err(|_| {
-        Problem::bad_request(format!(
-            "{text:?} is not a precinct number; use a whole number such as 17"
-        ))
-    })
+    crate::problem::path_number("precinct", text).map(PrecinctId)
 }
 
 /// Submits a precinct commission's signed protocol (made with `ashyq protocol sign`). No
@@ -165,6 +161,7 @@ impl From<&KeyRecord> for KeyDocument {
 #[derive(Deserialize, IntoParams)]
 pub struct KeysQuery {
     /// Only this commission's keys, e.g. `precinct:17`.
+    #[param(pattern = r"^(central|(region|district|precinct):[A-Za-z0-9_-]{1,64})$")]
     commission: Option<String>,
 }
 
@@ -257,6 +254,7 @@ fn public_key(text: &str) -> Result<CommissionPublicKey, Problem> {
         (status = 400, description = "Malformed key or commission", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The operator's commission is not above that one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key (rotate, revoke)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by the key rules (e.g. a second key, unknown key)", body = Problem, content_type = "application/problem+json")))]
 pub async fn change_key(
     State(state): State<AppState>,
@@ -395,6 +393,7 @@ pub struct AmendmentRequest {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referendum, precinct or conflict", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by the rules", body = Problem, content_type = "application/problem+json")))]
 pub async fn amend(
     State(state): State<AppState>,
@@ -490,6 +489,8 @@ impl From<ashyq_core::LogEntry> for Recorded {
         (status = 201, description = "Recorded", body = Recorded),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No such open conflict, or refused", body = Problem, content_type = "application/problem+json")))]
 pub async fn dismiss(
     State(state): State<AppState>,
@@ -530,6 +531,8 @@ pub async fn dismiss(
         (status = 201, description = "Certified", body = Recorded),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already certified", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not final yet (missing precincts or open conflicts)", body = Problem, content_type = "application/problem+json")))]
 pub async fn certify(
     State(state): State<AppState>,
