@@ -423,3 +423,18 @@ fn a_rejection_motion_gives_citizens_the_reason() {
         }
     );
 }
+
+#[test]
+fn the_kind_of_an_event_is_its_tag_in_the_log() {
+    let events = [
+        ConsultEvent::ProposalPublished {
+            id: ProposalId(1),
+            moderator: "m".into(),
+        },
+        commission(3),
+    ];
+    for e in events {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], e.kind());
+    }
+}
