@@ -44,6 +44,13 @@ impl CitizenRef {
         CitizenRef(key.hmac_hex(&msg))
     }
 
+    /// The whole reference (64 hex digits), e.g. for a server's list of moderators. A
+    /// pseudonym, not the identity, but it links everything one person did: `Display` shows
+    /// only 8 digits.
+    pub fn hex(&self) -> &str {
+        &self.0
+    }
+
     /// A reference already computed (64 lowercase hex digits).
     pub fn parse(hex: &str) -> Result<CitizenRef, ConsultError> {
         if hex.len() == 64

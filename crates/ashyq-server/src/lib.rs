@@ -11,11 +11,15 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub mod consult;
+mod consult_api;
+mod dev_idp;
 mod events;
 pub mod limits;
 mod openapi;
 pub mod problem;
 mod read;
+pub mod signin;
 pub mod web;
 
 use ashyq_core::report::ResultsDocument;
@@ -58,6 +62,8 @@ pub struct AppState {
     cache: Arc<read::ResponseCache>,
     /// The OpenAPI document, built once.
     openapi: Arc<utoipa::openapi::OpenApi>,
+    /// The public consultation, when this server serves one.
+    pub consult: Option<Arc<consult::ConsultService>>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -68,6 +74,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct ServerConfig {
     /// The rate limit per client address; `None` turns it off (benchmarks on loopback).
     pub rate_limit: Option<limits::RateLimit>,
+    /// The public consultation to serve (pages under `/consult`, API under `/api/v1/consult`).
+    pub consult: Option<Arc<consult::ConsultService>>,
 }
 
 impl ServerConfig {
@@ -75,6 +83,7 @@ impl ServerConfig {
     pub fn standard() -> Self {
         ServerConfig {
             rate_limit: Some(limits::RateLimit::default()),
+            consult: None,
         }
     }
 }
@@ -98,15 +107,25 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(read::election_seats))
         .routes(routes!(events::events))
         .routes(routes!(log))
+        .routes(routes!(consult_api::summary))
+        .routes(routes!(consult_api::act))
+        .routes(routes!(consult_api::article))
+        .routes(routes!(consult_api::compare))
+        .routes(routes!(consult_api::proposals))
+        .routes(routes!(consult_api::proposal))
+        .routes(routes!(consult_api::meetings))
+        .routes(routes!(consult_api::meeting))
         .split_for_parts();
     let state = AppState {
         registrar,
         cache: Arc::default(),
         openapi: Arc::new(openapi),
+        consult: config.consult.clone(),
     };
     let mut app = Router::new()
         .route("/api/v1", get(index))
         .merge(web::routes())
+        .merge(dev_idp::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))
@@ -157,6 +176,15 @@ pub async fn serve_with(
             source,
         })?;
     let addr = listener.local_addr()?;
+    if let Some(c) = &config.consult {
+        // Listening on every address: browsers on this machine reach it at the loopback one.
+        let reachable = if addr.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+        } else {
+            addr
+        };
+        c.set_default_origin(format!("http://{reachable}"));
+    }
     on_ready(addr);
     let app = router_with(registrar, &config);
     axum::serve(

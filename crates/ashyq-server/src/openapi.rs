@@ -24,6 +24,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
         (name = "results", description = "Referendum results at every level, precinct protocols and their history, live progress"),
         (name = "elections", description = "Party-list elections: the count, the seats, the deputies"),
         (name = "log", description = "The append-only, hash-chained event log"),
+        (name = "consultation", description = "The public consultation: versions of the act and their comparison, citizens' proposals, the Constitutional Commission's meetings, votes and decisions"),
     )
 )]
 pub struct ApiDoc;

@@ -323,6 +323,7 @@ async fn a_client_over_its_rate_limit_is_told_to_wait() {
             per_second: NonZeroU32::new(1).unwrap(),
             burst: NonZeroU32::new(3).unwrap(),
         }),
+        ..Default::default()
     };
     tokio::spawn(ashyq_server::serve_with(
         registrar,

@@ -346,7 +346,9 @@ pub fn build(key: &DigestKey) -> Result<Sample, ConsultError> {
             &clock.next(),
         )?;
     }
-    let adopted = c.amended(&draft, ADOPTED_VERSION)?;
+    let mut adopted = c.amended(&draft, ADOPTED_VERSION)?;
+    // The commission's text, published in the mass media (BRIEF §1).
+    adopted.date = Some("2026-02-12".into());
     Ok(Sample {
         old,
         draft,
