@@ -25,9 +25,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.database_url;
     match cli.command {
         Command::Demo(args) => crate::demo::run(&db, args).await,
-        Command::Serve { listen, rate_limit } => {
+        Command::Serve {
+            listen,
+            rate_limit,
+            consult,
+        } => {
             let registrar = Arc::new(open(&db).await?);
+            let consult =
+                crate::consult_cmd::consult_service(registrar.store().clone(), consult).await?;
             let config = ashyq_server::ServerConfig {
+                consult: Some(consult),
                 rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
                     ashyq_server::limits::RateLimit {
                         per_second: n,
@@ -130,7 +137,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyConsistency(args) => crate::keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
         Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
-        Command::Act(cmd) => crate::consult_cmd::act(cmd),
+        Command::Act(cmd) => crate::consult_cmd::act(&db, cmd).await,
         Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
         Command::Register(command) => crate::register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,

@@ -14,12 +14,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use ashyq_core::event::Author;
+use ashyq_core::iin::DigestKey;
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::{ReferendumId, presets};
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::{profile, scenario};
+use ashyq_server::consult::{ConsultConfig, ConsultService};
 use ashyq_store::Store;
 use ashyq_store::registrar::{Clock, Registrar};
+use ashyq_store::secretariat::Secretariat;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -66,7 +69,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     let store = Store::open(&db)
         .await
         .with_context(|| format!("cannot open {}", mask(&db)))?;
-    let registrar = Registrar::with_store(store, clock).await?;
+    let registrar = Registrar::with_store(store.clone(), clock).await?;
     if registrar.ledger().head().is_some() {
         bail!(
             "{} already holds data; the demo needs an empty database (omit --database-url to use {DEMO_DATABASE})",
@@ -74,6 +77,32 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         );
     }
     let registrar = Arc::new(registrar);
+
+    // The public consultation: the sample act in three versions, the sample proposals, the
+    // commission and its meetings; sign-in through the development provider.
+    let secretariat = Arc::new(Secretariat::open(store).await?);
+    crate::consult_cmd::load_sample(&secretariat).await?;
+    let consult = Arc::new(ConsultService::new(
+        secretariat,
+        ConsultConfig {
+            // Public and fixed: the demo's citizens are test persons.
+            digest_key: DigestKey::from_bytes(&[0x5a; 32])?,
+            identity_provider: None,
+            dev_idp: true,
+            moderators: Vec::new(),
+            public_url: None,
+        },
+    )?);
+    {
+        let c = consult.consultation();
+        println!(
+            "Consultation: the sample act (not the official text) in {} versions, {} proposals, {} commission meetings, {} decisions.",
+            consult.acts().len(),
+            c.proposals.len(),
+            c.meetings.len(),
+            c.decisions.len()
+        );
+    }
 
     let kz = profile::kz();
     let territory = generate(&kz, &TerritorySpec::default())?;
@@ -97,7 +126,11 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let listen = args.listen;
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let handle = tokio::spawn(async move {
-            ashyq_server::serve(reg, listen, move |addr| {
+            let config = ashyq_server::ServerConfig {
+                consult: Some(consult),
+                ..ashyq_server::ServerConfig::standard()
+            };
+            ashyq_server::serve_with(reg, listen, config, move |addr| {
                 let _ = ready_tx.send(addr);
             })
             .await
@@ -122,6 +155,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                 );
                 println!(
                     "  http://{addr}/api/v1/log                                the event log (JSON Lines)"
+                );
+                println!(
+                    "The public consultation: http://{addr}/consult (sign in with the development provider's test persons; \"Test moderator\" moderates), as JSON under http://{addr}/api/v1/consult"
                 );
                 println!();
             }

@@ -56,7 +56,10 @@ enum Command {
     /// Serve the API and results for an existing database.
     #[command(after_help = "Examples:
   ashyq serve
-  ashyq --database-url postgres://postgres@127.0.0.1/ashyq serve --listen 127.0.0.1:9000")]
+  ashyq --database-url postgres://postgres@127.0.0.1/ashyq serve --listen 127.0.0.1:9000
+  ashyq serve --public-url https://consult.example.kz --oidc-issuer https://idp.example.kz \\
+      --oidc-client-id ashyq --digest-key-file digest.key --moderator 3f…(64 hex digits)
+  ashyq serve --dev-idp                        # test sign-in, for development only")]
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -65,6 +68,9 @@ enum Command {
         /// that); 0 turns the limit off.
         #[arg(long, default_value_t = 100)]
         rate_limit: u32,
+        /// Sign-in for the public consultation.
+        #[command(flatten)]
+        consult: consult_cmd::ConsultServeArgs,
     },
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:
