@@ -138,7 +138,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
         Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
         Command::Act(cmd) => crate::consult_cmd::act(&db, cmd).await,
-        Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
+        Command::Consult(cmd) => crate::consult_cmd::consult(&db, cmd).await,
         Command::Register(command) => crate::register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
     }

@@ -131,6 +131,16 @@ pub enum ConsultCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Write the consultation's log stored in the database as JSON Lines, for `ashyq consult
+    /// verify`. It holds the text of every proposal, also of those refused by moderation:
+    /// handle it as the database itself.
+    #[command(after_help = "Example:
+  ashyq consult export --log consult-log.jsonl && ashyq consult verify consult-log.jsonl")]
+    Export {
+        /// The file to write.
+        #[arg(long)]
+        log: PathBuf,
+    },
     /// Replay a consultation log, re-checking the hash chain and every rule, and print the
     /// state.
     Verify {
@@ -383,8 +393,28 @@ fn comparison_text(c: &compare::Comparison) -> String {
 }
 
 /// `ashyq consult …`.
-pub fn consult(cmd: ConsultCommand) -> Result<ExitCode> {
+pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
     match cmd {
+        ConsultCommand::Export { log } => {
+            let store = Store::open(db)
+                .await
+                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let mut out = String::new();
+            let mut after = 0;
+            loop {
+                let page = store.consult_entries_after(after, 5_000).await?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                for e in &page {
+                    out.push_str(&serde_json::to_string(e)?);
+                    out.push('\n');
+                }
+            }
+            std::fs::write(&log, &out)
+                .with_context(|| format!("cannot write {}", log.display()))?;
+            println!("{} entries written to {}", after, log.display());
+            Ok(ExitCode::SUCCESS)
+        }
         ConsultCommand::Demo { out } => demo(&out),
         ConsultCommand::CitizenRef {
             issuer,

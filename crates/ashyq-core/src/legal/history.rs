@@ -100,7 +100,8 @@ pub fn article_history(
             .collect::<Vec<_>>()
             .join("\n");
         let diff = match &previous {
-            Some(p) if *p != text && !(p.is_empty() && text.is_empty()) => word_diff(p, &text),
+            // Line breaks between paragraphs (or the articles of a merge) are not words.
+            Some(p) if *p != text => word_diff(&p.replace('\n', " "), &text.replace('\n', " ")),
             _ => Vec::new(),
         };
         // A version before the article existed, or after it was removed, says so.

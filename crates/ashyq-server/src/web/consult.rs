@@ -442,6 +442,9 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, headers: HeaderMa
             Some((w[0].0.clone(), w[1].0.clone(), stats_sentence(tr, &c.stats)))
         })
         .collect();
+    let draft_title = draft
+        .as_ref()
+        .and_then(|d| parallel(&d.title, l).map(|(_, t)| t.to_owned()));
     let c = svc.consultation();
     let public: Vec<&Proposal> = c.proposals.values().filter(|p| text_is_public(p)).collect();
     let supports: u64 = public.iter().map(|p| p.supports).sum();
@@ -470,7 +473,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, headers: HeaderMa
                         a href=(format!("/consult/act?v={}", percent_encode(v))) { strong { (v) } }
                         @if let Some(d) = d { " — " (day(lang, d)) }
                         @if draft.as_ref().is_some_and(|x| &x.version == v) { " " span.badge.p-published { (tr.t("consult-open-draft")) } }
-                        br; span.muted { (title) }
+                        @if draft_title.as_deref() != Some(title.as_str()) { br; span.muted { (title) } }
                     }
                 }
             }
@@ -1509,7 +1512,16 @@ pub async fn minutes_md(
 pub fn article_choices(tr: Tr, act: &Act, l: legal::Lang) -> Vec<(String, String)> {
     act.articles()
         .into_iter()
-        .map(|(u, _)| (u.eid.clone(), unit_title(tr, u, l)))
+        .map(|(u, _)| {
+            let text = parallel(&u.content, l).map(|(_, t)| excerpt(t, 60));
+            let title = unit_title(tr, u, l);
+            match text {
+                Some(t) if heading_text(u, l).is_none() => {
+                    (u.eid.clone(), format!("{title} — {t}"))
+                }
+                _ => (u.eid.clone(), title),
+            }
+        })
         .collect()
 }
 
