@@ -572,9 +572,12 @@ impl VotingRules {
             count(Choice::Against),
             count(Choice::Abstain),
         );
-        // Least present p with p·den ≥ num·membership.
+        // Least present p with p·den ≥ num·membership. Products in u128: exact for every
+        // u64 input (a fraction's parts are checked only for num ≤ den, den > 0).
+        let wide = |num: u64, x: u64| u128::from(num) * u128::from(x);
+        let narrow = |v: u128| u64::try_from(v).unwrap_or(u64::MAX);
         let q = &self.quorum;
-        let quorum_needed = (q.num * membership).div_ceil(q.den);
+        let quorum_needed = narrow(wide(q.num, membership).div_ceil(u128::from(q.den.max(1))));
         let quorate = present >= quorum_needed;
         let base = match self.base {
             MajorityBase::Present => present,
@@ -583,18 +586,19 @@ impl VotingRules {
         };
         let m = &self.majority;
         // strict: least y with y·den > num·base; otherwise y·den ≥ num·base.
-        let votes_needed = if self.strict {
-            (m.num * base) / m.den + 1
+        let den = u128::from(m.den.max(1));
+        let votes_needed = narrow(if self.strict {
+            wide(m.num, base) / den + 1
         } else {
-            (m.num * base).div_ceil(m.den)
-        };
+            wide(m.num, base).div_ceil(den)
+        });
         VoteTally {
             membership,
             present,
             yes,
             no,
             abstain,
-            not_voting: present - (yes + no + abstain),
+            not_voting: present.saturating_sub(yes + no + abstain),
             quorum_needed,
             quorate,
             votes_needed,

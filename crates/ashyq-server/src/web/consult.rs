@@ -238,7 +238,7 @@ pub fn day(lang: i18n::Lang, iso: &str) -> String {
     NaiveDate::parse_from_str(iso, "%Y-%m-%d").map_or_else(|_| iso.to_owned(), |d| date(lang, d))
 }
 
-fn when(lang: i18n::Lang, rfc3339: &str) -> String {
+pub(crate) fn when(lang: i18n::Lang, rfc3339: &str) -> String {
     timestamp(lang, rfc3339, UTC_OFFSET_MINUTES)
 }
 
@@ -286,7 +286,7 @@ fn status_sentence(tr: Tr, s: &ProposalStatus) -> Markup {
 }
 
 /// What a proposal is about, as a link.
-fn target_markup(tr: Tr, t: &ProposalTarget, version: Option<&str>) -> Markup {
+pub(crate) fn target_markup(tr: Tr, t: &ProposalTarget, version: Option<&str>) -> Markup {
     let v = version.map_or(String::new(), |v| format!("?v={}", percent_encode(v)));
     match t {
         ProposalTarget::Unit { eid } => html! {

@@ -25,7 +25,7 @@ use maud::{Markup, html};
 use super::Ctx;
 use super::consult::{
     article_choices, consult_page, legal_lang, message_page, no_consultation, parse_proposal_id,
-    refused, service,
+    refused, service, target_markup, when,
 };
 use super::i18n::{self, Tr};
 use super::layout::{self, Page, Section};
@@ -583,8 +583,15 @@ pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: Header
             @for p in waiting {
                 section.queue aria-labelledby=(format!("q-{}", p.id.0)) {
                     h2 id=(format!("q-{}", p.id.0)) { a href=(format!("/consult/proposals/{}", p.id.0)) { (p.id) } }
+                    p.meta {
+                        (target_markup(tr, &p.target, None))
+                        " · " (i18n::Lang::parse(p.lang.code()).map_or(p.lang.code(), |l| l.endonym()))
+                        @if let Some(first) = p.timeline.first() { " · " (when(ctx.lang, &first.at)) }
+                    }
                     blockquote lang=(p.lang.code()) { (p.text) }
-                    @if !p.rationale.is_empty() { p.muted lang=(p.lang.code()) { (p.rationale) } }
+                    @if !p.rationale.is_empty() {
+                        p { strong { (tr.t("consult-rationale")) ": " } span lang=(p.lang.code()) { (p.rationale) } }
+                    }
                     (moderation_form(tr, &s, p.id))
                 }
             }
