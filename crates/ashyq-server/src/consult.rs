@@ -75,6 +75,8 @@ pub struct ConsultService {
     pub(crate) signin: SignIn,
     pub(crate) dev_idp: Option<DevIdp>,
     origin: OnceLock<String>,
+    /// Whether the origin was configured (else it is the listening address).
+    origin_configured: bool,
     key: DigestKey,
     moderators: Vec<CitizenRef>,
 }
@@ -164,6 +166,7 @@ impl ConsultService {
             comparisons: Mutex::default(),
             signin: SignIn::new(config.identity_provider)?,
             dev_idp,
+            origin_configured: origin.get().is_some(),
             origin,
             key: config.digest_key,
             moderators: config.moderators,
@@ -173,6 +176,12 @@ impl ConsultService {
     /// Sets the public origin from the address the server listens on, unless configured.
     pub fn set_default_origin(&self, origin: String) {
         let _ = self.origin.set(origin);
+    }
+
+    /// Whether the public origin was configured (`--public-url`) rather than taken from the
+    /// listening address.
+    pub fn origin_configured(&self) -> bool {
+        self.origin_configured
     }
 
     /// The public origin (`http://127.0.0.1:8080`), once known.

@@ -225,6 +225,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
         "api": "/api/v1/docs",
         "openapi": "/api/v1/openapi.json",
         "events": "/api/v1/events",
+        "consultation": "/api/v1/consult",
         "log_entries": ledger.head().map_or(0, |h| h.0),
         "referendums": referendums,
     }))

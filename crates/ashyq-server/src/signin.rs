@@ -514,10 +514,14 @@ pub async fn start(
         );
     };
     let return_to = safe_return(q.get("return").map(String::as_str));
-    // The flow cookie must be set on the host the provider sends the browser back to.
+    // The flow cookie must be set on the host the provider sends the browser back to: a
+    // browser that came by another name for the listening address (localhost for 127.0.0.1)
+    // starts again there. A configured public URL is trusted as it is (behind a proxy the
+    // Host header may be an internal name).
     let origin = svc.origin();
     let host = origin.split("://").nth(1).unwrap_or("");
-    if let Some(h) = headers.get(header::HOST).and_then(|v| v.to_str().ok())
+    if !svc.origin_configured()
+        && let Some(h) = headers.get(header::HOST).and_then(|v| v.to_str().ok())
         && h != host
     {
         let q = format!("return={}", percent_encode(&return_to));
