@@ -23,12 +23,14 @@ use crate::iin::DigestKey;
 use crate::legal::{Act, Lang, Parallel, Unit, UnitKind};
 
 pub mod minutes;
+pub mod sample;
 pub mod similarity;
 pub mod synthetic;
 
 /// A citizen, pseudonymised: the keyed digest of their sign-in identity (64 hex digits).
 /// `Display` shows only the first 8 digits.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct CitizenRef(String);
 
@@ -40,6 +42,13 @@ impl CitizenRef {
         msg.push(0);
         msg.extend_from_slice(subject.as_bytes());
         CitizenRef(key.hmac_hex(&msg))
+    }
+
+    /// The whole reference (64 hex digits), e.g. for a server's list of moderators. A
+    /// pseudonym, not the identity, but it links everything one person did: `Display` shows
+    /// only 8 digits.
+    pub fn hex(&self) -> &str {
+        &self.0
     }
 
     /// A reference already computed (64 lowercase hex digits).
@@ -72,6 +81,7 @@ impl fmt::Debug for CitizenRef {
 
 /// A proposal's number; shown as `P-000042`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ProposalId(pub u64);
 
@@ -83,6 +93,7 @@ impl fmt::Display for ProposalId {
 
 /// What a proposal would change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProposalTarget {
     /// An existing unit of the draft, by eId.
@@ -109,6 +120,7 @@ impl ProposalTarget {
 
 /// Why a moderator refused to publish a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum ModerationReason {
     /// Not about the draft.
@@ -146,6 +158,7 @@ impl fmt::Display for ModerationReason {
 
 /// A proposal's status. The timeline keeps every past status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ProposalStatus {
     /// Waiting for moderation.
@@ -182,6 +195,7 @@ pub enum ProposalStatus {
 
 /// One step of a proposal's public timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     /// When (the log entry's time).
     pub at: String,
@@ -193,6 +207,7 @@ pub struct StatusChange {
 
 /// A citizen's proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     /// Number.
     pub id: ProposalId,
@@ -227,6 +242,7 @@ impl Proposal {
 
 /// A group of near-duplicate proposals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cluster {
     /// Number.
     pub id: u32,
@@ -238,6 +254,7 @@ pub struct Cluster {
 
 /// A commission member (a public official, named).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     /// Number within the commission.
     pub id: u32,
@@ -251,6 +268,7 @@ pub struct Member {
 
 /// A fraction `num/den` used by the voting rules (exact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fraction {
     /// Numerator.
     pub num: u64,
@@ -260,6 +278,7 @@ pub struct Fraction {
 
 /// What a majority is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MajorityBase {
     /// Members present at the meeting.
@@ -272,6 +291,7 @@ pub enum MajorityBase {
 
 /// Quorum and majority rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VotingRules {
     /// The meeting is quorate when `present ≥ quorum × membership`.
     pub quorum: Fraction,
@@ -297,6 +317,7 @@ impl Default for VotingRules {
 
 /// A member's vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// For.
@@ -309,6 +330,7 @@ pub enum Choice {
 
 /// What a motion proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MotionKind {
     /// Amend the draft.
@@ -325,6 +347,7 @@ pub enum MotionKind {
 
 /// An amendment to the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amendment {
     /// What it changes.
     pub target: AmendmentTarget,
@@ -334,6 +357,7 @@ pub struct Amendment {
 
 /// Where an amendment applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AmendmentTarget {
     /// Replace the text of a unit (and drop its sub-units).
@@ -362,6 +386,7 @@ impl AmendmentTarget {
 
 /// An event of the consultation log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ConsultEvent {
     /// A version of the act is opened for proposals (its content hash).
@@ -471,6 +496,25 @@ pub enum ConsultEvent {
     },
 }
 
+impl ConsultEvent {
+    /// The event's type as written in the log (`proposal_submitted`, `vote_held`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ConsultEvent::DraftPublished { .. } => "draft_published",
+            ConsultEvent::ProposalSubmitted { .. } => "proposal_submitted",
+            ConsultEvent::ProposalPublished { .. } => "proposal_published",
+            ConsultEvent::ProposalRejected { .. } => "proposal_rejected",
+            ConsultEvent::ProposalWithdrawn { .. } => "proposal_withdrawn",
+            ConsultEvent::ProposalSupported { .. } => "proposal_supported",
+            ConsultEvent::ClustersFormed { .. } => "clusters_formed",
+            ConsultEvent::CommissionConstituted { .. } => "commission_constituted",
+            ConsultEvent::MeetingConvened { .. } => "meeting_convened",
+            ConsultEvent::AgendaItemAdded { .. } => "agenda_item_added",
+            ConsultEvent::VoteHeld { .. } => "vote_held",
+        }
+    }
+}
+
 /// Why an event or command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConsultError {
@@ -495,6 +539,7 @@ pub enum ConsultError {
 
 /// A counted vote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteTally {
     /// Members of the commission.
     pub membership: u64,
@@ -527,9 +572,12 @@ impl VotingRules {
             count(Choice::Against),
             count(Choice::Abstain),
         );
-        // Least present p with p·den ≥ num·membership.
+        // Least present p with p·den ≥ num·membership. Products in u128: exact for every
+        // u64 input (a fraction's parts are checked only for num ≤ den, den > 0).
+        let wide = |num: u64, x: u64| u128::from(num) * u128::from(x);
+        let narrow = |v: u128| u64::try_from(v).unwrap_or(u64::MAX);
         let q = &self.quorum;
-        let quorum_needed = (q.num * membership).div_ceil(q.den);
+        let quorum_needed = narrow(wide(q.num, membership).div_ceil(u128::from(q.den.max(1))));
         let quorate = present >= quorum_needed;
         let base = match self.base {
             MajorityBase::Present => present,
@@ -538,18 +586,19 @@ impl VotingRules {
         };
         let m = &self.majority;
         // strict: least y with y·den > num·base; otherwise y·den ≥ num·base.
-        let votes_needed = if self.strict {
-            (m.num * base) / m.den + 1
+        let den = u128::from(m.den.max(1));
+        let votes_needed = narrow(if self.strict {
+            wide(m.num, base) / den + 1
         } else {
-            (m.num * base).div_ceil(m.den)
-        };
+            wide(m.num, base).div_ceil(den)
+        });
         VoteTally {
             membership,
             present,
             yes,
             no,
             abstain,
-            not_voting: present - (yes + no + abstain),
+            not_voting: present.saturating_sub(yes + no + abstain),
             quorum_needed,
             quorate,
             votes_needed,
@@ -560,6 +609,7 @@ impl VotingRules {
 
 /// A meeting of the commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Meeting {
     /// Number.
     pub number: u32,
@@ -577,6 +627,7 @@ pub struct Meeting {
 
 /// An agenda item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaItem {
     /// Number within the meeting.
     pub number: u32,
@@ -590,6 +641,7 @@ pub struct AgendaItem {
 
 /// A motion and its vote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Motion {
     /// Number.
     pub number: u32,
@@ -609,6 +661,7 @@ pub struct Motion {
 
 /// A decision: a motion that carried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// Number (= the motion's).
     pub number: u32,
@@ -624,6 +677,7 @@ pub struct Decision {
 
 /// An entry of the consultation log: the same hash chain as [`crate::event::LogEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultEntry {
     /// Sequence number, from 1.
     pub seq: u64,
@@ -735,35 +789,53 @@ impl Consultation {
     pub fn replay(entries: &[ConsultEntry]) -> Result<Consultation, ConsultError> {
         let mut c = Consultation::new();
         for e in entries {
-            let expected_prev = c
-                .log
-                .last()
-                .map_or_else(|| "0".repeat(64), |l| l.hash.clone());
-            if e.seq != c.log.len() as u64 + 1 {
-                return Err(ConsultError::Log {
-                    seq: e.seq,
-                    reason: format!("expected sequence number {}", c.log.len() + 1),
-                });
-            }
-            if e.prev != expected_prev {
-                return Err(ConsultError::Log {
-                    seq: e.seq,
-                    reason: "prev is not the previous entry's hash: an entry was changed, dropped or reordered".into(),
-                });
-            }
-            if entry_hash(e.seq, &e.prev, &e.recorded_at, &e.event) != e.hash {
-                return Err(ConsultError::Log {
-                    seq: e.seq,
-                    reason: "the hash does not match the content".into(),
-                });
-            }
-            c.record(e.event.clone(), &e.recorded_at)
-                .map_err(|err| ConsultError::Log {
-                    seq: e.seq,
-                    reason: format!("refused on replay: {err}"),
-                })?;
+            c.apply_entry(e)?;
         }
         Ok(c)
+    }
+
+    /// Applies one entry from elsewhere (a published log, the database): checks that it
+    /// continues the chain, that its hash matches its content and that its event follows every
+    /// rule, then records it. On error nothing has changed.
+    pub fn apply_entry(&mut self, e: &ConsultEntry) -> Result<(), ConsultError> {
+        let expected_prev = self
+            .log
+            .last()
+            .map_or_else(|| "0".repeat(64), |l| l.hash.clone());
+        if e.seq != self.log.len() as u64 + 1 {
+            return Err(ConsultError::Log {
+                seq: e.seq,
+                reason: format!("expected sequence number {}", self.log.len() + 1),
+            });
+        }
+        if e.prev != expected_prev {
+            return Err(ConsultError::Log {
+                seq: e.seq,
+                reason: "prev is not the previous entry's hash: an entry was changed, dropped or reordered".into(),
+            });
+        }
+        if entry_hash(e.seq, &e.prev, &e.recorded_at, &e.event) != e.hash {
+            return Err(ConsultError::Log {
+                seq: e.seq,
+                reason: "the hash does not match the content".into(),
+            });
+        }
+        self.record(e.event.clone(), &e.recorded_at)
+            .map_err(|err| ConsultError::Log {
+                seq: e.seq,
+                reason: format!("refused on replay: {err}"),
+            })?;
+        Ok(())
+    }
+
+    /// The sequence number and hash of the last entry, if any.
+    pub fn head(&self) -> Option<(u64, &str)> {
+        self.log.last().map(|e| (e.seq, e.hash.as_str()))
+    }
+
+    /// Whether `who` already supports proposal `id`.
+    pub fn supports(&self, id: ProposalId, who: &CitizenRef) -> bool {
+        self.supports.contains(&(id, who.clone()))
     }
 
     fn proposal_mut(&mut self, id: ProposalId) -> Result<&mut Proposal, ConsultError> {
@@ -1353,6 +1425,7 @@ pub fn apply_amendment(act: &mut Act, a: &Amendment) -> Result<(), ConsultError>
 
 /// What became of a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalTrace {
     /// The proposal with its timeline.
     pub proposal: Proposal,
@@ -1366,6 +1439,7 @@ pub struct ProposalTrace {
 
 /// Everything behind a unit of the act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitTrace {
     /// eId.
     pub eid: String,

@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 
 pub mod akn;
 pub mod compare;
+pub mod history;
 pub mod markdown;
 
 /// A language of the parallel text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Kazakh (the state language).
@@ -62,6 +64,7 @@ impl fmt::Display for Lang {
 
 /// The same text in several languages; a language may be missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Parallel(pub BTreeMap<Lang, String>);
 
@@ -91,6 +94,7 @@ impl Parallel {
 
 /// The kind of a unit, from the outermost to the innermost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// The preamble (no number).
@@ -169,6 +173,7 @@ impl UnitKind {
 
 /// One unit of an act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     /// What it is.
     pub kind: UnitKind,
@@ -181,6 +186,7 @@ pub struct Unit {
     /// The unit's own text (before its children), per language.
     pub content: Parallel,
     /// Sub-units.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<Unit>,
 }
 
@@ -223,6 +229,7 @@ impl Unit {
 
 /// An act in one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Act {
     /// The work's identifier, e.g. `ashyq-sample-constitution` (stable across versions).
     pub work: String,

@@ -12,11 +12,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub mod auth;
+pub mod consult;
+mod consult_api;
+mod dev_idp;
 mod events;
 pub mod limits;
 mod openapi;
 pub mod problem;
 mod read;
+pub mod signin;
 pub mod transparency;
 pub mod web;
 mod write;
@@ -70,6 +74,8 @@ pub struct AppState {
     sign_in_guard: Arc<auth::SignInGuard>,
     /// The executor of writes.
     writes: Arc<WriteExecutor>,
+    /// The public consultation, when this server serves one.
+    pub consult: Option<Arc<consult::ConsultService>>,
 }
 
 /// A runtime of its own for writes (one worker thread). Readers polling the results keep the
@@ -129,6 +135,8 @@ pub struct ServerConfig {
     pub log_key: Option<Arc<CommissionSigningKey>>,
     /// Mark the session cookie `Secure` (when the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The public consultation to serve (pages under `/consult`, API under `/api/v1/consult`).
+    pub consult: Option<Arc<consult::ConsultService>>,
 }
 
 impl ServerConfig {
@@ -185,6 +193,14 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(auth::operators, auth::create_operator))
         .routes(routes!(auth::change_operator))
         .routes(routes!(auth::audit_trail))
+        .routes(routes!(consult_api::summary))
+        .routes(routes!(consult_api::act))
+        .routes(routes!(consult_api::article))
+        .routes(routes!(consult_api::compare))
+        .routes(routes!(consult_api::proposals))
+        .routes(routes!(consult_api::proposal))
+        .routes(routes!(consult_api::meetings))
+        .routes(routes!(consult_api::meeting))
         .split_for_parts();
     let mut openapi = openapi;
     openapi::complete(&mut openapi);
@@ -203,10 +219,12 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         config: Arc::new(config.clone()),
         sign_in_guard: Arc::default(),
         writes: Arc::new(WriteExecutor::new()),
+        consult: config.consult.clone(),
     };
     let mut app = Router::new()
         .route("/api/v1", get(index))
         .merge(web::routes())
+        .merge(dev_idp::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))
@@ -257,6 +275,15 @@ pub async fn serve_with(
             source,
         })?;
     let addr = listener.local_addr()?;
+    if let Some(c) = &config.consult {
+        // Listening on every address: browsers on this machine reach it at the loopback one.
+        let reachable = if addr.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+        } else {
+            addr
+        };
+        c.set_default_origin(format!("http://{reachable}"));
+    }
     on_ready(addr);
     let app = router_with(registrar, &config);
     axum::serve(
@@ -297,6 +324,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
         "api": "/api/v1/docs",
         "openapi": "/api/v1/openapi.json",
         "events": "/api/v1/events",
+        "consultation": "/api/v1/consult",
         "log_entries": ledger.head().map_or(0, |h| h.0),
         "referendums": referendums,
     }))

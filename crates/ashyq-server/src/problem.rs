@@ -154,9 +154,13 @@ pub async fn problems_everywhere(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    // Problem documents, and the web pages' own HTML error pages, are left as they are.
+    // Problem documents, the web pages' own HTML error pages and the JSON errors a handler
+    // writes on purpose (OAuth errors of the development provider, RFC 6749 §5.2) are left as
+    // they are.
     let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+            || v.as_bytes().starts_with(b"text/html")
+            || v.as_bytes().starts_with(b"application/json")
     });
     if is_problem {
         return res;

@@ -21,6 +21,8 @@ use axum::routing::get;
 use crate::AppState;
 
 pub mod cartogram;
+pub mod consult;
+pub mod consult_forms;
 pub mod election;
 pub mod format;
 pub mod i18n;
@@ -43,6 +45,42 @@ pub fn routes() -> Router<AppState> {
         .route("/downloads", get(static_pages::downloads))
         .route("/verify", get(static_pages::verify))
         .route("/assets/{name}", get(asset))
+        .merge(consult_routes())
+}
+
+/// The consultation's pages and forms (`/consult/…`).
+fn consult_routes() -> Router<AppState> {
+    use axum::routing::post;
+    Router::new()
+        .route("/consult", get(consult::overview))
+        .route("/consult/act", get(consult::act))
+        .route("/consult/article/{eid}", get(consult::article))
+        .route("/consult/compare", get(consult::compare))
+        .route("/consult/proposals", get(consult::proposals))
+        .route("/consult/proposals/{id}", get(consult::proposal))
+        .route(
+            "/consult/proposals/{id}/support",
+            post(consult_forms::support),
+        )
+        .route(
+            "/consult/proposals/{id}/withdraw",
+            post(consult_forms::withdraw),
+        )
+        .route(
+            "/consult/proposals/{id}/moderate",
+            post(consult_forms::moderate),
+        )
+        .route(
+            "/consult/propose",
+            get(consult_forms::propose_page).post(consult_forms::propose),
+        )
+        .route("/consult/moderation", get(consult_forms::moderation))
+        .route("/consult/meetings", get(consult::meetings))
+        .route("/consult/meetings/{n}", get(consult::meeting))
+        .route("/consult/meetings/{n}/minutes.md", get(consult::minutes_md))
+        .route("/consult/signin", get(crate::signin::start))
+        .route("/consult/signin/callback", get(crate::signin::callback))
+        .route("/consult/signout", post(crate::signin::signout))
 }
 
 /// What a page needs to know about its request: the language, and whether it was chosen by

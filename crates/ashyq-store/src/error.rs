@@ -129,6 +129,16 @@ pub enum StoreError {
     /// No such operator.
     #[error("there is no operator named {0}; see `ashyq operator list`")]
     NoSuchOperator(String),
+    /// A version label of an act already holds other content.
+    #[error(
+        "{work} already has a version {version} with other content; a stored version never changes: give the new text another version label"
+    )]
+    ActVersionExists {
+        /// The work.
+        work: String,
+        /// The version label.
+        version: String,
+    },
 
     /// A database operation failed.
     #[error("database error while {action}: {source}")]

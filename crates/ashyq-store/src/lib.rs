@@ -63,10 +63,12 @@ macro_rules! with_pool {
 }
 
 mod append;
+pub mod consult;
 mod error;
 pub mod operators;
 pub mod register;
 pub mod registrar;
+pub mod secretariat;
 pub mod testing;
 mod url;
 
@@ -138,6 +140,7 @@ impl Store {
         let store = Store { pool };
         store.migrate().await?;
         store.install_append_only_triggers().await?;
+        store.install_consult_triggers().await?;
         tracing::info!(backend = store.backend(), url = %shown, "opened the store");
         Ok(store)
     }

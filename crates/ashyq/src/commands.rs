@@ -30,10 +30,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             rate_limit,
             log_key_file,
             secure_cookies,
+            consult,
         } => {
             let registrar = Arc::new(open(&db).await?);
             let log_key = load_log_key(&db, log_key_file.as_deref())?;
+            let consult =
+                crate::consult_cmd::consult_service(registrar.store().clone(), consult).await?;
             let config = ashyq_server::ServerConfig {
+                consult: Some(consult),
                 rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
                     ashyq_server::limits::RateLimit {
                         per_second: n,
@@ -153,8 +157,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyConsistency(args) => crate::keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => crate::seats_cmd::bench(args),
         Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
-        Command::Act(cmd) => crate::consult_cmd::act(cmd),
-        Command::Consult(cmd) => crate::consult_cmd::consult(cmd),
+        Command::Act(cmd) => crate::consult_cmd::act(&db, cmd).await,
+        Command::Consult(cmd) => crate::consult_cmd::consult(&db, cmd).await,
         Command::Register(command) => crate::register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => crate::bench_load::run(&db, args).await,

@@ -3,23 +3,30 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use ashyq_core::consult::similarity::{self, LshParams, MinHasher};
 use ashyq_core::consult::synthetic::{self, SyntheticSpec};
 use ashyq_core::consult::{
-    Amendment, AmendmentTarget, Choice, CitizenRef, ConsultEntry, ConsultEvent, Consultation,
-    Member, ModerationReason, MotionKind, ProposalId, ProposalTarget, VotingRules, act_sha256,
-    minutes,
+    CitizenRef, ConsultEntry, ConsultEvent, Consultation, ProposalTarget, act_sha256, minutes,
+    sample,
 };
 use ashyq_core::iin::DigestKey;
 use ashyq_core::legal::compare::{self, ChangeKind, CompareOptions};
-use ashyq_core::legal::{Act, Lang, Parallel, akn, markdown};
+use ashyq_core::legal::{Act, Lang, akn, markdown};
 use ashyq_search::ProposalIndex;
+use ashyq_server::consult::{ConsultConfig, ConsultService};
+use ashyq_server::signin::IdentityProvider;
+use ashyq_store::Store;
+use ashyq_store::consult::ActStored;
+use ashyq_store::secretariat::Secretariat;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
+use crate::commands::mask;
+use crate::election_cmd::{KeyArgs, one_off_key};
 use crate::output;
 
 /// `ashyq act …`.
@@ -41,6 +48,21 @@ pub enum ActCommand {
         /// Language of the Akoma Ntoso output (one document per language).
         #[arg(long, default_value = "ru")]
         lang: String,
+    },
+    /// Store a version of an act in the database (Markdown, or Akoma Ntoso XML files, one per
+    /// language), for the web pages and the API; with `--open`, open it for proposals.
+    #[command(after_help = "Examples:
+  ashyq act import constitution-1995.md
+  ashyq act import draft.kk.xml draft.ru.xml draft.en.xml --open
+A stored version never changes: the same text again changes nothing, another text under the
+same version label is refused.")]
+    Import {
+        /// Input files: one `.md`, or `.xml` files of the same act in several languages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Open this version for proposals (records `draft_published` in the consultation's log).
+        #[arg(long)]
+        open: bool,
     },
     /// Compare two versions article by article (renumbered, moved, split, merged), with word
     /// diffs and statistics.
@@ -94,12 +116,125 @@ pub enum ConsultCommand {
         #[arg(long, default_value = "consult-demo")]
         out: PathBuf,
     },
+    /// Print the pseudonym (`CitizenRef`) of a person at an identity provider, e.g. to make
+    /// them a moderator with `ashyq serve --moderator`.
+    #[command(after_help = "Example:
+  ashyq consult citizen-ref --issuer https://idp.example.kz --subject 5f83e0ca --digest-key-file digest.key")]
+    CitizenRef {
+        /// The provider's issuer URL, exactly as in its ID tokens.
+        #[arg(long)]
+        issuer: String,
+        /// The person's subject identifier at that provider.
+        #[arg(long)]
+        subject: String,
+        /// The server's digest key.
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Write the consultation's log stored in the database as JSON Lines, for `ashyq consult
+    /// verify`. It holds the text of every proposal, also of those refused by moderation:
+    /// handle it as the database itself.
+    #[command(after_help = "Example:
+  ashyq consult export --log consult-log.jsonl && ashyq consult verify consult-log.jsonl")]
+    Export {
+        /// The file to write.
+        #[arg(long)]
+        log: PathBuf,
+    },
     /// Replay a consultation log, re-checking the hash chain and every rule, and print the
     /// state.
     Verify {
         /// The JSON Lines log.
         log: PathBuf,
     },
+}
+
+/// How `ashyq serve` signs citizens in for the consultation.
+#[derive(Args)]
+pub struct ConsultServeArgs {
+    /// The address citizens reach this server at, for sign-in redirects (default: http:// and
+    /// the listening address), e.g. https://consult.example.kz.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// The OpenID Connect provider citizens sign in with (its issuer URL). The client secret,
+    /// if any, is read from ASHYQ_OIDC_CLIENT_SECRET only (never from the command line).
+    #[arg(long, env = "ASHYQ_OIDC_ISSUER", value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// This server's client id at the provider.
+    #[arg(long, env = "ASHYQ_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The provider's name on the sign-in button.
+    #[arg(long, default_value = "eGov")]
+    oidc_name: String,
+    /// Serve the built-in development identity provider under /dev-idp and sign in with it:
+    /// anyone can sign in as a test person. For development and demos only.
+    #[arg(long, conflicts_with = "oidc_issuer")]
+    dev_idp: bool,
+    /// A moderator of proposals, by pseudonym (64 hex digits, from `ashyq consult
+    /// citizen-ref`); repeat for several.
+    #[arg(long = "moderator", value_name = "CITIZEN_REF")]
+    moderators: Vec<String>,
+    /// The key of the citizens' pseudonyms (needed with sign-in).
+    #[command(flatten)]
+    key: KeyArgs,
+}
+
+/// The consultation stored in `store`, served with sign-in as `args` say.
+pub async fn consult_service(store: Store, args: ConsultServeArgs) -> Result<Arc<ConsultService>> {
+    let signs_in = args.dev_idp || args.oidc_issuer.is_some();
+    let digest_key = if signs_in && !args.dev_idp {
+        args.key.key()?
+    } else {
+        args.key.key().or_else(|_| one_off_key())?
+    };
+    let identity_provider = match (args.oidc_issuer, args.oidc_client_id) {
+        (Some(issuer), Some(client_id)) => Some(IdentityProvider {
+            name: args.oidc_name,
+            issuer,
+            client_id,
+            client_secret: std::env::var("ASHYQ_OIDC_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+            development: false,
+        }),
+        (Some(_), None) => bail!("--oidc-issuer needs --oidc-client-id (or ASHYQ_OIDC_CLIENT_ID)"),
+        _ => None,
+    };
+    let moderators = args
+        .moderators
+        .iter()
+        .map(|m| {
+            CitizenRef::parse(m.trim()).with_context(|| {
+                format!("--moderator {m:?}: give the 64 hex digits printed by `ashyq consult citizen-ref`")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let secretariat = Arc::new(Secretariat::open(store).await?);
+    Ok(Arc::new(ConsultService::new(
+        secretariat,
+        ConsultConfig {
+            digest_key,
+            identity_provider,
+            dev_idp: args.dev_idp,
+            moderators,
+            public_url: args.public_url,
+        },
+    )?))
+}
+
+/// Loads the sample consultation into an empty store (for `ashyq demo`): the three versions
+/// of the sample act and the sample log (its made-up citizens pseudonymised under a fixed,
+/// public key).
+pub async fn load_sample(secretariat: &Secretariat) -> Result<()> {
+    if !secretariat.consultation().log.is_empty() || !secretariat.acts().is_empty() {
+        bail!("the database already holds a consultation; the sample goes into an empty one");
+    }
+    let s = sample::build(&DigestKey::from_bytes(&[0x5a; 32])?)?;
+    for act in [&s.old, &s.draft, &s.adopted] {
+        secretariat.add_act_version(act).await?;
+    }
+    secretariat.import(&s.consultation.log).await?;
+    Ok(())
 }
 
 /// `ashyq bench consult`.
@@ -151,8 +286,49 @@ pub fn load_act(files: &[PathBuf]) -> Result<Act> {
 }
 
 /// `ashyq act …`.
-pub fn act(cmd: ActCommand) -> Result<ExitCode> {
+pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
     match cmd {
+        ActCommand::Import { files, open } => {
+            let act = load_act(&files)?;
+            let store = Store::open(db)
+                .await
+                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let sec = Secretariat::open(store).await?;
+            let what = match sec.add_act_version(&act).await? {
+                ActStored::New(n) => format!("stored as version {n}"),
+                ActStored::Known(n) => format!("already stored as version {n}; nothing changed"),
+            };
+            println!(
+                "{}@{} ({} articles): {what}.",
+                act.work,
+                act.version,
+                act.articles().len()
+            );
+            if open {
+                let already = sec
+                    .consultation()
+                    .drafts
+                    .iter()
+                    .any(|(w, v, _)| *w == act.work && *v == act.version);
+                if already {
+                    println!("It is already open for proposals.");
+                } else {
+                    let entry = sec
+                        .record(|_| {
+                            Ok(ConsultEvent::DraftPublished {
+                                work: act.work.clone(),
+                                version: act.version.clone(),
+                                content_sha256: act_sha256(&act),
+                            })
+                        })
+                        .await?;
+                    println!(
+                        "Opened for proposals: consultation log entry {} ({}).",
+                        entry.seq, entry.hash
+                    );
+                }
+            }
+        }
         ActCommand::Convert { files, to, lang: l } => {
             let act = load_act(&files)?;
             let out = match to {
@@ -216,15 +392,41 @@ fn comparison_text(c: &compare::Comparison) -> String {
     s
 }
 
-/// The sample act and proposals shipped in ashyq-core/data.
-const SAMPLE_V1: &str = include_str!("../../ashyq-core/data/sample-act-v1.md");
-const SAMPLE_V2: &str = include_str!("../../ashyq-core/data/sample-act-v2.md");
-const SAMPLE_PROPOSALS: &str = include_str!("../../ashyq-core/data/sample-proposals.csv");
-
 /// `ashyq consult …`.
-pub fn consult(cmd: ConsultCommand) -> Result<ExitCode> {
+pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
     match cmd {
+        ConsultCommand::Export { log } => {
+            let store = Store::open(db)
+                .await
+                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let mut out = String::new();
+            let mut after = 0;
+            loop {
+                let page = store.consult_entries_after(after, 5_000).await?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                for e in &page {
+                    out.push_str(&serde_json::to_string(e)?);
+                    out.push('\n');
+                }
+            }
+            std::fs::write(&log, &out)
+                .with_context(|| format!("cannot write {}", log.display()))?;
+            println!("{} entries written to {}", after, log.display());
+            Ok(ExitCode::SUCCESS)
+        }
         ConsultCommand::Demo { out } => demo(&out),
+        ConsultCommand::CitizenRef {
+            issuer,
+            subject,
+            key,
+        } => {
+            println!(
+                "{}",
+                CitizenRef::of_subject(&key.key()?, &issuer, &subject).hex()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         ConsultCommand::Verify { log } => {
             let text = read(&log)?;
             let mut entries = Vec::new();
@@ -260,208 +462,15 @@ pub fn consult(cmd: ConsultCommand) -> Result<ExitCode> {
 
 fn demo(out: &Path) -> Result<ExitCode> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let draft = markdown::parse(SAMPLE_V2)?;
-    let old = markdown::parse(SAMPLE_V1)?;
     // The demo's key is fixed and public: it only pseudonymises made-up subjects.
     let key = DigestKey::from_bytes(&[0x5a; 32])?;
-    let citizen =
-        |n: &str| CitizenRef::of_subject(&key, "http://127.0.0.1/dev-idp", &format!("demo-{n}"));
-    let mut c = Consultation::new();
-    let mut t = 0u32;
-    let mut at = || {
-        t += 1;
-        format!("2026-01-{:02}T{:02}:00:00+05:00", 1 + t / 20, t % 20 + 3)
-    };
-    c.record(
-        ConsultEvent::DraftPublished {
-            work: draft.work.clone(),
-            version: draft.version.clone(),
-            content_sha256: act_sha256(&draft),
-        },
-        &at(),
-    )?;
-    // The sample proposals target the old text's eIds; map them to the draft by article text.
+    let sample::Sample {
+        old,
+        draft,
+        adopted,
+        consultation: c,
+    } = sample::build(&key)?;
     let cmp = compare::compare(&old, &draft, Lang::Ru, CompareOptions::default());
-    let to_draft = |eid: &str| -> String {
-        cmp.changes
-            .iter()
-            .find(|ch| ch.old.iter().any(|r| r.eid == eid) && !ch.new.is_empty())
-            .map_or(eid.to_string(), |ch| ch.new[0].eid.clone())
-    };
-    let mut rdr = csv::Reader::from_reader(SAMPLE_PROPOSALS.as_bytes());
-    for row in rdr.records() {
-        let row = row?;
-        let target = match row[1].strip_prefix("new:") {
-            Some(after) => ProposalTarget::NewArticle {
-                after: Some(to_draft(after)),
-            },
-            None => ProposalTarget::Unit {
-                eid: to_draft(&row[1]),
-            },
-        };
-        let id = c.next_proposal_id();
-        c.record(
-            ConsultEvent::ProposalSubmitted {
-                id,
-                author: citizen(&row[0]),
-                target,
-                lang: lang(&row[2])?,
-                text: row[4].to_string(),
-                rationale: row[5].to_string(),
-            },
-            &at(),
-        )?;
-        let moderator = "moderator (demo)".to_string();
-        let ev = match &row[3] {
-            "publish" => ConsultEvent::ProposalPublished { id, moderator },
-            "reject:spam" => ConsultEvent::ProposalRejected {
-                id,
-                moderator,
-                reason: ModerationReason::Spam,
-            },
-            _ => ConsultEvent::ProposalRejected {
-                id,
-                moderator,
-                reason: ModerationReason::Abusive,
-            },
-        };
-        c.record(ev, &at())?;
-    }
-    // Supports: 40 citizens support proposal 1, 25 support 6.
-    for (p, n) in [(1, 40), (6, 25), (9, 10)] {
-        for k in 0..n {
-            c.record(
-                ConsultEvent::ProposalSupported {
-                    id: ProposalId(p),
-                    by: citizen(&format!("s{p}-{k}")),
-                },
-                &at(),
-            )?;
-        }
-    }
-    let ev = c.form_clusters(&LshParams::default(), 2026);
-    c.record(ev, &at())?;
-    c.record(
-        ConsultEvent::CommissionConstituted {
-            members: (1..=130)
-                .map(|i| Member {
-                    id: i,
-                    name: format!("Member {i:03}"),
-                    region: format!("region {}", (i - 1) % 20 + 1),
-                    group: [
-                        "jurists",
-                        "scientists",
-                        "civil society",
-                        "deputies",
-                        "public figures",
-                    ][(i as usize) % 5]
-                        .into(),
-                })
-                .collect(),
-            rules: VotingRules::default(),
-        },
-        &at(),
-    )?;
-    let present: Vec<u32> = (1..=130).filter(|i| i % 9 != 0).collect();
-    c.record(
-        ConsultEvent::MeetingConvened {
-            meeting: 1,
-            date: "2026-01-20".into(),
-            title: "Parties, parliament, citizens' rights (sample meeting)".into(),
-            broadcast: "https://example.invalid/commission/live/1".into(),
-            present: present.clone(),
-        },
-        &at(),
-    )?;
-    // One agenda item per cluster that has a member about art 8 (parties), art 9 (parliament),
-    // new article (digital rights) and the taxes proposal.
-    let cluster_of =
-        |c: &Consultation, p: u64| c.proposals[&ProposalId(p)].cluster.expect("clustered");
-    let items = [
-        (
-            "Party membership threshold",
-            vec![cluster_of(&c, 1), cluster_of(&c, 4)],
-        ),
-        (
-            "A unicameral parliament",
-            vec![cluster_of(&c, 6), cluster_of(&c, 8)],
-        ),
-        (
-            "Digital rights",
-            vec![cluster_of(&c, 9), cluster_of(&c, 10)],
-        ),
-        ("Taxes", vec![cluster_of(&c, 11)]),
-    ];
-    for (n, (title, clusters)) in items.iter().enumerate() {
-        let mut clusters = clusters.clone();
-        clusters.dedup();
-        c.record(
-            ConsultEvent::AgendaItemAdded {
-                meeting: 1,
-                item: n as u32 + 1,
-                title: (*title).into(),
-                clusters,
-            },
-            &at(),
-        )?;
-    }
-    let vote = |yes: usize| -> Vec<(u32, Choice)> {
-        present
-            .iter()
-            .enumerate()
-            .map(|(k, &m)| {
-                (
-                    m,
-                    if k < yes {
-                        Choice::For
-                    } else if k % 3 == 0 {
-                        Choice::Abstain
-                    } else {
-                        Choice::Against
-                    },
-                )
-            })
-            .collect()
-    };
-    let text = |ru: &str, en: &str| {
-        let mut p = Parallel::default();
-        p.set(Lang::Ru, ru);
-        p.set(Lang::En, en);
-        p
-    };
-    let art = |num: &str| {
-        draft
-            .article_by_num(num)
-            .map(|u| u.eid.clone())
-            .ok_or_else(|| anyhow!("no article {num}"))
-    };
-    let motions = [
-        (1, MotionKind::Accept { amendment: Amendment { target: AmendmentTarget::Replace { eid: art("8")? }, text: text(
-            "Общественные объединения равны перед законом. Политическая партия регистрируется при наличии не менее пяти тысяч членов; закон не может повышать этот порог.",
-            "Public associations are equal before the law. A political party is registered when it has at least five thousand members; no law may raise this threshold.") } }, 95),
-        (2, MotionKind::Accept { amendment: Amendment { target: AmendmentTarget::Replace { eid: art("9")? }, text: text(
-            "Курултай является однопалатным парламентом из ста сорока пяти депутатов, избираемых на пять лет.",
-            "The Kurultai is a unicameral parliament of one hundred and forty-five deputies elected for five years.") } }, 101),
-        (3, MotionKind::Accept { amendment: Amendment { target: AmendmentTarget::InsertArticle { after: art("7")?, num: "7-1".into() }, text: text(
-            "Государство гарантирует защиту персональных данных; их обработка без согласия допускается только по закону.",
-            "The state guarantees the protection of personal data; processing without consent is allowed only by law.") } }, 40),
-        (3, MotionKind::Reject { reason: "Article 7 of the draft already provides digital rights and the protection of personal data.".into() }, 88),
-        (4, MotionKind::Reject { reason: "Taxes are established by law; the Constitution sets the duty to pay them.".into() }, 104),
-    ];
-    for (item, kind, yes) in motions {
-        let motion = c.next_motion();
-        c.record(
-            ConsultEvent::VoteHeld {
-                meeting: 1,
-                item,
-                motion,
-                kind,
-                votes: vote(yes),
-            },
-            &at(),
-        )?;
-    }
-    let adopted = c.amended(&draft, "v3-adopted")?;
     let cmp2 = compare::compare(&draft, &adopted, Lang::Ru, CompareOptions::default());
     // Write everything.
     let log: String = c
@@ -474,8 +483,13 @@ fn demo(out: &Path) -> Result<ExitCode> {
         std::fs::write(&p, content).with_context(|| format!("cannot write {}", p.display()))
     };
     write("consult-log.jsonl", &log)?;
-    let m = minutes::minutes(&c, 1)?;
-    write("minutes-1.md", &m)?;
+    let mut m = String::new();
+    for number in c.meetings.keys() {
+        let text = minutes::minutes(&c, *number)?;
+        write(&format!("minutes-{number}.md"), &text)?;
+        m.push_str(&text);
+        m.push('\n');
+    }
     write("act-v3-adopted.md", &markdown::render(&adopted))?;
     for l in Lang::ALL {
         write(

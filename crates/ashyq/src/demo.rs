@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use ashyq_core::event::Author;
+use ashyq_core::iin::DigestKey;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::operator::{Role, TerritorialScope, hash_password};
 use ashyq_core::protocol::PrecinctProtocol;
@@ -30,8 +31,10 @@ use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{RegionCode, Territory};
 use ashyq_core::{profile, scenario};
+use ashyq_server::consult::{ConsultConfig, ConsultService};
 use ashyq_store::Store;
 use ashyq_store::registrar::{Clock, Registrar};
+use ashyq_store::secretariat::Secretariat;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -78,7 +81,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     let store = Store::open(&db)
         .await
         .with_context(|| format!("cannot open {}", mask(&db)))?;
-    let registrar = Registrar::with_store(store, clock).await?;
+    let registrar = Registrar::with_store(store.clone(), clock).await?;
     if registrar.ledger().head().is_some() {
         bail!(
             "{} already holds data; the demo needs an empty database (omit --database-url to use {DEMO_DATABASE})",
@@ -86,6 +89,32 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         );
     }
     let registrar = Arc::new(registrar);
+
+    // The public consultation: the sample act in three versions, the sample proposals, the
+    // commission and its meetings; sign-in through the development provider.
+    let secretariat = Arc::new(Secretariat::open(store).await?);
+    crate::consult_cmd::load_sample(&secretariat).await?;
+    let consult = Arc::new(ConsultService::new(
+        secretariat,
+        ConsultConfig {
+            // Public and fixed: the demo's citizens are test persons.
+            digest_key: DigestKey::from_bytes(&[0x5a; 32])?,
+            identity_provider: None,
+            dev_idp: true,
+            moderators: Vec::new(),
+            public_url: None,
+        },
+    )?);
+    {
+        let c = consult.consultation();
+        println!(
+            "Consultation: the sample act (not the official text) in {} versions, {} proposals, {} commission meetings, {} decisions.",
+            consult.acts().len(),
+            c.proposals.len(),
+            c.meetings.len(),
+            c.decisions.len()
+        );
+    }
 
     let kz = profile::kz();
     let territory = generate(&kz, &TerritorySpec::default())?;
@@ -118,7 +147,10 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let listen = args.listen;
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let log_key = crate::commands::load_log_key(&db, args.log_key_file.as_deref())?;
-        let config = ashyq_server::ServerConfig::with_log_key(log_key);
+        let config = ashyq_server::ServerConfig {
+            consult: Some(consult),
+            ..ashyq_server::ServerConfig::with_log_key(log_key)
+        };
         let handle = tokio::spawn(async move {
             ashyq_server::serve_with(reg, listen, config, move |addr| {
                 let _ = ready_tx.send(addr);
@@ -158,6 +190,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                 for (name, role, password) in &accounts {
                     println!("  {name:<12} {password}   {role}");
                 }
+                println!(
+                    "The public consultation: http://{addr}/consult (sign in with the development provider's test persons; \"Test moderator\" moderates), as JSON under http://{addr}/api/v1/consult"
+                );
                 println!();
             }
             Err(_) => {

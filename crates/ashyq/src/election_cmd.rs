@@ -42,7 +42,7 @@ pub struct KeyArgs {
 }
 
 impl KeyArgs {
-    fn key(&self) -> Result<DigestKey> {
+    pub(crate) fn key(&self) -> Result<DigestKey> {
         if self.digest_key_file.is_none()
             && let Ok(hex) = std::env::var("ASHYQ_DIGEST_KEY")
         {
@@ -62,7 +62,7 @@ impl KeyArgs {
 }
 
 /// A one-off random key, for demo data that nobody needs to look up later.
-fn one_off_key() -> Result<DigestKey> {
+pub(crate) fn one_off_key() -> Result<DigestKey> {
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))

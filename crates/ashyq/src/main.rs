@@ -58,7 +58,10 @@ enum Command {
     /// Serve the API and results for an existing database.
     #[command(after_help = "Examples:
   ashyq serve
-  ashyq --database-url postgres://postgres@127.0.0.1/ashyq serve --listen 127.0.0.1:9000")]
+  ashyq --database-url postgres://postgres@127.0.0.1/ashyq serve --listen 127.0.0.1:9000
+  ashyq serve --public-url https://consult.example.kz --oidc-issuer https://idp.example.kz \\
+      --oidc-client-id ashyq --digest-key-file digest.key --moderator 3f…(64 hex digits)
+  ashyq serve --dev-idp                        # test sign-in, for development only")]
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -75,6 +78,9 @@ enum Command {
         /// Mark the session cookie Secure (when clients reach the server over HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Sign-in for the public consultation.
+        #[command(flatten)]
+        consult: consult_cmd::ConsultServeArgs,
     },
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:

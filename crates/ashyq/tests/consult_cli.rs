@@ -122,3 +122,91 @@ fn bench_consult_runs_small_and_ends_with_json() {
     assert_eq!(v["proposals"], 500);
     assert!(v["recall"].as_f64().unwrap() <= 1.0);
 }
+
+#[test]
+fn acts_are_imported_into_the_database_once_and_the_log_exports_and_verifies() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../ashyq-core/data/");
+    for db in ashyq_store::testing::backends() {
+        let b = db.backend();
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            ashyq()
+                .arg("--database-url")
+                .arg(&db.url)
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let v1 = format!("{data}sample-act-v1.md");
+        let out = run(&["act", "import", &v1]);
+        assert!(
+            out.status.success(),
+            "{b}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("stored as version 1"));
+        let out = run(&["act", "import", &v1]);
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("nothing changed"),
+            "{b}"
+        );
+        let out = run(&[
+            "act",
+            "import",
+            &format!("{data}sample-act-v2.md"),
+            "--open",
+        ]);
+        assert!(out.status.success(), "{b}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Opened for proposals"));
+        // Another text under a label already used is refused, saying what to do.
+        let changed = dir.path().join("v1-changed.md");
+        std::fs::write(
+            &changed,
+            std::fs::read_to_string(&v1)
+                .unwrap()
+                .replace("Земля и ее недра", "Земля, воды и недра"),
+        )
+        .unwrap();
+        let out = run(&["act", "import", changed.to_str().unwrap()]);
+        assert!(!out.status.success(), "{b}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("another version label"),
+            "{b}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let log = dir.path().join("consult.jsonl");
+        let out = run(&["consult", "export", "--log", log.to_str().unwrap()]);
+        assert!(out.status.success(), "{b}");
+        let v = ashyq()
+            .args(["consult", "verify"])
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert!(v.status.success(), "{b}");
+        assert!(String::from_utf8_lossy(&v.stdout).contains("verified 1 entries"));
+    }
+}
+
+#[test]
+fn a_citizen_reference_is_printed_in_full_for_the_moderators_list() {
+    let out = ashyq()
+        .args([
+            "consult",
+            "citizen-ref",
+            "--issuer",
+            "https://idp.example",
+            "--subject",
+            "s-1",
+        ])
+        .env("ASHYQ_DIGEST_KEY", "5a".repeat(32))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hex = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(hex.len(), 64);
+    assert!(!hex.contains("s-1"));
+}

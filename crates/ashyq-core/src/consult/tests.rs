@@ -423,3 +423,42 @@ fn a_rejection_motion_gives_citizens_the_reason() {
         }
     );
 }
+
+#[test]
+fn the_kind_of_an_event_is_its_tag_in_the_log() {
+    let events = [
+        ConsultEvent::ProposalPublished {
+            id: ProposalId(1),
+            moderator: "m".into(),
+        },
+        commission(3),
+    ];
+    for e in events {
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], e.kind());
+    }
+}
+
+#[test]
+fn quorum_and_majority_are_exact_even_for_extreme_fractions() {
+    let rules = VotingRules {
+        quorum: Fraction {
+            num: u64::MAX - 1,
+            den: u64::MAX,
+        },
+        majority: Fraction {
+            num: u64::MAX,
+            den: u64::MAX,
+        },
+        base: MajorityBase::Membership,
+        strict: false,
+    };
+    let votes: Vec<(u32, Choice)> = (1..=130).map(|i| (i, Choice::For)).collect();
+    let t = rules.tally(130, 130, &votes);
+    // ⌈130·(2⁶⁴−2)/(2⁶⁴−1)⌉ = 130; all of the membership must vote for.
+    assert_eq!(t.quorum_needed, 130);
+    assert_eq!(t.votes_needed, 130);
+    assert!(t.carried);
+    let t = VotingRules::default().tally(130, 87, &votes[..44]);
+    assert_eq!((t.quorum_needed, t.votes_needed, t.carried), (87, 44, true));
+}

@@ -25,6 +25,7 @@ use super::{Act, Lang, Unit};
 
 /// Thresholds of the comparison, in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompareOptions {
     /// Least similarity for two articles to be the same article (default 50).
     pub match_percent: u32,
@@ -44,6 +45,7 @@ impl Default for CompareOptions {
 
 /// An article in one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleRef {
     /// Number.
     pub num: String,
@@ -55,6 +57,7 @@ pub struct ArticleRef {
 
 /// What happened to an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// Same number, place and text.
@@ -77,6 +80,7 @@ pub enum ChangeKind {
 
 /// A run of words in a word-level diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WordChange {
     /// `equal`, `insert` or `delete`.
     pub tag: WordTag,
@@ -86,6 +90,7 @@ pub struct WordChange {
 
 /// The kind of a [`WordChange`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WordTag {
     /// In both.
@@ -98,6 +103,7 @@ pub enum WordTag {
 
 /// One line of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleChange {
     /// What happened.
     pub kind: ChangeKind,
@@ -116,6 +122,7 @@ pub struct ArticleChange {
 
 /// Counts computed from the changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
     /// Articles in the old version.
     pub old_articles: usize,
@@ -170,6 +177,7 @@ impl Statistics {
 
 /// The comparison of two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     /// Old version label.
     pub from: String,

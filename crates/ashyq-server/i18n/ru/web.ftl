@@ -210,3 +210,239 @@ method-modified-sainte-lague = модифицированный Сент-Лаг�
 method-adams = Адамс
 method-huntington-hill = Хантингтон — Хилл
 method-imperiali = Империали
+
+## Общественное обсуждение (web/consult.rs, web/consult_forms.rs, signin.rs, dev_idp.rs)
+
+nav-consultation = Обсуждение
+consult-title = Общественное обсуждение проекта
+consult-intro = Читайте проект статья за статьёй вместе с историей изменений, смотрите, что предложили граждане и что решила Конституционная комиссия по каждому предложению, и отправляйте свои предложения.
+consult-none = На этом сервере нет общественного обсуждения.
+consult-back = Вернуться к обсуждению
+consult-act = Текст
+consult-fig-proposals = Опубликованные предложения
+consult-fig-supports = Поддержки
+consult-fig-meetings = Заседания комиссии
+consult-fig-decisions = Решения
+consult-versions = Редакции текста
+consult-no-versions = Ни одна редакция текста ещё не загружена.
+consult-open-draft = открыта для предложений
+consult-changes = Что изменилось между редакциями
+consult-stats = Изменено { $changed } из { $total } { $count ->
+    [one] статьи
+   *[other] статей
+} (в { $text } изменён текст); добавлено { $added }, исключено { $removed }; теперь статей: { $now }.
+consult-proposals = Предложения
+consult-all-proposals = Все предложения
+consult-propose = Предложить изменение
+consult-commission = Конституционная комиссия
+consult-commission-summary = Членов комиссии: { $members }; заседание правомочно, если присутствуют { $quorum }.
+consult-no-commission = Комиссия ещё не сформирована.
+consult-commission-page = Члены, порядок голосования и заседания
+consult-no-meetings = Заседаний ещё не было.
+consult-meeting-n = Заседание { $n }
+consult-meeting-item = заседание { $meeting }, вопрос { $item }
+consult-meetings = Заседания
+consult-rules = Кворум: { $qn }/{ $qd } членов комиссии. Решение принято, если за него проголосовали { $cmp } { $mn }/{ $md } { $base }.
+rule-more-than = более
+rule-at-least = не менее
+base-present = присутствующих
+base-voting = голосовавших «за» или «против»
+base-membership = членов комиссии
+consult-members = Все члены комиссии ({ $n })
+consult-members-caption = Члены комиссии
+col-region = Регион
+col-group = Группа
+col-vote = Голос
+col-change = Изменение
+col-similarity = Сходство
+consult-search-label = Слова для поиска
+consult-status-filter = Статус
+consult-status-any = опубликованные (любой итог)
+consult-search = Найти
+consult-version = Редакция
+consult-no-version = Такой редакции текста нет.
+consult-no-article = В этой редакции нет такой статьи.
+consult-n-proposals = { $count ->
+    [one] { $n } предложение
+    [few] { $n } предложения
+   *[many] { $n } предложений
+}
+consult-other-languages = Текст на других языках
+consult-history = История по редакциям
+consult-history-one = Загружена только одна редакция текста.
+consult-history-absent = нет в этой редакции
+consult-text-same = Текст не изменился.
+consult-no-proposals-here = Опубликованных предложений к этой статье пока нет.
+consult-propose-here = Предложить изменение этой статьи
+consult-not-in-draft = Этой статьи нет в редакции, открытой для предложений.
+consult-decisions = Решения комиссии
+consult-no-decisions-here = Комиссия не принимала решений по этой статье.
+consult-decision-n = Решение { $n }
+consult-accepted = Принято
+consult-declined = Отклонено
+consult-amend-replace = новая редакция: { $unit }:
+consult-amend-insert = новая статья { $num } после: { $after }:
+consult-reason = Причина
+consult-settles = Предложения, по которым принято решение:
+consult-compare-title = Изменения: { $from } → { $to }
+consult-compare-how = Статьи сопоставляются по словам, а не по номерам, поэтому перенумерованные, перенесённые, разделённые и объединённые статьи распознаются. Удалённые слова зачёркнуты, добавленные подчёркнуты.
+consult-compare-caption = Все статьи обеих редакций
+change-unchanged = без изменений
+change-modified = изменён текст
+change-renumbered = изменён номер
+change-moved = перенесена
+change-split = разделена
+change-merged = объединены
+change-added = добавлена
+change-removed = исключена
+diff-deleted = удалено:
+diff-inserted = добавлено:
+consult-found = { $count ->
+    [one] Найдено { $n } предложение
+    [few] Найдено { $n } предложения
+   *[many] Найдено { $n } предложений
+}
+consult-nothing-found = Ничего не найдено.
+consult-pages = Страницы
+consult-prev = Предыдущая страница
+consult-next = Следующая страница
+consult-page-of = страница { $page } из { $pages }
+consult-no-proposal = Предложения с таким номером нет.
+consult-proposal-title = Предложение { $id }
+consult-submitted-notice = Спасибо: ваше предложение записано и ожидает модерации. На этой странице виден его статус.
+consult-supported-notice = Ваша поддержка учтена.
+consult-target = К чему
+consult-language = Язык
+consult-supports-label = Поддержки
+consult-supports = { $count ->
+    [one] { $n } поддержка
+    [few] { $n } поддержки
+   *[many] { $n } поддержек
+}
+consult-author = Автор
+consult-you = вы
+consult-text-private = До публикации этот текст видите только вы и модераторы.
+consult-proposed-text = Предлагаемый текст
+consult-rationale = Обоснование
+consult-text-withheld = Текст не показывается: предложение не опубликовано.
+consult-timeline = История статуса
+consult-log-entry = запись журнала { $seq }
+consult-cluster = Похожие предложения
+consult-cluster-about = { $count ->
+    [one] { $n } предложение почти совпадает
+    [few] { $n } предложения почти совпадают
+   *[many] { $n } предложений почти совпадают
+} и рассматриваются вместе; их представляет { $rep }.
+consult-cluster-size = { $count ->
+    [one] { $n } предложение
+    [few] { $n } предложения
+   *[many] { $n } предложений
+}
+consult-representative = представляет группу
+consult-new-article = Новая статья
+consult-new-article-after = Новая статья после:
+status-p-submitted = Ожидает модерации
+status-p-published = Опубликовано
+status-p-on-agenda = В повестке комиссии
+status-p-accepted = Принято
+status-p-declined = Отклонено комиссией
+status-p-rejected = Не опубликовано
+status-p-withdrawn = Отозвано
+timeline-accepted = Принято решением { $decision }
+timeline-declined = Отклонено решением { $decision }:
+reason-off-topic = не относится к проекту
+reason-abusive = оскорбительные выражения
+reason-personal-data = содержит чужие персональные данные
+reason-spam = реклама или спам
+reason-duplicate = повтор предложения { $of } того же автора
+reason-duplicate-choice = повтор прежнего предложения автора (укажите его номер)
+reason-other = другая причина (укажите какая)
+unit-preamble = Преамбула
+unit-section = Раздел { $num }
+unit-chapter = Глава { $num }
+unit-article = Статья { $num }
+unit-paragraph = Пункт { $num }
+unit-subparagraph = Подпункт { $num }
+consult-broadcast = Трансляция
+consult-attendance = Присутствие
+consult-present = присутствуют { $present } из { $members } членов
+consult-quorum = кворум { $quorum }:
+consult-quorate = есть
+consult-not-quorate = нет
+consult-absent = Отсутствуют
+consult-agenda = Повестка
+consult-no-agenda = Повестка пуста.
+consult-item-n = Вопрос { $n }.
+consult-motion-n = Голосование { $n }
+consult-motion-accept = Принять с поправкой:
+consult-motion-reject = Отклонить по причине:
+consult-tally = За { $yes }, против { $no }, воздержались { $abstain }, не голосовали { $nv }; требовалось голосов «за»: { $needed }.
+consult-carried = Принято: решение { $n }.
+consult-not-carried = Не принято.
+consult-not-carried-quorum = Не принято: не было кворума.
+consult-recorded-votes = Как голосовал каждый член комиссии
+consult-votes-caption = Поимённое голосование { $n }
+vote-for = за
+vote-against = против
+vote-abstain = воздержался
+vote-none = не голосовал
+consult-minutes = Протокол
+consult-minutes-about = Эта страница и есть протокол заседания, составленный по журналу обсуждения: присутствие, каждое голосование, каждый поимённый голос, каждое решение. Тот же протокол текстовым файлом:
+consult-minutes-download = протокол (Markdown, на английском)
+consult-signed-in-as = Вы вошли как { $who }
+consult-test-identity = тестовая личность
+consult-moderation = Модерация
+consult-sign-out = Выйти
+consult-sign-in = Войти
+consult-sign-in-why = Войдите, чтобы предложить изменение или поддержать предложение.
+consult-dev-mode = Режим разработки: вход выполняется через встроенный тестовый провайдер с вымышленными людьми, а не через настоящий провайдер идентификации.
+consult-signin-needed = Сначала войдите
+consult-signin-expired = Ваш сеанс завершён. Войдите снова и отправьте форму ещё раз.
+consult-signin-why-propose = Чтобы отправить или поддержать предложение, войдите через провайдер идентификации. Ваши данные не хранятся и не показываются: обсуждение хранит только производный от них псевдоним, чтобы каждый мог поддержать предложение не более одного раза.
+consult-form-refused = Форма не принята
+consult-form-csrf = Форма отправлена не со страницы этого сайта (её защитный код отсутствует или устарел). Обновите страницу и отправьте форму снова.
+consult-form-cross-site = Форма отправлена с другого сайта. Откройте страницу этого сайта и отправьте форму оттуда.
+consult-own-proposal = Это ваше предложение; его отправка считается вашей поддержкой.
+consult-you-support = Вы поддерживаете это предложение.
+consult-support = Поддержать предложение
+consult-sign-in-to-support = Войдите, чтобы поддержать предложение
+consult-withdraw = Отозвать моё предложение
+consult-publish = Опубликовать
+consult-reject = Не публиковать
+consult-reject-reason = Причина отказа в публикации
+consult-reject-detail = Подробности
+consult-reject-detail-hint = Для повтора — номер прежнего предложения; для другой причины — причина словами.
+consult-propose-intro = Ваше предложение относится к редакции { $version } проекта. Пишите на одном из трёх языков.
+consult-change-article = Изменить статью
+consult-text-hint = От 10 до 10 000 знаков.
+consult-rationale-hint = Необязательно: зачем нужно изменение. До 10 000 знаков.
+consult-propose-moderation = Модератор проверяет каждое предложение до публикации (по теме проекта, без оскорблений и чужих персональных данных). Статус виден на странице предложения.
+consult-send = Отправить предложение
+consult-error-target = Выберите статью, к которой относится предложение, или статью, после которой должна идти новая.
+consult-error-lang = Выберите язык предложения: казахский, русский или английский.
+consult-error-text = Предлагаемый текст должен содержать от 10 до 10 000 знаков.
+consult-error-rationale = Обоснование может содержать не более 10 000 знаков.
+consult-error-duplicate = Для повтора укажите в поле «Подробности» номер прежнего предложения (например, P-000012).
+consult-error-reason = Выберите причину; для «другой причины» укажите её в поле «Подробности».
+consult-error-action = Выберите: опубликовать или не публиковать.
+consult-refused = Невозможно
+consult-unavailable = Временно недоступно
+consult-unavailable-body = Ваш запрос сейчас не удалось записать; ничего не изменилось. Попробуйте ещё раз через минуту.
+consult-not-moderator = Это могут делать только модераторы.
+consult-moderation-intro = Предложения, ожидающие модерации, сначала самые ранние. Публикуйте предложения по теме проекта; отказывайте с причиной, которую увидит автор.
+consult-moderation-empty = Ожидающих предложений нет.
+devidp-title = Вход для разработки (не настоящий провайдер идентификации)
+devidp-banner = ТОЛЬКО ДЛЯ ПРОВЕРКИ. Эта страница входа встроена в ashyq для демонстрации и тестов; здесь любой может войти как кто угодно. В настоящей системе граждане входят через провайдер идентификации государственного портала.
+devidp-intro = Выберите вымышленного человека, под которым войти. ashyq получает только идентификатор человека, как и от настоящего провайдера.
+devidp-choose = Войти как
+devidp-continue = Войти
+devidp-bad-request = Этот запрос на вход недействителен:
+devidp-person-a = Тестовый гражданин А
+devidp-person-b = Тестовый гражданин Б
+devidp-person-c = Тестовый гражданин В
+devidp-person-moderator = Тестовый модератор (может модерировать предложения)
+signin-failed = Войти не удалось
+signin-failed-body = Ничего не изменилось. Начните снова со страницы, на которой вы были:
+signin-cancelled = Вход отменён или отклонён провайдером идентификации.
+consult-no-meeting = Заседания с таким номером нет.
+consult-not-open = Это предложение нельзя поддержать: поддерживают только опубликованные предложения и предложения в повестке.

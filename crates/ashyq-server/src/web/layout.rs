@@ -19,6 +19,8 @@ pub enum Section {
     Downloads,
     /// Check it yourself.
     Verify,
+    /// The public consultation on the draft.
+    Consultation,
     /// None (error pages).
     None,
 }
@@ -45,6 +47,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
     let tr = ctx.tr();
     let nav = [
         (Section::Results, "/", tr.t("nav-results")),
+        (Section::Consultation, "/consult", tr.t("nav-consultation")),
         (Section::Downloads, "/downloads", tr.t("nav-downloads")),
         (Section::Verify, "/verify", tr.t("nav-verify")),
     ];

@@ -2,6 +2,8 @@
 //! SQLite database, with the 2026 referendum or a small party-list election.
 #![allow(dead_code)]
 
+pub mod consult;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 

@@ -1,0 +1,696 @@
+//! Citizens' sign-in: an OpenID Connect relying party (OpenID Connect Core 1.0 §3.1, the
+//! authorization code flow) with PKCE (RFC 7636, `S256`), `state` and `nonce`, through the
+//! `openidconnect` crate — discovery (OpenID Connect Discovery 1.0), the token request, and
+//! the ID token's checks (signature against the provider's JWKS, issuer, audience, expiry,
+//! nonce, `at_hash`; algorithms limited to RS256, PS256, ES256 and EdDSA). The same code runs
+//! against a real provider (the state portal's) and against the development provider of
+//! `dev_idp.rs`.
+//!
+//! The citizen's identity becomes a [`CitizenRef`]: HMAC-SHA-256 of issuer and subject under
+//! the server's digest key. The subject itself is never stored, logged or shown.
+//!
+//! Sessions live in memory (a restart signs everyone out): a random 256-bit id in an
+//! `HttpOnly`, `SameSite=Lax` cookie, `Secure` whenever the browser honours it (https, or a
+//! loopback address); the server keeps only the SHA-256 of the id. Every form that changes
+//! something carries the session's CSRF token (compared in constant time), and a request
+//! whose `Origin` is another site is refused.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ashyq_core::consult::CitizenRef;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
+};
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
+};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::consult::{ConsultService, ConsultServiceError};
+use crate::web::Ctx;
+use crate::web::consult::message_page;
+
+/// An OpenID Connect provider the server signs citizens in with.
+#[derive(Clone)]
+pub struct IdentityProvider {
+    /// What the sign-in button says, e.g. "eGov".
+    pub name: String,
+    /// The issuer URL; discovery reads `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// This server's client id at the provider.
+    pub client_id: String,
+    /// This server's client secret at the provider (a confidential client), if any.
+    pub client_secret: Option<String>,
+    /// Whether this is the development provider (then the pages say so).
+    pub development: bool,
+}
+
+impl std::fmt::Debug for IdentityProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityProvider")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<secret>"),
+            )
+            .field("development", &self.development)
+            .finish()
+    }
+}
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "ashyq_session";
+/// The cookie that ties a sign-in in progress to the browser that started it.
+pub const FLOW_COOKIE: &str = "ashyq_signin";
+/// The path the provider sends the browser back to.
+pub const CALLBACK_PATH: &str = "/consult/signin/callback";
+
+const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
+const FLOW_TTL: Duration = Duration::from_secs(600);
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+const MAX_SESSIONS: usize = 100_000;
+
+/// A signed-in citizen.
+#[derive(Clone)]
+pub struct Session {
+    /// Who (pseudonymised).
+    pub citizen: CitizenRef,
+    /// The token every form of this session carries.
+    pub csrf: String,
+    /// Signed in through the development provider.
+    pub development: bool,
+    created: Instant,
+}
+
+struct Pending {
+    state: String,
+    nonce: String,
+    verifier: String,
+    return_to: String,
+    created: Instant,
+}
+
+/// Sessions, sign-ins in progress and the providers' discovered metadata.
+pub(crate) struct SignIn {
+    provider: Option<IdentityProvider>,
+    http: openidconnect::reqwest::Client,
+    metadata: tokio::sync::Mutex<HashMap<String, (CoreProviderMetadata, Instant)>>,
+    sessions: Mutex<HashMap<String, Session>>,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+/// Why a sign-in failed. Messages never contain a token, a code or a subject.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SignInError {
+    #[error("no identity provider is configured on this server")]
+    NotConfigured,
+    #[error(
+        "the identity provider {0} cannot be reached or its discovery document is not valid: {1}"
+    )]
+    Discovery(String, String),
+    #[error("the identity provider did not issue a token: {0}")]
+    Token(String),
+    #[error("the identity provider's ID token does not check out: {0}")]
+    IdToken(String),
+    #[error("this sign-in was not started in this browser, or it took more than 10 minutes")]
+    Expired,
+    #[error("the answer does not belong to this sign-in (state mismatch)")]
+    State,
+    #[error("the operating system's random number generator failed")]
+    Random,
+}
+
+/// `n` random bytes from the operating system, hex encoded.
+pub(crate) fn random_hex(n: usize) -> Result<String, SignInError> {
+    use rand::TryRngCore;
+    let mut buf = vec![0u8; n];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut buf)
+        .map_err(|_| SignInError::Random)?;
+    Ok(hex::encode(buf))
+}
+
+fn digest(id: &str) -> String {
+    hex::encode(Sha256::digest(id.as_bytes()))
+}
+
+/// The value of cookie `name` in the request.
+pub(crate) fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether browsers keep a `Secure` cookie for this origin: https, or plain http on a
+/// loopback address (a secure context).
+pub(crate) fn secure_origin(origin: &str) -> bool {
+    let host = origin
+        .strip_prefix("http://")
+        .map(|h| h.rsplit_once(':').map_or(h, |(h, _)| h));
+    match host {
+        None => origin.starts_with("https://"),
+        Some(h) => h == "localhost" || h.starts_with("127.") || h == "[::1]",
+    }
+}
+
+/// A `Set-Cookie` value; `max_age` 0 removes the cookie.
+pub(crate) fn cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(s) = max_age {
+        c.push_str(&format!("; Max-Age={s}"));
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// A path on this server to come back to after signing in (never another site).
+pub(crate) fn safe_return(path: Option<&str>) -> String {
+    match path {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && p.len() < 512
+                && !p.chars().any(|c| c.is_control()) =>
+        {
+            p.to_owned()
+        }
+        _ => "/consult".to_owned(),
+    }
+}
+
+impl SignIn {
+    pub(crate) fn new(provider: Option<IdentityProvider>) -> Result<SignIn, ConsultServiceError> {
+        let http = openidconnect::reqwest::ClientBuilder::new()
+            // Following redirects would open the server up to SSRF (openidconnect's advice).
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| ConsultServiceError::SignIn(e.to_string()))?;
+        Ok(SignIn {
+            provider,
+            http,
+            metadata: tokio::sync::Mutex::default(),
+            sessions: Mutex::default(),
+            pending: Mutex::default(),
+        })
+    }
+
+    /// The session of this request, if it has a live one.
+    pub(crate) fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        let id = read_cookie(headers, SESSION_COOKIE)?;
+        let sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions
+            .get(&digest(id))
+            .filter(|s| s.created.elapsed() < SESSION_TTL)
+            .cloned()
+    }
+
+    fn start_session(&self, citizen: CitizenRef, development: bool) -> Result<String, SignInError> {
+        let id = random_hex(32)?;
+        let session = Session {
+            citizen,
+            csrf: random_hex(32)?,
+            development,
+            created: Instant::now(),
+        };
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if sessions.len() >= MAX_SESSIONS {
+            sessions.retain(|_, s| s.created.elapsed() < SESSION_TTL);
+        }
+        sessions.insert(digest(&id), session);
+        Ok(id)
+    }
+
+    fn end_session(&self, headers: &HeaderMap) {
+        if let Some(id) = read_cookie(headers, SESSION_COOKIE) {
+            self.sessions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&digest(id));
+        }
+    }
+
+    async fn metadata(&self, issuer: &str) -> Result<CoreProviderMetadata, SignInError> {
+        let mut cache = self.metadata.lock().await;
+        if let Some((m, at)) = cache.get(issuer)
+            && at.elapsed() < METADATA_TTL
+        {
+            return Ok(m.clone());
+        }
+        let url = IssuerUrl::new(issuer.to_owned())
+            .map_err(|e| SignInError::Discovery(issuer.to_owned(), e.to_string()))?;
+        let m = CoreProviderMetadata::discover_async(url, &self.http)
+            .await
+            .map_err(|e| SignInError::Discovery(issuer.to_owned(), discovery_reason(&e)))?;
+        cache.insert(issuer.to_owned(), (m.clone(), Instant::now()));
+        Ok(m)
+    }
+
+    fn client(
+        provider: &IdentityProvider,
+        metadata: CoreProviderMetadata,
+        redirect: &str,
+    ) -> Result<
+        CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        SignInError,
+    > {
+        let redirect = RedirectUrl::new(redirect.to_owned())
+            .map_err(|e| SignInError::Token(format!("the callback URL is not valid: {e}")))?;
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(provider.client_id.clone()),
+            provider.client_secret.clone().map(ClientSecret::new),
+        )
+        .set_redirect_uri(redirect))
+    }
+
+    /// Starts a sign-in: returns the provider's authorization URL and the flow id for the
+    /// browser's cookie.
+    async fn begin(
+        &self,
+        provider: &IdentityProvider,
+        redirect: &str,
+        return_to: String,
+    ) -> Result<(String, String), SignInError> {
+        let metadata = self.metadata(&provider.issuer).await?;
+        let client = Self::client(provider, metadata, redirect)?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            // `openid` is always requested (the crate adds it); no other scope is needed: the
+            // subject is all the consultation uses.
+            .set_pkce_challenge(challenge)
+            .url();
+        let flow = random_hex(32)?;
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.retain(|_, p| p.created.elapsed() < FLOW_TTL);
+        pending.insert(
+            digest(&flow),
+            Pending {
+                state: state.secret().clone(),
+                nonce: nonce.secret().clone(),
+                verifier: verifier.secret().clone(),
+                return_to,
+                created: Instant::now(),
+            },
+        );
+        Ok((url.to_string(), flow))
+    }
+
+    /// Finishes a sign-in: checks `state`, exchanges the code (with the PKCE verifier) and
+    /// checks the ID token. Returns the issuer and subject, and where to go back to.
+    async fn finish(
+        &self,
+        provider: &IdentityProvider,
+        redirect: &str,
+        flow: &str,
+        state: &str,
+        code: &str,
+    ) -> Result<(String, String, String), SignInError> {
+        let p = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&digest(flow))
+            .filter(|p| p.created.elapsed() < FLOW_TTL)
+            .ok_or(SignInError::Expired)?;
+        if !bool::from(p.state.as_bytes().ct_eq(state.as_bytes())) {
+            return Err(SignInError::State);
+        }
+        let metadata = self.metadata(&provider.issuer).await?;
+        let client = Self::client(provider, metadata, redirect)?;
+        let token = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| SignInError::Token(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(p.verifier))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| SignInError::Token(token_reason(&e)))?;
+        let id_token = token
+            .id_token()
+            .ok_or_else(|| SignInError::IdToken("the token response has no ID token".into()))?;
+        let verifier = client.id_token_verifier().set_allowed_algs([
+            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+            CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+            CoreJwsSigningAlgorithm::EdDsa,
+        ]);
+        let claims = id_token
+            .claims(&verifier, &Nonce::new(p.nonce))
+            .map_err(|e| SignInError::IdToken(e.to_string()))?;
+        if let Some(expected) = claims.access_token_hash() {
+            let alg = id_token
+                .signing_alg()
+                .map_err(|e| SignInError::IdToken(e.to_string()))?;
+            let key = id_token
+                .signing_key(&verifier)
+                .map_err(|e| SignInError::IdToken(e.to_string()))?;
+            let actual = AccessTokenHash::from_token(token.access_token(), alg, key)
+                .map_err(|e| SignInError::IdToken(e.to_string()))?;
+            if actual != *expected {
+                return Err(SignInError::IdToken(
+                    "at_hash does not match the access token".into(),
+                ));
+            }
+        }
+        Ok((
+            claims.issuer().as_str().to_owned(),
+            claims.subject().as_str().to_owned(),
+            p.return_to,
+        ))
+    }
+}
+
+fn discovery_reason<E: std::error::Error>(e: &E) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+fn token_reason<RE: std::error::Error + 'static, T: openidconnect::ErrorResponse + 'static>(
+    e: &openidconnect::RequestTokenError<RE, T>,
+) -> String {
+    use openidconnect::RequestTokenError as E;
+    match e {
+        // An OAuth error answer (RFC 6749 §5.2) names the error; it carries no token.
+        E::ServerResponse(r) => format!("the provider answered {r}"),
+        E::Request(inner) => format!(
+            "the provider cannot be reached: {}",
+            discovery_reason(inner)
+        ),
+        // The body of an unparsable answer may contain a token: it is not repeated.
+        E::Parse(..) => "the provider's answer is not a token response".into(),
+        E::Other(s) => s.clone(),
+    }
+}
+
+impl ConsultService {
+    /// The provider sign-in uses: the development provider when it is served, else the
+    /// configured one.
+    pub(crate) fn provider(&self) -> Option<IdentityProvider> {
+        match &self.dev_idp {
+            Some(d) => Some(d.provider(self.origin())),
+            None => self.signin.provider.clone(),
+        }
+    }
+
+    /// The session of a request.
+    pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        self.signin.session(headers)
+    }
+
+    /// Whether session cookies get the `Secure` attribute.
+    pub(crate) fn secure_cookies(&self) -> bool {
+        secure_origin(self.origin())
+    }
+
+    /// Checks a form post: a live session, the session's CSRF token in the form, and no
+    /// `Origin` of another site.
+    pub(crate) fn check_form(
+        &self,
+        headers: &HeaderMap,
+        form: &HashMap<String, String>,
+    ) -> Result<Session, FormRefusal> {
+        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+            && origin != "null"
+            && origin != self.origin()
+        {
+            return Err(FormRefusal::CrossSite);
+        }
+        let session = self.session(headers).ok_or(FormRefusal::NotSignedIn)?;
+        let sent = form.get("csrf").map_or("", String::as_str);
+        if !bool::from(sent.as_bytes().ct_eq(session.csrf.as_bytes())) {
+            return Err(FormRefusal::Csrf);
+        }
+        Ok(session)
+    }
+}
+
+/// Why a form post is refused before its content is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FormRefusal {
+    /// No session (expired, or signed out).
+    NotSignedIn,
+    /// The CSRF token is missing or wrong.
+    Csrf,
+    /// The post comes from another site.
+    CrossSite,
+}
+
+fn service(state: &AppState) -> Option<&std::sync::Arc<ConsultService>> {
+    state.consult.as_ref()
+}
+
+fn redirect(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn failed(ctx: Ctx, status: StatusCode, e: &SignInError) -> Response {
+    tracing::warn!(error = %e, "sign-in failed");
+    let tr = ctx.tr();
+    message_page(
+        ctx,
+        status,
+        &tr.t("signin-failed"),
+        &format!("{} {e}.", tr.t("signin-failed-body")),
+    )
+}
+
+/// `GET /consult/signin?return=PATH`: sends the browser to the identity provider.
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return crate::web::consult::no_consultation(ctx);
+    };
+    let Some(provider) = svc.provider() else {
+        return failed(
+            ctx,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &SignInError::NotConfigured,
+        );
+    };
+    let return_to = safe_return(q.get("return").map(String::as_str));
+    // The flow cookie must be set on the host the provider sends the browser back to: a
+    // browser that came by another name for the listening address (localhost for 127.0.0.1)
+    // starts again there. A configured public URL is trusted as it is (behind a proxy the
+    // Host header may be an internal name).
+    let origin = svc.origin();
+    let host = origin.split("://").nth(1).unwrap_or("");
+    if !svc.origin_configured()
+        && let Some(h) = headers.get(header::HOST).and_then(|v| v.to_str().ok())
+        && h != host
+    {
+        let q = format!("return={}", percent_encode(&return_to));
+        return redirect(&format!("{origin}/consult/signin?{q}"));
+    }
+    let callback = format!("{origin}{CALLBACK_PATH}");
+    match svc.signin.begin(&provider, &callback, return_to).await {
+        Ok((url, flow)) => {
+            let mut res = redirect(&url);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                cookie(
+                    FLOW_COOKIE,
+                    &flow,
+                    Some(FLOW_TTL.as_secs()),
+                    svc.secure_cookies(),
+                ),
+            );
+            res
+        }
+        Err(e) => failed(ctx, StatusCode::BAD_GATEWAY, &e),
+    }
+}
+
+/// `GET /consult/signin/callback?code=…&state=…`: the provider sends the browser back here.
+pub async fn callback(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return crate::web::consult::no_consultation(ctx);
+    };
+    let Some(provider) = svc.provider() else {
+        return failed(
+            ctx,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &SignInError::NotConfigured,
+        );
+    };
+    let tr = ctx.tr();
+    if let Some(error) = q.get("error") {
+        // RFC 6749 §4.1.2.1: the person cancelled or the provider refused.
+        let error: String = error
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
+        return message_page(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            &tr.t("signin-failed"),
+            &format!("{} ({error})", tr.t("signin-cancelled")),
+        );
+    }
+    let (Some(code), Some(st), Some(flow)) = (
+        q.get("code"),
+        q.get("state"),
+        read_cookie(&headers, FLOW_COOKIE),
+    ) else {
+        return failed(ctx, StatusCode::BAD_REQUEST, &SignInError::Expired);
+    };
+    let callback = format!("{}{CALLBACK_PATH}", svc.origin());
+    let (issuer, subject, return_to) = match svc
+        .signin
+        .finish(&provider, &callback, flow, st, code)
+        .await
+    {
+        Ok(x) => x,
+        Err(e) => return failed(ctx, StatusCode::BAD_REQUEST, &e),
+    };
+    let citizen = svc.citizen(&issuer, &subject);
+    let development = provider.development;
+    let id = match svc.signin.start_session(citizen.clone(), development) {
+        Ok(id) => id,
+        Err(e) => return failed(ctx, StatusCode::SERVICE_UNAVAILABLE, &e),
+    };
+    tracing::info!(%citizen, development, "signed in");
+    let secure = svc.secure_cookies();
+    let mut res = redirect(&return_to);
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, &id, None, secure),
+    );
+    h.append(header::SET_COOKIE, cookie(FLOW_COOKIE, "", Some(0), secure));
+    res
+}
+
+/// `POST /consult/signout`.
+pub async fn signout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return crate::web::consult::no_consultation(ctx);
+    };
+    match svc.check_form(&headers, &form) {
+        Ok(_) | Err(FormRefusal::NotSignedIn) => {}
+        Err(r) => return crate::web::consult::refused(ctx, r),
+    }
+    svc.signin.end_session(&headers);
+    let mut res = redirect("/consult");
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, "", Some(0), svc.secure_cookies()),
+    );
+    res
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(
+            safe_return(Some("/consult/proposals/3")),
+            "/consult/proposals/3"
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "javascript:x",
+            "",
+        ] {
+            assert_eq!(safe_return(Some(bad)), "/consult", "{bad}");
+        }
+        assert_eq!(safe_return(None), "/consult");
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_where_browsers_keep_them() {
+        assert!(secure_origin("https://consult.example.kz"));
+        assert!(secure_origin("http://127.0.0.1:8080"));
+        assert!(secure_origin("http://localhost:8080"));
+        assert!(!secure_origin("http://192.168.1.5:8080"));
+        let c = cookie(SESSION_COOKIE, "abc", None, true);
+        assert_eq!(
+            c.to_str().unwrap(),
+            "ashyq_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; ashyq_session=xyz"),
+        );
+        assert_eq!(read_cookie(&h, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(read_cookie(&h, FLOW_COOKIE), None);
+    }
+}

@@ -1,0 +1,609 @@
+//! The consultation's forms: propose a change to an article or a new article, support a
+//! proposal (once per person), withdraw one's own, and moderate (publish, or refuse with a
+//! reason). Every form needs a session and carries its CSRF token; every answer to a post is a
+//! redirect to the page that shows the result (post/redirect/get), or the form again with the
+//! reason it was refused and the input kept.
+//!
+//! Moderation is deliberately minimal and isolated here: a moderator is a signed-in citizen
+//! whose pseudonym the server is configured with (`ConsultConfig::moderators`; with the
+//! development provider, its test moderator). Operator accounts can replace
+//! `ConsultService::is_moderator` later without touching the pages.
+
+use std::collections::HashMap;
+
+use ashyq_core::consult::{
+    ConsultError, ConsultEvent, ModerationReason, Proposal, ProposalId, ProposalStatus,
+    ProposalTarget,
+};
+use ashyq_core::legal::Lang as TextLang;
+use ashyq_store::secretariat::SecretariatError;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::Ctx;
+use super::consult::{
+    article_choices, consult_page, legal_lang, message_page, no_consultation, parse_proposal_id,
+    refused, service, target_markup, when,
+};
+use super::i18n::{self, Tr};
+use super::layout::{self, Page, Section};
+use crate::AppState;
+use crate::consult::ConsultService;
+use crate::signin::{Session, percent_encode};
+
+/// The largest proposal text and rationale, in characters (the consultation's rule).
+const MAX_TEXT: usize = 10_000;
+
+fn see_other(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+fn csrf_field(s: &Session) -> Markup {
+    html! { input type="hidden" name="csrf" value=(s.csrf); }
+}
+
+/// The buttons under a proposal: support, withdraw, moderate — whichever the viewer may use.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn proposal_actions(
+    ctx: Ctx,
+    svc: &ConsultService,
+    p: &Proposal,
+    session: Option<&Session>,
+    open: bool,
+    supported: bool,
+    mine: bool,
+    moderator: bool,
+) -> Markup {
+    let tr = ctx.tr();
+    let id = p.id.0;
+    let withdrawable = matches!(
+        p.status(),
+        ProposalStatus::Submitted | ProposalStatus::Published
+    );
+    html! {
+        @if open {
+            div.actions {
+                @match session {
+                    Some(_) if mine => { p.muted { (tr.t("consult-own-proposal")) } }
+                    Some(_) if supported => { p.ok { (tr.t("consult-you-support")) } }
+                    Some(s) => {
+                        form.inline method="post" action=(format!("/consult/proposals/{id}/support")) {
+                            (csrf_field(s))
+                            button type="submit" { (tr.t("consult-support")) }
+                        }
+                    }
+                    None => {
+                        @if svc.provider().is_some() {
+                            p { a.button href=(format!("/consult/signin?return={}", percent_encode(&format!("/consult/proposals/{id}")))) { (tr.t("consult-sign-in-to-support")) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(s) = session {
+            @if mine && withdrawable {
+                form.inline method="post" action=(format!("/consult/proposals/{id}/withdraw")) {
+                    (csrf_field(s))
+                    button.secondary type="submit" { (tr.t("consult-withdraw")) }
+                }
+            }
+            @if moderator && *p.status() == ProposalStatus::Submitted {
+                (moderation_form(tr, s, p.id))
+            }
+        }
+    }
+}
+
+fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
+    let n = id.0;
+    html! {
+        div.moderate {
+            form.inline method="post" action=(format!("/consult/proposals/{n}/moderate")) {
+                (csrf_field(s))
+                input type="hidden" name="action" value="publish";
+                button type="submit" { (tr.t("consult-publish")) }
+            }
+            form.stack method="post" action=(format!("/consult/proposals/{n}/moderate")) {
+                (csrf_field(s))
+                input type="hidden" name="action" value="reject";
+                div.field {
+                    label for=(format!("reason-{n}")) { (tr.t("consult-reject-reason")) }
+                    select id=(format!("reason-{n}")) name="reason" {
+                        @for (v, k) in [("off_topic", "reason-off-topic"), ("abusive", "reason-abusive"), ("personal_data", "reason-personal-data"), ("spam", "reason-spam"), ("duplicate", "reason-duplicate-choice"), ("other", "reason-other")] {
+                            option value=(v) { (tr.t(k)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for=(format!("detail-{n}")) { (tr.t("consult-reject-detail")) }
+                    input id=(format!("detail-{n}")) type="text" name="detail" maxlength="500";
+                    small { (tr.t("consult-reject-detail-hint")) }
+                }
+                button.danger type="submit" { (tr.t("consult-reject")) }
+            }
+        }
+    }
+}
+
+fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
+    let tr = ctx.tr();
+    let page = Page {
+        title: tr.t("consult-signin-needed").into_owned(),
+        section: Section::Consultation,
+        path: path.to_owned(),
+        keep_query: String::new(),
+        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
+        live: None,
+    };
+    let body = html! {
+        h1 { (tr.t("consult-signin-needed")) }
+        p { (tr.t("consult-signin-why-propose")) }
+    };
+    consult_page(ctx, svc, None, &page, body)
+}
+
+/// What the proposal form was given, kept when it is shown again.
+#[derive(Default)]
+struct Draft {
+    target: String,
+    lang: String,
+    text: String,
+    rationale: String,
+}
+
+fn propose_form(
+    ctx: Ctx,
+    svc: &ConsultService,
+    s: &Session,
+    d: &Draft,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr();
+    let l = legal_lang(ctx.lang);
+    let Some(act) = svc.open_draft() else {
+        return message_page(
+            ctx,
+            StatusCode::NOT_FOUND,
+            &tr.t("consult-propose"),
+            &tr.t("consult-no-versions"),
+        );
+    };
+    let choices = article_choices(tr, &act, l);
+    let lang = if d.lang.is_empty() {
+        ctx.lang.code()
+    } else {
+        d.lang.as_str()
+    };
+    let body = html! {
+        h1 { (tr.t("consult-propose")) }
+        p { (tr.a("consult-propose-intro", &[("version", i18n::Arg::S(act.version.clone()))])) }
+        @if let Some(e) = &error {
+            p.error role="alert" #form-error { (e) }
+        }
+        form.stack method="post" action="/consult/propose" {
+            (csrf_field(s))
+            div.field {
+                label for="target" { (tr.t("consult-target")) }
+                select #target name="target" {
+                    optgroup label=(tr.t("consult-change-article")) {
+                        @for (eid, title) in &choices {
+                            @if *eid == d.target { option value=(eid) selected { (title) } } @else { option value=(eid) { (title) } }
+                        }
+                    }
+                    optgroup label=(tr.t("consult-new-article")) {
+                        @for (eid, title) in &choices {
+                            @let v = format!("new:{eid}");
+                            @let label = format!("{} {}", tr.t("consult-new-article-after"), title);
+                            @if v == d.target { option value=(v) selected { (label) } } @else { option value=(v) { (label) } }
+                        }
+                    }
+                }
+            }
+            div.field {
+                label for="lang" { (tr.t("consult-language")) }
+                select #lang name="lang" {
+                    @for x in i18n::Lang::ALL {
+                        @if x.code() == lang { option value=(x.code()) selected { (x.endonym()) } } @else { option value=(x.code()) { (x.endonym()) } }
+                    }
+                }
+            }
+            div.field {
+                label for="text" { (tr.t("consult-proposed-text")) }
+                textarea #text name="text" rows="6" required minlength="10" maxlength=(MAX_TEXT) aria-describedby="text-hint" { (d.text) }
+                small #text-hint { (tr.t("consult-text-hint")) }
+            }
+            div.field {
+                label for="rationale" { (tr.t("consult-rationale")) }
+                textarea #rationale name="rationale" rows="4" maxlength=(MAX_TEXT) aria-describedby="rationale-hint" { (d.rationale) }
+                small #rationale-hint { (tr.t("consult-rationale-hint")) }
+            }
+            p.hint { (tr.t("consult-propose-moderation")) }
+            button type="submit" { (tr.t("consult-send")) }
+        }
+    };
+    let page = Page {
+        title: tr.t("consult-propose").into_owned(),
+        section: Section::Consultation,
+        path: "/consult/propose".into(),
+        keep_query: String::new(),
+        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
+        live: None,
+    };
+    let mut res = consult_page(ctx, svc, Some(s), &page, body);
+    *res.status_mut() = status;
+    res
+}
+
+/// `GET /consult/propose?target=EID`: the form.
+pub async fn propose_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let Some(s) = svc.session(&headers) else {
+        return not_signed_in_page(ctx, svc, "/consult/propose");
+    };
+    let d = Draft {
+        target: q.get("target").cloned().unwrap_or_default(),
+        ..Draft::default()
+    };
+    propose_form(ctx, svc, &s, &d, None, StatusCode::OK)
+}
+
+/// `POST /consult/propose`: records the proposal (then it waits for moderation).
+pub async fn propose(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let s = match svc.check_form(&headers, &form) {
+        Ok(s) => s,
+        Err(r) => return refused(ctx, r),
+    };
+    let tr = ctx.tr();
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let d = Draft {
+        target: get("target"),
+        lang: get("lang"),
+        text: get("text").replace("\r\n", "\n"),
+        rationale: get("rationale").replace("\r\n", "\n"),
+    };
+    let Some(act) = svc.open_draft() else {
+        return message_page(
+            ctx,
+            StatusCode::NOT_FOUND,
+            &tr.t("consult-propose"),
+            &tr.t("consult-no-versions"),
+        );
+    };
+    let bad = |key: &str| {
+        propose_form(
+            ctx,
+            svc,
+            &s,
+            &d,
+            Some(tr.t(key).into_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let target = match d.target.strip_prefix("new:") {
+        Some(after) if act.find(after).is_some() => ProposalTarget::NewArticle {
+            after: Some(after.to_owned()),
+        },
+        None if act.find(&d.target).is_some() => ProposalTarget::Unit {
+            eid: d.target.clone(),
+        },
+        _ => return bad("consult-error-target"),
+    };
+    let Some(lang) = TextLang::parse(&d.lang) else {
+        return bad("consult-error-lang");
+    };
+    let chars = d.text.trim().chars().count();
+    if !(10..=MAX_TEXT).contains(&chars) {
+        return bad("consult-error-text");
+    }
+    if d.rationale.chars().count() > MAX_TEXT {
+        return bad("consult-error-rationale");
+    }
+    let author = s.citizen.clone();
+    let (text, rationale) = (d.text.trim().to_owned(), d.rationale.trim().to_owned());
+    let result = svc
+        .record(|c| {
+            Ok(ConsultEvent::ProposalSubmitted {
+                id: c.next_proposal_id(),
+                author: author.clone(),
+                target: target.clone(),
+                lang,
+                text: text.clone(),
+                rationale: rationale.clone(),
+            })
+        })
+        .await;
+    match result {
+        Ok(entry) => match entry.event {
+            ConsultEvent::ProposalSubmitted { id, .. } => {
+                tracing::info!(proposal = %id, "proposal submitted");
+                see_other(&format!("/consult/proposals/{}?submitted=1", id.0))
+            }
+            _ => see_other("/consult/proposals"),
+        },
+        Err(e) => failure(ctx, e),
+    }
+}
+
+/// The page for a command the rules or the store refused.
+fn failure(ctx: Ctx, e: SecretariatError) -> Response {
+    let tr = ctx.tr();
+    match e {
+        SecretariatError::Refused(ConsultError::NotFound(_)) => {
+            layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()))
+        }
+        SecretariatError::Refused(r) => message_page(
+            ctx,
+            StatusCode::CONFLICT,
+            &tr.t("consult-refused"),
+            &r.to_string(),
+        ),
+        other => {
+            tracing::error!(error = %other, "a consultation command could not be recorded");
+            message_page(
+                ctx,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &tr.t("consult-unavailable"),
+                &tr.t("consult-unavailable-body"),
+            )
+        }
+    }
+}
+
+fn proposal_path(id: &str) -> Option<ProposalId> {
+    parse_proposal_id(id)
+}
+
+/// `POST /consult/proposals/{id}/support`: one support per person.
+pub async fn support(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let s = match svc.check_form(&headers, &form) {
+        Ok(s) => s,
+        Err(r) => return refused(ctx, r),
+    };
+    let Some(id) = proposal_path(&id) else {
+        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
+    };
+    let by = s.citizen.clone();
+    // The usual refusals in the reader's language (the rules check them again when recording).
+    let refusal = {
+        let c = svc.consultation();
+        match c.proposals.get(&id) {
+            None => {
+                return layout::not_found(
+                    ctx,
+                    Some(ctx.tr().t("consult-no-proposal").into_owned()),
+                );
+            }
+            Some(p) if p.author == by => Some("consult-own-proposal"),
+            Some(_) if c.supports(id, &by) => Some("consult-you-support"),
+            Some(p)
+                if !matches!(
+                    p.status(),
+                    ProposalStatus::Published | ProposalStatus::OnAgenda { .. }
+                ) =>
+            {
+                Some("consult-not-open")
+            }
+            Some(_) => None,
+        }
+    };
+    if let Some(key) = refusal {
+        let tr = ctx.tr();
+        return message_page(
+            ctx,
+            StatusCode::CONFLICT,
+            &tr.t("consult-refused"),
+            &tr.t(key),
+        );
+    }
+    match svc
+        .record(|_| Ok(ConsultEvent::ProposalSupported { id, by: by.clone() }))
+        .await
+    {
+        Ok(_) => see_other(&format!("/consult/proposals/{}?supported=1", id.0)),
+        Err(e) => failure(ctx, e),
+    }
+}
+
+/// `POST /consult/proposals/{id}/withdraw`: the author withdraws.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let s = match svc.check_form(&headers, &form) {
+        Ok(s) => s,
+        Err(r) => return refused(ctx, r),
+    };
+    let Some(id) = proposal_path(&id) else {
+        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
+    };
+    let by = s.citizen.clone();
+    match svc
+        .record(|_| Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() }))
+        .await
+    {
+        Ok(_) => see_other(&format!("/consult/proposals/{}", id.0)),
+        Err(e) => failure(ctx, e),
+    }
+}
+
+/// `POST /consult/proposals/{id}/moderate`: publish, or refuse with a reason.
+pub async fn moderate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let s = match svc.check_form(&headers, &form) {
+        Ok(s) => s,
+        Err(r) => return refused(ctx, r),
+    };
+    let tr = ctx.tr();
+    if !svc.is_moderator(&s.citizen) {
+        return message_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            &tr.t("consult-form-refused"),
+            &tr.t("consult-not-moderator"),
+        );
+    }
+    let Some(id) = proposal_path(&id) else {
+        return layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()));
+    };
+    let moderator = format!("moderator {}", s.citizen);
+    let detail = form
+        .get("detail")
+        .map(|d| d.trim().to_owned())
+        .unwrap_or_default();
+    let event = match form.get("action").map(String::as_str) {
+        Some("publish") => ConsultEvent::ProposalPublished { id, moderator },
+        Some("reject") => {
+            let reason = match form.get("reason").map(String::as_str) {
+                Some("off_topic") => ModerationReason::OffTopic,
+                Some("abusive") => ModerationReason::Abusive,
+                Some("personal_data") => ModerationReason::PersonalData,
+                Some("spam") => ModerationReason::Spam,
+                Some("duplicate") => match parse_proposal_id(&detail) {
+                    Some(of) => ModerationReason::Duplicate { of },
+                    None => {
+                        return message_page(
+                            ctx,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            &tr.t("consult-refused"),
+                            &tr.t("consult-error-duplicate"),
+                        );
+                    }
+                },
+                Some("other") if !detail.is_empty() => ModerationReason::Other {
+                    text: detail.chars().take(500).collect(),
+                },
+                _ => {
+                    return message_page(
+                        ctx,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &tr.t("consult-refused"),
+                        &tr.t("consult-error-reason"),
+                    );
+                }
+            };
+            ConsultEvent::ProposalRejected {
+                id,
+                moderator,
+                reason,
+            }
+        }
+        _ => {
+            return message_page(
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &tr.t("consult-refused"),
+                &tr.t("consult-error-action"),
+            );
+        }
+    };
+    match svc.record(|_| Ok(event.clone())).await {
+        Ok(_) => {
+            tracing::info!(proposal = %id, "proposal moderated");
+            see_other("/consult/moderation")
+        }
+        Err(e) => failure(ctx, e),
+    }
+}
+
+/// `GET /consult/moderation`: the proposals waiting for moderation.
+pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
+    let Some(svc) = service(&state) else {
+        return no_consultation(ctx);
+    };
+    let tr = ctx.tr();
+    let Some(s) = svc.session(&headers) else {
+        return not_signed_in_page(ctx, svc, "/consult/moderation");
+    };
+    if !svc.is_moderator(&s.citizen) {
+        return message_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            &tr.t("consult-moderation"),
+            &tr.t("consult-not-moderator"),
+        );
+    }
+    let body = {
+        let c = svc.consultation();
+        let waiting: Vec<&Proposal> = c
+            .proposals
+            .values()
+            .filter(|p| *p.status() == ProposalStatus::Submitted)
+            .collect();
+        html! {
+            h1 { (tr.t("consult-moderation")) }
+            p { (tr.t("consult-moderation-intro")) }
+            @if waiting.is_empty() {
+                p { (tr.t("consult-moderation-empty")) }
+            }
+            @for p in waiting {
+                section.queue aria-labelledby=(format!("q-{}", p.id.0)) {
+                    h2 id=(format!("q-{}", p.id.0)) { a href=(format!("/consult/proposals/{}", p.id.0)) { (p.id) } }
+                    p.meta {
+                        (target_markup(tr, &p.target, None))
+                        " · " (i18n::Lang::parse(p.lang.code()).map_or(p.lang.code(), |l| l.endonym()))
+                        @if let Some(first) = p.timeline.first() { " · " (when(ctx.lang, &first.at)) }
+                    }
+                    blockquote lang=(p.lang.code()) { (p.text) }
+                    @if !p.rationale.is_empty() {
+                        p { strong { (tr.t("consult-rationale")) ": " } span lang=(p.lang.code()) { (p.rationale) } }
+                    }
+                    (moderation_form(tr, &s, p.id))
+                }
+            }
+        }
+    };
+    let page = Page {
+        title: tr.t("consult-moderation").into_owned(),
+        section: Section::Consultation,
+        path: "/consult/moderation".into(),
+        keep_query: String::new(),
+        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
+        live: None,
+    };
+    consult_page(ctx, svc, Some(&s), &page, body)
+}
