@@ -686,8 +686,8 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         ),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
-        no_sideways_scroll(&c, path).await;
         screenshot(&c, name).await;
+        no_sideways_scroll(&c, path).await;
     }
     c.set_window_size(1280, 1400).await.unwrap();
     c.close().await.unwrap();

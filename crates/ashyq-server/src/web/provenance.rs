@@ -63,25 +63,33 @@ fn signed_at(tr: Tr, s: &ProtocolSignature, offset: i32) -> String {
     timestamp(tr.lang, &text, offset)
 }
 
-/// The provenance in full (the precinct page's receipt section): every field of the signature.
-pub fn full(tr: Tr, p: &Provenance, offset: i32) -> Markup {
+/// How the protocol arrived, in one line (the precinct page's receipt, "commission
+/// signature").
+pub fn status(tr: Tr, p: &Provenance) -> Markup {
     html! {
         @match p {
-            Provenance::Signed(s) => {
-                p.signed { span.tick aria-hidden="true" { "✓ " } (tr.a("provenance-signed", &[("version", Arg::S(s.version.to_string()))])) }
-                dl.pairs.signature {
-                    dt { (tr.t("provenance-signed-at")) }
-                    dd { (signed_at(tr, s, offset)) }
-                    dt { (tr.t("provenance-key")) }
-                    dd { code.hash { (s.key_id.0) } }
-                    dt { (tr.t("provenance-document-hash")) }
-                    dd { code.hash { (s.document_hash) } }
-                }
-                p.hint { (tr.t("provenance-signed-hint")) }
-            }
+            Provenance::Signed(s) => p.signed { span.tick aria-hidden="true" { "✓ " } (tr.a("provenance-signed", &[("version", Arg::S(s.version.to_string()))])) }
             Provenance::Entered(a) => p { (tr.a("provenance-entered-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
             Provenance::AmendedBy(a) => p { (tr.a("provenance-amended-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
             Provenance::Unsigned => p { (tr.t("provenance-unsigned")) }
+        }
+    }
+}
+
+/// Every field of a commission's signature (nothing when the protocol is not signed).
+pub fn signature_details(tr: Tr, p: &Provenance, offset: i32) -> Markup {
+    html! {
+        @if let Provenance::Signed(s) = p {
+            h3 { (tr.t("signature")) }
+            dl.pairs.signature {
+                dt { (tr.t("provenance-signed-at")) }
+                dd { (signed_at(tr, s, offset)) }
+                dt { (tr.t("provenance-key")) }
+                dd { code.hash { (s.key_id.0) } }
+                dt { (tr.t("provenance-document-hash")) }
+                dd { code.hash { (s.document_hash) } }
+            }
+            p.hint { (tr.t("provenance-signed-hint")) }
         }
     }
 }

@@ -367,6 +367,7 @@ pub async fn precinct(
         p.meta { (p.name) " · " (d.names.get(lang.code())) " · " (r.names.get(lang.code())) }
         p { (tr.a("registered-voters", &[("n", Arg::S(integer(lang, p.registered_voters)))])) }
         @if let Some(a) = applied {
+            @let how = Provenance::of_receipt(&a.receipt, history);
             section aria-labelledby="protocol-h" {
                 h2 #protocol-h { (tr.t("protocol-title")) }
                 (lines_table(tr, &a.protocol.lines, "protocol-caption"))
@@ -387,8 +388,9 @@ pub async fn precinct(
                     dt { (tr.t("receipt-protocol-hash")) }
                     dd { code.hash { (a.protocol_hash) } }
                     dt { (tr.t("signature")) }
-                    dd { (provenance::full(tr, &Provenance::of_receipt(&a.receipt, history), offset)) }
+                    dd { (provenance::status(tr, &how)) }
                 }
+                (provenance::signature_details(tr, &how, offset))
                 (provenance::receipt_links(tr, &a.receipt, tree_size))
             }
         } @else {
