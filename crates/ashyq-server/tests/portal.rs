@@ -278,7 +278,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -379,7 +379,10 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
             assert_eq!(a.status, StatusCode::FORBIDDEN);
             assert!(a.body.contains("form token"), "{}", a.body);
         }
-        assert_eq!(w.open_conflicts(inside.precinct), [held_inside.clone()]);
+        assert_eq!(
+            w.open_conflicts(inside.precinct),
+            std::slice::from_ref(&held_inside)
+        );
 
         // No reason: refused, and it says what to give.
         let page = b
@@ -395,7 +398,10 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
             .await;
         assert!(page.body.contains("Refused:"), "{}", page.body);
         assert!(page.body.contains("give the reason"));
-        assert_eq!(w.open_conflicts(inside.precinct), [held_inside.clone()]);
+        assert_eq!(
+            w.open_conflicts(inside.precinct),
+            std::slice::from_ref(&held_inside)
+        );
 
         // Outside the territory: refused by the role check, and audited.
         let page = b
@@ -414,7 +420,10 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
             "{}",
             page.body
         );
-        assert_eq!(w.open_conflicts(outside.precinct), [held_outside.clone()]);
+        assert_eq!(
+            w.open_conflicts(outside.precinct),
+            std::slice::from_ref(&held_outside)
+        );
         let audit = w
             .registrar
             .store()

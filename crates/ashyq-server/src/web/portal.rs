@@ -276,11 +276,9 @@ fn bad_form_token(ctx: Ctx) -> Response {
     portal_page(ctx, StatusCode::FORBIDDEN, &page, body, &[])
 }
 
-fn check_form_token(ctx: Ctx, who: &SignedIn, given: Option<&str>) -> Result<(), Response> {
-    match given {
-        Some(t) if same_token(t.trim(), &who.form_token()) => Ok(()),
-        _ => Err(bad_form_token(ctx)),
-    }
+/// Whether a form carries this session's form token.
+fn form_token_ok(who: &SignedIn, given: Option<&str>) -> bool {
+    given.is_some_and(|t| same_token(t.trim(), &who.form_token()))
 }
 
 // ---- the operator's territory --------------------------------------------------------------
@@ -497,8 +495,8 @@ async fn sign_out(
         Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = check_form_token(ctx, &who, field(&fields, FORM_TOKEN)) {
-        return r;
+    if !form_token_ok(&who, field(&fields, FORM_TOKEN)) {
+        return bad_form_token(ctx);
     }
     match auth::sign_out(State(state.clone()), who).await {
         Ok(_) => see_other(
@@ -528,14 +526,16 @@ fn problem_page(ctx: Ctx, p: &Problem) -> Response {
 
 // ---- the dashboard -------------------------------------------------------------------------
 
-fn referendum_or_404(ledger: &Ledger, ctx: Ctx, id: &str) -> Result<String, Response> {
-    match ledger.referendum(&ReferendumId(id.to_owned())) {
-        Ok(r) => Ok(r.definition.title.get(ctx.lang.code()).to_owned()),
-        Err(_) => Err(layout::not_found(
-            ctx,
-            Some(ctx.tr().t("not-found-referendum").into_owned()),
-        )),
-    }
+/// The referendum's title in the page's language, if there is such a referendum.
+fn referendum_title(ledger: &Ledger, ctx: Ctx, id: &str) -> Option<String> {
+    ledger
+        .referendum(&ReferendumId(id.to_owned()))
+        .ok()
+        .map(|r| r.definition.title.get(ctx.lang.code()).to_owned())
+}
+
+fn no_referendum(ctx: Ctx) -> Response {
+    layout::not_found(ctx, Some(ctx.tr().t("not-found-referendum").into_owned()))
 }
 
 fn portal_nav(tr: Tr, id: &str, current: &str) -> Markup {
@@ -586,9 +586,9 @@ async fn dashboard(
     };
     let notes = take_flash(&headers, &who.account.name);
     let ledger = state.registrar.ledger();
-    let title = match referendum_or_404(&ledger, ctx, &id) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let title = match referendum_title(&ledger, ctx, &id) {
+        Some(t) => t,
+        None => return no_referendum(ctx),
     };
     let body = dashboard_markup(ctx, &ledger, &who, &id, &title, &notes);
     drop(ledger);
@@ -901,11 +901,16 @@ fn signed_delta(lang: super::i18n::Lang, old: u64, new: u64) -> String {
 
 fn violation_markup(tr: Tr, v: &Violation) -> Markup {
     let code = v.rule.code();
+    // The numbers as the control ratios state them: a formula such as `1873 ≠ 1543 + 245 +
+    // 48 + 44 = 1880`, shown in every language; the two warnings' details have English words,
+    // shown on English pages only (the rule's text already names the lines).
+    let numbers = (tr.lang == super::i18n::Lang::En || !v.detail.chars().any(char::is_alphabetic))
+        .then_some(v.detail.as_str());
     html! {
         p.violation {
             strong { (code) } " "
             (tr.t(&format!("rule-{}", code.to_ascii_lowercase())))
-            " " span.numbers { "(" (v.detail) ")" }
+            @if let Some(n) = numbers { " " span.numbers { "— " (n) } }
         }
     }
 }
@@ -982,11 +987,12 @@ async fn review_write(
         Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = check_form_token(ctx, &who, field(&fields, FORM_TOKEN)) {
-        return r;
+    if !form_token_ok(&who, field(&fields, FORM_TOKEN)) {
+        return bad_form_token(ctx);
     }
     let tr = ctx.tr();
-    let back = format!("/portal/r/{id}#conflicts");
+    // No fragment: the outcome is shown at the top of the page, where the browser lands.
+    let back = format!("/portal/r/{id}");
     let precinct = match form_precinct(tr, &fields) {
         Ok(p) => p,
         Err(note) => return after_write(&who, &back, vec![note]),
@@ -1084,11 +1090,11 @@ async fn certify(
         Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = check_form_token(ctx, &who, field(&fields, FORM_TOKEN)) {
-        return r;
+    if !form_token_ok(&who, field(&fields, FORM_TOKEN)) {
+        return bad_form_token(ctx);
     }
     let tr = ctx.tr();
-    let back = format!("/portal/r/{id}#certification");
+    let back = format!("/portal/r/{id}");
     let action = Action::CertifyResult;
     let detail = format!("certify {id} (portal)");
     if let Err(p) = auth::authorize(&state, &who, &action, &detail).await {
@@ -1133,9 +1139,9 @@ async fn upload_page(
     let notes = take_flash(&headers, &who.account.name);
     let title = {
         let ledger = state.registrar.ledger();
-        match referendum_or_404(&ledger, ctx, &id) {
-            Ok(t) => t,
-            Err(r) => return r,
+        match referendum_title(&ledger, ctx, &id) {
+            Some(t) => t,
+            None => return no_referendum(ctx),
         }
     };
     let tr = ctx.tr();
@@ -1203,9 +1209,10 @@ async fn upload(
                         UPLOAD_LIMIT / (1024 * 1024)
                     )),
                 };
-                return match check_form_token(ctx, &who, token.as_deref()) {
-                    Ok(()) => after_write(&who, &back, vec![note]),
-                    Err(r) => r,
+                return if form_token_ok(&who, token.as_deref()) {
+                    after_write(&who, &back, vec![note])
+                } else {
+                    bad_form_token(ctx)
                 };
             }
         };
@@ -1236,8 +1243,8 @@ async fn upload(
         };
         files.push((file_name, content));
     }
-    if let Err(r) = check_form_token(ctx, &who, token.as_deref()) {
-        return r;
+    if !form_token_ok(&who, token.as_deref()) {
+        return bad_form_token(ctx);
     }
     let mut notes = Vec::new();
     if files.is_empty() {
@@ -1552,21 +1559,32 @@ fn entry_markup(
     }
 }
 
+/// What the entry page shows: the numbers typed so far, the outcome of the last write, and
+/// whether to show the check.
+struct EntryView<'a> {
+    draft: &'a Draft,
+    notes: &'a [Note],
+    checked: bool,
+}
+
 fn entry_response(
     ctx: Ctx,
     state: &AppState,
     who: &SignedIn,
     id: &str,
-    draft: &Draft,
-    notes: &[Note],
-    checked: bool,
+    view: EntryView,
     status: StatusCode,
 ) -> Response {
+    let EntryView {
+        draft,
+        notes,
+        checked,
+    } = view;
     let tr = ctx.tr();
     let ledger = state.registrar.ledger();
-    let title = match referendum_or_404(&ledger, ctx, id) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let title = match referendum_title(&ledger, ctx, id) {
+        Some(t) => t,
+        None => return no_referendum(ctx),
     };
     let body = entry_markup(ctx, &ledger, who, id, draft, notes, checked);
     drop(ledger);
@@ -1600,9 +1618,11 @@ async fn entry_page(
         &state,
         &who,
         &id,
-        &draft,
-        &notes,
-        checked,
+        EntryView {
+            draft: &draft,
+            notes: &notes,
+            checked,
+        },
         StatusCode::OK,
     )
 }
@@ -1656,14 +1676,25 @@ async fn enter(
         Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = check_form_token(ctx, &who, field(&fields, FORM_TOKEN)) {
-        return r;
+    if !form_token_ok(&who, field(&fields, FORM_TOKEN)) {
+        return bad_form_token(ctx);
     }
     let tr = ctx.tr();
     let draft = Draft::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let rid = ReferendumId(id.clone());
     if field(&fields, "step") == Some("check") {
-        return entry_response(ctx, &state, &who, &id, &draft, &[], true, StatusCode::OK);
+        return entry_response(
+            ctx,
+            &state,
+            &who,
+            &id,
+            EntryView {
+                draft: &draft,
+                notes: &[],
+                checked: true,
+            },
+            StatusCode::OK,
+        );
     }
     // Recording: the numbers must parse and pass the control ratios; otherwise the form comes
     // back filled in, with the check saying what to fix (nothing was recorded).
@@ -1680,9 +1711,11 @@ async fn enter(
                 &state,
                 &who,
                 &id,
-                &draft,
-                &[note],
-                true,
+                EntryView {
+                    draft: &draft,
+                    notes: &[note],
+                    checked: true,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
@@ -1701,9 +1734,11 @@ async fn enter(
             &state,
             &who,
             &id,
-            &draft,
-            &[note],
-            true,
+            EntryView {
+                draft: &draft,
+                notes: &[note],
+                checked: true,
+            },
             StatusCode::FORBIDDEN,
         );
     }
@@ -1735,16 +1770,13 @@ async fn enter(
         }
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            entry_response(
-                ctx,
-                &state,
-                &who,
-                &id,
-                &draft,
-                &[refused(refused_text, &p)],
-                true,
-                status,
-            )
+            let notes = [refused(refused_text, &p)];
+            let view = EntryView {
+                draft: &draft,
+                notes: &notes,
+                checked: true,
+            };
+            entry_response(ctx, &state, &who, &id, view, status)
         }
     }
 }
