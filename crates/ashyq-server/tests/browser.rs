@@ -648,7 +648,9 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
     wait_for(&c, ".note", "is accepted", 10).await;
     screenshot(&c, "portal-uploaded").await;
 
-    // The precinct page shows the signature, and the operator's entry.
+    // The precinct page shows the signature, and the operator's entry (a tall window, so the
+    // screenshot holds the history too).
+    c.set_window_size(1280, 2400).await.unwrap();
     c.goto(&format!("{base}/r/kz-2026/precinct/{}", signed.precinct.0))
         .await
         .unwrap();
@@ -666,6 +668,18 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         .unwrap();
     screenshot(&c, "precinct-amended").await;
     axe(&c, &tools, "precinct with an amendment").await;
+    c.goto(&format!("{base}/r/kz-2026/precinct/{}", entered.precinct.0))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "main",
+        "Entered from the paper protocol by operator cec",
+        5,
+    )
+    .await;
+    screenshot(&c, "precinct-entered").await;
+    c.set_window_size(1280, 1400).await.unwrap();
 
     // Every language, and 360 px wide.
     for lang in ["kk", "ru"] {

@@ -217,7 +217,7 @@ provenance-key = Key
 provenance-document-hash = Document hash
 provenance-signed-hint = The signature covers the document whose hash is shown; ashyq verify checks it again against the key the log had registered.
 provenance-entered-by = Entered from the paper protocol by operator { $name }
-provenance-amended-by = Numbers entered by operator { $name } in an amendment
+provenance-amended-by = Applied by operator { $name } in an amendment, without a commission signature
 provenance-unsigned = Unsigned: submitted without a commission signature or an operator's name.
 receipt-inclusion-proof = Proof that this entry is in the log (inclusion proof)
 receipt-tree-head = The log's current signed tree head
@@ -315,7 +315,7 @@ portal-cert-done = Certified { $time } by { $name }. The result is locked.
 portal-certified = The result is certified and locked (log entry { $seq }).
 portal-cert-refused = The result was not certified.
 portal-upload-title = Upload signed protocols
-portal-upload-intro = Upload the protocol files precinct commissions signed with `ashyq protocol sign` (one JSON document per file). Each file is checked like a submission over the API: the signature, the key registered for the precinct, the signing time and the control ratios.
+portal-upload-intro = Upload the protocol files precinct commissions signed with “ashyq protocol sign” (one JSON document per file). Each file is checked like a submission over the API: the signature, the key registered for the precinct, the signing time and the control ratios.
 portal-upload-files = Signed protocol files
 portal-upload-hint = One or more .json files, at most 200 files and 2 MB at once.
 portal-upload-button = Upload
@@ -350,3 +350,4 @@ check-ratios-broken = { $count ->
    *[other] { $n } control ratios are broken; the protocol cannot be recorded:
 }
 check-warnings = Warnings (the protocol can be recorded; it is flagged for review):
+portal-conflicts-more = The first { $shown } of { $total } conflicts are shown; the next ones appear as these are decided.

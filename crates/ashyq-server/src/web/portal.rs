@@ -62,8 +62,12 @@ pub const PORTAL_JS: Asset = Asset {
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024;
 /// The most files one upload may carry.
 const MAX_FILES: usize = 200;
-/// How many missing precincts the dashboard lists (the rest are counted).
+/// How many missing precincts (and protocols with warnings) the dashboard lists; the rest
+/// are counted.
 const MISSING_SHOWN: usize = 60;
+/// How many conflicts the dashboard shows at once (each with its comparison and forms); the
+/// next ones appear as these are decided.
+const CONFLICTS_SHOWN: usize = 40;
 /// The name of the form field carrying the form token.
 const FORM_TOKEN: &str = "form_token";
 /// The cookie naming the note to show after a redirect.
@@ -677,7 +681,13 @@ fn dashboard_markup(
                 p { (tr.t("portal-conflicts-none")) }
             } @else {
                 p.hint { (tr.t("portal-conflicts-intro")) }
-                @for c in &conflicts {
+                @if conflicts.len() > CONFLICTS_SHOWN {
+                    p.note.info { (tr.a("portal-conflicts-more", &[
+                        ("shown", Arg::S(integer(lang, CONFLICTS_SHOWN as u64))),
+                        ("total", Arg::S(integer(lang, conflicts.len() as u64))),
+                    ])) }
+                }
+                @for c in conflicts.iter().take(CONFLICTS_SHOWN) {
                     (conflict_markup(ctx, ledger, &rid, c, writer.then_some(token.as_str()), offset))
                 }
             }
@@ -1190,7 +1200,12 @@ async fn upload(
     let tr = ctx.tr();
     let back = format!("/portal/r/{id}/upload");
     let Ok(mut multipart) = multipart else {
-        return bad_form_token(ctx);
+        return problem_page(
+            ctx,
+            &Problem::bad_request(
+                "this is not a file upload (multipart/form-data); send the files with the upload form on this page",
+            ),
+        );
     };
     // Read every part first: the form token must be checked before any file is used.
     let mut token = None;

@@ -68,10 +68,10 @@ fn signed_at(tr: Tr, s: &ProtocolSignature, offset: i32) -> String {
 pub fn status(tr: Tr, p: &Provenance) -> Markup {
     html! {
         @match p {
-            Provenance::Signed(s) => p.signed { span.tick aria-hidden="true" { "✓ " } (tr.a("provenance-signed", &[("version", Arg::S(s.version.to_string()))])) }
-            Provenance::Entered(a) => p { (tr.a("provenance-entered-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
-            Provenance::AmendedBy(a) => p { (tr.a("provenance-amended-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
-            Provenance::Unsigned => p { (tr.t("provenance-unsigned")) }
+            Provenance::Signed(s) => span.signed { span.tick aria-hidden="true" { "✓ " } (tr.a("provenance-signed", &[("version", Arg::S(s.version.to_string()))])) }
+            Provenance::Entered(a) => span { (tr.a("provenance-entered-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
+            Provenance::AmendedBy(a) => span { (tr.a("provenance-amended-by", &[("name", Arg::S(a.name.clone()))])) " (" (a.role) ")" }
+            Provenance::Unsigned => span { (tr.t("provenance-unsigned")) }
         }
     }
 }
