@@ -846,6 +846,11 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
             page.body
         );
         assert!(page.body.contains("Certified "));
+        // Locked: the entry form's check says so before anyone types in vain.
+        let a = op
+            .get(&format!("/portal/r/{ID}/enter/check?precinct={en}"))
+            .await;
+        assert!(a.body.contains("certified and locked"), "{}", a.body);
         assert!(
             w.registrar
                 .ledger()
@@ -881,4 +886,119 @@ async fn the_portal_speaks_each_language() {
     // An unknown referendum is a page, not an error.
     let page = b.get("/portal/r/no-such-vote").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn garbage_in_the_portal_gets_an_answer_never_a_server_error() {
+    let db = TestDb::sqlite();
+    let w = World::new(&db).await;
+    let mut b = Browser::new(&w.base);
+    b.sign_in("almaty-op").await;
+    let token = b.form_token(&dashboard()).await;
+    let long = "9".repeat(5_000);
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("/portal/r/{ID}/accept"),
+            vec![("form_token", &token), ("precinct", "abc")],
+        ),
+        (
+            format!("/portal/r/{ID}/accept"),
+            vec![
+                ("form_token", &token),
+                ("precinct", &long),
+                ("protocol_hash", &long),
+                ("reason", &long),
+            ],
+        ),
+        (
+            format!("/portal/r/{ID}/dismiss"),
+            vec![
+                ("form_token", &token),
+                ("precinct", "1"),
+                ("protocol_hash", "nope"),
+                ("reason", "x"),
+            ],
+        ),
+        (
+            "/portal/r/no-such/dismiss".into(),
+            vec![
+                ("form_token", &token),
+                ("precinct", "1"),
+                ("protocol_hash", "nope"),
+                ("reason", "x"),
+            ],
+        ),
+        (
+            "/portal/r/no-such/certify".into(),
+            vec![("form_token", &token)],
+        ),
+        (
+            format!("/portal/r/{ID}/enter"),
+            vec![
+                ("form_token", &token),
+                ("step", "record"),
+                ("precinct", "-1"),
+                ("yes", "1e9"),
+            ],
+        ),
+        (
+            format!("/portal/r/{ID}/enter"),
+            vec![
+                ("form_token", &token),
+                ("step", "record"),
+                ("precinct", "99999999"),
+            ],
+        ),
+        (
+            "/portal/r/no-such/enter".into(),
+            vec![("form_token", &token), ("step", "check")],
+        ),
+        (
+            "/portal/sign-in".into(),
+            vec![("name", &long), ("password", &long)],
+        ),
+        (
+            format!("/portal/r/{ID}/upload"),
+            vec![("form_token", &token)],
+        ),
+    ];
+    for (path, form) in &forms {
+        let a = b.post(path, form).await;
+        assert!(
+            a.status.is_success() || a.status.is_redirection() || a.status.is_client_error(),
+            "{path}: {}",
+            a.status
+        );
+        assert!(!a.body.contains(PASSWORD));
+    }
+    // A precinct number beyond the territory is named in the check; every line out of range too.
+    let mut q = format!("/portal/r/{ID}/enter/check?precinct=99999999");
+    for f in ashyq_core::protocol::ProtocolLines::FIELDS {
+        q.push_str(&format!("&{f}=20000000"));
+    }
+    let a = b.get(&q).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(
+        a.body.contains("There is no precinct 99999999"),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("KR-0"), "{}", a.body);
+    for path in [
+        "/portal/r/%ZZ/enter",
+        "/portal/r/kz-2026/enter/check?precinct=%FF%FE",
+        "/portal/r/kz-2026/enter?voters_on_list=%00",
+    ] {
+        let a = b.get(path).await;
+        assert!(a.status.as_u16() < 500, "{path}: {}", a.status);
+    }
+    // Nothing of that was recorded.
+    assert!(
+        w.registrar
+            .ledger()
+            .applied_protocols(&World::rid())
+            .unwrap()
+            .next()
+            .is_none()
+    );
 }

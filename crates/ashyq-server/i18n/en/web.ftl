@@ -351,3 +351,5 @@ check-ratios-broken = { $count ->
 }
 check-warnings = Warnings (the protocol can be recorded; it is flagged for review):
 portal-conflicts-more = The first { $shown } of { $total } conflicts are shown; the next ones appear as these are decided.
+provenance-unsigned-short = Unsigned
+check-certified = The result is certified and locked: no protocol can be recorded any more.

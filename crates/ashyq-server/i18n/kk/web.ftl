@@ -346,3 +346,5 @@ check-ratios-broken = { $count ->
 }
 check-warnings = Ескертулер (хаттаманы жазуға болады; ол тексеруге белгіленеді):
 portal-conflicts-more = { $total } алшақтықтың алғашқы { $shown }-і көрсетілген; келесілері осылар қаралған сайын шығады.
+provenance-unsigned-short = Қолтаңбасыз
+check-certified = Нәтиже бекітілген: енді хаттама жазылмайды.

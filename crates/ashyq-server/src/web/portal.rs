@@ -1445,6 +1445,13 @@ fn check_markup(
     d: &Draft,
 ) -> Markup {
     let tr = ctx.tr();
+    // A certified result takes nothing more: say so before anything else.
+    if ledger
+        .referendum(rid)
+        .is_ok_and(|r| r.certification().is_some())
+    {
+        return html! { div.check.bad { p { strong { (tr.t("check-certified")) } } } };
+    }
     let protocol = match d.protocol(rid) {
         Ok(p) => p,
         Err(bad) => {

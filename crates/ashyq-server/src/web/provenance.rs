@@ -109,7 +109,7 @@ pub fn brief(tr: Tr, p: &Provenance, offset: i32) -> Markup {
             }
             Provenance::Entered(a) => (tr.a("provenance-entered-by", &[("name", Arg::S(a.name.clone()))])),
             Provenance::AmendedBy(a) => (tr.a("provenance-amended-by", &[("name", Arg::S(a.name.clone()))])),
-            Provenance::Unsigned => span.sub { (tr.t("provenance-unsigned")) },
+            Provenance::Unsigned => span.sub { (tr.t("provenance-unsigned-short")) },
         }
     }
 }
