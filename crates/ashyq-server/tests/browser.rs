@@ -627,6 +627,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         .unwrap();
     wait_for(&c, ".note", "is recorded as your entry", 10).await;
     screenshot(&c, "portal-entered").await;
+    axe(&c, &tools, "portal entered").await;
 
     // Upload a commission's signed file.
     c.goto(&format!("{base}/portal/r/kz-2026/upload"))
@@ -647,6 +648,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         .unwrap();
     wait_for(&c, ".note", "is accepted", 10).await;
     screenshot(&c, "portal-uploaded").await;
+    axe(&c, &tools, "portal uploaded").await;
 
     // The precinct page shows the signature, and the operator's entry (a tall window, so the
     // screenshot holds the history too).

@@ -883,6 +883,21 @@ async fn the_portal_speaks_each_language() {
             .await;
         assert!(page.body.contains(&format!("<html lang=\"{lang}\">")));
     }
+    // A warning's numbers in the page's language: three ballots fewer found than issued.
+    let mut p = w.protocol(true, 0);
+    p.lines.ballots_found -= 3;
+    p.lines.yes -= 3;
+    let mut q = format!(
+        "/portal/r/{ID}/enter/check?lang=ru&precinct={}",
+        p.precinct.0
+    );
+    for (f, v) in p.lines.named() {
+        q.push_str(&format!("&{f}={v}"));
+    }
+    let a = b.get(&q).await;
+    assert!(a.body.contains("KW-1"), "{}", a.body);
+    assert!(a.body.contains("не хватает 3"), "{}", a.body);
+    assert!(a.body.contains("Все контрольные соотношения выполняются"));
     // An unknown referendum is a page, not an error.
     let page = b.get("/portal/r/no-such-vote").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);

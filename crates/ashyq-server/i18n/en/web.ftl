@@ -353,3 +353,5 @@ check-warnings = Warnings (the protocol can be recorded; it is flagged for revie
 portal-conflicts-more = The first { $shown } of { $total } conflicts are shown; the next ones appear as these are decided.
 provenance-unsigned-short = Unsigned
 check-certified = The result is certified and locked: no protocol can be recorded any more.
+rule-kw-1-numbers = { $found } found, { $issued } issued: { $missing } missing
+rule-kw-2-numbers = { $issued } issued, { $list } on the list

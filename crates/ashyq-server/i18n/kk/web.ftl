@@ -348,3 +348,5 @@ check-warnings = Ескертулер (хаттаманы жазуға бола�
 portal-conflicts-more = { $total } алшақтықтың алғашқы { $shown }-і көрсетілген; келесілері осылар қаралған сайын шығады.
 provenance-unsigned-short = Қолтаңбасыз
 check-certified = Нәтиже бекітілген: енді хаттама жазылмайды.
+rule-kw-1-numbers = табылғаны { $found }, берілгені { $issued }: { $missing } жетпейді
+rule-kw-2-numbers = берілгені { $issued }, тізімде { $list }

@@ -358,3 +358,5 @@ check-warnings = Предупреждения (протокол можно за�
 portal-conflicts-more = Показаны первые { $shown } из { $total } расхождений; следующие появятся по мере рассмотрения этих.
 provenance-unsigned-short = Без подписи
 check-certified = Результат утверждён и закреплён: протоколы больше не записываются.
+rule-kw-1-numbers = найдено { $found }, выдано { $issued }: не хватает { $missing }
+rule-kw-2-numbers = выдано { $issued }, в списке { $list }

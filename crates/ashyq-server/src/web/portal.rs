@@ -725,7 +725,7 @@ fn dashboard_markup(
                             @for a in with_warnings.iter().take(MISSING_SHOWN) {
                                 tr {
                                     th scope="row" { a href=(format!("/r/{id}/precinct/{}", a.protocol.precinct.0)) { (a.protocol.precinct.0) } }
-                                    td { @for w in &a.warnings { (violation_markup(tr, w)) } }
+                                    td { @for w in &a.warnings { (violation_markup(tr, w, &a.protocol.lines)) } }
                                 }
                             }
                         }
@@ -909,18 +909,44 @@ fn signed_delta(lang: super::i18n::Lang, old: u64, new: u64) -> String {
     }
 }
 
-fn violation_markup(tr: Tr, v: &Violation) -> Markup {
+fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> Markup {
     let code = v.rule.code();
-    // The numbers as the control ratios state them: a formula such as `1873 ≠ 1543 + 245 +
-    // 48 + 44 = 1880`, shown in every language; the two warnings' details have English words,
-    // shown on English pages only (the rule's text already names the lines).
-    let numbers = (tr.lang == super::i18n::Lang::En || !v.detail.chars().any(char::is_alphabetic))
-        .then_some(v.detail.as_str());
+    let lang = tr.lang;
+    // The numbers: the errors' formulas (`1873 ≠ 1543 + 245 + 48 + 44 = 1880`) read the same
+    // in every language; the two warnings are worded, so their numbers are put in words here.
+    let numbers = match v.rule {
+        protocol::ControlRule::FewerFoundThanIssued => tr
+            .a(
+                "rule-kw-1-numbers",
+                &[
+                    ("found", Arg::S(integer(lang, lines.ballots_found))),
+                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
+                    (
+                        "missing",
+                        Arg::S(integer(
+                            lang,
+                            lines.ballots_issued.saturating_sub(lines.ballots_found),
+                        )),
+                    ),
+                ],
+            )
+            .into_owned(),
+        protocol::ControlRule::EveryVoterTookPart => tr
+            .a(
+                "rule-kw-2-numbers",
+                &[
+                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
+                    ("list", Arg::S(integer(lang, lines.voters_on_list))),
+                ],
+            )
+            .into_owned(),
+        _ => v.detail.clone(),
+    };
     html! {
         p.violation {
             strong { (code) } " "
             (tr.t(&format!("rule-{}", code.to_ascii_lowercase())))
-            @if let Some(n) = numbers { " " span.numbers { "— " (n) } }
+            " " span.numbers { "— " (numbers) }
         }
     }
 }
@@ -1519,11 +1545,11 @@ fn check_markup(
                 p { (tr.t("check-ratios-hold")) }
             } @else {
                 p { strong { (tr.a("check-ratios-broken", &[("count", Arg::N(errors.len() as u64)), ("n", Arg::S(errors.len().to_string()))])) } }
-                ul { @for v in &errors { li { (violation_markup(tr, v)) } } }
+                ul { @for v in &errors { li { (violation_markup(tr, v, &protocol.lines)) } } }
             }
             @if !check.warnings.is_empty() {
                 p { (tr.t("check-warnings")) }
-                ul { @for v in &check.warnings { li { (violation_markup(tr, v)) } } }
+                ul { @for v in &check.warnings { li { (violation_markup(tr, v, &protocol.lines)) } } }
             }
         }
     }
