@@ -358,6 +358,12 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
                 .contains(&format!("Precinct {}<", outside.precinct.0))
         );
         assert!(page.body.contains("2 lines differ"), "yes and no differ");
+        let region_name = w.territory.regions[0].names.en.clone();
+        assert!(
+            page.body
+                .contains(&format!("Progress in your territory: {region_name} (")),
+            "{region_name}"
+        );
         assert!(page.body.contains("\u{2212}3") && page.body.contains("+3"));
         assert!(page.body.contains("class=\"differs\""));
         let token = token_in(&page.body);

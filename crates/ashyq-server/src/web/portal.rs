@@ -28,7 +28,7 @@ use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines, Severity, Viol
 use ashyq_core::referendum::ReferendumId;
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::tally::ResultStatus;
-use ashyq_core::territory::{PrecinctId, TerritoryIndex};
+use ashyq_core::territory::{PrecinctId, Territory, TerritoryIndex};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -330,12 +330,12 @@ fn may_write(who: &SignedIn) -> bool {
     who.account.role != Role::Observer
 }
 
-fn who_line(tr: Tr, who: &SignedIn) -> Markup {
+fn who_line(tr: Tr, who: &SignedIn, territory: Option<&Territory>) -> Markup {
     html! {
         div.whoami {
             p {
                 (tr.a("portal-signed-in-as", &[("name", Arg::S(who.account.name.clone()))]))
-                " · " span.role { (role_text(tr, &who.account.role)) }
+                " · " span.role { (role_text(tr, &who.account.role, territory)) }
             }
             form method="post" action="/portal/sign-out" {
                 input type="hidden" name=(FORM_TOKEN) value=(who.form_token());
@@ -345,18 +345,39 @@ fn who_line(tr: Tr, who: &SignedIn) -> Markup {
     }
 }
 
-fn role_text(tr: Tr, role: &Role) -> String {
+fn role_text(tr: Tr, role: &Role, territory: Option<&Territory>) -> String {
     match role {
         Role::CentralOperator => tr.t("portal-role-central").into_owned(),
         Role::Observer => tr.t("portal-role-observer").into_owned(),
-        Role::TerritorialOperator { scope } => {
-            let unit = match scope {
-                TerritorialScope::Region(r) => r.0.clone(),
-                TerritorialScope::District(d) => d.0.clone(),
-            };
-            tr.a("portal-role-territorial", &[("unit", Arg::S(unit))])
-                .into_owned()
-        }
+        Role::TerritorialOperator { scope } => tr
+            .a(
+                "portal-role-territorial",
+                &[("unit", Arg::S(unit_name(tr, scope, territory)))],
+            )
+            .into_owned(),
+    }
+}
+
+/// A region's or district's name in the page's language, with its code.
+fn unit_name(tr: Tr, scope: &TerritorialScope, territory: Option<&Territory>) -> String {
+    let lang = tr.lang.code();
+    let (code, name) = match scope {
+        TerritorialScope::Region(r) => (
+            &r.0,
+            territory
+                .and_then(|t| t.regions.iter().find(|x| &x.code == r))
+                .map(|x| x.names.get(lang).to_owned()),
+        ),
+        TerritorialScope::District(d) => (
+            &d.0,
+            territory
+                .and_then(|t| t.districts.iter().find(|x| &x.id == d))
+                .map(|x| x.names.get(lang).to_owned()),
+        ),
+    };
+    match name {
+        Some(n) => format!("{n} ({code})"),
+        None => code.clone(),
     }
 }
 
@@ -373,7 +394,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Re
     let ledger = state.registrar.ledger();
     let body = html! {
         h1 { (tr.t("portal-title")) }
-        (who_line(tr, &who))
+        (who_line(tr, &who, ledger.territory()))
         (notes_markup(tr, &notes))
         @if ledger.referendums().next().is_none() {
             p { (tr.t("portal-no-referendum")) }
@@ -656,7 +677,7 @@ fn dashboard_markup(
     let token = who.form_token();
     html! {
         h1 { (title) }
-        (who_line(tr, who))
+        (who_line(tr, who, territory))
         (portal_nav(tr, id, "dashboard"))
         (notes_markup(tr, notes))
         @if !writer { p.note.info { (tr.t("portal-read-only")) } }
@@ -664,7 +685,10 @@ fn dashboard_markup(
             h2 #counts-h {
                 @match scope {
                     Scope::All => (tr.t("portal-counts-all")),
-                    _ => (tr.a("portal-counts-scope", &[("unit", Arg::S(role_text(tr, &who.account.role)))])),
+                    _ => (tr.a("portal-counts-scope", &[("unit", Arg::S(match &who.account.role {
+                        Role::TerritorialOperator { scope } => unit_name(tr, scope, territory),
+                        _ => String::new(),
+                    }))])),
                 }
             }
             dl.counts {
@@ -1173,17 +1197,14 @@ async fn upload_page(
         Err(r) => return r,
     };
     let notes = take_flash(&headers, &who.account.name);
-    let title = {
-        let ledger = state.registrar.ledger();
-        match referendum_title(&ledger, ctx, &id) {
-            Some(t) => t,
-            None => return no_referendum(ctx),
-        }
+    let ledger = state.registrar.ledger();
+    let Some(title) = referendum_title(&ledger, ctx, &id) else {
+        return no_referendum(ctx);
     };
     let tr = ctx.tr();
     let body = html! {
         h1 { (tr.t("portal-upload-title")) }
-        (who_line(tr, &who))
+        (who_line(tr, &who, ledger.territory()))
         (portal_nav(tr, &id, "upload"))
         (notes_markup(tr, &notes))
         p { (tr.t("portal-upload-intro")) }
@@ -1201,6 +1222,7 @@ async fn upload_page(
             p.note.info { (tr.t("portal-read-only")) }
         }
     };
+    drop(ledger);
     let page = page_frame(
         tr.t("portal-upload-title").into_owned(),
         format!("/portal/r/{id}/upload"),
@@ -1568,7 +1590,7 @@ fn entry_markup(
     let rid = ReferendumId(id.to_owned());
     html! {
         h1 { (tr.t("portal-enter-title")) }
-        (who_line(tr, who))
+        (who_line(tr, who, ledger.territory()))
         (portal_nav(tr, id, "enter"))
         (notes_markup(tr, notes))
         p { (tr.t("portal-enter-intro")) }
