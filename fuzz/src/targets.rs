@@ -642,6 +642,7 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
                                 protocol_hash,
                                 warnings,
                                 signature: None,
+                                entered_by: None,
                             } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);
@@ -676,6 +677,7 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
                                 protocol_hash,
                                 applied_hash,
                                 signature: None,
+                                entered_by: None,
                             } => {
                                 assert_eq!(protocol, &p);
                                 assert_eq!(protocol_hash, &hash);

@@ -120,6 +120,11 @@ pub enum Event {
         /// The precinct commission's signature, when it came as a signed document.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<ProtocolSignature>,
+        /// The operator who entered the numbers from the paper protocol, when it came through
+        /// the commission portal's entry form rather than as a signed document. Absent in
+        /// older logs, which therefore hash as they did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entered_by: Option<Author>,
     },
     /// A different protocol arrived for a precinct that had already reported. Not applied.
     ProtocolConflict {
@@ -132,6 +137,9 @@ pub enum Event {
         /// The precinct commission's signature, when it came as a signed document.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<ProtocolSignature>,
+        /// The operator who entered the numbers (see `ProtocolAccepted::entered_by`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entered_by: Option<Author>,
     },
     /// A precinct's protocol was replaced by an explicit amendment. Resolves open conflicts.
     ProtocolAmended {

@@ -440,7 +440,22 @@ impl Ledger {
 
     /// Decides what a submitted protocol does: accepted, a conflict, or already known.
     pub fn submit(&self, protocol: PrecinctProtocol) -> Result<Decision, LedgerError> {
-        self.submit_with(protocol, None)
+        self.submit_with(protocol, None, None)
+    }
+
+    /// Decides what a protocol an operator entered from the paper protocol does, like
+    /// [`Ledger::submit`], recording who entered it (`entered_by` in the event): accepted, a
+    /// conflict for review, or already known. The entry carries no commission signature; the
+    /// operator's account is the whole of its provenance. Whether the operator may enter
+    /// protocols for this precinct is the server's check (`operator::permits`), before it
+    /// decides.
+    pub fn submit_entered(
+        &self,
+        protocol: PrecinctProtocol,
+        author: Author,
+    ) -> Result<Decision, LedgerError> {
+        require(&author.name, "the author")?;
+        self.submit_with(protocol, None, Some(author))
     }
 
     /// Decides what a signed protocol does, like [`Ledger::submit`], once its key may sign
@@ -453,13 +468,14 @@ impl Ledger {
         self.keys
             .key_for_precinct(&st.key_id, st.precinct, st.signed_at)
             .map_err(|e| LedgerError::from(SignedError::from(e)))?;
-        self.submit_with(document.protocol(), Some(document.signature_record()))
+        self.submit_with(document.protocol(), Some(document.signature_record()), None)
     }
 
     fn submit_with(
         &self,
         protocol: PrecinctProtocol,
         signature: Option<ProtocolSignature>,
+        entered_by: Option<Author>,
     ) -> Result<Decision, LedgerError> {
         let r = self.open(&protocol.referendum)?;
         let i = self.placement(protocol.precinct)?;
@@ -478,6 +494,7 @@ impl Ledger {
                     protocol_hash,
                     warnings: check.warnings,
                     signature,
+                    entered_by,
                 })),
                 SubmitStep::Known(receipt) => Decision::Known(receipt),
                 SubmitStep::Conflict { applied_hash } => {
@@ -486,6 +503,7 @@ impl Ledger {
                         protocol_hash,
                         applied_hash,
                         signature,
+                        entered_by,
                     }))
                 }
             },
@@ -928,17 +946,28 @@ impl Ledger {
             Event::ProtocolAccepted {
                 protocol,
                 signature,
+                entered_by,
                 ..
             }
             | Event::ProtocolConflict {
                 protocol,
                 signature,
+                entered_by,
                 ..
             } => {
-                let decision = match signature {
+                let decision = match (signature, entered_by) {
                     // The signature is checked again here, from the log alone.
-                    Some(sig) => self.submit_signed(&sig.verify(protocol, &self.keys)?)?,
-                    None => self.submit(protocol.clone())?,
+                    (Some(sig), None) => self.submit_signed(&sig.verify(protocol, &self.keys)?)?,
+                    (None, Some(author)) => {
+                        self.submit_entered(protocol.clone(), author.clone())?
+                    }
+                    (None, None) => self.submit(protocol.clone())?,
+                    (Some(_), Some(_)) => {
+                        return Err(LedgerError::Inconsistent(format!(
+                            "precinct {}: the entry says the protocol is both signed by the commission and entered by an operator; a protocol arrives one way or the other",
+                            protocol.precinct
+                        )));
+                    }
                 };
                 match decision {
                     Decision::Record(d) => d,

@@ -7,9 +7,11 @@
 //! | load territory, create referendum, certify, manage operators | yes | no | no |
 //! | manage the keys of a commission | any | commissions strictly below R / D | no |
 //! | amend a protocol, dismiss a conflict | any precinct | precincts in R / D | no |
+//! | enter a protocol from paper, upload a signed protocol file | any precinct | precincts in R / D | no |
 //!
 //! Reading public data needs no account. Signed protocols are submitted by precinct
-//! commissions with their key ([`crate::signed`]), not by operators.
+//! commissions with their key ([`crate::signed`]) and need no account; an operator who
+//! uploads one in the commission portal does so for the precincts of their territory.
 //!
 //! ## Passwords
 //! Argon2id (RFC 9106) through the RustCrypto `argon2` crate, stored as a PHC string
@@ -110,6 +112,16 @@ pub enum Action {
         /// Which precinct.
         precinct: PrecinctId,
     },
+    /// Enter a precinct's protocol from the paper (recorded as an operator entry).
+    EnterProtocol {
+        /// Which precinct.
+        precinct: PrecinctId,
+    },
+    /// Upload a precinct commission's signed protocol file.
+    UploadSignedProtocol {
+        /// Which precinct.
+        precinct: PrecinctId,
+    },
 }
 
 impl fmt::Display for Action {
@@ -125,6 +137,12 @@ impl fmt::Display for Action {
             }
             Action::DismissConflict { precinct } => {
                 write!(f, "dismiss a conflict at precinct {precinct}")
+            }
+            Action::EnterProtocol { precinct } => {
+                write!(f, "enter the protocol of precinct {precinct}")
+            }
+            Action::UploadSignedProtocol { precinct } => {
+                write!(f, "upload the signed protocol of precinct {precinct}")
             }
         }
     }
@@ -179,9 +197,10 @@ pub fn permits(
     };
     let target = match action {
         Action::ManageKeys { of } => of.clone(),
-        Action::AmendProtocol { precinct } | Action::DismissConflict { precinct } => {
-            Commission::Precinct(*precinct)
-        }
+        Action::AmendProtocol { precinct }
+        | Action::DismissConflict { precinct }
+        | Action::EnterProtocol { precinct }
+        | Action::UploadSignedProtocol { precinct } => Commission::Precinct(*precinct),
         Action::LoadTerritory
         | Action::CreateReferendum
         | Action::CertifyResult
@@ -549,6 +568,24 @@ mod tests {
                 &h
             ),
             Err(PermissionError::Unknown { .. })
+        ));
+        // Entering a protocol from paper and uploading a signed file follow the territory
+        // like amendments; observers may do neither.
+        for action in [
+            Action::EnterProtocol { precinct: p1 },
+            Action::UploadSignedProtocol { precinct: p1 },
+        ] {
+            assert!(permits(&central, &action, &h).is_ok());
+            assert!(permits(&region, &action, &h).is_ok());
+            assert!(permits(&district, &action, &h).is_err());
+            assert!(matches!(
+                permits(&observer, &action, &h),
+                Err(PermissionError::RoleMayNot { .. })
+            ));
+        }
+        assert!(matches!(
+            permits(&region, &Action::EnterProtocol { precinct: p3 }, &h),
+            Err(PermissionError::OutsideTerritory { .. })
         ));
     }
 

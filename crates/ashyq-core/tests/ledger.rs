@@ -440,6 +440,7 @@ fn a_log_that_accepts_a_precinct_twice_does_not_replay() {
             warnings: vec![],
             protocol: p,
             signature: None,
+            entered_by: None,
         };
         let mut entries = s.log.clone();
         let last = entries.last().unwrap();
@@ -478,4 +479,126 @@ fn a_referendum_protocol_before_the_polls_close_is_refused() {
     );
     // Nothing changed: the same decision is still valid and records at the close.
     s.ledger.record(d, "2026-03-15T15:00:00Z".into()).unwrap();
+}
+
+fn clerk(name: &str) -> ashyq_core::event::Author {
+    ashyq_core::event::Author {
+        name: name.into(),
+        role: "territorial operator of region:KZ-43".into(),
+    }
+}
+
+#[test]
+fn a_protocol_entered_by_an_operator_names_them_and_replays() {
+    let mut s = Session::new();
+    // A commission's protocol typed in from paper: accepted, and the log says who typed it.
+    let Decision::Record(d) = s
+        .ledger
+        .submit_entered(protocol(1, 1000, 930, 860), clerk("aigerim"))
+        .unwrap()
+    else {
+        panic!("a first protocol is recorded")
+    };
+    match d.event() {
+        Event::ProtocolAccepted {
+            entered_by,
+            signature,
+            ..
+        } => {
+            assert_eq!(entered_by.as_ref().unwrap().name, "aigerim");
+            assert!(signature.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+    s.record(d);
+    let history = s.ledger.history(&kz2026(), PrecinctId(1)).unwrap();
+    assert_eq!(history[0].entered_by.as_ref().unwrap().name, "aigerim");
+
+    // The same numbers entered again by someone else: already known, nothing new.
+    let Decision::Known(r) = s
+        .ledger
+        .submit_entered(protocol(1, 1000, 930, 860), clerk("bolat"))
+        .unwrap()
+    else {
+        panic!("the same numbers are known")
+    };
+    assert_eq!(r.seq, 3);
+
+    // Different numbers: a conflict, also attributed.
+    let Decision::Record(d) = s
+        .ledger
+        .submit_entered(protocol(1, 1000, 930, 850), clerk("bolat"))
+        .unwrap()
+    else {
+        panic!("a conflict is recorded")
+    };
+    assert!(matches!(
+        d.event(),
+        Event::ProtocolConflict { entered_by: Some(a), .. } if a.name == "bolat"
+    ));
+    s.record(d);
+    // A protocol from an unnamed operator is refused; so are broken control ratios.
+    let err = s
+        .ledger
+        .submit_entered(protocol(2, 800, 700, 600), clerk("  "))
+        .unwrap_err();
+    assert!(err.to_string().contains("the author"), "{err}");
+    let mut bad = protocol(2, 800, 700, 600);
+    bad.lines.yes += 5;
+    assert!(matches!(
+        s.ledger.submit_entered(bad, clerk("aigerim")),
+        Err(LedgerError::Rejected { .. })
+    ));
+
+    // The export verifies: the entries are decided again, operator and all.
+    let text = s.export();
+    assert!(
+        text.contains("\"entered_by\":{\"name\":\"aigerim\""),
+        "{text}"
+    );
+    let report = verify::verify_log(&text).unwrap();
+    assert_eq!(report.entries, s.log.len() as u64);
+}
+
+#[test]
+fn protocols_not_entered_by_an_operator_hash_as_before() {
+    // Logs written before operator entries existed have no `entered_by`: the field is left
+    // out when absent, so their entries serialize, and hash, exactly as they did.
+    let mut s = Session::new();
+    s.submit(protocol(1, 1000, 930, 860)).unwrap();
+    let line = s.log.last().unwrap().to_json_line();
+    assert!(!line.contains("entered_by"), "{line}");
+    let back: LogEntry = serde_json::from_str(&line).unwrap();
+    assert_eq!(back.computed_hash(), back.hash);
+}
+
+#[test]
+fn a_forged_operator_entry_does_not_replay() {
+    let mut s = Session::new();
+    s.submit(protocol(1, 1000, 930, 860)).unwrap();
+    // A forger records a protocol "entered" by nobody, sealed correctly.
+    let p = protocol(2, 800, 700, 600);
+    let forged = Event::ProtocolAccepted {
+        protocol_hash: p.content_hash(),
+        warnings: vec![],
+        protocol: p,
+        signature: None,
+        entered_by: Some(clerk("")),
+    };
+    let last = s.log.last().unwrap();
+    let mut entries = s.log.clone();
+    entries.push(LogEntry::seal(
+        last.seq + 1,
+        last.hash.clone(),
+        T.into(),
+        forged,
+    ));
+    let text: String = entries.iter().map(|e| e.to_json_line() + "\n").collect();
+    match verify::verify_log(&text) {
+        Err(VerifyError::BadEntry { seq, reason, .. }) => {
+            assert_eq!(seq, entries.len() as u64);
+            assert!(reason.to_string().contains("the author"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

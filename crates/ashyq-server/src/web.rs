@@ -10,6 +10,8 @@
 //! - `cartogram.rs` — the tile cartogram of the regions.
 //! - `election.rs` — an election's votes, seats and deputies; the what-if page.
 //! - `static_pages.rs` — downloads and "check it yourself".
+//! - `portal.rs` — the commission portal for signed-in operators (`/portal`).
+//! - `provenance.rs` — a protocol's signature, operator entry and the log's receipt.
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
@@ -27,6 +29,8 @@ pub mod election;
 pub mod format;
 pub mod i18n;
 pub mod layout;
+pub mod portal;
+pub mod provenance;
 pub mod referendum;
 pub mod static_pages;
 
@@ -46,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/verify", get(static_pages::verify))
         .route("/assets/{name}", get(asset))
         .merge(consult_routes())
+        .merge(portal::routes())
 }
 
 /// The consultation's pages and forms (`/consult/…`).
@@ -190,7 +195,7 @@ pub const LIVE_JS: Asset = Asset {
     body: include_bytes!("../assets/live.js"),
 };
 
-const ASSETS: [Asset; 2] = [STYLE, LIVE_JS];
+const ASSETS: [Asset; 4] = [STYLE, LIVE_JS, portal::PORTAL_CSS, portal::PORTAL_JS];
 
 /// FNV-1a over the bytes: the version in an asset's URL, so a new binary's asset is a new URL
 /// and the old one can be cached for a year.

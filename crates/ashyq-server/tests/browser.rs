@@ -11,8 +11,9 @@
 //! `npm install --prefix <target>/axe-core axe-core`). Without them the test says why and is
 //! skipped, except under `CI=true`, where it fails.
 //!
-//! Not covered yet: signing in as an operator and resolving a conflict, which needs the
-//! operator accounts of the signed-protocol work (issue 4).
+//! The commission portal has its own test here: sign in as an operator, resolve a conflict
+//! by accepting one and dismissing another, enter a protocol with the live control-ratio
+//! check, upload a signed file, each page under axe-core, at 360 px and in every language.
 
 mod common;
 
@@ -435,5 +436,275 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     axe(&c, &tools, "what-if").await;
 
     phase("what-if checked");
+    c.close().await.unwrap();
+}
+
+/// Types into a field, replacing what it held.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn no_sideways_scroll(c: &Client, what: &str) {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap_or(1) <= 0,
+        "{what} scrolls sideways by {overflow} px at 360 px"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal() {
+    use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+    use ashyq_core::operator::{Role, hash_password};
+    use ashyq_core::referendum::ReferendumId;
+    use rand::SeedableRng;
+
+    let Some(tools) = tools() else { return };
+    let (s, protocols) = common::referendum().await;
+    let base = s.base.clone();
+    let rid = ReferendumId("kz-2026".into());
+    let password = "a long enough test password";
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed([3; 32]);
+    let hash = hash_password(password, &mut rng).unwrap();
+    s.registrar
+        .store()
+        .create_operator("cec", &Role::CentralOperator, &hash, "2026-03-01T00:00:00Z")
+        .await
+        .unwrap();
+    // All but three precincts report; two of them then send other numbers (conflicts).
+    let (held_back, reported) = protocols.split_at(3);
+    s.registrar.submit_batch(reported.to_vec()).await.unwrap();
+    let mut changed = Vec::new();
+    for p in &reported[..2] {
+        let mut q = p.clone();
+        q.lines.yes -= 4;
+        q.lines.no += 4;
+        s.registrar.submit(q.clone()).await.unwrap();
+        changed.push(q);
+    }
+    // One precinct commission has a key and will have its signed file uploaded.
+    let signed = &held_back[2];
+    let key = CommissionSigningKey::from_seed(Commission::Precinct(signed.precinct), &[8; 32]);
+    s.registrar
+        .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
+            commission: Commission::Precinct(signed.precinct),
+            public_key: key.public(),
+            valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
+            by: Commission::Central,
+            author: ashyq_core::event::Author {
+                name: "cec".into(),
+                role: "central operator".into(),
+            },
+        }))
+        .await
+        .unwrap();
+    let doc = ashyq_core::signed::SignedProtocol::sign(
+        signed,
+        1,
+        chrono::Utc::now() - chrono::TimeDelta::minutes(1),
+        &key,
+    )
+    .unwrap();
+    let file = tempfile::Builder::new()
+        .prefix("protocol-")
+        .suffix(".json")
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+
+    let driver = start_driver(&tools.chromedriver);
+    let c = browser(&tools, &driver).await;
+
+    // Signed out, the portal asks to sign in; the form is found by its fields, not its words.
+    c.goto(&format!("{base}/portal?lang=en")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/portal/sign-in")
+    );
+    screenshot(&c, "portal-sign-in").await;
+    axe(&c, &tools, "portal sign-in").await;
+    type_into(&c, "input[name=name]", "cec").await;
+    type_into(&c, "input[name=password]", password).await;
+    c.find(Locator::Css("form[action='/portal/sign-in'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "h1", "Commission portal", 10).await;
+    axe(&c, &tools, "portal home").await;
+    c.find(Locator::Css("a[href='/portal/r/kz-2026']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#conflicts", "2 lines differ", 5).await;
+    screenshot(&c, "portal-dashboard").await;
+    axe(&c, &tools, "portal dashboard").await;
+
+    // Accept the first conflict as an amendment, with a reason.
+    let first = changed[0].precinct.0;
+    let accept =
+        format!("article.conflict:has(a[href$='/precinct/{first}']) form[action$='/accept']");
+    type_into(
+        &c,
+        &format!("{accept} textarea"),
+        "recount ordered by the district commission",
+    )
+    .await;
+    c.find(Locator::Css(&format!("{accept} button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".note", "is applied as an amendment", 10).await;
+    screenshot(&c, "portal-accepted").await;
+    axe(&c, &tools, "portal after accepting").await;
+    assert_eq!(
+        s.registrar
+            .ledger()
+            .applied(&rid, changed[0].precinct)
+            .unwrap()
+            .unwrap()
+            .protocol_hash,
+        changed[0].content_hash()
+    );
+
+    // Dismiss the second: the applied protocol stands.
+    let second = changed[1].precinct.0;
+    let dismiss =
+        format!("article.conflict:has(a[href$='/precinct/{second}']) form[action$='/dismiss']");
+    type_into(&c, &format!("{dismiss} textarea"), "sent twice by mistake").await;
+    c.find(Locator::Css(&format!("{dismiss} button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".note", "is dismissed", 10).await;
+    assert_eq!(
+        s.registrar
+            .ledger()
+            .referendum(&rid)
+            .unwrap()
+            .open_conflict_count(),
+        0
+    );
+
+    // Enter a missing precinct's protocol: the check runs live as the numbers are typed.
+    let entered = &held_back[0];
+    c.goto(&format!("{base}/portal/r/kz-2026/enter"))
+        .await
+        .unwrap();
+    type_into(&c, "#precinct", &entered.precinct.0.to_string()).await;
+    for (name, value) in entered.lines.named() {
+        let v = if name == "yes" { value + 7 } else { value };
+        type_into(&c, &format!("#{name}"), &v.to_string()).await;
+    }
+    wait_for(&c, "#check", "KR-4", 10).await;
+    screenshot(&c, "portal-enter-broken").await;
+    axe(&c, &tools, "portal entry form with a broken ratio").await;
+    type_into(&c, "#yes", &entered.lines.yes.to_string()).await;
+    wait_for(&c, "#check", "Every control ratio holds", 10).await;
+    c.find(Locator::Css("button[value=record]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".note", "is recorded as your entry", 10).await;
+    screenshot(&c, "portal-entered").await;
+    axe(&c, &tools, "portal entered").await;
+
+    // Upload a commission's signed file.
+    c.goto(&format!("{base}/portal/r/kz-2026/upload"))
+        .await
+        .unwrap();
+    axe(&c, &tools, "portal upload").await;
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[enctype] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".note", "is accepted", 10).await;
+    screenshot(&c, "portal-uploaded").await;
+    axe(&c, &tools, "portal uploaded").await;
+
+    // The precinct page shows the signature, and the operator's entry (a tall window, so the
+    // screenshot holds the history too).
+    c.set_window_size(1280, 2400).await.unwrap();
+    c.goto(&format!("{base}/r/kz-2026/precinct/{}", signed.precinct.0))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "main",
+        "Signed by the precinct commission, version 1",
+        5,
+    )
+    .await;
+    screenshot(&c, "precinct-signed").await;
+    axe(&c, &tools, "precinct with a signature").await;
+    c.goto(&format!("{base}/r/kz-2026/precinct/{first}"))
+        .await
+        .unwrap();
+    screenshot(&c, "precinct-amended").await;
+    axe(&c, &tools, "precinct with an amendment").await;
+    c.goto(&format!("{base}/r/kz-2026/precinct/{}", entered.precinct.0))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "main",
+        "Entered from the paper protocol by operator cec",
+        5,
+    )
+    .await;
+    screenshot(&c, "precinct-entered").await;
+    c.set_window_size(1280, 1400).await.unwrap();
+
+    // Every language, and 360 px wide.
+    for lang in ["kk", "ru"] {
+        c.goto(&format!("{base}/portal/r/kz-2026?lang={lang}"))
+            .await
+            .unwrap();
+        screenshot(&c, &format!("portal-dashboard-{lang}")).await;
+        axe(&c, &tools, &format!("portal dashboard ({lang})")).await;
+    }
+    c.set_window_size(360, 900).await.unwrap();
+    for (path, name) in [
+        ("/portal/r/kz-2026?lang=kk", "portal-dashboard-kk-360"),
+        ("/portal/r/kz-2026/enter?lang=ru", "portal-enter-ru-360"),
+        ("/portal/r/kz-2026/upload?lang=en", "portal-upload-en-360"),
+        (
+            &format!("/r/kz-2026/precinct/{}?lang=en", signed.precinct.0)[..],
+            "precinct-signed-360",
+        ),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        screenshot(&c, name).await;
+        no_sideways_scroll(&c, path).await;
+    }
+    c.set_window_size(1280, 1400).await.unwrap();
     c.close().await.unwrap();
 }

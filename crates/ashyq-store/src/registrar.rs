@@ -226,6 +226,26 @@ impl Registrar {
         .await
     }
 
+    /// Submits a protocol an operator entered from the paper protocol, recorded with the
+    /// operator as its author (`Ledger::submit_entered`): accepted, a conflict for review, or
+    /// already known with the receipt it got then. The outer `Err` means the store failed and
+    /// nothing was recorded; the inner one that the rules refused it.
+    pub async fn submit_entered(
+        &self,
+        protocol: PrecinctProtocol,
+        author: Author,
+    ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
+        let _w = self.writer.lock().await;
+        let mut out = self
+            .record_protocols(
+                std::slice::from_ref(&protocol),
+                |l, p| l.submit_entered(p.clone(), author.clone()),
+                |p| (p.referendum.clone(), p.precinct),
+            )
+            .await?;
+        Ok(out.pop().expect("one result per protocol"))
+    }
+
     /// Checks a signed protocol's signature against the key it names (registered, its public
     /// key from the log), then submits it as [`Ledger::submit_signed`] decides: accepted, a
     /// conflict for review, or already known with the receipt it got then.

@@ -45,6 +45,7 @@ fn accepted(p: &PrecinctProtocol) -> Event {
         protocol_hash: p.content_hash(),
         warnings: vec![],
         signature: None,
+        entered_by: None,
     }
 }
 
@@ -66,6 +67,7 @@ fn conflict(p: &PrecinctProtocol, applied: &PrecinctProtocol) -> Event {
         protocol_hash: p.content_hash(),
         applied_hash: applied.content_hash(),
         signature: None,
+        entered_by: None,
     }
 }
 

@@ -185,7 +185,10 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                     "  http://{addr}/api/v1/docs                               every endpoint (OpenAPI 3.1)"
                 );
                 println!(
-                    "Operator accounts of this demo (sign in on the web pages or at /api/v1/session):"
+                    "  http://{addr}/portal                                    the commission portal (operators sign in)"
+                );
+                println!(
+                    "Operator accounts of this demo (sign in at http://{addr}/portal or at /api/v1/session):"
                 );
                 for (name, role, password) in &accounts {
                     println!("  {name:<12} {password}   {role}");

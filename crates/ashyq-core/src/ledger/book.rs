@@ -70,6 +70,9 @@ pub struct HistoryItem<P = PrecinctProtocol> {
     /// The precinct commission's signature, when the protocol came as a signed document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<ProtocolSignature>,
+    /// The operator who entered the numbers, when the protocol came through the entry form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<Author>,
 }
 
 /// A conflict awaiting review.
@@ -254,6 +257,7 @@ impl<P: ContestProtocol> ProtocolBook<P> {
             reason: review.map(|(r, _)| r.to_owned()),
             author: review.map(|(_, a)| a.clone()),
             signature: signature_of(&entry.event).cloned(),
+            entered_by: entered_by(&entry.event).cloned(),
         });
     }
 
@@ -343,6 +347,16 @@ fn receipt<P: ContestProtocol>(
         entry_hash: entry.hash.clone(),
         warnings: warnings.to_vec(),
         signature: signature_of(&entry.event).cloned(),
+    }
+}
+
+/// The operator who entered an entry's protocol, if it came through the entry form.
+fn entered_by(event: &Event) -> Option<&Author> {
+    match event {
+        Event::ProtocolAccepted { entered_by, .. } | Event::ProtocolConflict { entered_by, .. } => {
+            entered_by.as_ref()
+        }
+        _ => None,
     }
 }
 

@@ -116,7 +116,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
                 }
                 footer.site {
                     p { (tr.t("footer-about")) " " a href="/verify" { (tr.t("footer-verify")) } }
-                    p { a href="/api/v1/docs" { (tr.t("footer-api")) } " · " a href="/api/v1/log" { (tr.t("footer-log")) } }
+                    p { a href="/api/v1/docs" { (tr.t("footer-api")) } " · " a href="/api/v1/log" { (tr.t("footer-log")) } " · " a href="/portal" { (tr.t("footer-portal")) } }
                 }
                 @if page.live.is_some() {
                     script src=(LIVE_JS.url()) defer {}

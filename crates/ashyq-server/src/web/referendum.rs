@@ -13,6 +13,7 @@ use super::cartogram::{self, Measure};
 use super::format::{self, integer, percent};
 use super::i18n::{Arg, Lang, Tr};
 use super::layout::{self, Page, Section};
+use super::provenance::{self, Provenance};
 use super::{Ctx, election};
 use crate::AppState;
 
@@ -356,6 +357,7 @@ pub async fn precinct(
     let rid = ReferendumId(id.clone());
     let applied = ledger.applied(&rid, p.id).ok().flatten();
     let history = ledger.history(&rid, p.id).unwrap_or_default();
+    let tree_size = ledger.tree().size();
     let offset = t.utc_offset_minutes;
     let title = tr
         .a("precinct-title", &[("n", Arg::S(p.id.0.to_string()))])
@@ -365,6 +367,7 @@ pub async fn precinct(
         p.meta { (p.name) " · " (d.names.get(lang.code())) " · " (r.names.get(lang.code())) }
         p { (tr.a("registered-voters", &[("n", Arg::S(integer(lang, p.registered_voters)))])) }
         @if let Some(a) = applied {
+            @let how = Provenance::of_receipt(&a.receipt, history);
             section aria-labelledby="protocol-h" {
                 h2 #protocol-h { (tr.t("protocol-title")) }
                 (lines_table(tr, &a.protocol.lines, "protocol-caption"))
@@ -385,10 +388,10 @@ pub async fn precinct(
                     dt { (tr.t("receipt-protocol-hash")) }
                     dd { code.hash { (a.protocol_hash) } }
                     dt { (tr.t("signature")) }
-                    // Commission signatures arrive with the signed-protocol work (issue 4):
-                    // this is where their status goes.
-                    dd.signature { (tr.t("signature-pending")) }
+                    dd { (provenance::status(tr, &how)) }
                 }
+                (provenance::signature_details(tr, &how, offset))
+                (provenance::receipt_links(tr, &a.receipt, tree_size))
             }
         } @else {
             p.notice { (tr.t("precinct-not-reported")) }
@@ -407,6 +410,7 @@ pub async fn precinct(
                             th scope="col" { (tr.t("col-event")) }
                             th scope="col" { (tr.t("col-yes-no")) }
                             th scope="col" { (tr.t("col-reason")) }
+                            th scope="col" { (tr.t("col-provenance")) }
                         } }
                         tbody {
                             @for h in history {
@@ -422,6 +426,11 @@ pub async fn precinct(
                                     td {
                                         @if let Some(reason) = &h.reason { (reason) }
                                         @if let Some(author) = &h.author { " — " (author.name) " (" (author.role) ")" }
+                                    }
+                                    td {
+                                        @if h.protocol.is_some() {
+                                            (provenance::brief(tr, &Provenance::of(h), offset))
+                                        } @else { "—" }
                                     }
                                 }
                             }
