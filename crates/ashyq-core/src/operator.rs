@@ -152,7 +152,7 @@ impl fmt::Display for Action {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PermissionError {
     /// The role never may.
-    #[error("a {role} may not {action}: ask an operator of the Central Election Commission")]
+    #[error("the role {role} may not {action}: ask an operator of the Central Election Commission")]
     RoleMayNot {
         /// The role.
         role: Role,
@@ -161,7 +161,7 @@ pub enum PermissionError {
     },
     /// Outside the operator's territory.
     #[error(
-        "a {role} may not {action}: it is outside that territory; ask the commission responsible for it"
+        "the role {role} may not {action}: it is outside that territory; ask the commission responsible for it"
     )]
     OutsideTerritory {
         /// The role.

@@ -508,7 +508,7 @@ pub async fn operators(
 ) -> Result<axum::Json<Vec<OperatorDocument>>, Problem> {
     if who.account.role != Role::CentralOperator {
         return Err(Problem::forbidden(format!(
-            "a {} may not list operator accounts; ask an operator of the Central Election Commission",
+            "the role {} may not list operator accounts; ask an operator of the Central Election Commission",
             who.account.role
         )));
     }

@@ -44,11 +44,13 @@ struct CacheInner {
 ///
 /// When the head moves, every reader misses at once; renders are taken one at a time
 /// (`render_lock`) and each re-checks the cache first, so a burst of readers of one page costs
-/// one render, not one per reader.
+/// one render, not one per reader. The lock is an async one: a reader waiting for its turn
+/// yields its worker thread to the readers whose answers are cached (with a blocking lock,
+/// two waiting readers stall both workers of a 2-core server).
 #[derive(Default)]
 pub struct ResponseCache {
     inner: RwLock<CacheInner>,
-    render_lock: std::sync::Mutex<()>,
+    render_lock: tokio::sync::Mutex<()>,
 }
 
 /// The most answers kept for one head; beyond it answers are rendered but not kept.
@@ -140,33 +142,31 @@ fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body
 }
 
 /// Serves `key` at the current head from the cache, or renders it with `render`.
-pub(crate) fn cached(
+pub(crate) async fn cached(
     state: &AppState,
     headers: &HeaderMap,
     key: String,
-    render: impl FnOnce(&Ledger) -> Result<(&'static str, Vec<u8>), Problem>,
+    render: impl FnOnce(&Ledger) -> Result<(&'static str, Vec<u8>), Problem> + Send,
 ) -> Result<Response, Problem> {
-    let ledger = state.registrar.ledger();
-    let (seq, etag) = etag_of(&ledger);
-    if matches(headers, &etag) {
-        return Ok(answer(StatusCode::NOT_MODIFIED, &etag, JSON, Body::empty()));
-    }
-    if let Some(r) = state.cache.get(seq, &key) {
-        return Ok(answer(
-            StatusCode::OK,
-            &etag,
-            r.content_type,
-            Body::from(r.body.clone()),
-        ));
+    // The ledger's guard is not held across the wait below.
+    {
+        let ledger = state.registrar.ledger();
+        let (seq, etag) = etag_of(&ledger);
+        if matches(headers, &etag) {
+            return Ok(answer(StatusCode::NOT_MODIFIED, &etag, JSON, Body::empty()));
+        }
+        if let Some(r) = state.cache.get(seq, &key) {
+            return Ok(answer(
+                StatusCode::OK,
+                &etag,
+                r.content_type,
+                Body::from(r.body.clone()),
+            ));
+        }
     }
     // A miss: render one at a time, and look again once it is our turn — another reader may
-    // have rendered this very answer meanwhile. The ledger lock is let go while waiting.
-    drop(ledger);
-    let _turn = state
-        .cache
-        .render_lock
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    // have rendered this very answer meanwhile.
+    let _turn = state.cache.render_lock.lock().await;
     let ledger = state.registrar.ledger();
     let (seq, etag) = etag_of(&ledger);
     if let Some(r) = state.cache.get(seq, &key) {
@@ -256,6 +256,7 @@ pub async fn referendums(
             .collect();
         to_json(&list)
     })
+    .await
 }
 
 /// The national result with its outcome and every region's summary.
@@ -273,6 +274,7 @@ pub async fn results(
     cached(&state, &headers, format!("results/{id}"), |l| {
         to_json(&ResultsDocument::of(&*tree(&state, l, &id)?))
     })
+    .await
 }
 
 /// The whole result tree: national, regions, districts.
@@ -290,6 +292,7 @@ pub async fn results_tree(
     cached(&state, &headers, format!("tree/{id}"), |l| {
         to_json(&*tree(&state, l, &id)?)
     })
+    .await
 }
 
 /// How deep a CSV export goes.
@@ -338,6 +341,7 @@ pub async fn results_csv(
             report::results_csv(&*tree(&state, l, &id)?, level).into_bytes(),
         ))
     })
+    .await
 }
 
 /// A region's (or abroad's) result with its districts.
@@ -361,6 +365,7 @@ pub async fn region(
         })?;
         to_json(&doc)
     })
+    .await
 }
 
 /// A precinct's protocol and history.
@@ -421,6 +426,7 @@ pub async fn precinct(
         };
         to_json(&doc)
     })
+    .await
 }
 
 /// A party-list election in the list.
@@ -473,6 +479,7 @@ pub async fn elections(
             .collect();
         to_json(&list)
     })
+    .await
 }
 
 /// An election's count: votes per party nationally and per region.
@@ -490,6 +497,7 @@ pub async fn election_results(
     cached(&state, &headers, format!("election/{id}"), |l| {
         to_json(&l.election_results(&referendum_id(&id))?)
     })
+    .await
 }
 
 /// An election's seats, ties and draws, and the deputies holding a mandate now.
@@ -514,6 +522,7 @@ pub async fn election_seats(
             "mandates": e.mandates(),
         }))
     })
+    .await
 }
 
 /// The head and each contest's progress, as one JSON object: what the event stream sends.

@@ -137,6 +137,7 @@ pub async fn head(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         let size = l.tree().size();
         to_json(&l.tree_head(size, &key).map_err(tree_problem)?)
     })
+    .await
 }
 
 /// The signed head of the first `size` entries, as it was when the log had that size.
@@ -157,6 +158,7 @@ pub async fn head_at(
     cached(&state, &headers, format!("log/heads/{size}"), |l| {
         to_json(&l.tree_head(size, &key).map_err(tree_problem)?)
     })
+    .await
 }
 
 /// Which inclusion proof.
@@ -193,6 +195,7 @@ pub async fn inclusion(
             hashes,
         })
     })
+    .await
 }
 
 /// Which consistency proof.
@@ -230,6 +233,7 @@ pub async fn consistency(
             hashes,
         })
     })
+    .await
 }
 
 /// Which entries.

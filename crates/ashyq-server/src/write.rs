@@ -195,6 +195,7 @@ pub async fn keys(
             .collect();
         to_json(&list)
     })
+    .await
 }
 
 /// A change to a commission's key.
@@ -263,7 +264,7 @@ pub async fn change_key(
 ) -> Result<Response, Problem> {
     let Some(by) = who.commission() else {
         return Err(Problem::forbidden(format!(
-            "a {} may not manage keys; ask the commission above the one whose key changes",
+            "the role {} may not manage keys; ask the commission above the one whose key changes",
             who.account.role
         )));
     };
@@ -635,4 +636,5 @@ pub async fn review(
             warnings,
         })
     })
+    .await
 }
