@@ -467,8 +467,29 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
             "{b}: {out}"
         );
 
-        // Meeting 2 without a quorum, recorded as such: its vote cannot carry.
-        let args = meeting(&["--present", &few, "--inquorate"]);
+        // Meeting 2 without a quorum (attendance from a file), recorded as such: its vote, on
+        // an amendment given as JSON, cannot carry.
+        let present2: Vec<u32> = (1..u32::try_from(quorum).unwrap()).collect();
+        let mut sheet = String::from("member,name\n");
+        for m in &present2 {
+            sheet.push_str(&format!("{m},Member {m:03}\n"));
+        }
+        let bad_sheet = write(d, "attendance-bad.csv", &format!("{sheet}131,Nobody\n"));
+        let args = meeting(&["--attendance", &bad_sheet, "--inquorate"]);
+        refused(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            &[
+                &format!("line {}", present2.len() + 2),
+                "131 is not a member",
+            ],
+        );
+        let sheet = write(d, "attendance.csv", &sheet);
+        let args = meeting(&["--attendance", &sheet]);
+        refused(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            &["--inquorate"],
+        );
+        let args = meeting(&["--attendance", &sheet, "--inquorate"]);
         let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(
             out.contains("Meeting 2 recorded") && out.contains("NOT quorate"),
@@ -482,7 +503,12 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
             "--proposal",
             &elsewhere,
         ]);
-        let present2: Vec<u32> = (1..u32::try_from(quorum).unwrap()).collect();
+        let art7 = s.draft.article_by_num("7").unwrap().eid.clone();
+        let new_article = serde_json::json!({
+            "target": {"kind": "insert_article", "after": art7, "num": "7-1"},
+            "text": {"ru": "Государство гарантирует защиту персональных данных."}
+        });
+        let json_file = write(d, "amendment.json", &new_article.to_string());
         let v3 = votes(&present2, present2.len(), 0);
         let v3_file = write(d, "votes-3.csv", &votes_csv(&v3));
         let out = ok(&[
@@ -490,12 +516,16 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
             "vote",
             "--item",
             "1",
-            "--reject",
-            reason,
+            "--accept",
+            &json_file,
             "--votes",
             &v3_file,
         ]);
         assert!(out.contains("NOT CARRIED: no quorum"), "{b}: {out}");
+        assert!(
+            out.contains(&format!("a new article 7-1 after {art7}")),
+            "{b}: {out}"
+        );
 
         // Minutes.
         let m1 = ok(&["commission", "minutes", "--meeting", "1"]);
