@@ -66,8 +66,8 @@ pub enum CommissionCommand {
         /// some similar pairs may be missed.
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u32).range(1..=100))]
         threshold: u32,
-        /// Seed of the MinHash functions (recorded results do not depend on it above the
-        /// threshold, only which candidates are looked at).
+        /// Seed of the MinHash functions: it decides which pairs LSH puts forward as
+        /// candidates; every pair grouped is then confirmed by its exact similarity.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
@@ -695,7 +695,7 @@ pub async fn run(db: &str, cmd: CommissionCommand) -> Result<ExitCode> {
                             let st = c.proposals[id].status();
                             if !matches!(st, ProposalStatus::Published | ProposalStatus::OnAgenda { .. }) {
                                 return Err(ConsultError::Refused(format!(
-                                    "cluster {cl}: {id} is {} and cannot go on the agenda again",
+                                    "cluster {cl}: {id} is {} and cannot go on the agenda",
                                     status_name(st)
                                 )));
                             }
