@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::iin::DigestKey;
 use crate::legal::{Act, Lang, Parallel, Unit, UnitKind};
 
+pub mod files;
 pub mod minutes;
 pub mod sample;
 pub mod similarity;

@@ -159,6 +159,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Consult(args)) => crate::consult_cmd::bench(args),
         Command::Act(cmd) => crate::consult_cmd::act(&db, cmd).await,
         Command::Consult(cmd) => crate::consult_cmd::consult(&db, cmd).await,
+        Command::Commission(cmd) => crate::commission_cmd::run(&db, cmd).await,
         Command::Register(command) => crate::register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => crate::register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => crate::bench_load::run(&db, args).await,

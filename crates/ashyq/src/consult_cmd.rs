@@ -1,5 +1,7 @@
 //! `ashyq act …`, `ashyq consult …` and `ashyq bench consult`: legal texts, the public
-//! consultation and its benchmark. No database: acts and logs are files.
+//! consultation and its benchmark. `act import|diff` and `consult export|import` work on the
+//! database; the other commands on files. The commission's commands are in
+//! `commission_cmd.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -81,6 +83,26 @@ same version label is refused.")]
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
+    /// Compare two versions stored in the database (by version label), like `compare`.
+    #[command(after_help = "Examples:
+  ashyq act diff v2-draft v3-commission
+  ashyq act diff v1 v2-draft --lang kk --format json
+The labels are those of `ashyq act import` and `ashyq commission publish`.")]
+    Diff {
+        /// The old version's label.
+        old: String,
+        /// The new version's label.
+        new: String,
+        /// The work, when versions of several works carry these labels.
+        #[arg(long)]
+        work: Option<String>,
+        /// Language compared.
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        /// Output.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
 }
 
 /// Act formats.
@@ -139,6 +161,19 @@ pub enum ConsultCommand {
     Export {
         /// The file to write.
         #[arg(long)]
+        log: PathBuf,
+    },
+    /// Append a consultation log written by `ashyq consult export` (or a part of it) to the
+    /// database: e.g. to move a consultation to another database or restore it. Entries the
+    /// database already holds must be identical and are skipped; the others must continue its
+    /// head and are checked like a replayed log (chain, hashes, every rule) before anything
+    /// is written, then appended in one transaction. Act versions are not in the log: store
+    /// them with `ashyq act import`.
+    #[command(after_help = "Example:
+  ashyq --database-url sqlite://old.db consult export --log consult.jsonl
+  ashyq --database-url postgres://postgres@127.0.0.1/ashyq consult import consult.jsonl")]
+    Import {
+        /// The JSON Lines log.
         log: PathBuf,
     },
     /// Replay a consultation log, re-checking the hash chain and every rule, and print the
@@ -329,6 +364,47 @@ pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
                 }
             }
         }
+        ActCommand::Diff {
+            old,
+            new,
+            work,
+            lang: l,
+            format,
+        } => {
+            let lang = lang(&l)?;
+            let store = Store::open(db)
+                .await
+                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let acts = store.act_versions().await?;
+            let find = |label: &str| -> Result<Act> {
+                let found: Vec<&Act> = acts
+                    .iter()
+                    .map(|a| &a.act)
+                    .filter(|a| a.version == label && work.as_ref().is_none_or(|w| a.work == *w))
+                    .collect();
+                match found.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] => bail!(
+                        "no stored version is labelled {label:?}; stored: {}",
+                        if acts.is_empty() {
+                            "none".to_string()
+                        } else {
+                            acts.iter()
+                                .map(|a| format!("{}@{}", a.act.work, a.act.version))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                    _ => bail!("several works have a version {label:?}; say which with --work"),
+                }
+            };
+            let (a, b) = (find(&old)?, find(&new)?);
+            let c = compare::compare(&a, &b, lang, CompareOptions::default());
+            match format {
+                OutFormat::Json => println!("{}", serde_json::to_string_pretty(&c)?),
+                OutFormat::Text => print!("{}", comparison_text(&c)),
+            }
+        }
         ActCommand::Convert { files, to, lang: l } => {
             let act = load_act(&files)?;
             let out = match to {
@@ -416,6 +492,38 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ConsultCommand::Demo { out } => demo(&out),
+        ConsultCommand::Import { log } => {
+            let entries = read_log(&log)?;
+            let store = Store::open(db)
+                .await
+                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let sec = Secretariat::open(store).await?;
+            let held = sec.consultation().log.len();
+            for (stored, given) in sec.consultation().log.iter().zip(&entries) {
+                if stored != given {
+                    bail!(
+                        "{} entry {}: the database holds another entry at this place (hash {}); this log does not continue the stored one, nothing was imported",
+                        log.display(),
+                        given.seq,
+                        stored.hash
+                    );
+                }
+            }
+            let new = entries.get(held..).unwrap_or(&[]);
+            sec.import(new)
+                .await
+                .with_context(|| format!("{}: nothing was imported", log.display()))?;
+            println!(
+                "{} entries imported, {} already held; the consultation log has {} entries, head {}.",
+                new.len(),
+                entries.len() - new.len(),
+                sec.consultation().log.len(),
+                sec.consultation()
+                    .head()
+                    .map_or("-".into(), |(_, h)| h.to_string())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         ConsultCommand::CitizenRef {
             issuer,
             subject,
@@ -428,22 +536,7 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ConsultCommand::Verify { log } => {
-            let text = read(&log)?;
-            let mut entries = Vec::new();
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let e: ConsultEntry = serde_json::from_str(line).with_context(|| {
-                    format!(
-                        "{} line {}: not a consultation log entry",
-                        log.display(),
-                        i + 1
-                    )
-                })?;
-                entries.push(e);
-            }
+            let entries = read_log(&log)?;
             let c = Consultation::replay(&entries)?;
             println!(
                 "verified {} entries; head {}\n{} proposals, {} clusters, {} meetings, {} motions, {} decisions",
@@ -458,6 +551,27 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads a consultation log in JSON Lines, naming the line of an entry that does not parse.
+fn read_log(log: &Path) -> Result<Vec<ConsultEntry>> {
+    let text = read(log)?;
+    let mut entries = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let e: ConsultEntry = serde_json::from_str(line).with_context(|| {
+            format!(
+                "{} line {}: not a consultation log entry",
+                log.display(),
+                i + 1
+            )
+        })?;
+        entries.push(e);
+    }
+    Ok(entries)
 }
 
 fn demo(out: &Path) -> Result<ExitCode> {

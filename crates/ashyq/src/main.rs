@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bench;
 mod bench_load;
 mod commands;
+mod commission_cmd;
 mod consult_cmd;
 mod demo;
 mod election_cmd;
@@ -203,12 +204,16 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// Measure performance against a baseline in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
-    /// Legal texts: convert (Markdown, Akoma Ntoso 3.0, JSON) and compare versions.
+    /// Legal texts: convert (Markdown, Akoma Ntoso 3.0, JSON), store and compare versions.
     #[command(subcommand)]
     Act(consult_cmd::ActCommand),
     /// The public consultation and the Constitutional Commission.
     #[command(subcommand)]
     Consult(consult_cmd::ConsultCommand),
+    /// The Constitutional Commission's secretariat: moderation, clusters, the commission,
+    /// meetings, agenda, recorded votes, minutes, the amended text.
+    #[command(subcommand)]
+    Commission(commission_cmd::CommissionCommand),
     /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
     #[command(subcommand)]
     Register(register_cmd::RegisterCommand),

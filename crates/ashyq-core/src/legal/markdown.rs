@@ -85,6 +85,14 @@ pub enum MarkdownError {
         /// Line.
         line: usize,
     },
+    /// A line that is allowed in an act but not in a unit's text alone (a header, a heading).
+    #[error("line {line}: {reason}")]
+    NotText {
+        /// Line.
+        line: usize,
+        /// What is wrong and what to write instead.
+        reason: String,
+    },
     /// The tree is not a valid act.
     #[error("{0}")]
     Structure(#[from] StructureError),
@@ -109,6 +117,52 @@ fn parse_field(line: &str) -> Option<(Field, &str)> {
         return Lang::parse(key).map(|l| (Field::Content(l), rest));
     }
     None
+}
+
+/// Reads the text of one unit on its own, written as in an act's body: `kk:`, `ru:`, `en:`
+/// lines and their continuation lines (a leading `\` removed), blank lines ignored; no headers
+/// and no headings. `first_line` is the number of `text`'s first line in its file, so that
+/// errors name the line of the file. Used for an amendment's new text.
+pub fn parse_text(text: &str, first_line: usize) -> Result<Parallel, MarkdownError> {
+    let mut out = Parallel::default();
+    let mut last: Option<Lang> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = first_line + i;
+        let l = raw.trim_end();
+        if l.trim().is_empty() {
+            continue;
+        }
+        if l.starts_with('#') {
+            return Err(MarkdownError::NotText {
+                line,
+                reason: "a header has no place in a unit's text; write only 'kk:', 'ru:', 'en:' lines (a text line starting with '#' is written '\\#…')".into(),
+            });
+        }
+        match parse_field(l) {
+            Some((Field::Content(lang), value)) => {
+                out.set(lang, value);
+                last = Some(lang);
+            }
+            Some((Field::Heading(_), _)) => {
+                return Err(MarkdownError::NotText {
+                    line,
+                    reason: "a heading has no place in a unit's text; write only 'kk:', 'ru:', 'en:' lines".into(),
+                });
+            }
+            None => {
+                let cont = l.trim_start();
+                let cont = cont.strip_prefix('\\').unwrap_or(cont);
+                match last.and_then(|lang| out.0.get_mut(&lang)) {
+                    Some(t) => {
+                        t.push('\n');
+                        t.push_str(cont);
+                    }
+                    None => return Err(MarkdownError::Dangling { line }),
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Reads an act written in the Markdown convention.
