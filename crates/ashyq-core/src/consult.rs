@@ -1114,6 +1114,15 @@ impl Consultation {
                         .ok_or_else(|| ConsultError::NotFound(format!("cluster {c}")))?;
                     members.extend(cl.members.iter().copied());
                 }
+                // A proposal its author withdrew after the clustering stays withdrawn: the
+                // cluster goes on the agenda with the others (else one withdrawal would keep
+                // the whole cluster off every agenda for good).
+                members.retain(|id| self.proposals[id].status() != &ProposalStatus::Withdrawn);
+                if members.is_empty() {
+                    return Err(ConsultError::Refused(format!(
+                        "every proposal of cluster(s) {clusters:?} was withdrawn by its author: there is nothing to put on the agenda"
+                    )));
+                }
                 for id in &members {
                     let p = &self.proposals[id];
                     if !matches!(

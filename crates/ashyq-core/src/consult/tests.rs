@@ -462,3 +462,92 @@ fn quorum_and_majority_are_exact_even_for_extreme_fractions() {
     let t = VotingRules::default().tally(130, 87, &votes[..44]);
     assert_eq!((t.quorum_needed, t.votes_needed, t.carried), (87, 44, true));
 }
+
+#[test]
+fn a_withdrawal_after_clustering_leaves_the_rest_of_the_cluster_on_the_agenda() {
+    let mut c = Consultation::new();
+    let text = "Отменить все налоги навсегда для всех граждан страны.";
+    let a = submit(&mut c, 1, "art_2", text);
+    let b = submit(&mut c, 2, "art_2", text);
+    publish(&mut c, a);
+    publish(&mut c, b);
+    let ev = c.form_clusters(&similarity::LshParams::default(), 1);
+    c.record(ev, AT).unwrap();
+    assert_eq!(c.proposals[&a].cluster, c.proposals[&b].cluster);
+    let cluster = c.proposals[&a].cluster.expect("clustered");
+    c.record(commission(5), AT).unwrap();
+    c.record(
+        ConsultEvent::MeetingConvened {
+            meeting: 1,
+            date: "d".into(),
+            title: "t".into(),
+            broadcast: "b".into(),
+            present: vec![1, 2, 3, 4],
+        },
+        AT,
+    )
+    .unwrap();
+    c.record(
+        ConsultEvent::ProposalWithdrawn {
+            id: b,
+            by: citizen(2),
+        },
+        AT,
+    )
+    .unwrap();
+    let item = |n: u32| ConsultEvent::AgendaItemAdded {
+        meeting: 1,
+        item: n,
+        title: "Taxes".into(),
+        clusters: vec![cluster],
+    };
+    c.record(item(1), AT).unwrap();
+    assert_eq!(
+        *c.proposals[&a].status(),
+        ProposalStatus::OnAgenda {
+            meeting: 1,
+            item: 1
+        }
+    );
+    assert_eq!(*c.proposals[&b].status(), ProposalStatus::Withdrawn);
+
+    // A cluster whose every proposal was withdrawn has nothing to put on the agenda.
+    let mut d = Consultation::new();
+    let only = submit(&mut d, 1, "art_2", text);
+    publish(&mut d, only);
+    let ev = d.form_clusters(&similarity::LshParams::default(), 1);
+    d.record(ev, AT).unwrap();
+    let cluster = d.proposals[&only].cluster.expect("clustered");
+    d.record(commission(5), AT).unwrap();
+    d.record(
+        ConsultEvent::MeetingConvened {
+            meeting: 1,
+            date: "d".into(),
+            title: "t".into(),
+            broadcast: "b".into(),
+            present: vec![1, 2, 3, 4],
+        },
+        AT,
+    )
+    .unwrap();
+    d.record(
+        ConsultEvent::ProposalWithdrawn {
+            id: only,
+            by: citizen(1),
+        },
+        AT,
+    )
+    .unwrap();
+    let err = d
+        .record(
+            ConsultEvent::AgendaItemAdded {
+                meeting: 1,
+                item: 1,
+                title: "Taxes".into(),
+                clusters: vec![cluster],
+            },
+            AT,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("withdrawn"), "{err}");
+}
