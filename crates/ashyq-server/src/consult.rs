@@ -233,6 +233,28 @@ impl ConsultService {
         Ok(entry)
     }
 
+    /// Takes in what other processes recorded since (the `ashyq commission` commands, another
+    /// server instance): the log, the act versions and the search index. `ashyq serve` calls
+    /// it every few seconds.
+    pub async fn follow(&self) -> Result<(), SecretariatError> {
+        if !self.secretariat.catch_up().await? {
+            return Ok(());
+        }
+        let new: Vec<ProposalId> = {
+            let c = self.consultation();
+            let ix = self.index.lock().unwrap_or_else(|p| p.into_inner());
+            c.proposals
+                .values()
+                .filter(|p| text_is_public(p) && !ix.indexed.contains(&p.id))
+                .map(|p| p.id)
+                .collect()
+        };
+        for id in new {
+            self.index_proposal(id);
+        }
+        Ok(())
+    }
+
     fn index_proposal(&self, id: ProposalId) {
         let text = {
             let c = self.consultation();

@@ -720,3 +720,42 @@ async fn a_server_without_a_consultation_says_so() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn the_server_follows_what_the_secretariat_records_from_another_process() {
+    use ashyq_core::consult::{ConsultEvent, ProposalId};
+    use ashyq_store::Store;
+    use ashyq_store::secretariat::Secretariat;
+
+    let s = consult_server().await;
+    let mut c = Client::new(&s.base);
+    let list = page(&mut c, "/consult/proposals?lang=en").await;
+    assert!(list.contains("14 proposals found"), "{list}");
+    assert!(!list.contains("P-000017"), "waiting for moderation");
+
+    // `ashyq commission moderate 17 --publish` from another process: its own store and
+    // secretariat on the same database.
+    let other = Secretariat::open(Store::open(&s.db.url).await.unwrap())
+        .await
+        .unwrap();
+    other
+        .record(|_| {
+            Ok(ConsultEvent::ProposalPublished {
+                id: ProposalId(17),
+                moderator: "secretariat".into(),
+            })
+        })
+        .await
+        .unwrap();
+    let stale = page(&mut c, "/consult/proposals?lang=en").await;
+    assert!(!stale.contains("P-000017"), "not yet followed");
+
+    s.service.follow().await.unwrap();
+    let list = page(&mut c, "/consult/proposals?lang=en").await;
+    assert!(list.contains("15 proposals found"), "{list}");
+    assert!(list.contains("P-000017"), "{list}");
+    // Following again with nothing new changes nothing.
+    s.service.follow().await.unwrap();
+    let again = page(&mut c, "/consult/proposals?lang=en").await;
+    assert!(again.contains("15 proposals found"), "{again}");
+}

@@ -366,6 +366,17 @@ impl Store {
         }
     }
 
+    /// How many act versions are stored (a cheap check before reading them all again).
+    pub async fn act_version_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM act_versions")
+                .fetch_one(pool)
+                .await
+        })
+        .map_err(StoreError::db("counting act_versions"))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Every stored act version, in the order stored. Each is checked against its content
     /// hash.
     pub async fn act_versions(&self) -> Result<Vec<StoredAct>, StoreError> {

@@ -152,15 +152,32 @@ impl Secretariat {
         Ok(stored)
     }
 
-    /// Reads entries and versions written by other instances into memory.
-    pub async fn catch_up(&self) -> Result<(), SecretariatError> {
+    /// Reads entries and versions written by other instances (another server, or the
+    /// `ashyq commission` commands) into memory. Cheap when nothing changed: one query for
+    /// new entries and one count of the versions. Returns whether anything was new.
+    pub async fn catch_up(&self) -> Result<bool, SecretariatError> {
         let _w = self.writer.lock().await;
+        let before = self.consultation().head().map(|(s, _)| s);
         let current = std::mem::take(&mut *self.state.write().unwrap_or_else(|p| p.into_inner()));
-        let state = replay(&self.store, current).await?;
+        let replayed = replay(&self.store, current).await;
+        let state = match replayed {
+            Ok(state) => state,
+            Err(e) => {
+                // The state was taken out above: put a full replay back (or an empty state
+                // that the next write rebuilds) rather than leave memory empty.
+                self.rebuild().await?;
+                return Err(e);
+            }
+        };
+        let moved = state.head().map(|(s, _)| s) != before;
         *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
-        let acts = self.store.act_versions().await?;
-        *self.acts.write().unwrap_or_else(|p| p.into_inner()) = acts;
-        Ok(())
+        let stored = self.store.act_version_count().await?;
+        let known = self.acts().len() as u64;
+        if stored != known {
+            let acts = self.store.act_versions().await?;
+            *self.acts.write().unwrap_or_else(|p| p.into_inner()) = acts;
+        }
+        Ok(moved || stored != known)
     }
 
     async fn rebuild(&self) -> Result<(), SecretariatError> {

@@ -36,6 +36,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let log_key = load_log_key(&db, log_key_file.as_deref())?;
             let consult =
                 crate::consult_cmd::consult_service(registrar.store().clone(), consult).await?;
+            // Follow what the secretariat records from the command line meanwhile.
+            let following = consult.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = following.follow().await {
+                        tracing::warn!(error = %e, "could not read the consultation's new entries");
+                    }
+                }
+            });
             let config = ashyq_server::ServerConfig {
                 consult: Some(consult),
                 rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {

@@ -19,7 +19,7 @@ use reqwest::header;
 pub struct ConsultServer {
     pub base: String,
     pub service: Arc<ConsultService>,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 /// The sample consultation stored in a fresh SQLite database, served on a random port with
@@ -64,7 +64,7 @@ pub async fn consult_server() -> ConsultServer {
     ConsultServer {
         base: format!("http://{addr}"),
         service,
-        _db: db,
+        db,
     }
 }
 
