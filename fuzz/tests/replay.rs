@@ -15,6 +15,8 @@ fn run(target: &str, data: &[u8]) {
         "territory_csv" => targets::territory_csv(data),
         "verify_log" => targets::verify_log(data),
         "signed_protocol" => targets::signed_protocol(data),
+        "iin" => targets::iin(data),
+        "register_csv" => targets::register_csv(data),
         // Typed inputs are decoded as libfuzzer-sys decodes them.
         "verify_mutated_log" => {
             if let Ok(input) = targets::MutatedLog::arbitrary_take_rest(Unstructured::new(data)) {
