@@ -295,6 +295,12 @@ pub fn verify_password(password: &str, stored: &PasswordHash) -> Result<bool, Pa
         return Ok(false);
     }
     let parsed = PhcHash::new(&stored.0).map_err(|_| PasswordError::BadStoredHash)?;
+    // A PHC string of another algorithm, or without its hash, is not one of ours: report the
+    // damaged record rather than answer "wrong password" (which argon2 does for some of them).
+    let ours = ["argon2id", "argon2i", "argon2d"].contains(&parsed.algorithm.as_str());
+    if !ours || parsed.hash.is_none() || parsed.salt.is_none() {
+        return Err(PasswordError::BadStoredHash);
+    }
     match argon2::Argon2::default().verify_password(password.as_bytes(), &parsed) {
         Ok(()) => Ok(true),
         Err(argon2::password_hash::Error::Password) => Ok(false),
@@ -470,6 +476,20 @@ mod tests {
             verify_password("x", &PasswordHash("not a phc".into())),
             Err(PasswordError::BadStoredHash)
         );
+        // Well-formed PHC strings that are not an argon2 hash with salt and output (proptest
+        // found that argon2 answers "wrong password" for `$a`).
+        for stored in [
+            "$a",
+            "$argon2id",
+            "$argon2id$v=19$m=64,t=1,p=1",
+            "$pbkdf2-sha256$i=1$c2FsdA$aGFzaA",
+        ] {
+            assert_eq!(
+                verify_password(stored, &PasswordHash(stored.into())),
+                Err(PasswordError::BadStoredHash),
+                "{stored}"
+            );
+        }
         assert!(matches!(
             hash_password("short", &mut rng()),
             Err(PasswordError::BadLength { .. })
