@@ -603,10 +603,10 @@ fn parse_block(block: Block, key: &PreparedDigestKey, precincts: &HashSet<u32>) 
                     });
                     continue;
                 }
-                let digest = key.digest_bytes(&voter.iin);
+                let (stored, digest) = StoredVoter::digested(voter, key);
                 let prefix = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
                 keys.push((prefix, line));
-                rows.push(ImportRow::from(StoredVoter::new(voter, key)));
+                rows.push(ImportRow::from(stored));
             }
             Err(mut e) => errors.append(&mut e),
         }
