@@ -601,6 +601,11 @@ impl IinDigest {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The digest whose raw bytes are `bytes` (hex encoded).
+    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> IinDigest {
+        IinDigest(hex::encode(bytes))
+    }
 }
 
 impl TryFrom<String> for IinDigest {
@@ -670,7 +675,7 @@ impl PreparedDigestKey {
 
     /// [`Iin::digest`], faster.
     pub fn digest(&self, iin: &Iin) -> IinDigest {
-        IinDigest(hex::encode(self.digest_bytes(iin)))
+        IinDigest::from_bytes(&self.digest_bytes(iin))
     }
 }
 

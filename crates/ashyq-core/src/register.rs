@@ -137,8 +137,16 @@ impl StoredVoter {
     /// The stored form of `voter` under `key`. Consumes the voter so that the IIN in clear
     /// does not outlive this call in the caller's hands.
     pub fn new(voter: Voter, key: &PreparedDigestKey) -> StoredVoter {
-        StoredVoter {
-            digest: key.digest(&voter.iin),
+        StoredVoter::digested(voter, key).0
+    }
+
+    /// [`StoredVoter::new`], also returning the digest's 32 raw bytes: the import detects
+    /// duplicates by them, and computing the HMAC once instead of twice per person is a
+    /// measurable share of a 12.5-million-row import.
+    pub fn digested(voter: Voter, key: &PreparedDigestKey) -> (StoredVoter, [u8; 32]) {
+        let bytes = key.digest_bytes(&voter.iin);
+        let stored = StoredVoter {
+            digest: IinDigest::from_bytes(&bytes),
             masked: voter.iin.masked(),
             birth_date: voter.iin.birth_date(),
             sex: voter.iin.sex(),
@@ -148,7 +156,8 @@ impl StoredVoter {
             legal_capacity: voter.legal_capacity,
             in_custody: voter.in_custody,
             precinct: voter.precinct,
-        }
+        };
+        (stored, bytes)
     }
 
     /// The facts eligibility depends on.

@@ -118,6 +118,12 @@ pub enum StoreError {
         voters: u64,
     },
 
+    /// The group commit holding a mark failed; nothing of its batch was recorded.
+    #[error(
+        "the batch of marks holding this one could not be recorded ({0}); nothing of it was recorded, so marking again is safe"
+    )]
+    MarkBatchFailed(String),
+
     /// An operator name that is not allowed.
     #[error(
         "{0:?} is not an operator name: use 1 to 64 lower-case letters, digits, '.', '_' or '-'"

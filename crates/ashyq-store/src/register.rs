@@ -5,7 +5,7 @@
 //! writes what they decide. No IIN reaches this module in clear: only keyed digests
 //! ([`IinDigest`]) and masked forms.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ashyq_core::iin::IinDigest;
 use ashyq_core::register::absentee::{self, AbsenteeRefusal, CertificateStatus, Serial};
@@ -181,56 +181,242 @@ pub enum MarkOutcome {
     },
 }
 
-/// A state row for a mark: the voter (if on the register), their mark, certificate, and
-/// whether the marking precinct is closed.
-type MarkStateRow = (
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
+/// Marks per batched statement: the widest (an incident) binds 6 values per mark, far
+/// under SQLite's 32,766 and PostgreSQL's 65,535.
+const MARK_CHUNK: usize = 1_000;
 
-const MARK_STATE_SQL: &str =
-    "SELECT v.precinct, v.birth_date, v.citizenship, v.legal_capacity, v.in_custody,
-        m.precinct, c.serial, c.status, c.used_at, cl.precinct
-     FROM (SELECT 1 AS one) AS one
-     LEFT JOIN voters v ON v.iin_digest = $2
-     LEFT JOIN voting_marks m ON m.event = $1 AND m.iin_digest = $2
-     LEFT JOIN absentee_certificates c ON c.event = $1 AND c.iin_digest = $2
-     LEFT JOIN precinct_closures cl ON cl.event = $1 AND cl.precinct = $3";
+/// The most marks one group commit of a [`MarkDesk`] holds.
+const MARK_GROUP_MAX: usize = 2_000;
 
-fn mark_context(
-    row: MarkStateRow,
-    at: PrecinctId,
-    voting_day: NaiveDate,
-) -> Result<MarkContext, StoreError> {
-    let (home, birth, citizenship, lc, ic, marked, serial, status, used_at, closed) = row;
-    let ineligible = match (&birth, &citizenship, lc, ic) {
-        (Some(b), Some(c), Some(lc), Some(ic)) => {
-            let status = status_of((b.clone(), c.clone(), lc, ic))?;
-            eligibility(&status, voting_day).first().copied()
+/// Serializes markers on PostgreSQL (on SQLite, `BEGIN IMMEDIATE` does): each reads what it
+/// decides on only once it holds the lock, so two terminals can never both record a ballot.
+const MARKS_LOCK: i64 = 0x6173_6879_7100_0004;
+
+/// What the database says about the people and precincts of a batch of marks: read with one
+/// statement per table (per [`MARK_CHUNK`] people) instead of one per mark.
+#[derive(Default)]
+struct MarkState {
+    /// digest → (home precinct, birth date, citizenship, legal capacity, in custody).
+    voters: HashMap<String, (i64, String, String, i64, i64)>,
+    /// digest → precinct where marked.
+    marked: HashMap<String, i64>,
+    /// digest → (serial, status, used at).
+    certificates: HashMap<String, (i64, String, Option<i64>)>,
+    /// Closed precincts among those of the batch.
+    closed: HashSet<i64>,
+}
+
+/// Reads a batch's [`MarkState`], decides each mark in order (a later mark of the same person
+/// in the batch sees the earlier one), and writes marks, incidents, used certificates and one
+/// audit row per mark with multi-row statements. Runs inside the caller's transaction, which
+/// holds the marks' write lock.
+macro_rules! mark_in_tx {
+    ($tx:ident, $db:ty, $event:expr, $items:expr) => {
+        async {
+            let event: &RegisterEvent<'_> = $event;
+            let items: &[(&MarkRequest, &Operator<'_>)] = $items;
+            let action = "marking voters";
+            let mut digests: Vec<&str> = items.iter().map(|(r, _)| r.digest.as_str()).collect();
+            digests.sort_unstable();
+            digests.dedup();
+            let mut precincts: Vec<i64> = items.iter().map(|(r, _)| i64::from(r.precinct.0)).collect();
+            precincts.sort_unstable();
+            precincts.dedup();
+            let mut st = MarkState::default();
+            for chunk in digests.chunks(MARK_CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT iin_digest, precinct, birth_date, citizenship, legal_capacity, in_custody FROM voters WHERE iin_digest IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for d in chunk {
+                    sep.push_bind(*d);
+                }
+                qb.push(")");
+                let rows: Vec<(String, i64, String, String, i64, i64)> = qb
+                    .build_query_as()
+                    .fetch_all(&mut *$tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+                for (d, p, b, c, lc, ic) in rows {
+                    st.voters.insert(d, (p, b, c, lc, ic));
+                }
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT iin_digest, precinct FROM voting_marks WHERE event = ",
+                );
+                qb.push_bind(event.id).push(" AND iin_digest IN (");
+                let mut sep = qb.separated(", ");
+                for d in chunk {
+                    sep.push_bind(*d);
+                }
+                qb.push(")");
+                let rows: Vec<(String, i64)> = qb
+                    .build_query_as()
+                    .fetch_all(&mut *$tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+                st.marked.extend(rows);
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT iin_digest, serial, status, used_at FROM absentee_certificates WHERE event = ",
+                );
+                qb.push_bind(event.id).push(" AND iin_digest IN (");
+                let mut sep = qb.separated(", ");
+                for d in chunk {
+                    sep.push_bind(*d);
+                }
+                qb.push(")");
+                let rows: Vec<(String, i64, String, Option<i64>)> = qb
+                    .build_query_as()
+                    .fetch_all(&mut *$tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+                for (d, s, status, used) in rows {
+                    st.certificates.insert(d, (s, status, used));
+                }
+            }
+            for chunk in precincts.chunks(MARK_CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT precinct FROM precinct_closures WHERE event = ",
+                );
+                qb.push_bind(event.id).push(" AND precinct IN (");
+                let mut sep = qb.separated(", ");
+                for p in chunk {
+                    sep.push_bind(*p);
+                }
+                qb.push(")");
+                let rows: Vec<(i64,)> = qb
+                    .build_query_as()
+                    .fetch_all(&mut *$tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+                st.closed.extend(rows.into_iter().map(|(p,)| p));
+            }
+            let decided = decide_marks(&mut st, items, event.voting_day)?;
+            for chunk in decided.marks.chunks(MARK_CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "INSERT INTO voting_marks (event, iin_digest, precinct, marked_at, certificate) ",
+                );
+                qb.push_values(chunk, |mut b, &(i, cert)| {
+                    let (r, op) = items[i];
+                    b.push_bind(event.id)
+                        .push_bind(r.digest.as_str())
+                        .push_bind(i64::from(r.precinct.0))
+                        .push_bind(op.at)
+                        .push_bind(cert);
+                });
+                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
+            }
+            for &(serial, precinct) in &decided.used_certificates {
+                sqlx::query("UPDATE absentee_certificates SET status = 'used', used_at = $3 WHERE event = $1 AND serial = $2")
+                    .bind(event.id)
+                    .bind(serial)
+                    .bind(precinct)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+            }
+            for chunk in decided.incidents.chunks(MARK_CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "INSERT INTO mark_incidents (event, at, precinct, iin_digest, kind, detail) ",
+                );
+                qb.push_values(chunk, |mut b, (i, reason)| {
+                    let (r, op) = items[*i];
+                    b.push_bind(event.id)
+                        .push_bind(op.at)
+                        .push_bind(i64::from(r.precinct.0))
+                        .push_bind(r.digest.as_str())
+                        .push_bind(reason.code())
+                        .push_bind(reason.to_string());
+                });
+                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
+            }
+            for chunk in items.chunks(MARK_CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "INSERT INTO register_audit (at, operator, action, subject) ",
+                );
+                qb.push_values(chunk, |mut b, (r, op)| {
+                    b.push_bind(op.at)
+                        .push_bind(op.name)
+                        .push_bind("mark")
+                        .push_bind(r.digest.as_str());
+                });
+                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
+            }
+            Ok::<Vec<MarkOutcome>, StoreError>(decided.outcomes)
         }
-        _ => None,
     };
-    let certificate = match (serial, status) {
-        (Some(s), Some(st)) => Serial::new(u32::try_from(s).unwrap_or(0))
-            .map(|serial| (serial, cert_status(&st, used_at))),
-        _ => None,
+}
+
+/// The decisions on a batch of marks and what they write.
+struct DecidedMarks {
+    outcomes: Vec<MarkOutcome>,
+    /// (index of the mark in the batch, certificate serial presented) to insert.
+    marks: Vec<(usize, Option<i64>)>,
+    /// (serial, precinct) of certificates used now.
+    used_certificates: Vec<(i64, i64)>,
+    /// (index of the mark, why) of refusals that are incidents.
+    incidents: Vec<(usize, MarkRefusal)>,
+}
+
+/// Decides each mark of a batch in order by [`decide_mark`], updating `st` as it goes so a
+/// person marked earlier in the batch counts as marked.
+fn decide_marks(
+    st: &mut MarkState,
+    items: &[(&MarkRequest, &Operator<'_>)],
+    voting_day: NaiveDate,
+) -> Result<DecidedMarks, StoreError> {
+    let mut out = DecidedMarks {
+        outcomes: Vec::with_capacity(items.len()),
+        marks: Vec::with_capacity(items.len()),
+        used_certificates: Vec::new(),
+        incidents: Vec::new(),
     };
-    Ok(MarkContext {
-        home: home.map(precinct_of),
-        ineligible,
-        certificate,
-        marked_at: marked.map(precinct_of),
-        at,
-        closed: closed.is_some(),
-    })
+    for (i, (r, _)) in items.iter().enumerate() {
+        let d = r.digest.as_str();
+        let at = i64::from(r.precinct.0);
+        let voter = st.voters.get(d);
+        let ineligible = match voter {
+            Some((_, b, c, lc, ic)) => {
+                let status = status_of((b.clone(), c.clone(), *lc, *ic))?;
+                eligibility(&status, voting_day).first().copied()
+            }
+            None => None,
+        };
+        let certificate = st.certificates.get(d).and_then(|(s, status, used)| {
+            Serial::new(u32::try_from(*s).ok()?).map(|serial| (serial, cert_status(status, *used)))
+        });
+        let ctx = MarkContext {
+            home: voter.map(|v| precinct_of(v.0)),
+            ineligible,
+            certificate,
+            marked_at: st.marked.get(d).map(|p| precinct_of(*p)),
+            at: r.precinct,
+            closed: st.closed.contains(&at),
+        };
+        let outcome = match decide_mark(&ctx) {
+            MarkDecision::AlreadyMarked => MarkOutcome::AlreadyMarked,
+            MarkDecision::Record { certificate } => {
+                let cert = certificate.map(|s| i64::from(s.get()));
+                st.marked.insert(d.to_owned(), at);
+                if let Some(serial) = cert {
+                    if let Some(c) = st.certificates.get_mut(d) {
+                        *c = (serial, "used".to_owned(), Some(at));
+                    }
+                    out.used_certificates.push((serial, at));
+                }
+                out.marks.push((i, cert));
+                MarkOutcome::Recorded
+            }
+            MarkDecision::Refuse(reason) => {
+                let incident = reason.is_incident();
+                if incident {
+                    out.incidents.push((i, reason));
+                }
+                MarkOutcome::Refused { reason, incident }
+            }
+        };
+        out.outcomes.push(outcome);
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -267,39 +453,59 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(pool) => {
                 let mut conn = pool.acquire().await.map_err(StoreError::db(action))?;
-                // A larger page cache for this connection only: the index builds sort in it.
-                conn.execute("PRAGMA cache_size = -262144")
+                // A larger page cache for this connection only, and helper threads for the
+                // sorts of the index builds.
+                conn.execute("PRAGMA cache_size = -262144; PRAGMA threads = 2")
                     .await
                     .map_err(StoreError::db(action))?;
-                let mut tx = sqlx::Connection::begin(&mut *conn)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                sqlx::raw_sql(DROP_VOTER_INDEXES)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                while let Some(chunk) = chunks.recv().await {
-                    for rows in chunk.chunks(SQLITE_ROWS_PER_INSERT) {
-                        insert_voters::<sqlx::Sqlite>(rows)
-                            .build()
-                            .persistent(rows.len() == SQLITE_ROWS_PER_INSERT)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(StoreError::db(action))?;
+                let loaded = async {
+                    let mut tx = sqlx::Connection::begin(&mut *conn)
+                        .await
+                        .map_err(StoreError::db(action))?;
+                    sqlx::raw_sql(DROP_VOTER_INDEXES)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::db(action))?;
+                    while let Some(chunk) = chunks.recv().await {
+                        for rows in chunk.chunks(SQLITE_ROWS_PER_INSERT) {
+                            insert_voters::<sqlx::Sqlite>(rows)
+                                .build()
+                                .persistent(rows.len() == SQLITE_ROWS_PER_INSERT)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(StoreError::db(action))?;
+                        }
+                        written += chunk.len() as u64;
                     }
-                    written += chunk.len() as u64;
+                    if !keep() {
+                        tx.rollback().await.map_err(StoreError::db(action))?;
+                        return Ok(false);
+                    }
+                    let indexing = std::time::Instant::now();
+                    sqlx::raw_sql(CREATE_VOTER_INDEXES)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::db("indexing the voter register"))?;
+                    let committing = std::time::Instant::now();
+                    tx.commit().await.map_err(StoreError::db(action))?;
+                    tracing::info!(
+                        index_seconds = (committing - indexing).as_secs_f64(),
+                        commit_seconds = committing.elapsed().as_secs_f64(),
+                        "voter register rows written and indexed"
+                    );
+                    Ok::<bool, StoreError>(true)
                 }
-                if !keep() {
+                .await;
+                // Back to the store's settings whatever happened (a failed transaction was
+                // rolled back when dropped, before this runs on the connection).
+                let restored = conn
+                    .execute("PRAGMA cache_size = -2000; PRAGMA threads = 0")
+                    .await
+                    .map_err(StoreError::db(action));
+                if !loaded? {
                     return Ok(None);
                 }
-                sqlx::raw_sql(CREATE_VOTER_INDEXES)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db("indexing the voter register"))?;
-                tx.commit().await.map_err(StoreError::db(action))?;
-                conn.execute("PRAGMA cache_size = -2000")
-                    .await
-                    .map_err(StoreError::db(action))?;
+                restored?;
             }
             Pool::Postgres(pool) => {
                 let mut conn = pool.acquire().await.map_err(StoreError::db(action))?;
@@ -630,67 +836,56 @@ impl Store {
     }
 
     /// Marks people as having received a ballot, in one transaction (a precinct's terminal
-    /// sends what it has; the server batches concurrent requests). Each mark is decided by
-    /// [`decide_mark`]; refusals that are incidents are recorded; every mark is audited.
+    /// sends what it has; [`MarkDesk`] batches concurrent terminals). Each mark is decided by
+    /// [`decide_mark`] in order; refusals that are incidents are recorded; every mark is
+    /// audited.
     pub async fn mark_voted(
         &self,
         event: &RegisterEvent<'_>,
         requests: &[MarkRequest],
         operator: &Operator<'_>,
     ) -> Result<Vec<MarkOutcome>, StoreError> {
+        let items: Vec<(&MarkRequest, &Operator<'_>)> =
+            requests.iter().map(|r| (r, operator)).collect();
+        self.mark_many(event, &items).await
+    }
+
+    /// [`Store::mark_voted`] with an operator per mark. Markers take turns (SQLite: `BEGIN
+    /// IMMEDIATE`; PostgreSQL: an advisory lock) and read what they decide on only once they
+    /// hold the turn, so a person is never given two ballots by two terminals at once; the
+    /// primary key of `voting_marks` would refuse the batch otherwise.
+    async fn mark_many(
+        &self,
+        event: &RegisterEvent<'_>,
+        items: &[(&MarkRequest, &Operator<'_>)],
+    ) -> Result<Vec<MarkOutcome>, StoreError> {
         let action = "marking voters";
-        let mut outcomes = Vec::with_capacity(requests.len());
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
-            for r in requests {
-                let row: MarkStateRow = sqlx::query_as(MARK_STATE_SQL)
-                    .bind(event.id)
-                    .bind(r.digest.as_str())
-                    .bind(i64::from(r.precinct.0))
-                    .fetch_one(&mut *tx)
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let mut tx = pool
+                    .begin_with("BEGIN IMMEDIATE")
                     .await
-                    .map_err(StoreError::db(action))?;
-                let ctx = mark_context(row, r.precinct, event.voting_day)?;
-                let outcome = match decide_mark(&ctx) {
-                    MarkDecision::AlreadyMarked => MarkOutcome::AlreadyMarked,
-                    MarkDecision::Record { certificate } => {
-                        let cert = certificate.map(|s| i64::from(s.get()));
-                        let inserted = sqlx::query("INSERT INTO voting_marks (event, iin_digest, precinct, marked_at, certificate) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event, iin_digest) DO NOTHING")
-                            .bind(event.id).bind(r.digest.as_str()).bind(i64::from(r.precinct.0))
-                            .bind(operator.at).bind(cert)
-                            .execute(&mut *tx).await.map_err(StoreError::db(action))?
-                            .rows_affected();
-                        if inserted == 0 {
-                            // Another writer marked the person in between: never a second ballot.
-                            MarkOutcome::Refused { reason: MarkRefusal::MarkedElsewhere { precinct: r.precinct }, incident: false }
-                        } else {
-                            if let Some(serial) = cert {
-                                sqlx::query("UPDATE absentee_certificates SET status = 'used', used_at = $3 WHERE event = $1 AND serial = $2")
-                                    .bind(event.id).bind(serial).bind(i64::from(r.precinct.0))
-                                    .execute(&mut *tx).await.map_err(StoreError::db(action))?;
-                            }
-                            MarkOutcome::Recorded
-                        }
-                    }
-                    MarkDecision::Refuse(reason) => {
-                        let incident = reason.is_incident();
-                        if incident {
-                            sqlx::query("INSERT INTO mark_incidents (event, at, precinct, iin_digest, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-                                .bind(event.id).bind(operator.at).bind(i64::from(r.precinct.0))
-                                .bind(r.digest.as_str()).bind(reason.code()).bind(reason.to_string())
-                                .execute(&mut *tx).await.map_err(StoreError::db(action))?;
-                        }
-                        MarkOutcome::Refused { reason, incident }
-                    }
-                };
-                sqlx::query("INSERT INTO register_audit (at, operator, action, subject) VALUES ($1, $2, 'mark', $3)")
-                    .bind(operator.at).bind(operator.name).bind(r.digest.as_str())
-                    .execute(&mut *tx).await.map_err(StoreError::db(action))?;
-                outcomes.push(outcome);
+                    .map_err(StoreError::db(
+                        "taking the SQLite write lock (BEGIN IMMEDIATE); another process may hold it",
+                    ))?;
+                let outcomes = mark_in_tx!(tx, sqlx::Sqlite, event, items).await?;
+                tx.commit().await.map_err(StoreError::db(action))?;
+                Ok(outcomes)
             }
-            tx.commit().await.map_err(StoreError::db(action))?;
-        });
-        Ok(outcomes)
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(MARKS_LOCK)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(
+                        "taking the marks' lock (pg_advisory_xact_lock)",
+                    ))?;
+                let outcomes = mark_in_tx!(tx, sqlx::Postgres, event, items).await?;
+                tx.commit().await.map_err(StoreError::db(action))?;
+                Ok(outcomes)
+            }
+        }
     }
 
     /// The incidents recorded for `event`: (precinct, kind, detail), in order of time.
@@ -818,4 +1013,190 @@ where
             .push_bind(r.precinct);
     });
     qb
+}
+
+/// Voting-day marks from many terminals at once, committed together.
+///
+/// Each [`MarkDesk::mark`] sends its request to the desk's writer task and waits for the
+/// answer. The writer takes one request, then everything else already waiting (up to
+/// [`MARK_GROUP_MAX`]), and decides and records the lot in one transaction (group commit): a
+/// commit then costs one round of reads and writes per batch instead of per mark, and the
+/// batch grows by itself with the number of terminals waiting. A mark waits at most for the
+/// batch in progress and its own; its answer is sent only after the commit. (A first version
+/// let whichever caller held a lock commit the queue, as the registrar does; with many
+/// terminals the callers formed a convoy, each holder committing the few marks queued since
+/// the last, and batching gained nothing — measured 3,800 marks/s with 256 terminals.)
+pub struct MarkDesk {
+    requests: tokio::sync::mpsc::Sender<QueuedMark>,
+}
+
+/// A mark waiting for the next group commit, and where its outcome goes.
+struct QueuedMark {
+    request: MarkRequest,
+    operator: String,
+    at: String,
+    reply: tokio::sync::oneshot::Sender<Result<MarkOutcome, String>>,
+}
+
+impl MarkDesk {
+    /// A desk marking for `event` in `store`; its writer task runs on the current Tokio
+    /// runtime until the desk is dropped.
+    pub fn new(store: Store, event: &RegisterEvent<'_>) -> MarkDesk {
+        let (tx, rx) = tokio::sync::mpsc::channel(MARK_GROUP_MAX);
+        tokio::spawn(mark_writer(
+            store,
+            event.id.to_owned(),
+            event.voting_day,
+            rx,
+        ));
+        MarkDesk { requests: tx }
+    }
+
+    /// Marks one person (audited), committed with whatever other marks are waiting. An
+    /// error means the store failed and nothing of the batch was recorded: marking again is
+    /// safe (the same mark at the same precinct is idempotent).
+    pub async fn mark(
+        &self,
+        request: MarkRequest,
+        operator: &Operator<'_>,
+    ) -> Result<MarkOutcome, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let queued = QueuedMark {
+            request,
+            operator: operator.name.to_owned(),
+            at: operator.at.to_owned(),
+            reply: tx,
+        };
+        let gone = || StoreError::MarkBatchFailed("the desk's writer has stopped".into());
+        self.requests.send(queued).await.map_err(|_| gone())?;
+        match rx.await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            Ok(Err(reason)) => Err(StoreError::MarkBatchFailed(reason)),
+            Err(_) => Err(gone()),
+        }
+    }
+}
+
+/// The writer task of a [`MarkDesk`]: one group commit after another until every sender is
+/// gone.
+async fn mark_writer(
+    store: Store,
+    event: String,
+    voting_day: NaiveDate,
+    mut rx: tokio::sync::mpsc::Receiver<QueuedMark>,
+) {
+    let mut batch: Vec<QueuedMark> = Vec::with_capacity(MARK_GROUP_MAX);
+    // One connection for the desk's life: SQLite empties a connection's page cache whenever
+    // another connection wrote since its last transaction, so rotating through the pool's
+    // connections re-read every B-tree page of each batch from the file (measured: most of the
+    // time of a batch). A larger cache keeps the upper levels of the voters' index in memory.
+    let mut conn = match &store.pool {
+        Pool::Sqlite(pool) => match pool.acquire().await {
+            Ok(mut c) => match c.execute("PRAGMA cache_size = -65536").await {
+                Ok(_) => Some(DeskConn::Sqlite(c)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the mark desk could not enlarge its page cache");
+                    Some(DeskConn::Sqlite(c))
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "the mark desk could not take a connection; it uses the pool");
+                None
+            }
+        },
+        Pool::Postgres(pool) => pool.acquire().await.ok().map(DeskConn::Postgres),
+    };
+    while rx.recv_many(&mut batch, MARK_GROUP_MAX).await > 0 {
+        let operators: Vec<Operator<'_>> = batch
+            .iter()
+            .map(|q| Operator {
+                name: &q.operator,
+                at: &q.at,
+            })
+            .collect();
+        let items: Vec<(&MarkRequest, &Operator<'_>)> = batch
+            .iter()
+            .zip(&operators)
+            .map(|(q, op)| (&q.request, op))
+            .collect();
+        let ev = RegisterEvent {
+            id: &event,
+            voting_day,
+        };
+        let started = std::time::Instant::now();
+        let outcome = match &mut conn {
+            Some(c) => c.mark_many(&ev, &items).await,
+            None => store.mark_many(&ev, &items).await,
+        };
+        tracing::debug!(
+            marks = items.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "group commit of marks"
+        );
+        drop(items);
+        drop(operators);
+        match outcome {
+            Ok(outcomes) => {
+                for (q, o) in batch.drain(..).zip(outcomes) {
+                    let _ = q.reply.send(Ok(o));
+                }
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                for q in batch.drain(..) {
+                    let _ = q.reply.send(Err(reason.clone()));
+                }
+            }
+        }
+    }
+    if let Some(DeskConn::Sqlite(mut c)) = conn {
+        // Back to the store's default before the connection returns to the pool.
+        if let Err(e) = c.execute("PRAGMA cache_size = -2000").await {
+            tracing::warn!(error = %e, "the mark desk could not restore its page cache size");
+        }
+    }
+}
+
+/// The connection a [`MarkDesk`] keeps.
+enum DeskConn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl DeskConn {
+    /// [`Store::mark_many`] on this connection.
+    async fn mark_many(
+        &mut self,
+        event: &RegisterEvent<'_>,
+        items: &[(&MarkRequest, &Operator<'_>)],
+    ) -> Result<Vec<MarkOutcome>, StoreError> {
+        let action = "marking voters";
+        match self {
+            DeskConn::Sqlite(c) => {
+                let mut tx = sqlx::Connection::begin_with(&mut **c, "BEGIN IMMEDIATE")
+                    .await
+                    .map_err(StoreError::db(
+                        "taking the SQLite write lock (BEGIN IMMEDIATE); another process may hold it",
+                    ))?;
+                let outcomes = mark_in_tx!(tx, sqlx::Sqlite, event, items).await?;
+                tx.commit().await.map_err(StoreError::db(action))?;
+                Ok(outcomes)
+            }
+            DeskConn::Postgres(c) => {
+                let mut tx = sqlx::Connection::begin(&mut **c)
+                    .await
+                    .map_err(StoreError::db(action))?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(MARKS_LOCK)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(
+                        "taking the marks' lock (pg_advisory_xact_lock)",
+                    ))?;
+                let outcomes = mark_in_tx!(tx, sqlx::Postgres, event, items).await?;
+                tx.commit().await.map_err(StoreError::db(action))?;
+                Ok(outcomes)
+            }
+        }
+    }
 }

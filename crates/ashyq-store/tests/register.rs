@@ -5,7 +5,9 @@ use ashyq_core::register::marks::MarkRefusal;
 use ashyq_core::register::{StoredVoter, Voter};
 use ashyq_core::territory::PrecinctId;
 use ashyq_store::Store;
-use ashyq_store::register::{ImportRow, MarkOutcome, MarkRequest, Operator, RegisterEvent};
+use ashyq_store::register::{
+    ImportRow, MarkDesk, MarkOutcome, MarkRequest, Operator, RegisterEvent,
+};
 use ashyq_store::testing;
 use chrono::NaiveDate;
 
@@ -141,6 +143,119 @@ async fn import_marks_turnout_and_audit_on_both_backends() {
         let (tx, rx) = tokio::sync::mpsc::channel(1);
         drop(tx);
         assert!(store.import_voters(rx, || true).await.is_err());
+        store.close().await;
+    }
+}
+
+/// Many terminals marking at once through the desk's group commit: the same person asked
+/// for at two precincts gets exactly one ballot, an idempotent mark changes nothing, and an
+/// abandoned import leaves an empty register that a later import fills.
+#[tokio::test]
+async fn desk_group_commit_gives_one_ballot_per_person_on_both_backends() {
+    let key = PreparedDigestKey::new(&DigestKey::from_bytes(&[7; 32]).unwrap());
+    let people: Vec<Voter> = (0..40)
+        .map(|i| {
+            let date = NaiveDate::from_ymd_opt(1960 + i, 1 + (i as u32 % 12), 3).unwrap();
+            let iin = (0..)
+                .find_map(|s| Iin::from_parts(date, Sex::Female, s))
+                .unwrap();
+            Voter {
+                iin,
+                name_kk: "Әлиева Айгүл".into(),
+                name_ru: "Алиева Айгуль".into(),
+                citizenship: "KZ".into(),
+                legal_capacity: true,
+                in_custody: false,
+                precinct: PrecinctId(1 + (i as u32 % 2)),
+            }
+        })
+        .collect();
+    for db in testing::backends() {
+        let store = Store::open(&db.url).await.unwrap();
+        let rows = || -> Vec<ImportRow> {
+            people
+                .iter()
+                .cloned()
+                .map(|v| ImportRow::from(StoredVoter::new(v, &key)))
+                .collect()
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        tx.send(rows()).await.unwrap();
+        drop(tx);
+        assert_eq!(store.import_voters(rx, || false).await.unwrap(), None);
+        assert_eq!(store.voter_count().await.unwrap(), 0);
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        tx.send(rows()).await.unwrap();
+        drop(tx);
+        assert_eq!(store.import_voters(rx, || true).await.unwrap(), Some(40));
+
+        let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+        let ev = RegisterEvent {
+            id: "kz-2026",
+            voting_day: day,
+        };
+        let desk = std::sync::Arc::new(MarkDesk::new(store.clone(), &ev));
+        // Each person asked for at home and at the other precinct, and at home again, by
+        // concurrent terminals.
+        let mut tasks = Vec::new();
+        for (i, p) in people.iter().enumerate() {
+            let home = p.precinct;
+            let other = PrecinctId(3 - home.0);
+            for at in [home, other, home] {
+                let desk = std::sync::Arc::clone(&desk);
+                let digest = key.digest(&p.iin);
+                tasks.push(tokio::spawn(async move {
+                    let op = Operator {
+                        name: "PEC",
+                        at: "2026-03-15T05:00:00.000Z",
+                    };
+                    let out = desk
+                        .mark(
+                            MarkRequest {
+                                digest,
+                                precinct: at,
+                            },
+                            &op,
+                        )
+                        .await
+                        .unwrap();
+                    (i, at == home, out)
+                }));
+            }
+        }
+        let mut recorded = vec![0; people.len()];
+        for t in tasks {
+            let (i, at_home, out) = t.await.unwrap();
+            match out {
+                MarkOutcome::Recorded => {
+                    assert!(
+                        at_home,
+                        "a ballot was given away from home without a certificate"
+                    );
+                    recorded[i] += 1;
+                }
+                MarkOutcome::AlreadyMarked => assert!(at_home),
+                MarkOutcome::Refused { .. } => {}
+            }
+        }
+        assert!(recorded.iter().all(|&n| n == 1), "{recorded:?}");
+        let marked: u64 = store
+            .turnout("kz-2026")
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.marked)
+            .sum();
+        assert_eq!(marked, 40);
+        let marks = store
+            .audit_trail()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "mark")
+            .count();
+        assert_eq!(marks, 120);
+        drop(desk);
         store.close().await;
     }
 }
