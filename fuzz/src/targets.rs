@@ -1150,9 +1150,11 @@ pub fn iin(data: &[u8]) {
             }
         }
         (Err(e), None) => {
+            // What could identify a person is a run of digits: none of the input's runs of
+            // six or more digits may show in the error (words of the input may, by chance).
             let shown = e.to_string();
-            if t.len() >= 4 {
-                assert!(!shown.contains(t), "the input shows in an error: {shown}");
+            for run in t.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() >= 6) {
+                assert!(!shown.contains(run), "digits of the input show in an error: {shown}");
             }
         }
         (Ok(_), None) => panic!("accepted an IIN the oracle refuses: {t:?}"),
@@ -1185,7 +1187,9 @@ pub fn register_csv(data: &[u8]) {
             Err(errors) => {
                 assert!(!errors.is_empty(), "a refusal names its problems");
                 let iin_field = fields[0].trim();
-                for e in errors {
+                // Only the errors about the IIN column are checked: another column's text is
+                // quoted in its own error, and may by chance contain the same digits.
+                for e in errors.iter().filter(|e| e.column == "iin") {
                     let shown = e.to_string();
                     if iin_field.len() >= 6 && iin_field.chars().all(|c| c.is_ascii_digit()) {
                         assert!(
