@@ -29,6 +29,9 @@ use crate::problem::Problem;
 struct Rendered {
     content_type: &'static str,
     body: Bytes,
+    /// The head it was rendered at, and that head's ETag.
+    seq: u64,
+    etag: String,
 }
 
 #[derive(Default)]
@@ -38,6 +41,9 @@ struct CacheInner {
     /// Result trees of the head, by referendum: the national page and every region's page
     /// are cut from one tree, computed once per head.
     trees: HashMap<String, Arc<ResultsTree>>,
+    /// For each key, its newest answer from an older head: served while the current head's
+    /// answer is being rendered by another reader (see [`cached`]).
+    previous: HashMap<String, Arc<Rendered>>,
 }
 
 /// Rendered answers of the current head, by path and query. Cleared when the head moves.
@@ -60,6 +66,18 @@ impl ResponseCache {
     fn get(&self, seq: u64, key: &str) -> Option<Arc<Rendered>> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         (inner.seq == seq).then(|| inner.map.get(key).cloned())?
+    }
+
+    /// The newest answer kept for `key`, called after a miss at the current head: an answer
+    /// of the head the cache last moved to (until the next answer moves it on), else of an
+    /// earlier one.
+    fn previous(&self, key: &str) -> Option<Arc<Rendered>> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        inner
+            .map
+            .get(key)
+            .or_else(|| inner.previous.get(key))
+            .cloned()
     }
 
     fn put(&self, seq: u64, key: String, r: Arc<Rendered>) {
@@ -93,7 +111,11 @@ impl CacheInner {
                 return false;
             }
             self.seq = seq;
-            self.map.clear();
+            for (key, r) in self.map.drain() {
+                if self.previous.len() < CACHE_LIMIT || self.previous.contains_key(&key) {
+                    self.previous.insert(key, r);
+                }
+            }
             self.trees.clear();
         }
         true
@@ -109,6 +131,20 @@ fn etag_of(ledger: &Ledger) -> (u64, String) {
         Some((seq, hash)) => (seq, format!("\"{seq}-{}\"", &hash.0[..16])),
         None => (0, "\"0-empty\"".to_owned()),
     }
+}
+
+/// The newest head named by the ETags of If-None-Match (`"SEQ-HASH"`), if any.
+fn newest_seen(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|t| {
+            let t = t.trim().trim_start_matches("W/").trim_matches('"');
+            t.split_once('-')?.0.parse::<u64>().ok()
+        })
+        .max()
 }
 
 fn matches(headers: &HeaderMap, etag: &str) -> bool {
@@ -165,8 +201,36 @@ pub(crate) async fn cached(
         }
     }
     // A miss: render one at a time, and look again once it is our turn — another reader may
-    // have rendered this very answer meanwhile.
-    let _turn = state.cache.render_lock.lock().await;
+    // have rendered this very answer meanwhile. While another reader renders, a reader that
+    // has not yet seen a newer head gets this key's answer from the previous head, labelled
+    // with that head's ETag (still `no-cache`): under election-night load the head moves with
+    // every group commit, and without this every poller would queue behind each re-render.
+    // A client whose If-None-Match names a newer head waits instead, so no one sees the
+    // count go backwards.
+    let _turn = match state.cache.render_lock.try_lock() {
+        Ok(turn) => turn,
+        Err(_) => {
+            if let Some(r) = state.cache.previous(&key)
+                && newest_seen(headers).is_none_or(|seen| seen <= r.seq)
+            {
+                if matches(headers, &r.etag) {
+                    return Ok(answer(
+                        StatusCode::NOT_MODIFIED,
+                        &r.etag,
+                        JSON,
+                        Body::empty(),
+                    ));
+                }
+                return Ok(answer(
+                    StatusCode::OK,
+                    &r.etag,
+                    r.content_type,
+                    Body::from(r.body.clone()),
+                ));
+            }
+            state.cache.render_lock.lock().await
+        }
+    };
     let ledger = state.registrar.ledger();
     let (seq, etag) = etag_of(&ledger);
     if let Some(r) = state.cache.get(seq, &key) {
@@ -186,6 +250,8 @@ pub(crate) async fn cached(
         Arc::new(Rendered {
             content_type,
             body: body.clone(),
+            seq,
+            etag: etag.clone(),
         }),
     );
     Ok(answer(
@@ -572,7 +638,113 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
         Arc::new(Rendered {
             content_type: JSON,
             body: bytes.clone(),
+            seq,
+            etag: String::new(),
         }),
     );
     (seq, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ashyq_core::keys::{Commission, CommissionSigningKey};
+    use ashyq_core::profile;
+    use ashyq_core::referendum::presets;
+    use ashyq_core::territory::generate::{TerritorySpec, generate};
+    use ashyq_store::registrar::Registrar;
+    use ashyq_store::testing::TestDb;
+
+    fn state(registrar: Arc<Registrar>) -> AppState {
+        let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
+        AppState {
+            registrar,
+            cache: Arc::default(),
+            openapi: Arc::new(utoipa::openapi::OpenApiBuilder::new().build()),
+            log_key: Arc::new(CommissionSigningKey::generate(
+                Commission::Central,
+                &mut rng,
+            )),
+            config: Arc::new(crate::ServerConfig::default()),
+            sign_in_guard: Arc::default(),
+            writes: Arc::new(crate::WriteExecutor::new()),
+            consult: None,
+        }
+    }
+
+    async fn read(state: &AppState, if_none_match: Option<&str>, body: &'static str) -> Response {
+        let mut headers = HeaderMap::new();
+        if let Some(tag) = if_none_match {
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(tag).unwrap());
+        }
+        cached(state, &headers, "k".into(), |_| {
+            Ok((JSON, body.as_bytes().to_vec()))
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn text(r: Response) -> (StatusCode, String, String) {
+        let status = r.status();
+        let etag = r.headers()[header::ETAG].to_str().unwrap().to_owned();
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (status, etag, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn while_another_reader_renders_a_reader_gets_the_previous_head_but_never_goes_back() {
+        let db = TestDb::sqlite();
+        let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+        registrar.load_territory(territory).await.unwrap();
+        let state = state(registrar.clone());
+
+        let (status, first_tag, body) = text(read(&state, None, "first").await).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "first"));
+
+        // The head moves twice (`middle_tag` is the head in between, as another instance may
+        // have served it); another reader is rendering (holds the turn).
+        registrar
+            .create_referendum(presets::kz_2026())
+            .await
+            .unwrap();
+        let middle_tag = etag_of(&registrar.ledger()).1;
+        let mut kz2022 = presets::kz_2022();
+        kz2022.id = ReferendumId("kz-2022-again".into());
+        registrar.create_referendum(kz2022).await.unwrap();
+        let new_tag = etag_of(&registrar.ledger()).1;
+        assert!(first_tag != middle_tag && middle_tag != new_tag);
+        let turn = state.cache.render_lock.lock().await;
+
+        // A reader who has seen nothing newer gets the previous head's answer, with its tag.
+        let (status, tag, body) = text(read(&state, None, "second").await).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "first"));
+        assert_eq!(tag, first_tag);
+        let (status, tag, _) = text(read(&state, Some(&first_tag), "second").await).await;
+        assert_eq!((status, tag), (StatusCode::NOT_MODIFIED, first_tag.clone()));
+        // One who has the current head's answer is told so at once.
+        let (status, tag, _) = text(read(&state, Some(&new_tag), "second").await).await;
+        assert_eq!((status, tag), (StatusCode::NOT_MODIFIED, new_tag.clone()));
+
+        // One who has seen a head newer than the kept answer waits for the current one.
+        let waiting = {
+            let state = state.clone();
+            let seen = middle_tag.clone();
+            tokio::spawn(async move { text(read(&state, Some(&seen), "second").await).await })
+        };
+        for _ in 0..20 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!waiting.is_finished(), "it must not get the older answer");
+        drop(turn);
+        let (status, tag, body) = waiting.await.unwrap();
+        assert_eq!(
+            (status, tag.as_str(), body.as_str()),
+            (StatusCode::OK, new_tag.as_str(), "second")
+        );
+
+        // Once rendered, everyone gets the current head.
+        let (_, tag, body) = text(read(&state, None, "third").await).await;
+        assert_eq!((tag.as_str(), body.as_str()), (new_tag.as_str(), "second"));
+    }
 }
