@@ -133,30 +133,28 @@ fn etag_of(ledger: &Ledger) -> (u64, String) {
     }
 }
 
-/// The newest head named by the ETags of If-None-Match (`"SEQ-HASH"`), if any.
-fn newest_seen(headers: &HeaderMap) -> Option<u64> {
+/// The entity tags of If-None-Match, as sent (`*`, `"…"` or `W/"…"`).
+fn if_none_match(headers: &HeaderMap) -> impl Iterator<Item = &str> {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
+        .map(str::trim)
+}
+
+/// The newest head named by the ETags of If-None-Match (`"SEQ-HASH"`), if any.
+fn newest_seen(headers: &HeaderMap) -> Option<u64> {
+    if_none_match(headers)
         .filter_map(|t| {
-            let t = t.trim().trim_start_matches("W/").trim_matches('"');
+            let t = t.trim_start_matches("W/").trim_matches('"');
             t.split_once('-')?.0.parse::<u64>().ok()
         })
         .max()
 }
 
 fn matches(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| {
-            let t = t.trim();
-            t == "*" || t.trim_start_matches("W/") == etag
-        })
+    if_none_match(headers).any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
 fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body) -> Response {

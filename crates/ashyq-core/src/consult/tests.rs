@@ -463,18 +463,8 @@ fn quorum_and_majority_are_exact_even_for_extreme_fractions() {
     assert_eq!((t.quorum_needed, t.votes_needed, t.carried), (87, 44, true));
 }
 
-#[test]
-fn a_withdrawal_after_clustering_leaves_the_rest_of_the_cluster_on_the_agenda() {
-    let mut c = Consultation::new();
-    let text = "Отменить все налоги навсегда для всех граждан страны.";
-    let a = submit(&mut c, 1, "art_2", text);
-    let b = submit(&mut c, 2, "art_2", text);
-    publish(&mut c, a);
-    publish(&mut c, b);
-    let ev = c.form_clusters(&similarity::LshParams::default(), 1);
-    c.record(ev, AT).unwrap();
-    assert_eq!(c.proposals[&a].cluster, c.proposals[&b].cluster);
-    let cluster = c.proposals[&a].cluster.expect("clustered");
+/// A five-member commission and its first meeting, four present.
+fn constitute_and_convene(c: &mut Consultation) {
     c.record(commission(5), AT).unwrap();
     c.record(
         ConsultEvent::MeetingConvened {
@@ -487,6 +477,21 @@ fn a_withdrawal_after_clustering_leaves_the_rest_of_the_cluster_on_the_agenda() 
         AT,
     )
     .unwrap();
+}
+
+#[test]
+fn a_withdrawal_after_clustering_leaves_the_rest_of_the_cluster_on_the_agenda() {
+    let mut c = Consultation::new();
+    let text = "Отменить все налоги навсегда для всех граждан страны.";
+    let a = submit(&mut c, 1, "art_2", text);
+    let b = submit(&mut c, 2, "art_2", text);
+    publish(&mut c, a);
+    publish(&mut c, b);
+    let ev = c.form_clusters(&similarity::LshParams::default(), 1);
+    c.record(ev, AT).unwrap();
+    assert_eq!(c.proposals[&a].cluster, c.proposals[&b].cluster);
+    let cluster = c.proposals[&a].cluster.expect("clustered");
+    constitute_and_convene(&mut c);
     c.record(
         ConsultEvent::ProposalWithdrawn {
             id: b,
@@ -518,18 +523,7 @@ fn a_withdrawal_after_clustering_leaves_the_rest_of_the_cluster_on_the_agenda() 
     let ev = d.form_clusters(&similarity::LshParams::default(), 1);
     d.record(ev, AT).unwrap();
     let cluster = d.proposals[&only].cluster.expect("clustered");
-    d.record(commission(5), AT).unwrap();
-    d.record(
-        ConsultEvent::MeetingConvened {
-            meeting: 1,
-            date: "d".into(),
-            title: "t".into(),
-            broadcast: "b".into(),
-            present: vec![1, 2, 3, 4],
-        },
-        AT,
-    )
-    .unwrap();
+    constitute_and_convene(&mut d);
     d.record(
         ConsultEvent::ProposalWithdrawn {
             id: only,
