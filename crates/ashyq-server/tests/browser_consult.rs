@@ -11,197 +11,20 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use fantoccini::{Client, Locator};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
-
-struct Tools {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-    axe: String,
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-fn tools() -> Option<Tools> {
-    let path = |var: &str, default: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(default))
-    };
-    let chromium = path("ASHYQ_CHROMIUM", "/usr/bin/chromium");
-    let chromedriver = path("ASHYQ_CHROMEDRIVER", "/usr/bin/chromedriver");
-    let axe_path = std::env::var_os("ASHYQ_AXE_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("axe-core/node_modules/axe-core/axe.min.js"));
-    let missing: Vec<String> = [&chromium, &chromedriver, &axe_path]
-        .iter()
-        .filter(|p| !p.exists())
-        .map(|p| p.display().to_string())
-        .collect();
-    if !missing.is_empty() {
-        let why = format!(
-            "browser tests need {}; install with `apt-get install -y chromium chromium-driver` and `npm install --prefix {} axe-core` (or run .ci/run)",
-            missing.join(", "),
-            target_dir().join("axe-core").display()
-        );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("under CI=true the browser tests must run: {why}");
-        }
-        eprintln!("skipping the consultation browser test: {why}");
-        return None;
-    }
-    let axe = std::fs::read_to_string(&axe_path).ok()?;
-    Some(Tools {
-        chromium,
-        chromedriver,
-        axe,
-    })
-}
-
-/// chromedriver on a free loopback port, stopped when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver(path: &Path) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not listen");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    driver
-}
-
-async fn browser(tools: &Tools, driver: &Driver) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": tools.chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1400", "--lang=en", "--hide-scrollbars",
-                     "--no-first-run", "--disable-extensions", "--disable-background-networking"],
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a Chromium session")
-}
-
-async fn screenshot(c: &Client, name: &str) {
-    let dir = target_dir().join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("consult-{name}.png")), png).unwrap();
-}
-
-/// Runs axe-core on the current page; fails on any serious or critical violation.
-async fn axe(c: &Client, tools: &Tools, page: &str) {
-    c.execute(&format!("{}\n;return true;", tools.axe), vec![])
-        .await
-        .unwrap();
-    let out = c
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               axe.run(document, {resultTypes: ["violations"]})
-                 .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))
-                 .catch(e => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]));"#,
-            vec![],
-        )
-        .await
-        .unwrap();
-    let violations = out.as_array().cloned().unwrap_or_default();
-    for v in &violations {
-        eprintln!(
-            "axe on {page}: {} ({}) {} {}",
-            v["id"], v["impact"], v["help"], v["nodes"]
-        );
-    }
-    let bad: Vec<&Value> = violations
-        .iter()
-        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .collect();
-    assert!(bad.is_empty(), "axe on {page}: {bad:#?}");
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    for _ in 0..50 {
-        if let Ok(e) = c.find(Locator::Css(css)).await
-            && let Ok(t) = e.text().await
-        {
-            return t;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no {css}");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn wait_for_text(c: &Client, css: &str, want: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let t = match c.find(Locator::Css(css)).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if t.contains(want) {
-            return t;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{css} never showed {want:?}; last: {t:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+#[path = "common/browser.rs"]
+mod kit;
+use kit::*;
 
 /// Signs in through the development provider's page as the person whose radio button has
 /// id `subject`, starting from the current page's sign-in button.
 async fn sign_in(c: &Client, subject: &str) {
     click(c, ".account a.button").await;
-    wait_for_text(c, "h1", "Development sign-in").await;
+    wait_for(c, "h1", "Development sign-in", 10).await;
     click(c, &format!("input[id='{subject}']")).await;
     click(c, "form.stack button[type=submit]").await;
-    wait_for_text(c, ".account", "Signed in as citizen:").await;
+    wait_for(c, ".account", "Signed in as citizen:", 10).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,7 +45,7 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
             .await
             .unwrap();
         assert_eq!(text_of(&c, "h1").await, h1);
-        screenshot(&c, &format!("overview-{lang}")).await;
+        screenshot(&c, &format!("consult-overview-{lang}")).await;
         axe(&c, &tools, &format!("overview ({lang})")).await;
     }
 
@@ -233,7 +56,7 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
     assert!(text_of(&c, "ol.history").await.contains("merged"));
     let ins = c.find_all(Locator::Css("p.diff ins")).await.unwrap();
     assert!(!ins.is_empty(), "insertions are marked");
-    screenshot(&c, "article").await;
+    screenshot(&c, "consult-article").await;
     axe(&c, &tools, "article").await;
     click(&c, "details.parallel summary").await;
     assert!(
@@ -242,8 +65,8 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
             .contains("Қоғамдық бірлестіктер")
     );
     click(&c, "ol.history a[href*='v=v1-old']").await;
-    wait_for_text(&c, "p.meta", "v1-old").await;
-    screenshot(&c, "article-v1").await;
+    wait_for(&c, "p.meta", "v1-old", 10).await;
+    screenshot(&c, "consult-article-v1").await;
 
     // The comparison of two versions.
     c.goto(&format!("{base}/consult/compare?from=v1-old&to=v2-draft"))
@@ -254,7 +77,7 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
             .await
             .contains("7 of 8 articles changed")
     );
-    screenshot(&c, "compare").await;
+    screenshot(&c, "consult-compare").await;
     axe(&c, &tools, "compare").await;
 
     // Search from the form.
@@ -266,8 +89,8 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
         .await
         .unwrap();
     click(&c, "form.search button").await;
-    wait_for_text(&c, "ul.proposals", "P-000006").await;
-    screenshot(&c, "search").await;
+    wait_for(&c, "ul.proposals", "P-000006", 10).await;
+    screenshot(&c, "consult-search").await;
     axe(&c, &tools, "search").await;
 
     // A meeting, with the recorded votes of a motion opened.
@@ -278,23 +101,23 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
             .await
             .contains("Member 001")
     );
-    screenshot(&c, "meeting").await;
+    screenshot(&c, "consult-meeting").await;
     axe(&c, &tools, "meeting").await;
 
     // Sign in from a proposal's page; the browser keeps the Secure, HttpOnly cookie.
     c.goto(&format!("{base}/consult/proposals/16"))
         .await
         .unwrap();
-    screenshot(&c, "proposal-anonymous").await;
+    screenshot(&c, "consult-proposal-anonymous").await;
     axe(&c, &tools, "proposal (anonymous)").await;
     click(&c, ".account a.button").await;
-    wait_for_text(&c, "h1", "Development sign-in").await;
+    wait_for(&c, "h1", "Development sign-in", 10).await;
     assert!(text_of(&c, ".dev-banner").await.contains("TEST ONLY"));
-    screenshot(&c, "dev-idp").await;
+    screenshot(&c, "consult-dev-idp").await;
     axe(&c, &tools, "development provider").await;
     click(&c, "input[id='dev-citizen-a']").await;
     click(&c, "form.stack button[type=submit]").await;
-    wait_for_text(&c, ".account", "Signed in as citizen:").await;
+    wait_for(&c, ".account", "Signed in as citizen:", 10).await;
     assert!(
         c.current_url()
             .await
@@ -308,8 +131,8 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
         "the session cookie is HttpOnly: {cookie}"
     );
     click(&c, "div.actions button[type=submit]").await;
-    wait_for_text(&c, "p.notice", "Your support is counted.").await;
-    screenshot(&c, "proposal-supported").await;
+    wait_for(&c, "p.notice", "Your support is counted.", 10).await;
+    screenshot(&c, "consult-proposal-supported").await;
     axe(&c, &tools, "proposal (supported)").await;
 
     // Propose a change to an article.
@@ -317,8 +140,8 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
         .await
         .unwrap();
     click(&c, "a.button[href^='/consult/propose']").await;
-    wait_for_text(&c, "h1", "Propose a change").await;
-    screenshot(&c, "propose").await;
+    wait_for(&c, "h1", "Propose a change", 10).await;
+    screenshot(&c, "consult-propose").await;
     axe(&c, &tools, "propose").await;
     c.find(Locator::Css("textarea#text"))
         .await
@@ -335,7 +158,7 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
         .await
         .unwrap();
     click(&c, "form.stack button[type=submit]").await;
-    wait_for_text(&c, "p.notice", "waits for moderation").await;
+    wait_for(&c, "p.notice", "waits for moderation", 10).await;
     assert!(
         c.current_url()
             .await
@@ -343,23 +166,23 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
             .path()
             .ends_with("/consult/proposals/18")
     );
-    screenshot(&c, "proposal-submitted").await;
+    screenshot(&c, "consult-proposal-submitted").await;
     axe(&c, &tools, "proposal (submitted)").await;
 
     // The test moderator publishes it.
     click(&c, ".account form button").await;
-    wait_for_text(&c, ".account", "Sign in").await;
+    wait_for(&c, ".account", "Sign in", 10).await;
     c.goto(&format!("{base}/consult/moderation")).await.unwrap();
     sign_in(&c, "dev-moderator").await;
-    wait_for_text(&c, "h1", "Moderation").await;
-    screenshot(&c, "moderation").await;
+    wait_for(&c, "h1", "Moderation", 10).await;
+    screenshot(&c, "consult-moderation").await;
     axe(&c, &tools, "moderation").await;
     click(&c, "section[aria-labelledby='q-18'] form.inline button").await;
-    wait_for_text(&c, "h1", "Moderation").await;
+    wait_for(&c, "h1", "Moderation", 10).await;
     c.goto(&format!("{base}/consult/proposals/18"))
         .await
         .unwrap();
-    wait_for_text(&c, "h1", "Published").await;
+    wait_for(&c, "h1", "Published", 10).await;
 
     // 360 px wide: nothing but the tables' own scroll boxes is wider than the screen.
     c.set_window_size(360, 900).await.unwrap();
