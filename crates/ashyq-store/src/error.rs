@@ -118,6 +118,13 @@ pub enum StoreError {
         voters: u64,
     },
 
+    /// The people of a bulk import did not come in the order of their digests, or one came
+    /// twice.
+    #[error(
+        "the people of a bulk import must come sorted by digest, each once, but {0}; sort them (Store::import_register does) and remove duplicates"
+    )]
+    ImportOrder(String),
+
     /// The group commit holding a mark failed; nothing of its batch was recorded.
     #[error(
         "the batch of marks holding this one could not be recorded ({0}); nothing of it was recorded, so marking again is safe"
@@ -155,12 +162,28 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+
+    /// A SQLite operation made directly on a connection's handle (the bulk register load)
+    /// failed.
+    #[error("database error while {action}: {source}")]
+    SqliteDirect {
+        /// What the store was doing.
+        action: &'static str,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
 }
 
 impl StoreError {
     /// Wraps a driver error with what the store was doing.
     pub(crate) fn db(action: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |source| StoreError::Database { action, source }
+    }
+
+    /// Wraps an error of a direct SQLite call with what the store was doing.
+    pub(crate) fn sqlite(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        move |source| StoreError::SqliteDirect { action, source }
     }
 }
 

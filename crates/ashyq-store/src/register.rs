@@ -18,49 +18,133 @@ use sqlx::{Executor, QueryBuilder};
 
 use crate::{Pool, Store, StoreError};
 
-/// Rows per multi-row INSERT on SQLite (10 binds each, under SQLite's 32,766).
-const SQLITE_ROWS_PER_INSERT: usize = 3_000;
+mod sqlite_marks;
 
-/// The two indexes of `voters`, dropped during a bulk load into an empty register.
-const DROP_VOTER_INDEXES: &str =
-    "DROP INDEX IF EXISTS voters_by_digest; DROP INDEX IF EXISTS voters_by_precinct;";
-const CREATE_VOTER_INDEXES: &str = "CREATE UNIQUE INDEX voters_by_digest ON voters (iin_digest); \
-     CREATE INDEX voters_by_precinct ON voters (precinct);";
+/// Key rows written per turn on the connection's handle ([`direct`]).
+const KEY_ROWS_PER_TURN: usize = 50_000;
 
-/// A voter ready for the database: every column already a string or an integer, so that the
-/// conversion runs in the caller's worker threads and not in the one writing.
+/// The index of `voter_lists`, dropped during a bulk load into an empty register.
+const DROP_LIST_INDEX: &str = "DROP INDEX IF EXISTS voter_lists_by_precinct";
+const CREATE_LIST_INDEX: &str = "CREATE INDEX voter_lists_by_precinct ON voter_lists (precinct)";
+
+/// A person's line of a published precinct list, ready for the database (`voter_lists`):
+/// every column already a string or an integer, so that the conversion runs in the caller's
+/// worker threads and not in the one writing.
 #[derive(Debug, Clone)]
-pub struct ImportRow {
-    digest: String,
+pub struct ListRow {
+    id: i64,
+    precinct: i64,
     masked: String,
     name_kk: String,
     name_ru: String,
-    birth_date: String,
+    birth_year: i64,
     sex: &'static str,
-    citizenship: String,
-    legal_capacity: i64,
-    in_custody: i64,
-    precinct: i64,
 }
 
-impl From<StoredVoter> for ImportRow {
-    fn from(v: StoredVoter) -> Self {
-        ImportRow {
-            digest: String::from(v.digest),
-            masked: v.masked,
-            name_kk: v.name_kk,
-            name_ru: v.name_ru,
-            birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
-            sex: match v.sex {
-                ashyq_core::iin::Sex::Female => "f",
-                ashyq_core::iin::Sex::Male => "m",
-            },
-            citizenship: v.citizenship,
-            legal_capacity: i64::from(v.legal_capacity),
-            in_custody: i64::from(v.in_custody),
-            precinct: i64::from(v.precinct.0),
+/// What the register's rules read of a person (`voters`), 56 bytes: a bulk import holds one
+/// per person in memory and sorts them by digest, so that the table is written in key order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    /// The raw HMAC-SHA-256 of the IIN.
+    pub digest: [u8; 32],
+    /// The line of the input the person came from (for messages; not stored).
+    pub line: u64,
+    /// The number of the person's line in `voter_lists`.
+    pub list_id: u32,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Home precinct.
+    pub precinct: u32,
+    /// Citizenship, two ASCII capital letters (ISO 3166-1 alpha-2).
+    citizenship: [u8; 2],
+    /// Has legal capacity.
+    pub legal_capacity: bool,
+    /// In custody by sentence.
+    pub in_custody: bool,
+}
+
+/// Splits a stored voter into its list line, numbered `list_id`, and its key row; `digest` is
+/// the raw form of `v.digest` (the import has it from computing the digest), `line` where the
+/// person came from.
+pub fn split_voter(
+    v: StoredVoter,
+    digest: [u8; 32],
+    line: u64,
+    list_id: u32,
+) -> Result<(ListRow, KeyRow), StoreError> {
+    let citizenship: [u8; 2] = v
+        .citizenship
+        .as_bytes()
+        .try_into()
+        .ok()
+        .filter(|c: &[u8; 2]| c.iter().all(u8::is_ascii_uppercase))
+        .ok_or_else(|| {
+            StoreError::ImportOrder(format!(
+                "line {line} has the citizenship {:?}, not two capital letters",
+                v.citizenship
+            ))
+        })?;
+    let list = ListRow {
+        id: i64::from(list_id),
+        precinct: i64::from(v.precinct.0),
+        masked: v.masked,
+        name_kk: v.name_kk,
+        name_ru: v.name_ru,
+        birth_year: i64::from(chrono::Datelike::year(&v.birth_date)),
+        sex: match v.sex {
+            ashyq_core::iin::Sex::Female => "f",
+            ashyq_core::iin::Sex::Male => "m",
+        },
+    };
+    let key = KeyRow {
+        digest,
+        line,
+        list_id,
+        birth_date: v.birth_date,
+        precinct: v.precinct.0,
+        citizenship,
+        legal_capacity: v.legal_capacity,
+        in_custody: v.in_custody,
+    };
+    Ok((list, key))
+}
+
+impl KeyRow {
+    /// The citizenship as text.
+    pub fn citizenship(&self) -> &str {
+        // Two ASCII capitals by construction (`split_voter`).
+        std::str::from_utf8(&self.citizenship).unwrap_or("??")
+    }
+}
+
+/// The key rows of a bulk import in the order `voters` is written: sorted by digest. Returns
+/// the pairs of rows that share a digest (first, later), which an import must refuse.
+pub fn sort_key_rows(keys: &mut [KeyRow]) -> Vec<(u64, u64)> {
+    keys.sort_unstable_by(|a, b| a.digest.cmp(&b.digest).then(a.line.cmp(&b.line)));
+    let mut duplicates = Vec::new();
+    let mut first = 0;
+    for i in 1..keys.len() {
+        if keys[i].digest == keys[first].digest {
+            duplicates.push((keys[first].line, keys[i].line));
+        } else {
+            first = i;
         }
     }
+    duplicates
+}
+
+fn hex_digest(bytes: &[u8; 32], out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+}
+
+fn iso_date(d: NaiveDate, out: &mut String) {
+    use chrono::Datelike;
+    use std::fmt::Write as _;
+    let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
 }
 
 /// One entry of a published precinct list.
@@ -206,144 +290,238 @@ struct MarkState {
     closed: HashSet<i64>,
 }
 
+/// Who has been marked for one event, as far as one marker has read the marks' log: the
+/// marks are appended in `seq` order, so a marker holding the lock brings its book up to date
+/// by reading only the marks after the last one it has seen ([`MarkBook::catch_up`]), and
+/// decides against all of them without an index on the digest — an index whose random pages
+/// would make every mark write 4 KB or more.
+struct MarkBook {
+    event: String,
+    /// digest → precinct where marked.
+    marked: HashMap<[u8; 32], i64>,
+    /// The last `seq` read (of any event); `None` before the first read.
+    seen: Option<i64>,
+    /// When set, only these people are of interest (a one-off marker keeps no more).
+    only: Option<HashSet<[u8; 32]>>,
+}
+
+impl MarkBook {
+    fn new(event: &str) -> MarkBook {
+        MarkBook {
+            event: event.to_owned(),
+            marked: HashMap::new(),
+            seen: None,
+            only: None,
+        }
+    }
+
+    /// A book for one batch of marks, keeping only the people of `items`.
+    fn for_batch(
+        event: &str,
+        items: &[(&MarkRequest, &Operator<'_>)],
+    ) -> Result<MarkBook, StoreError> {
+        let mut only = HashSet::with_capacity(items.len());
+        for (r, _) in items {
+            only.insert(digest_key(r.digest.as_str())?);
+        }
+        Ok(MarkBook {
+            only: Some(only),
+            ..MarkBook::new(event)
+        })
+    }
+
+    /// Takes in marks of the log read after `seen` ((seq, event, digest, precinct) rows).
+    fn take_in(&mut self, rows: Vec<(i64, String, String, i64)>) -> Result<(), StoreError> {
+        for (seq, event, digest, precinct) in rows {
+            if event == self.event {
+                let key = digest_key(&digest)?;
+                if self.only.as_ref().is_none_or(|o| o.contains(&key)) {
+                    self.marked.entry(key).or_insert(precinct);
+                }
+            }
+            self.seen = Some(self.seen.map_or(seq, |s| s.max(seq)));
+        }
+        Ok(())
+    }
+}
+
+/// The raw bytes of a digest read from the database.
+fn digest_key(hex: &str) -> Result<[u8; 32], StoreError> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex, &mut out).map_err(|e| StoreError::CorruptRow {
+        what: "voting_marks.iin_digest".to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(out)
+}
+
+/// What a batch of marks recorded, for its [`MarkBook`] once the transaction commits.
+struct Recorded {
+    outcomes: Vec<MarkOutcome>,
+    marks: Vec<([u8; 32], i64)>,
+    last_seq: Option<i64>,
+}
+
+impl MarkBook {
+    /// Takes in what a committed batch recorded and returns its outcomes.
+    fn committed(&mut self, r: Recorded) -> Vec<MarkOutcome> {
+        for (digest, precinct) in r.marks {
+            self.marked.entry(digest).or_insert(precinct);
+        }
+        if r.last_seq.is_some() {
+            self.seen = r.last_seq;
+        }
+        r.outcomes
+    }
+}
+
 /// Reads a batch's [`MarkState`], decides each mark in order (a later mark of the same person
 /// in the batch sees the earlier one), and writes marks, incidents, used certificates and one
-/// audit row per mark with multi-row statements. Runs inside the caller's transaction, which
-/// holds the marks' write lock.
-macro_rules! mark_in_tx {
-    ($tx:ident, $db:ty, $event:expr, $items:expr) => {
-        async {
-            let event: &RegisterEvent<'_> = $event;
-            let items: &[(&MarkRequest, &Operator<'_>)] = $items;
-            let action = "marking voters";
-            let mut digests: Vec<&str> = items.iter().map(|(r, _)| r.digest.as_str()).collect();
-            digests.sort_unstable();
-            digests.dedup();
-            let mut precincts: Vec<i64> = items.iter().map(|(r, _)| i64::from(r.precinct.0)).collect();
-            precincts.sort_unstable();
-            precincts.dedup();
-            let mut st = MarkState::default();
-            for chunk in digests.chunks(MARK_CHUNK) {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT iin_digest, precinct, birth_date, citizenship, legal_capacity, in_custody FROM voters WHERE iin_digest IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for d in chunk {
-                    sep.push_bind(*d);
-                }
-                qb.push(")");
-                let rows: Vec<(String, i64, String, String, i64, i64)> = qb
-                    .build_query_as()
-                    .fetch_all(&mut *$tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                for (d, p, b, c, lc, ic) in rows {
-                    st.voters.insert(d, (p, b, c, lc, ic));
-                }
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT iin_digest, precinct FROM voting_marks WHERE event = ",
-                );
-                qb.push_bind(event.id).push(" AND iin_digest IN (");
-                let mut sep = qb.separated(", ");
-                for d in chunk {
-                    sep.push_bind(*d);
-                }
-                qb.push(")");
-                let rows: Vec<(String, i64)> = qb
-                    .build_query_as()
-                    .fetch_all(&mut *$tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                st.marked.extend(rows);
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT iin_digest, serial, status, used_at FROM absentee_certificates WHERE event = ",
-                );
-                qb.push_bind(event.id).push(" AND iin_digest IN (");
-                let mut sep = qb.separated(", ");
-                for d in chunk {
-                    sep.push_bind(*d);
-                }
-                qb.push(")");
-                let rows: Vec<(String, i64, String, Option<i64>)> = qb
-                    .build_query_as()
-                    .fetch_all(&mut *$tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                for (d, s, status, used) in rows {
-                    st.certificates.insert(d, (s, status, used));
-                }
+/// audit row per mark with multi-row statements — on PostgreSQL, inside the caller's
+/// transaction, which holds the marks' lock. (SQLite: `sqlite_marks::mark_batch`.)
+async fn mark_in_pg_tx(
+    tx: &mut sqlx::PgConnection,
+    event: &RegisterEvent<'_>,
+    items: &[(&MarkRequest, &Operator<'_>)],
+    book: &mut MarkBook,
+) -> Result<Recorded, StoreError> {
+    type Db = sqlx::Postgres;
+    let action = "marking voters";
+    // The marks recorded since this book last looked (usually none: this desk
+    // recorded the last ones itself).
+    let fresh: Vec<(i64, String, String, i64)> = sqlx::query_as(
+                "SELECT CAST(seq AS BIGINT), event, iin_digest, precinct FROM voting_marks WHERE seq > $1 ORDER BY seq",
+            )
+            .bind(book.seen.unwrap_or(0))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+    book.take_in(fresh)?;
+    let mut digests: Vec<&str> = items.iter().map(|(r, _)| r.digest.as_str()).collect();
+    digests.sort_unstable();
+    digests.dedup();
+    let mut precincts: Vec<i64> = items.iter().map(|(r, _)| i64::from(r.precinct.0)).collect();
+    precincts.sort_unstable();
+    precincts.dedup();
+    let mut st = MarkState::default();
+    for chunk in digests.chunks(MARK_CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT iin_digest, precinct, birth_date, citizenship, legal_capacity, in_custody FROM voters WHERE iin_digest IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for d in chunk {
+            sep.push_bind(*d);
+        }
+        qb.push(")");
+        let rows: Vec<(String, i64, String, String, i64, i64)> = qb
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+        for (d, p, b, c, lc, ic) in rows {
+            st.voters.insert(d, (p, b, c, lc, ic));
+        }
+        for d in chunk {
+            if let Some(p) = book.marked.get(&digest_key(d)?) {
+                st.marked.insert((*d).to_owned(), *p);
             }
-            for chunk in precincts.chunks(MARK_CHUNK) {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT precinct FROM precinct_closures WHERE event = ",
-                );
-                qb.push_bind(event.id).push(" AND precinct IN (");
-                let mut sep = qb.separated(", ");
-                for p in chunk {
-                    sep.push_bind(*p);
-                }
-                qb.push(")");
-                let rows: Vec<(i64,)> = qb
-                    .build_query_as()
-                    .fetch_all(&mut *$tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                st.closed.extend(rows.into_iter().map(|(p,)| p));
-            }
-            let decided = decide_marks(&mut st, items, event.voting_day)?;
-            for chunk in decided.marks.chunks(MARK_CHUNK) {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO voting_marks (event, iin_digest, precinct, marked_at, certificate) ",
-                );
-                qb.push_values(chunk, |mut b, &(i, cert)| {
-                    let (r, op) = items[i];
-                    b.push_bind(event.id)
-                        .push_bind(r.digest.as_str())
-                        .push_bind(i64::from(r.precinct.0))
-                        .push_bind(op.at)
-                        .push_bind(cert);
-                });
-                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
-            }
-            for &(serial, precinct) in &decided.used_certificates {
-                sqlx::query("UPDATE absentee_certificates SET status = 'used', used_at = $3 WHERE event = $1 AND serial = $2")
+        }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT iin_digest, serial, status, used_at FROM absentee_certificates WHERE event = ",
+        );
+        qb.push_bind(event.id).push(" AND iin_digest IN (");
+        let mut sep = qb.separated(", ");
+        for d in chunk {
+            sep.push_bind(*d);
+        }
+        qb.push(")");
+        let rows: Vec<(String, i64, String, Option<i64>)> = qb
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+        for (d, s, status, used) in rows {
+            st.certificates.insert(d, (s, status, used));
+        }
+    }
+    for chunk in precincts.chunks(MARK_CHUNK) {
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT precinct FROM precinct_closures WHERE event = ");
+        qb.push_bind(event.id).push(" AND precinct IN (");
+        let mut sep = qb.separated(", ");
+        for p in chunk {
+            sep.push_bind(*p);
+        }
+        qb.push(")");
+        let rows: Vec<(i64,)> = qb
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+        st.closed.extend(rows.into_iter().map(|(p,)| p));
+    }
+    let decided = decide_marks(&mut st, items, event.voting_day)?;
+    let first_seq = book.seen.unwrap_or(0) + 1;
+    for (c, chunk) in decided.marks.chunks(MARK_CHUNK).enumerate() {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO voting_marks (seq, event, iin_digest, precinct, marked_at, certificate) ",
+        );
+        qb.push_values(chunk.iter().enumerate(), |mut b, (j, &(i, cert))| {
+            let (r, op) = items[i];
+            b.push_bind(first_seq + (c * MARK_CHUNK + j) as i64)
+                .push_bind(event.id)
+                .push_bind(r.digest.as_str())
+                .push_bind(i64::from(r.precinct.0))
+                .push_bind(op.at)
+                .push_bind(cert);
+        });
+        qb.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+    }
+    for &(serial, precinct) in &decided.used_certificates {
+        sqlx::query("UPDATE absentee_certificates SET status = 'used', used_at = $3 WHERE event = $1 AND serial = $2")
                     .bind(event.id)
                     .bind(serial)
                     .bind(precinct)
-                    .execute(&mut *$tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db(action))?;
-            }
-            for chunk in decided.incidents.chunks(MARK_CHUNK) {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO mark_incidents (event, at, precinct, iin_digest, kind, detail) ",
-                );
-                qb.push_values(chunk, |mut b, (i, reason)| {
-                    let (r, op) = items[*i];
-                    b.push_bind(event.id)
-                        .push_bind(op.at)
-                        .push_bind(i64::from(r.precinct.0))
-                        .push_bind(r.digest.as_str())
-                        .push_bind(reason.code())
-                        .push_bind(reason.to_string());
-                });
-                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
-            }
-            for chunk in items.chunks(MARK_CHUNK) {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO register_audit (at, operator, action, subject) ",
-                );
-                qb.push_values(chunk, |mut b, (r, op)| {
-                    b.push_bind(op.at)
-                        .push_bind(op.name)
-                        .push_bind("mark")
-                        .push_bind(r.digest.as_str());
-                });
-                qb.build().execute(&mut *$tx).await.map_err(StoreError::db(action))?;
-            }
-            Ok::<Vec<MarkOutcome>, StoreError>(decided.outcomes)
-        }
-    };
+    }
+    for chunk in decided.incidents.chunks(MARK_CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO mark_incidents (event, at, precinct, iin_digest, kind, detail) ",
+        );
+        qb.push_values(chunk, |mut b, (i, reason)| {
+            let (r, op) = items[*i];
+            b.push_bind(event.id)
+                .push_bind(op.at)
+                .push_bind(i64::from(r.precinct.0))
+                .push_bind(r.digest.as_str())
+                .push_bind(reason.code())
+                .push_bind(reason.to_string());
+        });
+        qb.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+    }
+    for chunk in items.chunks(MARK_CHUNK) {
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO register_audit (at, operator, action, subject) ");
+        qb.push_values(chunk, |mut b, (r, op)| {
+            b.push_bind(op.at)
+                .push_bind(op.name)
+                .push_bind("mark")
+                .push_bind(r.digest.as_str());
+        });
+        qb.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+    }
+    decided.recorded(items, first_seq)
 }
 
 /// The decisions on a batch of marks and what they write.
@@ -355,6 +533,27 @@ struct DecidedMarks {
     used_certificates: Vec<(i64, i64)>,
     /// (index of the mark, why) of refusals that are incidents.
     incidents: Vec<(usize, MarkRefusal)>,
+}
+
+impl DecidedMarks {
+    /// What the batch recorded, its marks numbered from `first_seq`.
+    fn recorded(
+        self,
+        items: &[(&MarkRequest, &Operator<'_>)],
+        first_seq: i64,
+    ) -> Result<Recorded, StoreError> {
+        let mut marks = Vec::with_capacity(self.marks.len());
+        for &(i, _) in &self.marks {
+            let (r, _) = items[i];
+            marks.push((digest_key(r.digest.as_str())?, i64::from(r.precinct.0)));
+        }
+        let last_seq = (!marks.is_empty()).then(|| first_seq + marks.len() as i64 - 1);
+        Ok(Recorded {
+            outcomes: self.outcomes,
+            marks,
+            last_seq,
+        })
+    }
 }
 
 /// Decides each mark of a batch in order by [`decide_mark`], updating `st` as it goes so a
@@ -429,127 +628,239 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Loads an **empty** register from `chunks`, in one transaction: all rows or none.
+    /// Loads an **empty** register, in one transaction: all people or none.
     ///
-    /// The two indexes of `voters` are dropped first and built again after the last row (in
-    /// the same transaction), because sorting 12.5 million keys once is far cheaper than
-    /// inserting them one by one into a B-tree. SQLite takes multi-row INSERTs of
-    /// [`SQLITE_ROWS_PER_INSERT`] rows; PostgreSQL takes `COPY … FROM STDIN`. Once `chunks`
-    /// ends, `keep()` decides: `true` commits and returns the number of rows, `false` rolls
-    /// everything back and returns `None` (the caller found problems in the input). The caller guarantees no two rows
-    /// share a digest (the import checks it while reading, with line numbers); the unique
-    /// index is built anyway and would refuse the whole load otherwise.
+    /// `lists` brings the published-list lines in the order of the input file; they go to
+    /// `voter_lists` as they come, whose precinct index is dropped first and built again after
+    /// the last line (one sort instead of millions of B-tree inserts). `keys` then brings the
+    /// key rows **sorted by digest** ([`sort_key_rows`]), written to `voters` in that order so
+    /// that its B-trees grow by appending — or `None`: the caller found problems in the input,
+    /// and everything is rolled back (the result is `None`).
+    ///
+    /// SQLite takes multi-row INSERTs; if this is the database's only connection, the load is
+    /// written through a rollback journal instead of the WAL, so that the gigabytes of a full
+    /// register are written once rather than into the WAL and again at the checkpoint (a
+    /// rollback journal keeps nothing of pages added past the end of the file). PostgreSQL
+    /// takes `COPY … FROM STDIN`.
     pub async fn import_voters(
         &self,
-        mut chunks: tokio::sync::mpsc::Receiver<Vec<ImportRow>>,
-        keep: impl Fn() -> bool,
+        mut lists: tokio::sync::mpsc::Receiver<Vec<ListRow>>,
+        keys: tokio::sync::oneshot::Receiver<Option<Vec<KeyRow>>>,
     ) -> Result<Option<u64>, StoreError> {
         let existing = self.voter_count().await?;
         if existing > 0 {
             return Err(StoreError::RegisterNotEmpty { voters: existing });
         }
         let action = "loading the voter register";
-        let mut written = 0u64;
-        match &self.pool {
+        let mut listed = 0u64;
+        let started = std::time::Instant::now();
+        let written = match &self.pool {
             Pool::Sqlite(pool) => {
                 let mut conn = pool.acquire().await.map_err(StoreError::db(action))?;
                 // A larger page cache for this connection only, and helper threads for the
-                // sorts of the index builds.
+                // sort of the index build.
                 conn.execute("PRAGMA cache_size = -262144; PRAGMA threads = 2")
                     .await
                     .map_err(StoreError::db(action))?;
+                // Leaving WAL mode needs the database to itself: only when this is the pool's
+                // one connection ([`Store::open_single`]), and another process may still hold
+                // it (then SQLite says busy and the load goes through the WAL).
+                let journal = pool.size() == 1
+                    && match sqlx::query_as::<_, (String,)>("PRAGMA journal_mode = TRUNCATE")
+                        .fetch_one(&mut *conn)
+                        .await
+                    {
+                        Ok((mode,)) => mode.eq_ignore_ascii_case("truncate"),
+                        Err(e) => {
+                            tracing::info!(error = %e, "the register is loaded through the WAL");
+                            false
+                        }
+                    };
                 let loaded = async {
                     let mut tx = sqlx::Connection::begin(&mut *conn)
                         .await
                         .map_err(StoreError::db(action))?;
-                    sqlx::raw_sql(DROP_VOTER_INDEXES)
+                    sqlx::raw_sql(DROP_LIST_INDEX)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::db(action))?;
-                    while let Some(chunk) = chunks.recv().await {
-                        for rows in chunk.chunks(SQLITE_ROWS_PER_INSERT) {
-                            insert_voters::<sqlx::Sqlite>(rows)
-                                .build()
-                                .persistent(rows.len() == SQLITE_ROWS_PER_INSERT)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(StoreError::db(action))?;
-                        }
-                        written += chunk.len() as u64;
+                    while let Some(chunk) = lists.recv().await {
+                        direct(&mut tx, |db| {
+                            let mut insert = db.prepare(
+                                "INSERT INTO voter_lists (id, precinct, iin_masked, name_kk, name_ru, birth_year, sex) \
+                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            )?;
+                            for r in &chunk {
+                                insert.execute(rusqlite::params![
+                                    r.id, r.precinct, r.masked, r.name_kk, r.name_ru, r.birth_year, r.sex
+                                ])?;
+                            }
+                            Ok(())
+                        })
+                        .await?;
+                        listed += chunk.len() as u64;
                     }
-                    if !keep() {
+                    let lists_done = std::time::Instant::now();
+                    let Some(keys) = keys.await.ok().flatten() else {
                         tx.rollback().await.map_err(StoreError::db(action))?;
-                        return Ok(false);
+                        return Ok(None);
+                    };
+                    let keys_received = std::time::Instant::now();
+                    check_key_order(&keys, listed)?;
+                    let mut text = String::with_capacity(74);
+                    for rows in keys.chunks(KEY_ROWS_PER_TURN) {
+                        direct(&mut tx, |db| {
+                            let mut insert = db.prepare(
+                                "INSERT INTO voters (iin_digest, list_id, precinct, birth_date, citizenship, legal_capacity, in_custody) \
+                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            )?;
+                            for k in rows {
+                                text.clear();
+                                hex_digest(&k.digest, &mut text);
+                                iso_date(k.birth_date, &mut text);
+                                let (digest, date) = text.split_at(64);
+                                insert.execute(rusqlite::params![
+                                    digest,
+                                    k.list_id,
+                                    k.precinct,
+                                    date,
+                                    k.citizenship(),
+                                    k.legal_capacity,
+                                    k.in_custody
+                                ])?;
+                            }
+                            Ok(())
+                        })
+                        .await?;
+                        // Between turns, other tasks of this thread's runtime get to run.
+                        tokio::task::yield_now().await;
                     }
                     let indexing = std::time::Instant::now();
-                    sqlx::raw_sql(CREATE_VOTER_INDEXES)
+                    sqlx::raw_sql(CREATE_LIST_INDEX)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::db("indexing the voter register"))?;
                     let committing = std::time::Instant::now();
                     tx.commit().await.map_err(StoreError::db(action))?;
                     tracing::info!(
+                        list_seconds = (lists_done - started).as_secs_f64(),
+                        key_seconds = (indexing - keys_received).as_secs_f64(),
                         index_seconds = (committing - indexing).as_secs_f64(),
                         commit_seconds = committing.elapsed().as_secs_f64(),
-                        "voter register rows written and indexed"
+                        "voter register written"
                     );
-                    Ok::<bool, StoreError>(true)
+                    Ok::<Option<u64>, StoreError>(Some(keys.len() as u64))
                 }
                 .await;
                 // Back to the store's settings whatever happened (a failed transaction was
                 // rolled back when dropped, before this runs on the connection).
-                let restored = conn
-                    .execute("PRAGMA cache_size = -2000; PRAGMA threads = 0")
+                let mut restore = String::from("PRAGMA cache_size = -2000; PRAGMA threads = 0;");
+                if journal {
+                    restore.push_str(" PRAGMA journal_mode = WAL;");
+                }
+                let restored = sqlx::raw_sql(&restore)
+                    .execute(&mut *conn)
                     .await
                     .map_err(StoreError::db(action));
-                if !loaded? {
-                    return Ok(None);
-                }
+                let loaded = loaded?;
                 restored?;
+                loaded
             }
             Pool::Postgres(pool) => {
                 let mut conn = pool.acquire().await.map_err(StoreError::db(action))?;
                 let mut tx = sqlx::Connection::begin(&mut *conn)
                     .await
                     .map_err(StoreError::db(action))?;
-                sqlx::raw_sql(DROP_VOTER_INDEXES)
+                sqlx::raw_sql(DROP_LIST_INDEX)
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db(action))?;
                 let mut copy = tx
                     .copy_in_raw(
-                        "COPY voters (iin_digest, iin_masked, name_kk, name_ru, birth_date, sex, \
-                         citizenship, legal_capacity, in_custody, precinct) FROM STDIN",
+                        "COPY voter_lists (id, precinct, iin_masked, name_kk, name_ru, \
+                         birth_year, sex) FROM STDIN",
                     )
                     .await
                     .map_err(StoreError::db(action))?;
                 let mut buf = String::new();
-                while let Some(chunk) = chunks.recv().await {
+                while let Some(chunk) = lists.recv().await {
                     buf.clear();
                     for r in &chunk {
-                        copy_line(r, &mut buf);
+                        list_copy_line(r, &mut buf);
                     }
                     copy.send(buf.as_bytes())
                         .await
                         .map_err(StoreError::db(action))?;
-                    written += chunk.len() as u64;
+                    listed += chunk.len() as u64;
                 }
-                if !keep() {
+                let Some(keys) = keys.await.ok().flatten() else {
                     copy.abort("the input has problems")
                         .await
                         .map_err(StoreError::db(action))?;
                     return Ok(None);
+                };
+                copy.finish().await.map_err(StoreError::db(action))?;
+                check_key_order(&keys, listed)?;
+                let mut copy = tx
+                    .copy_in_raw(
+                        "COPY voters (iin_digest, list_id, precinct, birth_date, citizenship, \
+                         legal_capacity, in_custody) FROM STDIN",
+                    )
+                    .await
+                    .map_err(StoreError::db(action))?;
+                for rows in keys.chunks(20_000) {
+                    buf.clear();
+                    for k in rows {
+                        key_copy_line(k, &mut buf);
+                    }
+                    copy.send(buf.as_bytes())
+                        .await
+                        .map_err(StoreError::db(action))?;
                 }
                 copy.finish().await.map_err(StoreError::db(action))?;
-                sqlx::raw_sql(CREATE_VOTER_INDEXES)
+                sqlx::raw_sql(CREATE_LIST_INDEX)
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db("indexing the voter register"))?;
                 tx.commit().await.map_err(StoreError::db(action))?;
+                Some(keys.len() as u64)
             }
+        };
+        if let Some(n) = written {
+            tracing::info!(
+                voters = n,
+                seconds = started.elapsed().as_secs_f64(),
+                "voter register loaded"
+            );
         }
-        tracing::info!(voters = written, "voter register loaded");
-        Ok(Some(written))
+        Ok(written)
+    }
+
+    /// Loads an empty register with `voters` (a small one: a test, a district's file): the
+    /// sorting and splitting that [`Store::import_voters`] leaves to a streaming caller.
+    pub async fn import_register(&self, voters: Vec<StoredVoter>) -> Result<u64, StoreError> {
+        let mut lists = Vec::with_capacity(voters.len());
+        let mut keys = Vec::with_capacity(voters.len());
+        for (i, v) in voters.into_iter().enumerate() {
+            let raw = digest_bytes(&v.digest)?;
+            let id = u32::try_from(i + 1).map_err(|_| {
+                StoreError::ImportOrder("more than 4,294,967,295 people came".to_owned())
+            })?;
+            let (l, k) = split_voter(v, raw, i as u64 + 1, id)?;
+            lists.push(l);
+            keys.push(k);
+        }
+        if let Some(&(first, again)) = sort_key_rows(&mut keys).first() {
+            return Err(StoreError::ImportOrder(format!(
+                "person {again} has the same IIN as person {first}"
+            )));
+        }
+        let (list_tx, list_rx) = tokio::sync::mpsc::channel(1);
+        let (key_tx, key_rx) = tokio::sync::oneshot::channel();
+        let _ = list_tx.send(lists).await;
+        drop(list_tx);
+        let _ = key_tx.send(Some(keys));
+        Ok(self.import_voters(list_rx, key_rx).await?.unwrap_or(0))
     }
 
     /// Records that `operator` did `action` about `subject` (a digest or a precinct).
@@ -659,10 +970,14 @@ impl Store {
     ) -> Result<Vec<ListEntry>, StoreError> {
         self.audit(operator, "export_list", &format!("precinct {}", precinct.0))
             .await?;
-        let rows: Vec<(String, String, String, String, Option<i64>)> = with_pool!(self, pool => {
+        // The certificates of the event (a few per precinct) find their holders' lines
+        // through `voters`.
+        let rows: Vec<(String, String, String, i64, Option<i64>)> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT v.iin_masked, v.name_kk, v.name_ru, v.birth_date, c.serial FROM voters v
-                 LEFT JOIN absentee_certificates c ON c.event = $1 AND c.iin_digest = v.iin_digest
+                "SELECT v.iin_masked, v.name_kk, v.name_ru, v.birth_year, h.serial FROM voter_lists v
+                 LEFT JOIN (SELECT k.list_id, c.serial FROM absentee_certificates c
+                            JOIN voters k ON k.iin_digest = c.iin_digest WHERE c.event = $1) h
+                   ON h.list_id = v.id
                  WHERE v.precinct = $2 ORDER BY v.name_ru, v.iin_masked")
                 .bind(event)
                 .bind(i64::from(precinct.0))
@@ -676,7 +991,7 @@ impl Store {
                 masked,
                 name_kk,
                 name_ru,
-                birth_year: birth.chars().take(4).collect(),
+                birth_year: birth.to_string(),
                 absentee: serial
                     .and_then(|s| Serial::new(u32::try_from(s).ok()?))
                     .map(|s| s.to_string()),
@@ -850,40 +1165,50 @@ impl Store {
         self.mark_many(event, &items).await
     }
 
-    /// [`Store::mark_voted`] with an operator per mark. Markers take turns (SQLite: `BEGIN
-    /// IMMEDIATE`; PostgreSQL: an advisory lock) and read what they decide on only once they
-    /// hold the turn, so a person is never given two ballots by two terminals at once; the
-    /// primary key of `voting_marks` would refuse the batch otherwise.
+    /// [`Store::mark_voted`] with an operator per mark and a book read afresh from the marks'
+    /// log (the whole log is read, keeping only the batch's people: for many marks over time,
+    /// a [`MarkDesk`] reads each mark once). On SQLite, on a connection of its own in a
+    /// blocking thread (`sqlite_marks`).
     async fn mark_many(
         &self,
         event: &RegisterEvent<'_>,
         items: &[(&MarkRequest, &Operator<'_>)],
     ) -> Result<Vec<MarkOutcome>, StoreError> {
-        let action = "marking voters";
+        let mut book = MarkBook::for_batch(event.id, items)?;
         match &self.pool {
             Pool::Sqlite(pool) => {
-                let mut tx = pool
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(StoreError::db(
-                        "taking the SQLite write lock (BEGIN IMMEDIATE); another process may hold it",
-                    ))?;
-                let outcomes = mark_in_tx!(tx, sqlx::Sqlite, event, items).await?;
-                tx.commit().await.map_err(StoreError::db(action))?;
-                Ok(outcomes)
+                let path = pool.connect_options().get_filename().to_owned();
+                let (id, day) = (event.id.to_owned(), event.voting_day);
+                let owned: Vec<(MarkRequest, String, String)> = items
+                    .iter()
+                    .map(|(r, op)| ((*r).clone(), op.name.to_owned(), op.at.to_owned()))
+                    .collect();
+                tokio::task::spawn_blocking(move || {
+                    let operators: Vec<Operator<'_>> = owned
+                        .iter()
+                        .map(|(_, name, at)| Operator { name, at })
+                        .collect();
+                    let items: Vec<(&MarkRequest, &Operator<'_>)> = owned
+                        .iter()
+                        .zip(&operators)
+                        .map(|((r, _, _), op)| (r, op))
+                        .collect();
+                    let ev = RegisterEvent {
+                        id: &id,
+                        voting_day: day,
+                    };
+                    let mut db = sqlite_marks::open(&path, true)?;
+                    sqlite_marks::mark_batch(&mut db, &ev, &items, &mut book)
+                })
+                .await
+                .map_err(|e| StoreError::MarkBatchFailed(e.to_string()))?
             }
             Pool::Postgres(pool) => {
-                let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(MARKS_LOCK)
-                    .execute(&mut *tx)
+                let mut conn = pool
+                    .acquire()
                     .await
-                    .map_err(StoreError::db(
-                        "taking the marks' lock (pg_advisory_xact_lock)",
-                    ))?;
-                let outcomes = mark_in_tx!(tx, sqlx::Postgres, event, items).await?;
-                tx.commit().await.map_err(StoreError::db(action))?;
-                Ok(outcomes)
+                    .map_err(StoreError::db("marking voters"))?;
+                mark_on_pg(&mut conn, event, items, &mut book).await
             }
         }
     }
@@ -911,7 +1236,7 @@ impl Store {
     pub async fn turnout(&self, event: &str) -> Result<Vec<PrecinctTurnout>, StoreError> {
         let action = "counting turnout";
         let (lists, marks, added): (Counts, Counts, Counts) = with_pool!(self, pool => {
-            let lists = sqlx::query_as("SELECT precinct, COUNT(*) FROM voters GROUP BY precinct")
+            let lists = sqlx::query_as("SELECT precinct, COUNT(*) FROM voter_lists GROUP BY precinct")
                 .fetch_all(pool).await.map_err(StoreError::db(action))?;
             let marks = sqlx::query_as("SELECT precinct, COUNT(*) FROM voting_marks WHERE event = $1 GROUP BY precinct")
                 .bind(event).fetch_all(pool).await.map_err(StoreError::db(action))?;
@@ -967,52 +1292,101 @@ pub fn latest_adult_birth(on: NaiveDate) -> NaiveDate {
     b
 }
 
-/// One line of `COPY … FROM STDIN` text format: tab separated, `\` escapes.
-fn copy_line(r: &ImportRow, out: &mut String) {
+/// Text for a field of `COPY … FROM STDIN` text format: `\\` escapes.
+fn copy_escaped(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\\', '\t', '\n', '\r']) {
+        std::borrow::Cow::Owned(
+            s.replace('\\', "\\\\")
+                .replace('\t', "\\t")
+                .replace('\n', "\\n")
+                .replace('\r', "\\r"),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// One line of `COPY voter_lists … FROM STDIN`: tab separated.
+fn list_copy_line(r: &ListRow, out: &mut String) {
     use std::fmt::Write as _;
-    let esc = |s: &str| -> String {
-        s.replace('\\', "\\\\")
-            .replace('\t', "\\t")
-            .replace('\n', "\\n")
-            .replace('\r', "\\r")
-    };
     let _ = writeln!(
         out,
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-        r.digest,
-        r.masked,
-        esc(&r.name_kk),
-        esc(&r.name_ru),
-        r.birth_date,
-        r.sex,
-        esc(&r.citizenship),
-        r.legal_capacity,
-        r.in_custody,
-        r.precinct
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        r.id,
+        r.precinct,
+        copy_escaped(&r.masked),
+        copy_escaped(&r.name_kk),
+        copy_escaped(&r.name_ru),
+        r.birth_year,
+        r.sex
     );
 }
 
-fn insert_voters<'a, DB: sqlx::Database>(rows: &'a [ImportRow]) -> QueryBuilder<'a, DB>
-where
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    let mut qb = QueryBuilder::new(
-        "INSERT INTO voters (iin_digest, iin_masked, name_kk, name_ru, birth_date, sex, citizenship, legal_capacity, in_custody, precinct) ",
+/// One line of `COPY voters … FROM STDIN`: tab separated.
+fn key_copy_line(k: &KeyRow, out: &mut String) {
+    use std::fmt::Write as _;
+    hex_digest(&k.digest, out);
+    let _ = write!(out, "\t{}\t{}\t", k.list_id, k.precinct);
+    iso_date(k.birth_date, out);
+    let _ = writeln!(
+        out,
+        "\t{}\t{}\t{}",
+        k.citizenship(),
+        i64::from(k.legal_capacity),
+        i64::from(k.in_custody)
     );
-    qb.push_values(rows, |mut b, r| {
-        b.push_bind(r.digest.as_str())
-            .push_bind(r.masked.as_str())
-            .push_bind(r.name_kk.as_str())
-            .push_bind(r.name_ru.as_str())
-            .push_bind(r.birth_date.as_str())
-            .push_bind(r.sex)
-            .push_bind(r.citizenship.as_str())
-            .push_bind(r.legal_capacity)
-            .push_bind(r.in_custody)
-            .push_bind(r.precinct);
-    });
-    qb
+}
+
+/// Runs `f` on the connection's own SQLite handle, through rusqlite: the bulk load steps one
+/// prepared statement per row, as `sqlite3 .import` does, where sqlx would copy every value to
+/// hand it to its worker thread and build a statement of thousands of parameters (measured:
+/// most of the time of the load). The handle is locked out of sqlx's worker meanwhile, so `f`
+/// runs on this thread and should be short; the transaction and statements of sqlx are
+/// untouched.
+#[allow(unsafe_code)]
+async fn direct<T>(
+    conn: &mut sqlx::SqliteConnection,
+    f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+) -> Result<T, StoreError> {
+    let action = "loading the voter register";
+    let mut handle = conn.lock_handle().await.map_err(StoreError::db(action))?;
+    // SAFETY: the pointer is a live connection, and while `handle` is held no other thread
+    // makes calls on it (sqlx's worker is locked out). A rusqlite connection made from a handle
+    // does not close it when dropped; it is dropped, with its statements, before `handle`.
+    let db = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
+        .map_err(StoreError::sqlite(action))?;
+    let out = f(&db).map_err(StoreError::sqlite(action));
+    drop(db);
+    drop(handle);
+    out
+}
+
+/// The raw bytes of a digest.
+fn digest_bytes(d: &IinDigest) -> Result<[u8; 32], StoreError> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(d.as_str(), &mut out).map_err(|e| StoreError::CorruptRow {
+        what: "an IIN digest".to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(out)
+}
+
+/// Refuses key rows that are not sorted by digest, repeat one, or do not match the list
+/// lines in number: the import would otherwise write a register whose two tables disagree.
+fn check_key_order(keys: &[KeyRow], listed: u64) -> Result<(), StoreError> {
+    if keys.len() as u64 != listed {
+        return Err(StoreError::ImportOrder(format!(
+            "{} key rows came for {listed} list lines",
+            keys.len()
+        )));
+    }
+    if let Some(w) = keys.windows(2).find(|w| w[0].digest >= w[1].digest) {
+        return Err(StoreError::ImportOrder(format!(
+            "the person of line {} comes after that of line {} out of order or twice",
+            w[1].line, w[0].line
+        )));
+    }
+    Ok(())
 }
 
 /// Voting-day marks from many terminals at once, committed together.
@@ -1039,16 +1413,39 @@ struct QueuedMark {
 }
 
 impl MarkDesk {
-    /// A desk marking for `event` in `store`; its writer task runs on the current Tokio
-    /// runtime until the desk is dropped.
+    /// A desk marking for `event` in `store` until it is dropped. On SQLite its writer is a
+    /// thread with a connection of its own (`sqlite_marks`), beside a task of the current
+    /// Tokio runtime that checkpoints the WAL; on PostgreSQL a task of the current runtime.
     pub fn new(store: Store, event: &RegisterEvent<'_>) -> MarkDesk {
         let (tx, rx) = tokio::sync::mpsc::channel(MARK_GROUP_MAX);
-        tokio::spawn(mark_writer(
-            store,
-            event.id.to_owned(),
-            event.voting_day,
-            rx,
-        ));
+        match &store.pool {
+            Pool::Sqlite(pool) => {
+                // The desk's commits never checkpoint the WAL themselves — a checkpoint
+                // copies pages into the database file and syncs it, milliseconds that every
+                // mark of the batch would wait for; this task does it beside the writer.
+                let (stop_tx, stop) = tokio::sync::oneshot::channel::<()>();
+                tokio::spawn(wal_checkpointer(pool.clone(), stop));
+                let path = pool.connect_options().get_filename().to_owned();
+                let event = event.clone();
+                let (id, day) = (event.id.to_owned(), event.voting_day);
+                let spawned = std::thread::Builder::new()
+                    .name("ashyq-mark-desk".into())
+                    .spawn(move || sqlite_marks::desk_thread(path, id, day, rx, stop_tx));
+                if let Err(e) = spawned {
+                    // The receiver went down with the closure: every mark gets "the desk's
+                    // writer has stopped".
+                    tracing::error!(error = %e, "cannot start the mark desk's thread");
+                }
+            }
+            Pool::Postgres(pool) => {
+                tokio::spawn(mark_writer(
+                    pool.clone(),
+                    event.id.to_owned(),
+                    event.voting_day,
+                    rx,
+                ));
+            }
+        }
         MarkDesk { requests: tx }
     }
 
@@ -1080,123 +1477,128 @@ impl MarkDesk {
 /// The writer task of a [`MarkDesk`]: one group commit after another until every sender is
 /// gone.
 async fn mark_writer(
-    store: Store,
+    pool: sqlx::PgPool,
     event: String,
     voting_day: NaiveDate,
     mut rx: tokio::sync::mpsc::Receiver<QueuedMark>,
 ) {
     let mut batch: Vec<QueuedMark> = Vec::with_capacity(MARK_GROUP_MAX);
-    // One connection for the desk's life: SQLite empties a connection's page cache whenever
-    // another connection wrote since its last transaction, so rotating through the pool's
-    // connections re-read every B-tree page of each batch from the file (measured: most of the
-    // time of a batch). A larger cache keeps the upper levels of the voters' index in memory.
-    let mut conn = match &store.pool {
-        Pool::Sqlite(pool) => match pool.acquire().await {
-            Ok(mut c) => match c.execute("PRAGMA cache_size = -65536").await {
-                Ok(_) => Some(DeskConn::Sqlite(c)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "the mark desk could not enlarge its page cache");
-                    Some(DeskConn::Sqlite(c))
-                }
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "the mark desk could not take a connection; it uses the pool");
-                None
-            }
-        },
-        Pool::Postgres(pool) => pool.acquire().await.ok().map(DeskConn::Postgres),
-    };
+    let mut conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>> = None;
+    let mut book = MarkBook::new(&event);
     while rx.recv_many(&mut batch, MARK_GROUP_MAX).await > 0 {
-        let operators: Vec<Operator<'_>> = batch
-            .iter()
-            .map(|q| Operator {
-                name: &q.operator,
-                at: &q.at,
-            })
-            .collect();
-        let items: Vec<(&MarkRequest, &Operator<'_>)> = batch
-            .iter()
-            .zip(&operators)
-            .map(|(q, op)| (&q.request, op))
-            .collect();
+        let operators = batch_operators(&batch);
+        let items = batch_items(&batch, &operators);
         let ev = RegisterEvent {
             id: &event,
             voting_day,
         };
-        let started = std::time::Instant::now();
         let outcome = match &mut conn {
-            Some(c) => c.mark_many(&ev, &items).await,
-            None => store.mark_many(&ev, &items).await,
+            Some(c) => mark_on_pg(c, &ev, &items, &mut book).await,
+            None => match pool.acquire().await {
+                Ok(c) => mark_on_pg(conn.insert(c), &ev, &items, &mut book).await,
+                Err(e) => Err(StoreError::db("taking a connection for the mark desk")(e)),
+            },
         };
-        tracing::debug!(
-            marks = items.len(),
-            seconds = started.elapsed().as_secs_f64(),
-            "group commit of marks"
-        );
         drop(items);
         drop(operators);
-        match outcome {
-            Ok(outcomes) => {
-                for (q, o) in batch.drain(..).zip(outcomes) {
-                    let _ = q.reply.send(Ok(o));
-                }
-            }
-            Err(e) => {
-                let reason = e.to_string();
-                for q in batch.drain(..) {
-                    let _ = q.reply.send(Err(reason.clone()));
-                }
-            }
-        }
-    }
-    if let Some(DeskConn::Sqlite(mut c)) = conn {
-        // Back to the store's default before the connection returns to the pool.
-        if let Err(e) = c.execute("PRAGMA cache_size = -2000").await {
-            tracing::warn!(error = %e, "the mark desk could not restore its page cache size");
+        if !answer(&mut batch, outcome) {
+            // The connection may be what failed: the next batch takes another.
+            conn = None;
         }
     }
 }
 
-/// The connection a [`MarkDesk`] keeps.
-enum DeskConn {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
-    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+/// The operators of a batch of waiting marks.
+fn batch_operators(batch: &[QueuedMark]) -> Vec<Operator<'_>> {
+    batch
+        .iter()
+        .map(|q| Operator {
+            name: &q.operator,
+            at: &q.at,
+        })
+        .collect()
 }
 
-impl DeskConn {
-    /// [`Store::mark_many`] on this connection.
-    async fn mark_many(
-        &mut self,
-        event: &RegisterEvent<'_>,
-        items: &[(&MarkRequest, &Operator<'_>)],
-    ) -> Result<Vec<MarkOutcome>, StoreError> {
-        let action = "marking voters";
-        match self {
-            DeskConn::Sqlite(c) => {
-                let mut tx = sqlx::Connection::begin_with(&mut **c, "BEGIN IMMEDIATE")
-                    .await
-                    .map_err(StoreError::db(
-                        "taking the SQLite write lock (BEGIN IMMEDIATE); another process may hold it",
-                    ))?;
-                let outcomes = mark_in_tx!(tx, sqlx::Sqlite, event, items).await?;
-                tx.commit().await.map_err(StoreError::db(action))?;
-                Ok(outcomes)
+/// The marks of a batch with their operators ([`batch_operators`]).
+fn batch_items<'a>(
+    batch: &'a [QueuedMark],
+    operators: &'a [Operator<'a>],
+) -> Vec<(&'a MarkRequest, &'a Operator<'a>)> {
+    batch
+        .iter()
+        .zip(operators)
+        .map(|(q, op)| (&q.request, op))
+        .collect()
+}
+
+/// Sends each waiting mark of `batch` its outcome, or the batch's error, emptying `batch`;
+/// `false` on an error.
+fn answer(batch: &mut Vec<QueuedMark>, outcome: Result<Vec<MarkOutcome>, StoreError>) -> bool {
+    match outcome {
+        Ok(outcomes) => {
+            for (q, o) in batch.drain(..).zip(outcomes) {
+                let _ = q.reply.send(Ok(o));
             }
-            DeskConn::Postgres(c) => {
-                let mut tx = sqlx::Connection::begin(&mut **c)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(MARKS_LOCK)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(
-                        "taking the marks' lock (pg_advisory_xact_lock)",
-                    ))?;
-                let outcomes = mark_in_tx!(tx, sqlx::Postgres, event, items).await?;
-                tx.commit().await.map_err(StoreError::db(action))?;
-                Ok(outcomes)
+            true
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            for q in batch.drain(..) {
+                let _ = q.reply.send(Err(reason.clone()));
             }
+            false
+        }
+    }
+}
+
+/// Marks a batch in one transaction on a PostgreSQL connection. Markers take turns (an
+/// advisory lock; on SQLite `BEGIN IMMEDIATE`) and bring `book` up to date from the marks' log
+/// only once they hold the turn, so a person is never given two ballots by two terminals,
+/// desks or server instances at once. `book` takes in the batch's marks once committed.
+async fn mark_on_pg(
+    conn: &mut sqlx::PgConnection,
+    event: &RegisterEvent<'_>,
+    items: &[(&MarkRequest, &Operator<'_>)],
+    book: &mut MarkBook,
+) -> Result<Vec<MarkOutcome>, StoreError> {
+    let action = "marking voters";
+    let mut tx = sqlx::Connection::begin(conn)
+        .await
+        .map_err(StoreError::db(action))?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(MARKS_LOCK)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db(
+            "taking the marks' lock (pg_advisory_xact_lock)",
+        ))?;
+    let recorded = mark_in_pg_tx(&mut tx, event, items, book).await?;
+    tx.commit().await.map_err(StoreError::db(action))?;
+    Ok(book.committed(recorded))
+}
+
+/// How often a [`MarkDesk`] on SQLite checkpoints the WAL.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` is dropped or the pool closed. PASSIVE copies what
+/// no reader still needs and never waits for the writer, so marking goes on meanwhile.
+async fn wal_checkpointer(pool: sqlx::SqlitePool, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = every.tick() => {}
+        }
+        if pool.is_closed() {
+            // The store was closed under a desk still alive: nothing left to checkpoint.
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpointing the WAL beside the mark desk failed; retrying");
         }
     }
 }

@@ -5,7 +5,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
@@ -22,7 +21,8 @@ use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{DistrictId, PrecinctId, Territory};
 use ashyq_store::Store;
 use ashyq_store::register::{
-    ImportRow, MarkDesk, MarkOutcome, MarkRequest, Operator, RegisterEvent,
+    KeyRow, ListRow, MarkDesk, MarkOutcome, MarkRequest, Operator, RegisterEvent, sort_key_rows,
+    split_voter,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -237,8 +237,12 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
         RegisterCommand::Import(args) => {
             let key = args.key.load()?;
             let (store, territory) = territory_of(db).await?;
+            store.close().await;
+            // One connection: the load can then bypass the WAL (Store::open_single).
+            let store = Store::open_single(db).await?;
             let precincts: HashSet<u32> = territory.precincts.iter().map(|p| p.id.0).collect();
             let report = import_file(&store, &args.file, &key, &precincts).await?;
+            store.close().await;
             if report.errors.is_empty() {
                 println!(
                     "{} people imported in {:.1} s.",
@@ -539,11 +543,11 @@ struct Block {
     bytes: Vec<u8>,
 }
 
-/// A parsed block: rows, their digest prefixes and lines (for duplicates), problems.
+/// A parsed block: list lines, key rows (with their line numbers), problems.
 struct Parsed {
     index: u64,
-    rows: Vec<ImportRow>,
-    keys: Vec<(u128, u64)>,
+    rows: Vec<ListRow>,
+    keys: Vec<KeyRow>,
     errors: Vec<RowError>,
 }
 
@@ -606,9 +610,22 @@ fn parse_block(block: Block, key: &PreparedDigestKey, precincts: &HashSet<u32>) 
                     continue;
                 }
                 let (stored, digest) = StoredVoter::digested(voter, key);
-                let prefix = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
-                keys.push((prefix, line));
-                rows.push(ImportRow::from(stored));
+                // Lines are numbered from 2 (after the header): the person's list number is
+                // the line's number less one, so list numbers follow the file.
+                let list_id = u32::try_from(line - 1).unwrap_or(u32::MAX);
+                match split_voter(stored, digest, line, list_id) {
+                    Ok((list, k)) => {
+                        rows.push(list);
+                        keys.push(k);
+                    }
+                    Err(e) => errors.push(RowError {
+                        line,
+                        column: "citizenship".into(),
+                        problem: FieldProblem::Malformed {
+                            reason: e.to_string(),
+                        },
+                    }),
+                }
             }
             Err(mut e) => errors.append(&mut e),
         }
@@ -622,10 +639,11 @@ fn parse_block(block: Block, key: &PreparedDigestKey, precincts: &HashSet<u32>) 
 }
 
 /// Imports a register file: a reader thread cuts it into blocks of lines, one parsing thread
-/// per core parses, validates and digests them, and the database load runs on this task. A
-/// duplicate IIN is detected by the first 128 bits of its keyed digest (a false match between
-/// two different IINs has probability about 2⁻⁸⁰ at 12.5 million people). Any problem stops
-/// the load and rolls it back; reading goes on to the end so that every problem is reported.
+/// per core parses, validates and digests them, and the database load runs on this task. The
+/// list lines go to the database as they come; the key rows (56 bytes a person) are kept,
+/// sorted by digest at the end — which also finds every duplicate IIN, with its lines — and
+/// written in that order. Any problem stops the load and rolls it back; reading goes on to the
+/// end so that every problem is reported.
 pub async fn import_file(
     store: &Store,
     path: &Path,
@@ -655,9 +673,14 @@ pub async fn import_file(
     let (block_tx, block_rx) = mpsc::sync_channel::<Block>(workers * 2);
     let block_rx = Arc::new(Mutex::new(block_rx));
     let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Parsed>(workers * 2);
-    let (rows_tx, rows_rx) = tokio::sync::mpsc::channel::<Vec<ImportRow>>(4);
-    let failed = Arc::new(AtomicBool::new(false));
+    let (rows_tx, rows_rx) = tokio::sync::mpsc::channel::<Vec<ListRow>>(4);
+    let (keys_tx, keys_rx) = tokio::sync::oneshot::channel::<Option<Vec<KeyRow>>>();
     let header_len = header.len() as u64;
+    // Room for every key row from the start (a line of a register file is some 100 bytes or
+    // more): growing the vector by doubling would hold the old and the new one at once.
+    let expected_people = usize::try_from(size / 100)
+        .unwrap_or(0)
+        .saturating_add(1024);
 
     let reader_thread = {
         let bar = bar.clone();
@@ -676,6 +699,9 @@ pub async fn import_file(
                     lines += 1;
                 }
                 if lines == 0 {
+                    // What is left: sorting the people by digest, writing them, indexing.
+                    bar.set_message("indexing");
+                    bar.enable_steady_tick(std::time::Duration::from_millis(500));
                     return Ok(());
                 }
                 read += bytes.len() as u64;
@@ -713,51 +739,43 @@ pub async fn import_file(
         }));
     }
     drop(parsed_tx);
-    // Puts blocks back in order, finds duplicates, forwards rows while nothing is wrong.
-    let collector = {
-        let failed = Arc::clone(&failed);
-        std::thread::spawn(move || -> Vec<RowError> {
-            let mut pending = BTreeMap::new();
-            let mut next = 0u64;
-            let mut seen: HashMap<u128, u64> = HashMap::new();
-            let mut errors = Vec::new();
-            let mut rows_tx = Some(rows_tx);
-            for parsed in parsed_rx {
-                pending.insert(parsed.index, parsed);
-                while let Some(mut p) = pending.remove(&next) {
-                    next += 1;
-                    let mut dup_rows = HashSet::new();
-                    for (i, (prefix, line)) in p.keys.iter().enumerate() {
-                        if let Some(&first) = seen.get(prefix) {
-                            p.errors.push(RowError {
-                                line: *line,
-                                column: "iin".into(),
-                                problem: FieldProblem::Duplicate { first_row: first },
-                            });
-                            dup_rows.insert(i);
-                        } else {
-                            seen.insert(*prefix, *line);
-                        }
-                    }
-                    if !p.errors.is_empty() {
-                        failed.store(true, Ordering::Relaxed);
-                        rows_tx = None;
-                        errors.append(&mut p.errors);
-                    }
-                    if let Some(tx) = &rows_tx
-                        && tx.blocking_send(p.rows).is_err()
-                    {
-                        rows_tx = None;
-                    }
+    // Puts blocks back in order, forwards list lines while nothing is wrong, keeps the key
+    // rows; at the end sorts them, which finds duplicates, and hands them over.
+    let collector = std::thread::spawn(move || -> Vec<RowError> {
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        let mut keys: Vec<KeyRow> = Vec::with_capacity(expected_people);
+        let mut errors = Vec::new();
+        let mut rows_tx = Some(rows_tx);
+        for parsed in parsed_rx {
+            pending.insert(parsed.index, parsed);
+            while let Some(mut p) = pending.remove(&next) {
+                next += 1;
+                if !p.errors.is_empty() {
+                    rows_tx = None;
+                    errors.append(&mut p.errors);
+                }
+                keys.append(&mut p.keys);
+                if let Some(tx) = &rows_tx
+                    && tx.blocking_send(p.rows).is_err()
+                {
+                    rows_tx = None;
                 }
             }
-            errors.sort_by_key(|e| e.line);
-            errors
-        })
-    };
-    let load = store
-        .import_voters(rows_rx, || !failed.load(Ordering::Relaxed))
-        .await;
+        }
+        drop(rows_tx);
+        for (first, again) in sort_key_rows(&mut keys) {
+            errors.push(RowError {
+                line: again,
+                column: "iin".into(),
+                problem: FieldProblem::Duplicate { first_row: first },
+            });
+        }
+        let _ = keys_tx.send(errors.is_empty().then_some(keys));
+        errors.sort_by_key(|e| e.line);
+        errors
+    });
+    let load = store.import_voters(rows_rx, keys_rx).await;
     let errors = tokio::task::spawn_blocking(move || collector.join())
         .await?
         .map_err(|_| anyhow!("the import's collecting thread failed"))?;
@@ -883,8 +901,10 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
     let db_path = dir.join("register.db");
     let _ = std::fs::remove_file(&db_path);
     let url = format!("sqlite://{}", db_path.display());
-    let store = Store::open(&url).await?;
+    let store = Store::open_single(&url).await?;
     let report = import_file(&store, &csv_path, &key, &precincts).await?;
+    store.close().await;
+    let store = Store::open(&url).await?;
     if !report.errors.is_empty() {
         bail!("the generated CSV has problems: {}", report.errors[0]);
     }
@@ -928,9 +948,11 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
     }
 
     // Eligibility of everyone on voting day.
+    let spin = output::spinner("eligibility of everyone");
     let t = Instant::now();
     let counts = store.eligibility_counts(voting_day).await?;
     let eligibility_seconds = t.elapsed().as_secs_f64();
+    spin.finish_and_clear();
     println!(
         "  eligibility of {} people   {eligibility_seconds:>8.2} s  ({} eligible)",
         output::thousands(counts.checked),
@@ -958,11 +980,13 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
     for (i, r) in requests.into_iter().enumerate() {
         shares[i % clients].push(r);
     }
+    let bar = output::progress(marks as u64, "marking");
     let t = Instant::now();
     let mut terminals = Vec::with_capacity(clients);
     for share in shares {
         let desk = Arc::clone(&desk);
         let at = at.clone();
+        let bar = bar.clone();
         terminals.push(tokio::spawn(async move {
             let op = Operator {
                 name: "bench",
@@ -975,6 +999,7 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
                 let outcome = desk.mark(r, &op).await?;
                 latencies.push(t1.elapsed().as_secs_f64());
                 recorded += u64::from(outcome == MarkOutcome::Recorded);
+                bar.inc(1);
             }
             Ok::<_, ashyq_store::StoreError>((latencies, recorded))
         }));
@@ -987,6 +1012,8 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
         recorded += r;
     }
     let mark_seconds = t.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    drop(desk);
     latencies.sort_by(f64::total_cmp);
     let p99 = latencies
         .get(latencies.len().saturating_sub(1) * 99 / 100)
@@ -996,6 +1023,16 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
     println!(
         "  marks                        {marks_per_second:>8.0} /s  ({marks} marks by {clients} terminals, {recorded} recorded; p99 of a mark {:.2} ms)",
         p99 * 1000.0
+    );
+    // Turnout counted from the marks' log.
+    let t = Instant::now();
+    let turnout = store.turnout("kz-2026").await?;
+    let turnout_seconds = t.elapsed().as_secs_f64();
+    let turnout_marked: u64 = turnout.iter().map(|p| p.marked).sum();
+    println!(
+        "  turnout from the marks       {turnout_seconds:>8.2} s  ({} precincts, {} marked)",
+        output::thousands(turnout.len() as u64),
+        output::thousands(turnout_marked)
     );
     store.close().await;
     drop(store);
@@ -1043,6 +1080,7 @@ pub async fn bench(args: BenchRegisterArgs) -> Result<ExitCode> {
             "mark_clients": clients,
             "marks_per_second": marks_per_second.round(),
             "mark_p99_ms": round3(p99 * 1000.0),
+            "turnout_seconds": round3(turnout_seconds),
             "postgres_copy_seconds": pg_seconds.map(round3),
         })
     );
