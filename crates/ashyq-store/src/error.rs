@@ -118,12 +118,10 @@ pub enum StoreError {
         voters: u64,
     },
 
-    /// The people of a bulk import did not come in the order of their digests, or one came
-    /// twice.
-    #[error(
-        "the people of a bulk import must come sorted by digest, each once, but {0}; sort them (Store::import_register does) and remove duplicates"
-    )]
-    ImportOrder(String),
+    /// A bulk import was refused before anything was written: people out of digest order or
+    /// twice, a citizenship that is not two capital letters, too many people.
+    #[error("the bulk import was refused, nothing was written: {0}")]
+    BadImport(String),
 
     /// The group commit holding a mark failed; nothing of its batch was recorded.
     #[error(

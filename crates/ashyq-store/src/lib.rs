@@ -193,17 +193,27 @@ impl Store {
             return Ok(());
         };
         let action = "keeping the SQLite voter register WITHOUT ROWID";
+        const DEFINITION: &str =
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'voters'";
+        let done = |sql: &str| sql.to_ascii_uppercase().contains("WITHOUT ROWID");
+        // Every open after the first only reads, without the write lock.
+        let (sql,): (String,) = sqlx::query_as(DEFINITION)
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::db(action))?;
+        if done(&sql) {
+            return Ok(());
+        }
         let mut tx = pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(StoreError::db(action))?;
-        let (sql,): (String,) = sqlx::query_as(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'voters'",
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::db(action))?;
-        if sql.to_ascii_uppercase().contains("WITHOUT ROWID") {
+        // Again under the lock: another process may have rebuilt it meanwhile.
+        let (sql,): (String,) = sqlx::query_as(DEFINITION)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::db(action))?;
+        if done(&sql) {
             return Ok(());
         }
         // The same columns and constraints as the migration made: its own text, renamed.

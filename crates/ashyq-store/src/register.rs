@@ -79,8 +79,8 @@ pub fn split_voter(
         .ok()
         .filter(|c: &[u8; 2]| c.iter().all(u8::is_ascii_uppercase))
         .ok_or_else(|| {
-            StoreError::ImportOrder(format!(
-                "line {line} has the citizenship {:?}, not two capital letters",
+            StoreError::BadImport(format!(
+                "line {line} has the citizenship {:?}; write it as two capital letters, e.g. KZ",
                 v.citizenship
             ))
         })?;
@@ -133,11 +133,12 @@ pub fn sort_key_rows(keys: &mut [KeyRow]) -> Vec<(u64, u64)> {
     duplicates
 }
 
+/// Appends the 64 hex digits of a digest (the form stored and compared).
 fn hex_digest(bytes: &[u8; 32], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    let mut text = [0u8; 64];
+    // Neither can fail: 64 bytes for 32, and hex digits are ASCII.
+    if hex::encode_to_slice(bytes, &mut text).is_ok() {
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     }
 }
 
@@ -292,7 +293,7 @@ struct MarkState {
 
 /// Who has been marked for one event, as far as one marker has read the marks' log: the
 /// marks are appended in `seq` order, so a marker holding the lock brings its book up to date
-/// by reading only the marks after the last one it has seen ([`MarkBook::catch_up`]), and
+/// by reading only the marks after the last one it has seen ([`MarkBook::take_in`]), and
 /// decides against all of them without an index on the digest — an index whose random pages
 /// would make every mark write 4 KB or more.
 struct MarkBook {
@@ -343,26 +344,7 @@ impl MarkBook {
         }
         Ok(())
     }
-}
 
-/// The raw bytes of a digest read from the database.
-fn digest_key(hex: &str) -> Result<[u8; 32], StoreError> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(hex, &mut out).map_err(|e| StoreError::CorruptRow {
-        what: "voting_marks.iin_digest".to_owned(),
-        reason: e.to_string(),
-    })?;
-    Ok(out)
-}
-
-/// What a batch of marks recorded, for its [`MarkBook`] once the transaction commits.
-struct Recorded {
-    outcomes: Vec<MarkOutcome>,
-    marks: Vec<([u8; 32], i64)>,
-    last_seq: Option<i64>,
-}
-
-impl MarkBook {
     /// Takes in what a committed batch recorded and returns its outcomes.
     fn committed(&mut self, r: Recorded) -> Vec<MarkOutcome> {
         for (digest, precinct) in r.marks {
@@ -373,6 +355,23 @@ impl MarkBook {
         }
         r.outcomes
     }
+}
+
+/// The raw bytes of a digest's 64 hex digits (read from the database or an [`IinDigest`]).
+fn digest_key(hex: &str) -> Result<[u8; 32], StoreError> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex, &mut out).map_err(|e| StoreError::CorruptRow {
+        what: "an IIN digest".to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(out)
+}
+
+/// What a batch of marks recorded, for its [`MarkBook`] once the transaction commits.
+struct Recorded {
+    outcomes: Vec<MarkOutcome>,
+    marks: Vec<([u8; 32], i64)>,
+    last_seq: Option<i64>,
 }
 
 /// Reads a batch's [`MarkState`], decides each mark in order (a later mark of the same person
@@ -387,15 +386,15 @@ async fn mark_in_pg_tx(
 ) -> Result<Recorded, StoreError> {
     type Db = sqlx::Postgres;
     let action = "marking voters";
-    // The marks recorded since this book last looked (usually none: this desk
-    // recorded the last ones itself).
-    let fresh: Vec<(i64, String, String, i64)> = sqlx::query_as(
-                "SELECT CAST(seq AS BIGINT), event, iin_digest, precinct FROM voting_marks WHERE seq > $1 ORDER BY seq",
-            )
-            .bind(book.seen.unwrap_or(0))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(StoreError::db(action))?;
+    // The marks recorded since this book last looked (usually none: this desk recorded the
+    // last ones itself).
+    const FRESH: &str = "SELECT CAST(seq AS BIGINT), event, iin_digest, precinct \
+                         FROM voting_marks WHERE seq > $1 ORDER BY seq";
+    let fresh: Vec<(i64, String, String, i64)> = sqlx::query_as(FRESH)
+        .bind(book.seen.unwrap_or(0))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::db(action))?;
     book.take_in(fresh)?;
     let mut digests: Vec<&str> = items.iter().map(|(r, _)| r.digest.as_str()).collect();
     digests.sort_unstable();
@@ -637,8 +636,8 @@ impl Store {
     /// that its B-trees grow by appending — or `None`: the caller found problems in the input,
     /// and everything is rolled back (the result is `None`).
     ///
-    /// SQLite takes multi-row INSERTs; if this is the database's only connection, the load is
-    /// written through a rollback journal instead of the WAL, so that the gigabytes of a full
+    /// SQLite steps prepared statements on the connection's own handle ([`direct`]); if this is
+    /// the database's only connection, the load is written through a rollback journal instead of the WAL, so that the gigabytes of a full
     /// register are written once rather than into the WAL and again at the checkpoint (a
     /// rollback journal keeps nothing of pages added past the end of the file). PostgreSQL
     /// takes `COPY … FROM STDIN`.
@@ -842,17 +841,20 @@ impl Store {
         let mut lists = Vec::with_capacity(voters.len());
         let mut keys = Vec::with_capacity(voters.len());
         for (i, v) in voters.into_iter().enumerate() {
-            let raw = digest_bytes(&v.digest)?;
+            let raw = digest_key(v.digest.as_str())?;
             let id = u32::try_from(i + 1).map_err(|_| {
-                StoreError::ImportOrder("more than 4,294,967,295 people came".to_owned())
+                StoreError::BadImport(
+                    "more than 4,294,967,295 people; split the register into several files"
+                        .to_owned(),
+                )
             })?;
             let (l, k) = split_voter(v, raw, i as u64 + 1, id)?;
             lists.push(l);
             keys.push(k);
         }
         if let Some(&(first, again)) = sort_key_rows(&mut keys).first() {
-            return Err(StoreError::ImportOrder(format!(
-                "person {again} has the same IIN as person {first}"
+            return Err(StoreError::BadImport(format!(
+                "person {again} has the same IIN as person {first}; a person is on the register once"
             )));
         }
         let (list_tx, list_rx) = tokio::sync::mpsc::channel(1);
@@ -1361,28 +1363,19 @@ async fn direct<T>(
     out
 }
 
-/// The raw bytes of a digest.
-fn digest_bytes(d: &IinDigest) -> Result<[u8; 32], StoreError> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(d.as_str(), &mut out).map_err(|e| StoreError::CorruptRow {
-        what: "an IIN digest".to_owned(),
-        reason: e.to_string(),
-    })?;
-    Ok(out)
-}
-
 /// Refuses key rows that are not sorted by digest, repeat one, or do not match the list
 /// lines in number: the import would otherwise write a register whose two tables disagree.
 fn check_key_order(keys: &[KeyRow], listed: u64) -> Result<(), StoreError> {
     if keys.len() as u64 != listed {
-        return Err(StoreError::ImportOrder(format!(
-            "{} key rows came for {listed} list lines",
+        return Err(StoreError::BadImport(format!(
+            "{} key rows came for {listed} list lines; give each person one of each",
             keys.len()
         )));
     }
     if let Some(w) = keys.windows(2).find(|w| w[0].digest >= w[1].digest) {
-        return Err(StoreError::ImportOrder(format!(
-            "the person of line {} comes after that of line {} out of order or twice",
+        return Err(StoreError::BadImport(format!(
+            "the person of line {} comes after that of line {} out of digest order or twice; \
+             sort the key rows with sort_key_rows and refuse its duplicates",
             w[1].line, w[0].line
         )));
     }
@@ -1426,7 +1419,6 @@ impl MarkDesk {
                 let (stop_tx, stop) = tokio::sync::oneshot::channel::<()>();
                 tokio::spawn(wal_checkpointer(pool.clone(), stop));
                 let path = pool.connect_options().get_filename().to_owned();
-                let event = event.clone();
                 let (id, day) = (event.id.to_owned(), event.voting_day);
                 let spawned = std::thread::Builder::new()
                     .name("ashyq-mark-desk".into())
@@ -1600,5 +1592,78 @@ async fn wal_checkpointer(pool: sqlx::SqlitePool, mut stop: tokio::sync::oneshot
         {
             tracing::warn!(error = %e, "checkpointing the WAL beside the mark desk failed; retrying");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ashyq_core::iin::{DigestKey, Iin, PreparedDigestKey, Sex};
+    use ashyq_core::register::Voter;
+
+    fn stored(serial: u16, citizenship: &str) -> (StoredVoter, [u8; 32]) {
+        let key = PreparedDigestKey::new(&DigestKey::from_bytes(&[3; 32]).unwrap());
+        let date = NaiveDate::from_ymd_opt(1970, 5, 6).unwrap();
+        let iin = (serial..)
+            .find_map(|s| Iin::from_parts(date, Sex::Female, s))
+            .unwrap();
+        let voter = Voter {
+            iin,
+            name_kk: "Әлиева Айгүл".into(),
+            name_ru: "Алиева Айгуль".into(),
+            citizenship: citizenship.into(),
+            legal_capacity: true,
+            in_custody: false,
+            precinct: PrecinctId(4),
+        };
+        StoredVoter::digested(voter, &key)
+    }
+
+    fn key_row(serial: u16, line: u64) -> KeyRow {
+        let (v, raw) = stored(serial, "KZ");
+        split_voter(v, raw, line, line as u32).unwrap().1
+    }
+
+    #[test]
+    fn sorting_key_rows_finds_every_repeated_person_with_both_lines() {
+        let mut keys = vec![
+            key_row(10, 2),
+            key_row(20, 3),
+            key_row(10, 4),
+            key_row(10, 5),
+        ];
+        let mut duplicates = sort_key_rows(&mut keys);
+        duplicates.sort_unstable();
+        assert_eq!(duplicates, [(2, 4), (2, 5)]);
+        assert!(keys.windows(2).all(|w| w[0].digest <= w[1].digest));
+    }
+
+    #[test]
+    fn the_store_refuses_key_rows_out_of_order_repeated_or_miscounted() {
+        let mut keys = vec![key_row(10, 2), key_row(20, 3), key_row(30, 4)];
+        assert!(sort_key_rows(&mut keys).is_empty());
+        check_key_order(&keys, 3).unwrap();
+        let err = check_key_order(&keys, 4).unwrap_err().to_string();
+        assert!(err.contains("3 key rows came for 4 list lines"), "{err}");
+        keys.swap(0, 2);
+        let err = check_key_order(&keys, 3).unwrap_err().to_string();
+        assert!(err.contains("out of digest order or twice"), "{err}");
+        let mut twice = vec![key_row(10, 2), key_row(10, 3)];
+        sort_key_rows(&mut twice);
+        assert!(check_key_order(&twice, 2).is_err());
+    }
+
+    #[test]
+    fn a_citizenship_that_is_not_two_capitals_is_refused_with_its_line() {
+        let (v, raw) = stored(10, "Kz");
+        let err = split_voter(v, raw, 17, 16).unwrap_err().to_string();
+        assert!(err.contains("line 17") && err.contains("\"Kz\""), "{err}");
+        let (v, raw) = stored(10, "KZ");
+        let (list, key) = split_voter(v, raw, 17, 16).unwrap();
+        assert_eq!((list.id, list.birth_year, list.sex), (16, 1970, "f"));
+        assert_eq!((key.citizenship(), key.list_id), ("KZ", 16));
+        let mut text = String::new();
+        hex_digest(&key.digest, &mut text);
+        assert_eq!(digest_key(&text).unwrap(), key.digest);
     }
 }

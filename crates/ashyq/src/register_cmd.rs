@@ -612,7 +612,17 @@ fn parse_block(block: Block, key: &PreparedDigestKey, precincts: &HashSet<u32>) 
                 let (stored, digest) = StoredVoter::digested(voter, key);
                 // Lines are numbered from 2 (after the header): the person's list number is
                 // the line's number less one, so list numbers follow the file.
-                let list_id = u32::try_from(line - 1).unwrap_or(u32::MAX);
+                let Ok(list_id) = u32::try_from(line - 1) else {
+                    errors.push(RowError {
+                        line,
+                        column: "row".into(),
+                        problem: FieldProblem::Malformed {
+                            reason: "a register file has at most 4,294,967,295 people; split it"
+                                .into(),
+                        },
+                    });
+                    continue;
+                };
                 match split_voter(stored, digest, line, list_id) {
                     Ok((list, k)) => {
                         rows.push(list);
