@@ -3,10 +3,12 @@
 
 use std::sync::OnceLock;
 
-use ashyq_core::event::{Author, Event, LogEntry};
+use ashyq_core::event::{Event, LogEntry};
+use ashyq_core::author::Author;
 use ashyq_core::ledger::{Decided, Decision, Ledger};
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::referendum::presets;
+use ashyq_core::contest::ContestId;
 use ashyq_core::tally::ResultsTree;
 use ashyq_core::territory::{
     District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
@@ -53,8 +55,8 @@ pub fn territory() -> Territory {
 }
 
 /// The referendum of the fixture.
-pub fn kz2026() -> ReferendumId {
-    ReferendumId("kz-2026".into())
+pub fn kz2026() -> ContestId {
+    ContestId("kz-2026".into())
 }
 
 /// A consistent protocol: `issued` of `list` took part, `yes` said yes, 1 both-marked,

@@ -122,7 +122,7 @@ pub fn check_protocols(ps: &[PrecinctProtocol]) {
 /// Finding 1 (regressions/protocol_json/): `parse_json` accepted a referendum id with
 /// surrounding whitespace, which `parse_csv` then trimmed, so `to_csv` → `parse_csv` changed
 /// it. With feature `tolerate-known-findings` only that difference is let through, so a run
-/// can look for anything else. (Since `ReferendumId::parse` checks every id, the case no
+/// can look for anything else. (Since `ContestId::parse` checks every id, the case no
 /// longer arises and the feature changes nothing.)
 fn equal_but_trimmed(back: &[PrecinctProtocol], ps: &[PrecinctProtocol]) -> bool {
     back.len() == ps.len()

@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use ashyq_core::event::{Author, Event, LogEntry};
+use ashyq_core::event::{Event, LogEntry};
+use ashyq_core::author::Author;
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::profile::{self, Profile};
 use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::{ReferendumDefinition, ReferendumId, presets};
+use ashyq_core::referendum::{ReferendumDefinition, presets};
+use ashyq_core::contest::ContestId;
 use ashyq_core::tally::{ResultStatus, Totals};
 use ashyq_core::territory::{PrecinctId, io as territory_io};
 use ashyq_core::verify::{self, VerifyError};
@@ -305,8 +307,8 @@ pub enum RefSel {
 }
 
 impl RefSel {
-    fn id(self) -> ReferendumId {
-        ReferendumId(
+    fn id(self) -> ContestId {
+        ContestId(
             match self {
                 RefSel::Kz2026 => "kz-2026",
                 RefSel::Kz2022 => "kz-2022",
@@ -556,8 +558,8 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
     let t = fixture::territory();
     let d = ledger.load_territory(t.clone()).unwrap();
     record(&mut ledger, &mut log, d);
-    let mut defs: BTreeMap<ReferendumId, ReferendumDefinition> = BTreeMap::new();
-    let mut models: BTreeMap<ReferendumId, Model> = BTreeMap::new();
+    let mut defs: BTreeMap<ContestId, ReferendumDefinition> = BTreeMap::new();
+    let mut models: BTreeMap<ContestId, Model> = BTreeMap::new();
     let mut wanted = vec![presets::kz_2026()];
     if s.with_kz2022 {
         wanted.push(presets::kz_2022());
@@ -924,8 +926,8 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
 fn check_against_model(
     ledger: &Ledger,
     t: &ashyq_core::territory::Territory,
-    defs: &BTreeMap<ReferendumId, ReferendumDefinition>,
-    models: &BTreeMap<ReferendumId, Model>,
+    defs: &BTreeMap<ContestId, ReferendumDefinition>,
+    models: &BTreeMap<ContestId, Model>,
 ) {
     for (id, m) in models {
         let r = ledger.results(id).unwrap();
@@ -1009,9 +1011,8 @@ fn check_against_model(
 pub fn signed_protocol(data: &[u8]) {
     use ashyq_core::keys::{Commission, CommissionSigningKey};
     use ashyq_core::merkle;
-    use ashyq_core::signed::{
-        ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
-    };
+    use ashyq_core::signed::SignedProtocol;
+    use ashyq_core::transparency::{ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead};
 
     let Ok(text) = std::str::from_utf8(data) else {
         return;

@@ -49,7 +49,7 @@ pub fn canonicalize_json(text: &str) -> Result<String, CanonicalError> {
 
 /// SHA-256 of the canonical encoding, 64 lowercase hex digits.
 pub fn canonical_sha256_hex<T: Serialize>(value: &T) -> Result<String, CanonicalError> {
-    to_canonical_vec(value).map(|bytes| crate::event::sha256_hex(&bytes))
+    to_canonical_vec(value).map(|bytes| crate::chain::sha256_hex(&bytes))
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::chain::{ChainEvent, Entry, Head, LogHash};
 use crate::iin::DigestKey;
+use crate::journal::Domain;
 use crate::legal::{Act, Lang, Parallel, Unit, UnitKind};
 
 pub mod files;
@@ -676,39 +678,14 @@ pub struct Decision {
     pub proposals: Vec<ProposalId>,
 }
 
-/// An entry of the consultation log: the same hash chain as [`crate::event::LogEntry`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConsultEntry {
-    /// Sequence number, from 1.
-    pub seq: u64,
-    /// Previous entry's hash (64 zeros for the first).
-    pub prev: String,
-    /// Time recorded (RFC 3339).
-    pub recorded_at: String,
-    /// The event.
-    pub event: ConsultEvent,
-    /// SHA-256 of the canonical JSON of `{seq, prev, recorded_at, event}`.
-    pub hash: String,
-}
+/// An entry of the consultation log: the same hash chain as the public log
+/// ([`crate::chain`]).
+pub type ConsultEntry = Entry<ConsultEvent>;
 
-#[derive(Serialize)]
-struct Hashed<'a> {
-    seq: u64,
-    prev: &'a str,
-    recorded_at: &'a str,
-    event: &'a ConsultEvent,
-}
-
-fn entry_hash(seq: u64, prev: &str, recorded_at: &str, event: &ConsultEvent) -> String {
-    let bytes = serde_json::to_vec(&Hashed {
-        seq,
-        prev,
-        recorded_at,
-        event,
-    })
-    .expect("an event always serializes");
-    hex::encode(Sha256::digest(bytes))
+impl ChainEvent for ConsultEvent {
+    fn kind(&self) -> &'static str {
+        ConsultEvent::kind(self)
+    }
 }
 
 /// The SHA-256 of an act's canonical JSON, for [`ConsultEvent::DraftPublished`].
@@ -769,20 +746,10 @@ impl Consultation {
         event: ConsultEvent,
         recorded_at: &str,
     ) -> Result<&ConsultEntry, ConsultError> {
-        let seq = self.log.len() as u64 + 1;
-        let prev = self
-            .log
-            .last()
-            .map_or_else(|| "0".repeat(64), |e| e.hash.clone());
+        let (seq, prev) = self.chain_head().next();
         self.apply(&event, seq, recorded_at)?;
-        let hash = entry_hash(seq, &prev, recorded_at, &event);
-        self.log.push(ConsultEntry {
-            seq,
-            prev,
-            recorded_at: recorded_at.to_string(),
-            event,
-            hash,
-        });
+        self.log
+            .push(Entry::seal(seq, prev, recorded_at.to_string(), event));
         Ok(self.log.last().expect("just pushed"))
     }
 
@@ -799,28 +766,12 @@ impl Consultation {
     /// continues the chain, that its hash matches its content and that its event follows every
     /// rule, then records it. On error nothing has changed.
     pub fn apply_entry(&mut self, e: &ConsultEntry) -> Result<(), ConsultError> {
-        let expected_prev = self
-            .log
-            .last()
-            .map_or_else(|| "0".repeat(64), |l| l.hash.clone());
-        if e.seq != self.log.len() as u64 + 1 {
-            return Err(ConsultError::Log {
+        self.chain_head()
+            .check_next(e)
+            .map_err(|err| ConsultError::Log {
                 seq: e.seq,
-                reason: format!("expected sequence number {}", self.log.len() + 1),
-            });
-        }
-        if e.prev != expected_prev {
-            return Err(ConsultError::Log {
-                seq: e.seq,
-                reason: "prev is not the previous entry's hash: an entry was changed, dropped or reordered".into(),
-            });
-        }
-        if entry_hash(e.seq, &e.prev, &e.recorded_at, &e.event) != e.hash {
-            return Err(ConsultError::Log {
-                seq: e.seq,
-                reason: "the hash does not match the content".into(),
-            });
-        }
+                reason: err.to_string(),
+            })?;
         self.record(e.event.clone(), &e.recorded_at)
             .map_err(|err| ConsultError::Log {
                 seq: e.seq,
@@ -830,8 +781,16 @@ impl Consultation {
     }
 
     /// The sequence number and hash of the last entry, if any.
-    pub fn head(&self) -> Option<(u64, &str)> {
-        self.log.last().map(|e| (e.seq, e.hash.as_str()))
+    pub fn head(&self) -> Option<(u64, &LogHash)> {
+        self.log.last().map(|e| (e.seq, &e.hash))
+    }
+
+    fn chain_head(&self) -> Head {
+        let mut head = Head::default();
+        if let Some(last) = self.log.last() {
+            head.advance(last);
+        }
+        head
     }
 
     /// Whether `who` already supports proposal `id`.
@@ -1457,6 +1416,29 @@ pub struct UnitTrace {
     pub proposals: Vec<ProposalId>,
     /// Decisions about it.
     pub decisions: Vec<u32>,
+}
+
+impl Domain for Consultation {
+    type Event = ConsultEvent;
+    type Decided = ConsultEvent;
+    type Error = ConsultError;
+    const CHAIN: &'static str = "consultation";
+
+    fn head(&self) -> Option<(u64, &LogHash)> {
+        Consultation::head(self)
+    }
+
+    fn record(
+        &mut self,
+        event: ConsultEvent,
+        recorded_at: String,
+    ) -> Result<ConsultEntry, ConsultError> {
+        Consultation::record(self, event, &recorded_at).cloned()
+    }
+
+    fn apply(&mut self, entry: &ConsultEntry) -> Result<(), ConsultError> {
+        self.apply_entry(entry)
+    }
 }
 
 #[cfg(test)]

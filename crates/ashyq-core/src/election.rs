@@ -18,10 +18,11 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::ContestProtocol;
+use crate::contest::ContestId;
+use crate::contest::ContestProtocol;
 use crate::party::list::ListRules;
+use crate::protocol::BallotLines;
 use crate::protocol::{self, ControlRule, ProtocolCheck, ProtocolLines, Severity, Violation};
-use crate::referendum::ReferendumId;
 use crate::seats::{AllocationError, AllocationRules, PartyVotes, TieSeed};
 use crate::territory::{PrecinctId, RegionCode};
 
@@ -30,7 +31,7 @@ use crate::territory::{PrecinctId, RegionCode};
 #[serde(deny_unknown_fields)]
 pub struct ElectionDefinition {
     /// The contest id, e.g. `kurultai-2026`. Shared namespace with referendums.
-    pub id: ReferendumId,
+    pub id: ContestId,
     /// Its title.
     pub title: String,
     /// Voting day.
@@ -57,7 +58,7 @@ impl ElectionDefinition {
     /// "against all", Hare largest remainder (the method that reproduces 2023, see
     /// `docs/seats.md`), list rules [`ListRules::KZ_2026`].
     pub fn kurultai(
-        id: ReferendumId,
+        id: ContestId,
         election_day: NaiveDate,
         withdrawal_deadline: NaiveDate,
         tie_seed: &TieSeed,
@@ -132,42 +133,7 @@ impl ElectionDefinition {
 
 /// The SHA-256 (hex) of a tie seed's text: what an election publishes before the count.
 pub fn seed_commitment(seed: &TieSeed) -> String {
-    crate::event::sha256_hex(seed.as_str().as_bytes())
-}
-
-/// Lines 1–8 of a protocol: the voters and the ballots, the same for every contest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BallotLines {
-    /// Line 1: voters on the list at the close.
-    pub voters_on_list: u64,
-    /// Line 2: voters added on voting day.
-    pub voters_added_on_day: u64,
-    /// Line 3: voters added on presenting an absentee certificate.
-    pub voters_added_absentee: u64,
-    /// Line 4: absentee certificates issued.
-    pub absentee_certificates_issued: u64,
-    /// Line 5: ballots received.
-    pub ballots_received: u64,
-    /// Line 6: ballots issued.
-    pub ballots_issued: u64,
-    /// Line 7: ballots cancelled.
-    pub ballots_cancelled: u64,
-    /// Line 8: ballots found in the boxes.
-    pub ballots_found: u64,
-}
-
-impl BallotLines {
-    fn add(&mut self, o: &BallotLines) {
-        self.voters_on_list += o.voters_on_list;
-        self.voters_added_on_day += o.voters_added_on_day;
-        self.voters_added_absentee += o.voters_added_absentee;
-        self.absentee_certificates_issued += o.absentee_certificates_issued;
-        self.ballots_received += o.ballots_received;
-        self.ballots_issued += o.ballots_issued;
-        self.ballots_cancelled += o.ballots_cancelled;
-        self.ballots_found += o.ballots_found;
-    }
+    crate::chain::sha256_hex(seed.as_str().as_bytes())
 }
 
 /// A precinct protocol of a party-list election.
@@ -175,7 +141,7 @@ impl BallotLines {
 #[serde(deny_unknown_fields)]
 pub struct PartyListProtocol {
     /// The election.
-    pub election: ReferendumId,
+    pub election: ContestId,
     /// The precinct.
     pub precinct: PrecinctId,
     /// Lines 1–8.
@@ -189,7 +155,7 @@ pub struct PartyListProtocol {
 }
 
 impl ContestProtocol for PartyListProtocol {
-    fn contest(&self) -> &ReferendumId {
+    fn contest(&self) -> &ContestId {
         &self.election
     }
     fn precinct(&self) -> PrecinctId {
@@ -201,7 +167,7 @@ impl PartyListProtocol {
     /// SHA-256 over the canonical JSON encoding, hex encoded.
     pub fn content_hash(&self) -> String {
         let bytes = serde_json::to_vec(self).expect("a protocol always serializes");
-        crate::event::sha256_hex(&bytes)
+        crate::chain::sha256_hex(&bytes)
     }
 
     /// Reads one protocol or an array of them from JSON.
@@ -249,14 +215,16 @@ impl PartyListProtocol {
         // The ballot rules of the referendum protocol over lines 1–8; its KR-4 does not apply
         // (the count lines differ) and is replaced below.
         let lines = ProtocolLines {
-            voters_on_list: b.voters_on_list,
-            voters_added_on_day: b.voters_added_on_day,
-            voters_added_absentee: b.voters_added_absentee,
-            absentee_certificates_issued: b.absentee_certificates_issued,
-            ballots_received: b.ballots_received,
-            ballots_issued: b.ballots_issued,
-            ballots_cancelled: b.ballots_cancelled,
-            ballots_found: b.ballots_found,
+            ballots: BallotLines {
+                voters_on_list: b.voters_on_list,
+                voters_added_on_day: b.voters_added_on_day,
+                voters_added_absentee: b.voters_added_absentee,
+                absentee_certificates_issued: b.absentee_certificates_issued,
+                ballots_received: b.ballots_received,
+                ballots_issued: b.ballots_issued,
+                ballots_cancelled: b.ballots_cancelled,
+                ballots_found: b.ballots_found,
+            },
             ..ProtocolLines::default()
         };
         let mut check = protocol::check(&lines);
@@ -391,12 +359,12 @@ pub enum ElectionError {
     #[error(
         "the ballot of {0} is fixed: protocols have been recorded, so no list can be added or withdrawn"
     )]
-    BallotFixed(ReferendumId),
+    BallotFixed(ContestId),
     /// No list of that party in the election.
     #[error("{party} has no candidate list in {election}")]
     NoList {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// The party.
         party: String,
     },
@@ -406,7 +374,7 @@ pub enum ElectionError {
     )]
     NotFinal {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// Precincts missing.
         missing: u64,
         /// Open conflicts.
@@ -422,10 +390,10 @@ pub enum ElectionError {
     },
     /// Seats were already allocated.
     #[error("the seats of {0} are already allocated; the result is locked")]
-    Allocated(ReferendumId),
+    Allocated(ContestId),
     /// Seats are not allocated yet.
     #[error("the seats of {0} are not allocated yet")]
-    NotAllocated(ReferendumId),
+    NotAllocated(ContestId),
     /// The allocation failed.
     #[error(transparent)]
     Allocation(#[from] AllocationError),
@@ -433,7 +401,7 @@ pub enum ElectionError {
     #[error("candidate {position} of {party} does not hold a mandate in {election}")]
     NotADeputy {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// The party.
         party: String,
         /// The list position.

@@ -1,99 +1,27 @@
-//! The append-only event log.
+//! The events of the public log: one sum type over every domain that records into it
+//! (territory, referendums, parties and party-list elections, commission keys, mandates).
 //!
-//! Every change of state is an [`Event`]. Each is wrapped in a [`LogEntry`] that carries its
-//! sequence number, the time it was recorded, the SHA-256 of the previous entry and its own
-//! SHA-256, forming a hash chain: changing, dropping or reordering any entry changes every hash
-//! after it.
-//!
-//! ## Hash of an entry
-//! `hash = SHA-256(canonical JSON of {"seq", "prev", "recorded_at", "event"})`, hex encoded,
-//! where the canonical JSON is serde_json's compact encoding with fields in declaration order
-//! (no maps with unordered keys occur in events). The first entry's `prev` is 64 zeros.
-//! The exported JSON Lines file holds one [`LogEntry`] per line in exactly this encoding plus
-//! the `hash` field, so a verifier re-derives every hash from the file alone.
-
-use std::fmt;
+//! This module sits *above* the domains: it gathers their event data into [`Event`], and no
+//! domain module imports it. The chain itself — entries, sealing, hashes — is the leaf module
+//! [`crate::chain`]; a [`LogEntry`] is a chain entry of an [`Event`].
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use chrono::NaiveDate;
 
+use crate::author::Author;
+use crate::chain::{ChainEvent, Entry};
+use crate::contest::ContestId;
 use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProtocol};
 use crate::keys::KeyEvent;
 use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
 use crate::party::{PartyRules, RegisteredParty};
 use crate::protocol::{PrecinctProtocol, Violation};
-use crate::referendum::{ReferendumDefinition, ReferendumId};
+use crate::referendum::ReferendumDefinition;
 use crate::seats::{SeatAllocation, TieSeed};
 use crate::signed::ProtocolSignature;
 use crate::tally::{Outcome, Totals};
 use crate::territory::{PrecinctId, RegionCode, Territory};
-
-/// A SHA-256 digest, hex encoded (64 lowercase hex digits).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct LogHash(pub String);
-
-impl LogHash {
-    /// The `prev` of the first entry.
-    pub fn genesis() -> Self {
-        LogHash("0".repeat(64))
-    }
-}
-
-impl fmt::Display for LogHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Who did something: an operator account or a named person and their role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Author {
-    /// Name or account.
-    pub name: String,
-    /// Role, e.g. "central commission operator".
-    pub role: String,
-}
-
-/// The receipt a commission gets for a protocol: what was recorded and where in the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Receipt {
-    /// What happened to the protocol.
-    pub status: ReceiptStatus,
-    /// The referendum.
-    pub referendum: ReferendumId,
-    /// The precinct.
-    pub precinct: PrecinctId,
-    /// [`PrecinctProtocol::content_hash`] of the submitted protocol.
-    pub protocol_hash: String,
-    /// Sequence number of the log entry that recorded it.
-    pub seq: u64,
-    /// Hash of that log entry.
-    pub entry_hash: LogHash,
-    /// Warnings raised by the control ratios.
-    pub warnings: Vec<Violation>,
-    /// The commission's signature, when the protocol came as a signed document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<ProtocolSignature>,
-}
-
-/// What happened to a submitted protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ReceiptStatus {
-    /// Applied to the tally.
-    Accepted,
-    /// Applied, replacing an earlier protocol, through an explicit amendment.
-    Amended,
-    /// Not applied: the precinct had already reported different numbers. Awaits review.
-    Conflict,
-}
 
 /// A change of state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,7 +91,7 @@ pub enum Event {
     /// An open conflict was dismissed: the applied protocol stands.
     ConflictDismissed {
         /// The referendum.
-        referendum: ReferendumId,
+        referendum: ContestId,
         /// The precinct.
         precinct: PrecinctId,
         /// The hash of the dismissed protocol.
@@ -177,7 +105,7 @@ pub enum Event {
     /// re-derives from the protocols.
     ResultCertified {
         /// The referendum.
-        referendum: ReferendumId,
+        referendum: ContestId,
         /// Who certified it.
         author: Author,
         /// National totals.
@@ -207,14 +135,14 @@ pub enum Event {
     /// A party's candidate list was registered for an election; it takes the next ballot line.
     CandidateListRegistered {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// The list, IINs masked and digested.
         list: RegisteredList,
     },
     /// A candidate withdrew or was recalled.
     CandidateWithdrawn {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// The withdrawal.
         withdrawal: Withdrawal,
     },
@@ -255,7 +183,7 @@ pub enum Event {
     /// the revealed tie seed and the figures, which a verifier re-derives.
     SeatsAllocated {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// Who.
         author: Author,
         /// The tie seed, whose SHA-256 the election published before the count.
@@ -278,7 +206,7 @@ pub enum Event {
     /// standing candidate of the same list, unless the party ceased to exist or the list ran out.
     MandateEnded {
         /// The election.
-        election: ReferendumId,
+        election: ContestId,
         /// The deputy.
         deputy: Deputy,
         /// Why.
@@ -322,83 +250,24 @@ impl Event {
     }
 }
 
-/// One line of the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LogEntry {
-    /// 1, 2, 3, … without gaps.
-    pub seq: u64,
-    /// Hash of the previous entry ([`LogHash::genesis`] for the first).
-    pub prev: LogHash,
-    /// When it was recorded, RFC 3339 in UTC.
-    pub recorded_at: String,
-    /// What happened.
-    pub event: Event,
-    /// This entry's hash.
-    pub hash: LogHash,
-}
+/// One line of the public log.
+pub type LogEntry = Entry<Event>;
 
-/// The hashed part of an entry, in canonical field order.
-#[derive(Serialize)]
-struct Hashed<'a> {
-    seq: u64,
-    prev: &'a LogHash,
-    recorded_at: &'a str,
-    event: &'a Event,
-}
-
-impl LogEntry {
-    /// Seals an event as the entry after `prev` (sequence `seq`).
-    pub fn seal(seq: u64, prev: LogHash, recorded_at: String, event: Event) -> Self {
-        let hash = entry_hash(seq, &prev, &recorded_at, &event);
-        LogEntry {
-            seq,
-            prev,
-            recorded_at,
-            event,
-            hash,
-        }
+impl ChainEvent for Event {
+    fn kind(&self) -> &'static str {
+        Event::kind(self)
     }
-
-    /// Recomputes this entry's hash from its content.
-    pub fn computed_hash(&self) -> LogHash {
-        entry_hash(self.seq, &self.prev, &self.recorded_at, &self.event)
-    }
-
-    /// The entry as one line of JSON (no trailing newline), as written to an export.
-    pub fn to_json_line(&self) -> String {
-        serde_json::to_string(self).expect("a log entry always serializes")
-    }
-}
-
-fn entry_hash(seq: u64, prev: &LogHash, recorded_at: &str, event: &Event) -> LogHash {
-    let bytes = serde_json::to_vec(&Hashed {
-        seq,
-        prev,
-        recorded_at,
-        event,
-    })
-    .expect("a log entry always serializes");
-    LogHash(sha256_hex(&bytes))
-}
-
-/// SHA-256 of `bytes` as 64 lowercase hex digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let mut out = [0u8; 64];
-    // `encode_to_slice` writes into a buffer; `hex::encode` goes char by char through an
-    // iterator, which showed up in the ingest profile.
-    hex::encode_to_slice(Sha256::digest(bytes), &mut out).expect("64 hex digits for 32 bytes");
-    String::from_utf8(out.to_vec()).expect("hex digits are ASCII")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::LogHash;
 
     #[test]
     fn the_hash_covers_every_field() {
         let ev = Event::ConflictDismissed {
-            referendum: ReferendumId("kz-2026".into()),
+            referendum: ContestId("kz-2026".into()),
             precinct: PrecinctId(1),
             protocol_hash: "ab".into(),
             reason: "typo".into(),

@@ -41,7 +41,8 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::event::{Author, sha256_hex};
+use crate::author::Author;
+use crate::chain::sha256_hex;
 use crate::territory::{DistrictId, PrecinctId, RegionCode, Territory};
 
 /// A commission: the central one, or the commission of a region, district or precinct.

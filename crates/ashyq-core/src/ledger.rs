@@ -12,32 +12,33 @@
 mod book;
 mod election;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-pub use book::{
-    AppliedProtocol, ContestProtocol, HistoryItem, OpenConflict, ProtocolBook, SubmitStep,
-};
+pub use book::{AppliedProtocol, HistoryItem, OpenConflict, ProtocolBook, SubmitStep};
 pub use election::{ElectionRecord, ElectionResults, Mandate};
 
 use chrono::{DateTime, Utc};
 
+use crate::author::Author;
+use crate::chain::{Head, LogHash};
+use crate::contest::{
+    ContestId, ContestKind, ContestProtocol, ContestRecord, Registry, UnknownContest,
+};
 use crate::election::ElectionError;
-use crate::event::{Author, Event, LogEntry, LogHash, Receipt};
+use crate::event::{Event, LogEntry};
+use crate::journal::Domain;
 use crate::keys::{
     CommissionHierarchy, CommissionSigningKey, KeyEvent, KeyRegistry, KeyRegistryError,
 };
 use crate::merkle::{self, MerkleTree};
 use crate::party::{PartyError, PartyRules, RegisteredParty};
 use crate::protocol::{self, PrecinctProtocol, Violation};
-use crate::referendum::{DefinitionError, ReferendumDefinition, ReferendumId};
-use crate::signed::{
-    ProtocolSignature, SignedError, SignedReceipt, SignedTreeHead, TransparencyError,
-    VerifiedProtocol,
-};
+use crate::receipt::Receipt;
+use crate::referendum::{DefinitionError, ReferendumDefinition};
+use crate::signed::{ProtocolSignature, SignedError, VerifiedProtocol};
 use crate::tally::{self, ResultStatus, ResultsTree, Totals};
 use crate::territory::{PrecinctId, Territory, TerritoryError, TerritoryIndex};
+use crate::transparency::{SignedReceipt, SignedTreeHead, TransparencyError};
 
 /// Why a command was refused or an entry cannot be applied. Nothing changes on an error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +55,7 @@ pub enum LedgerError {
     #[error(
         "the territory is fixed once a referendum is defined ({0} uses it); start a new database to use another territory"
     )]
-    TerritoryFixed(ReferendumId),
+    TerritoryFixed(ContestId),
     /// Commission keys are registered for the loaded territory's units.
     #[error(
         "commission keys are registered for the units of the loaded territory, so it can no longer be replaced; start a new database to use another territory"
@@ -65,15 +66,10 @@ pub enum LedgerError {
     InvalidDefinition(#[from] DefinitionError),
     /// Two referendums with one id.
     #[error("referendum {0} already exists; choose another id")]
-    DuplicateReferendum(ReferendumId),
-    /// No such referendum.
-    #[error("there is no referendum {id}; known: {known}")]
-    UnknownReferendum {
-        /// The id asked for.
-        id: ReferendumId,
-        /// The ids that exist, comma-separated (or "none").
-        known: String,
-    },
+    DuplicateReferendum(ContestId),
+    /// No contest of the kind asked for under that id.
+    #[error(transparent)]
+    UnknownContest(#[from] UnknownContest),
     /// No such precinct in the territory.
     #[error("precinct {0} is not in the territory; check the precinct number")]
     UnknownPrecinct(PrecinctId),
@@ -89,7 +85,7 @@ pub enum LedgerError {
     #[error(
         "the result of {0} is certified and locked; no protocol, amendment or review can change it"
     )]
-    Certified(ReferendumId),
+    Certified(ContestId),
     /// Amending a precinct that has not reported.
     #[error("precinct {0} has no protocol to amend; submit its protocol instead")]
     NothingToAmend(PrecinctId),
@@ -115,7 +111,7 @@ pub enum LedgerError {
     )]
     NotFinal {
         /// The referendum.
-        referendum: ReferendumId,
+        referendum: ContestId,
         /// Precincts missing.
         missing: u64,
         /// Open conflicts.
@@ -127,19 +123,11 @@ pub enum LedgerError {
     )]
     VotingOpen {
         /// The contest.
-        contest: ReferendumId,
+        contest: ContestId,
         /// When the polls close (UTC).
         closes: String,
         /// The time of the submission.
         at: String,
-    },
-    /// No such election.
-    #[error("there is no election {id}; known: {known}")]
-    UnknownElection {
-        /// The id asked for.
-        id: ReferendumId,
-        /// The ids that exist, comma-separated (or "none").
-        known: String,
     },
     /// An election rule refused the command.
     #[error(transparent)]
@@ -159,7 +147,7 @@ pub enum LedgerError {
     )]
     SignedBeforeClose {
         /// The contest.
-        contest: ReferendumId,
+        contest: ContestId,
         /// The precinct.
         precinct: PrecinctId,
         /// When the polls closed.
@@ -270,6 +258,54 @@ impl ReferendumRecord {
     }
 }
 
+/// A contest of any kind, as the ledger keeps it.
+#[derive(Debug, Clone)]
+pub enum Contest {
+    /// A referendum.
+    Referendum(ReferendumRecord),
+    /// A party-list election.
+    PartyList(ElectionRecord),
+}
+
+/// `ContestRecord` for the record held by one variant of [`Contest`].
+macro_rules! contest_record {
+    ($record:ty, $variant:ident, $kind:expr) => {
+        impl ContestRecord<Contest> for $record {
+            const KIND: ContestKind = $kind;
+            fn pick(c: &Contest) -> Option<&Self> {
+                match c {
+                    Contest::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+            fn pick_mut(c: &mut Contest) -> Option<&mut Self> {
+                match c {
+                    Contest::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+contest_record!(ReferendumRecord, Referendum, ContestKind::Referendum);
+contest_record!(ElectionRecord, PartyList, ContestKind::PartyList);
+
+/// A contest whose precincts send protocols of one kind into a [`ProtocolBook`].
+trait KeepsProtocols: ContestRecord<Contest> {
+    /// The kind of protocol.
+    type Protocol: ContestProtocol;
+    /// Its book.
+    fn book_mut(&mut self) -> &mut ProtocolBook<Self::Protocol>;
+}
+
+impl KeepsProtocols for ReferendumRecord {
+    type Protocol = PrecinctProtocol;
+    fn book_mut(&mut self) -> &mut ProtocolBook<PrecinctProtocol> {
+        &mut self.book
+    }
+}
+
 /// How far a signing time may lie after the moment the protocol is recorded: the clocks of a
 /// precinct's computer and of the server may differ by this much.
 pub const SIGNING_CLOCK_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
@@ -287,8 +323,7 @@ pub struct Ledger {
     /// Who is above whom, from the territory.
     hierarchy: CommissionHierarchy,
     territory: Option<(Territory, TerritoryIndex)>,
-    referendums: BTreeMap<ReferendumId, ReferendumRecord>,
-    elections: BTreeMap<ReferendumId, ElectionRecord>,
+    contests: Registry<Contest>,
     parties: Vec<RegisteredParty>,
     party_rules: PartyRules,
 }
@@ -340,51 +375,27 @@ impl Ledger {
         self.territory.as_ref().map(|(_, i)| i)
     }
 
+    /// Every contest — referendums and elections — in one registry under one namespace.
+    pub fn contests(&self) -> &Registry<Contest> {
+        &self.contests
+    }
+
     /// The defined referendums.
     pub fn referendums(&self) -> impl Iterator<Item = &ReferendumRecord> {
-        self.referendums.values()
+        self.contests.of_kind()
     }
 
     /// One referendum.
-    pub fn referendum(&self, id: &ReferendumId) -> Result<&ReferendumRecord, LedgerError> {
-        self.referendums
-            .get(id)
-            .ok_or_else(|| LedgerError::UnknownReferendum {
-                id: id.clone(),
-                known: self.known_ids(),
-            })
+    pub fn referendum(&self, id: &ContestId) -> Result<&ReferendumRecord, LedgerError> {
+        Ok(self.contests.get(id)?)
     }
 
     /// The only referendum, or the one named; a helpful error when it is ambiguous.
     pub fn resolve_referendum(&self, id: Option<&str>) -> Result<&ReferendumRecord, LedgerError> {
-        match id {
-            Some(id) => self.referendum(&ReferendumId(id.to_owned())),
-            None => {
-                let mut it = self.referendums.values();
-                match (it.next(), it.next()) {
-                    (Some(r), None) => Ok(r),
-                    _ => Err(LedgerError::UnknownReferendum {
-                        id: ReferendumId("(none given)".into()),
-                        known: self.known_ids(),
-                    }),
-                }
-            }
-        }
+        Ok(self.contests.resolve(id)?)
     }
 
-    fn known_ids(&self) -> String {
-        if self.referendums.is_empty() {
-            "none (create one with `ashyq referendum create`)".into()
-        } else {
-            self.referendums
-                .keys()
-                .map(|k| k.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    }
-
-    fn open(&self, id: &ReferendumId) -> Result<&ReferendumRecord, LedgerError> {
+    fn open(&self, id: &ContestId) -> Result<&ReferendumRecord, LedgerError> {
         let r = self.referendum(id)?;
         if r.certification.is_some() {
             return Err(LedgerError::Certified(id.clone()));
@@ -411,7 +422,7 @@ impl Ledger {
 
     /// Decides to load a territory.
     pub fn load_territory(&self, territory: Territory) -> Result<Decided, LedgerError> {
-        if let Some(r) = self.referendums.keys().next() {
+        if let Some((r, _)) = self.contests.all().next() {
             return Err(LedgerError::TerritoryFixed(r.clone()));
         }
         if self.keys.keys().next().is_some() {
@@ -430,9 +441,7 @@ impl Ledger {
             return Err(LedgerError::NoTerritory);
         }
         definition.validate()?;
-        if self.referendums.contains_key(&definition.id)
-            || self.elections.contains_key(&definition.id)
-        {
+        if self.contests.contains(&definition.id) {
             return Err(LedgerError::DuplicateReferendum(definition.id));
         }
         Ok(self.decided(Event::ReferendumCreated { definition }))
@@ -582,7 +591,7 @@ impl Ledger {
     /// Decides to dismiss an open conflict, keeping the applied protocol.
     pub fn dismiss_conflict(
         &self,
-        referendum: &ReferendumId,
+        referendum: &ContestId,
         precinct: PrecinctId,
         protocol_hash: &str,
         reason: &str,
@@ -591,7 +600,7 @@ impl Ledger {
         self.placement(precinct)?;
         require(reason, "the reason")?;
         require(&author.name, "the author")?;
-        if self.elections.contains_key(referendum) {
+        if self.election(referendum).is_ok() {
             self.open_election(referendum)?
                 .book
                 .dismiss_step(precinct, protocol_hash)?;
@@ -610,11 +619,7 @@ impl Ledger {
     }
 
     /// Decides to certify a final result, stating the figures it publishes.
-    pub fn certify(
-        &self,
-        referendum: &ReferendumId,
-        author: Author,
-    ) -> Result<Decided, LedgerError> {
+    pub fn certify(&self, referendum: &ContestId, author: Author) -> Result<Decided, LedgerError> {
         self.open(referendum)?;
         require(&author.name, "the author")?;
         let results = self.results(referendum)?;
@@ -641,7 +646,7 @@ impl Ledger {
     // ---- queries ---------------------------------------------------------------------------
 
     /// The result of a referendum now, at every level.
-    pub fn results(&self, id: &ReferendumId) -> Result<ResultsTree, LedgerError> {
+    pub fn results(&self, id: &ContestId) -> Result<ResultsTree, LedgerError> {
         let r = self.referendum(id)?;
         let (territory, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
         let (national, regions) = tally::aggregate(
@@ -680,7 +685,7 @@ impl Ledger {
     /// The protocol applied for a precinct, if any.
     pub fn applied(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
         precinct: PrecinctId,
     ) -> Result<Option<&AppliedProtocol>, LedgerError> {
         let r = self.referendum(id)?;
@@ -691,25 +696,25 @@ impl Ledger {
     /// Every protocol applied so far, in territory order.
     pub fn applied_protocols(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
     ) -> Result<impl Iterator<Item = &AppliedProtocol>, LedgerError> {
         Ok(self.referendum(id)?.book.all_applied())
     }
 
     /// The receipt of the protocol event recorded at `seq` for a precinct, if that event
     /// accepted, amended or recorded a conflict and its protocol is still applied or open.
-    pub fn receipt_at(&self, id: &ReferendumId, precinct: PrecinctId, seq: u64) -> Option<Receipt> {
+    pub fn receipt_at(&self, id: &ContestId, precinct: PrecinctId, seq: u64) -> Option<Receipt> {
         let i = self.placement(precinct).ok()?;
-        match self.referendums.get(id) {
-            Some(r) => r.book.receipt_at(i, precinct, seq),
-            None => self.elections.get(id)?.book.receipt_at(i, precinct, seq),
+        match self.contests.all().find(|(c, _)| *c == id)?.1 {
+            Contest::Referendum(r) => r.book.receipt_at(i, precinct, seq),
+            Contest::PartyList(e) => e.book.receipt_at(i, precinct, seq),
         }
     }
 
     /// A precinct's history, oldest first.
     pub fn history(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
         precinct: PrecinctId,
     ) -> Result<&[HistoryItem], LedgerError> {
         let r = self.referendum(id)?;
@@ -720,13 +725,13 @@ impl Ledger {
     /// Open conflicts, by precinct.
     pub fn open_conflicts(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
     ) -> Result<impl Iterator<Item = &OpenConflict>, LedgerError> {
         Ok(self.referendum(id)?.book.open_conflicts())
     }
 
     /// Precincts that have not reported, in territory order.
-    pub fn missing_precincts(&self, id: &ReferendumId) -> Result<Vec<PrecinctId>, LedgerError> {
+    pub fn missing_precincts(&self, id: &ContestId) -> Result<Vec<PrecinctId>, LedgerError> {
         let r = self.referendum(id)?;
         let (t, _) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
         Ok(r.book.missing(t))
@@ -832,27 +837,9 @@ impl Ledger {
     /// re-decides the event on the current state (control ratios, the precinct's status, the
     /// figures of a certification), then changes the state. On error nothing changes.
     pub fn apply(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
-        let (seq, prev) = self.next_position();
-        if entry.seq != seq {
-            return Err(LedgerError::Chain(format!(
-                "expected entry {seq} but found entry {}: an entry is missing, duplicated or out of order",
-                entry.seq
-            )));
-        }
-        if entry.prev != prev {
-            return Err(LedgerError::Chain(format!(
-                "its prev hash {} is not the hash of entry {} ({prev}): the chain is broken here",
-                entry.prev,
-                seq - 1
-            )));
-        }
-        let computed = entry.computed_hash();
-        if computed != entry.hash {
-            return Err(LedgerError::Chain(format!(
-                "its content hashes to {computed}, not to the recorded {}: the entry was altered",
-                entry.hash
-            )));
-        }
+        Head::from(self.head.clone())
+            .check_next(entry)
+            .map_err(|e| LedgerError::Chain(e.to_string()))?;
         let time = self.check_phase(&entry.event, &entry.recorded_at)?;
         self.check_event(&entry.event)?;
         self.mutate(entry)?;
@@ -889,8 +876,8 @@ impl Ledger {
                 ..
             } => (
                 &protocol.referendum,
-                self.referendums
-                    .get(&protocol.referendum)
+                self.referendum(&protocol.referendum)
+                    .ok()
                     .map(|r| r.definition.polls_close_utc()),
                 signature.as_ref().map(|s| (protocol.precinct, s.signed_at)),
             ),
@@ -898,8 +885,8 @@ impl Ledger {
             | Event::PartyListConflict { protocol, .. }
             | Event::PartyListAmended { protocol, .. } => (
                 &protocol.election,
-                self.elections
-                    .get(&protocol.election)
+                self.election(&protocol.election)
+                    .ok()
                     .map(|e| e.definition.polls_close_utc()),
                 None,
             ),
@@ -1021,13 +1008,13 @@ impl Ledger {
             Event::CommissionKey { change } => self.keys.record(change),
             Event::ReferendumCreated { definition } => {
                 let n = self.territory().map_or(0, |t| t.precincts.len());
-                self.referendums.insert(
+                self.contests.insert(
                     definition.id.clone(),
-                    ReferendumRecord {
+                    Contest::Referendum(ReferendumRecord {
                         definition: definition.clone(),
                         book: ProtocolBook::new(n),
                         certification: None,
-                    },
+                    }),
                 );
             }
             Event::ProtocolAccepted {
@@ -1035,28 +1022,18 @@ impl Ledger {
                 protocol_hash,
                 warnings,
                 ..
-            } => {
-                let i = self.placement(protocol.precinct)?;
-                self.record_mut(&protocol.referendum)?.book.apply(
-                    i,
-                    entry,
-                    protocol,
-                    protocol_hash,
-                    warnings,
-                    None,
-                );
-            }
+            } => self.apply_protocol::<ReferendumRecord>(
+                entry,
+                protocol,
+                protocol_hash,
+                warnings,
+                None,
+            )?,
             Event::ProtocolConflict {
                 protocol,
                 protocol_hash,
                 ..
-            } => {
-                self.record_mut(&protocol.referendum)?.book.conflict(
-                    entry,
-                    protocol,
-                    protocol_hash,
-                );
-            }
+            } => self.conflict_protocol::<ReferendumRecord>(entry, protocol, protocol_hash)?,
             Event::ProtocolAmended {
                 protocol,
                 protocol_hash,
@@ -1064,17 +1041,13 @@ impl Ledger {
                 author,
                 warnings,
                 ..
-            } => {
-                let i = self.placement(protocol.precinct)?;
-                self.record_mut(&protocol.referendum)?.book.apply(
-                    i,
-                    entry,
-                    protocol,
-                    protocol_hash,
-                    warnings,
-                    Some((reason, author)),
-                );
-            }
+            } => self.apply_protocol::<ReferendumRecord>(
+                entry,
+                protocol,
+                protocol_hash,
+                warnings,
+                Some((reason, author)),
+            )?,
             Event::ConflictDismissed {
                 referendum,
                 precinct,
@@ -1082,7 +1055,7 @@ impl Ledger {
                 reason,
                 author,
             } => {
-                if let Some(e) = self.elections.get_mut(referendum) {
+                if let Ok(e) = self.contests.get_mut::<ElectionRecord>(referendum) {
                     e.book
                         .dismiss(entry, *precinct, protocol_hash, reason, author);
                 } else {
@@ -1110,14 +1083,42 @@ impl Ledger {
         Ok(())
     }
 
-    fn record_mut(&mut self, id: &ReferendumId) -> Result<&mut ReferendumRecord, LedgerError> {
-        let known = self.known_ids();
-        self.referendums
-            .get_mut(id)
-            .ok_or_else(|| LedgerError::UnknownReferendum {
-                id: id.clone(),
-                known,
-            })
+    /// Applies an accepted or amended protocol of any contest to its book.
+    fn apply_protocol<R: KeepsProtocols>(
+        &mut self,
+        entry: &LogEntry,
+        protocol: &R::Protocol,
+        protocol_hash: &str,
+        warnings: &[Violation],
+        amendment: Option<(&String, &Author)>,
+    ) -> Result<(), LedgerError> {
+        let i = self.placement(protocol.precinct())?;
+        let book = self.contests.get_mut::<R>(protocol.contest())?.book_mut();
+        book.apply(
+            i,
+            entry,
+            protocol,
+            protocol_hash,
+            warnings,
+            amendment.map(|(r, a)| (r.as_str(), a)),
+        );
+        Ok(())
+    }
+
+    /// Records a conflicting protocol of any contest in its book.
+    fn conflict_protocol<R: KeepsProtocols>(
+        &mut self,
+        entry: &LogEntry,
+        protocol: &R::Protocol,
+        protocol_hash: &str,
+    ) -> Result<(), LedgerError> {
+        let book = self.contests.get_mut::<R>(protocol.contest())?.book_mut();
+        book.conflict(entry, protocol, protocol_hash);
+        Ok(())
+    }
+
+    fn record_mut(&mut self, id: &ContestId) -> Result<&mut ReferendumRecord, LedgerError> {
+        Ok(self.contests.get_mut(id)?)
     }
 }
 
@@ -1196,6 +1197,25 @@ fn describe_difference(recorded: &Event, derived: &Event) -> String {
             "the {} event differs from the one re-derived from the state",
             other.kind()
         ),
+    }
+}
+
+impl Domain for Ledger {
+    type Event = Event;
+    type Decided = Decided;
+    type Error = LedgerError;
+    const CHAIN: &'static str = "public";
+
+    fn head(&self) -> Option<(u64, &LogHash)> {
+        Ledger::head(self)
+    }
+
+    fn record(&mut self, decided: Decided, recorded_at: String) -> Result<LogEntry, LedgerError> {
+        Ledger::record(self, decided, recorded_at)
+    }
+
+    fn apply(&mut self, entry: &LogEntry) -> Result<(), LedgerError> {
+        Ledger::apply(self, entry)
     }
 }
 

@@ -10,11 +10,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod author;
 pub mod canonical;
+pub mod chain;
 pub mod consult;
+pub mod contest;
 pub mod election;
 pub mod event;
 pub mod iin;
+pub mod journal;
 pub mod keys;
 pub mod ledger;
 pub mod legal;
@@ -23,6 +27,7 @@ pub mod operator;
 pub mod party;
 pub mod profile;
 pub mod protocol;
+pub mod receipt;
 pub mod referendum;
 pub mod register;
 pub mod report;
@@ -32,12 +37,15 @@ pub mod share;
 pub mod signed;
 pub mod tally;
 pub mod territory;
+pub mod transparency;
 pub mod verify;
 
-pub use event::{Event, LogEntry, LogHash};
+pub use chain::{Entry, LogHash};
+pub use contest::ContestId;
+pub use event::{Event, LogEntry};
 pub use ledger::{Ledger, LedgerError};
 pub use protocol::{PrecinctProtocol, ProtocolLines};
-pub use referendum::{ReferendumDefinition, ReferendumId};
+pub use referendum::ReferendumDefinition;
 pub use share::Share;
 pub use tally::{ResultsTree, Totals};
 pub use territory::{PrecinctId, RegionCode, Territory};

@@ -38,7 +38,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::event::LogHash;
+use crate::chain::LogHash;
 
 /// A SHA-256 node or leaf hash of the tree. Serialized as 64 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

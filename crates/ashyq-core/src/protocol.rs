@@ -25,34 +25,60 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::referendum::ReferendumId;
+use crate::contest::ContestId;
 use crate::territory::PrecinctId;
 
 /// The largest value any protocol line may take. Far above any real precinct, it keeps every
 /// national sum of up to a million precincts inside `u64`.
 pub const MAX_LINE: u64 = 10_000_000;
 
-/// The numbers of a precinct protocol (see the module documentation for each line).
+/// Lines 1–8 of a protocol: the voters and the ballots, the same for every contest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BallotLines {
+    /// Line 1: voters on the list at the close.
+    pub voters_on_list: u64,
+    /// Line 2: voters added on voting day.
+    pub voters_added_on_day: u64,
+    /// Line 3: voters added on presenting an absentee certificate.
+    pub voters_added_absentee: u64,
+    /// Line 4: absentee certificates issued.
+    pub absentee_certificates_issued: u64,
+    /// Line 5: ballots received.
+    pub ballots_received: u64,
+    /// Line 6: ballots issued.
+    pub ballots_issued: u64,
+    /// Line 7: ballots cancelled.
+    pub ballots_cancelled: u64,
+    /// Line 8: ballots found in the boxes.
+    pub ballots_found: u64,
+}
+
+impl BallotLines {
+    /// Adds another precinct's lines to these.
+    pub fn add(&mut self, o: &BallotLines) {
+        self.voters_on_list += o.voters_on_list;
+        self.voters_added_on_day += o.voters_added_on_day;
+        self.voters_added_absentee += o.voters_added_absentee;
+        self.absentee_certificates_issued += o.absentee_certificates_issued;
+        self.ballots_received += o.ballots_received;
+        self.ballots_issued += o.ballots_issued;
+        self.ballots_cancelled += o.ballots_cancelled;
+        self.ballots_found += o.ballots_found;
+    }
+}
+
+/// The numbers of a referendum's precinct protocol (see the module documentation for each
+/// line): lines 1–8, the same for every contest, then the four lines of the answers. In JSON
+/// and CSV the twelve lines stand side by side, as on the paper form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProtocolLines {
-    /// Line 1.
-    pub voters_on_list: u64,
-    /// Line 2.
-    pub voters_added_on_day: u64,
-    /// Line 3.
-    pub voters_added_absentee: u64,
-    /// Line 4.
-    pub absentee_certificates_issued: u64,
-    /// Line 5.
-    pub ballots_received: u64,
-    /// Line 6.
-    pub ballots_issued: u64,
-    /// Line 7.
-    pub ballots_cancelled: u64,
-    /// Line 8.
-    pub ballots_found: u64,
+    /// Lines 1–8.
+    #[serde(flatten)]
+    pub ballots: BallotLines,
     /// Line 9.
     pub yes: u64,
     /// Line 10.
@@ -67,17 +93,17 @@ impl ProtocolLines {
     /// The lines with their field names, in protocol order.
     pub fn named(&self) -> [(&'static str, u64); 12] {
         [
-            ("voters_on_list", self.voters_on_list),
-            ("voters_added_on_day", self.voters_added_on_day),
-            ("voters_added_absentee", self.voters_added_absentee),
+            ("voters_on_list", self.ballots.voters_on_list),
+            ("voters_added_on_day", self.ballots.voters_added_on_day),
+            ("voters_added_absentee", self.ballots.voters_added_absentee),
             (
                 "absentee_certificates_issued",
-                self.absentee_certificates_issued,
+                self.ballots.absentee_certificates_issued,
             ),
-            ("ballots_received", self.ballots_received),
-            ("ballots_issued", self.ballots_issued),
-            ("ballots_cancelled", self.ballots_cancelled),
-            ("ballots_found", self.ballots_found),
+            ("ballots_received", self.ballots.ballots_received),
+            ("ballots_issued", self.ballots.ballots_issued),
+            ("ballots_cancelled", self.ballots.ballots_cancelled),
+            ("ballots_found", self.ballots.ballots_found),
             ("yes", self.yes),
             ("no", self.no),
             ("both_marked", self.both_marked),
@@ -108,7 +134,7 @@ impl ProtocolLines {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrecinctProtocol {
     /// The referendum.
-    pub referendum: ReferendumId,
+    pub referendum: ContestId,
     /// The precinct.
     pub precinct: PrecinctId,
     /// The numbers.
@@ -120,7 +146,7 @@ impl PrecinctProtocol {
     /// have the same hash exactly when every field is equal.
     pub fn content_hash(&self) -> String {
         let bytes = serde_json::to_vec(self).expect("a protocol always serializes");
-        crate::event::sha256_hex(&bytes)
+        crate::chain::sha256_hex(&bytes)
     }
 }
 
@@ -234,54 +260,65 @@ impl ControlRule {
                 (!over.is_empty()).then(|| format!("{} exceeds {MAX_LINE}", over.join(", ")))
             }
             ControlRule::AdditionsWithinList => {
-                let added = l.voters_added_on_day + l.voters_added_absentee;
-                (added > l.voters_on_list).then(|| {
+                let added = l.ballots.voters_added_on_day + l.ballots.voters_added_absentee;
+                (added > l.ballots.voters_on_list).then(|| {
                     format!(
                         "{} + {} = {added} > {}",
-                        l.voters_added_on_day, l.voters_added_absentee, l.voters_on_list
+                        l.ballots.voters_added_on_day,
+                        l.ballots.voters_added_absentee,
+                        l.ballots.voters_on_list
                     )
                 })
             }
             ControlRule::BallotsReceivedAccounted => {
-                let accounted = l.ballots_issued + l.ballots_cancelled;
-                (l.ballots_received != accounted).then(|| {
+                let accounted = l.ballots.ballots_issued + l.ballots.ballots_cancelled;
+                (l.ballots.ballots_received != accounted).then(|| {
                     format!(
                         "{} ≠ {} + {} = {accounted}",
-                        l.ballots_received, l.ballots_issued, l.ballots_cancelled
+                        l.ballots.ballots_received,
+                        l.ballots.ballots_issued,
+                        l.ballots.ballots_cancelled
                     )
                 })
             }
-            ControlRule::IssuedWithinList => (l.ballots_issued > l.voters_on_list)
-                .then(|| format!("{} > {}", l.ballots_issued, l.voters_on_list)),
+            ControlRule::IssuedWithinList => (l.ballots.ballots_issued > l.ballots.voters_on_list)
+                .then(|| {
+                    format!(
+                        "{} > {}",
+                        l.ballots.ballots_issued, l.ballots.voters_on_list
+                    )
+                }),
             ControlRule::FoundBallotsCounted => {
                 let counted = l.yes + l.no + l.both_marked + l.invalid;
-                (l.ballots_found != counted).then(|| {
+                (l.ballots.ballots_found != counted).then(|| {
                     format!(
                         "{} ≠ {} + {} + {} + {} = {counted}",
-                        l.ballots_found, l.yes, l.no, l.both_marked, l.invalid
+                        l.ballots.ballots_found, l.yes, l.no, l.both_marked, l.invalid
                     )
                 })
             }
             // Checked by `election::PartyListProtocol::check`, which knows the party lines.
             ControlRule::ListBallotsCounted => None,
-            ControlRule::FoundWithinIssued => (l.ballots_found > l.ballots_issued)
-                .then(|| format!("{} > {}", l.ballots_found, l.ballots_issued)),
-            ControlRule::FewerFoundThanIssued => (l.ballots_found < l.ballots_issued).then(|| {
-                format!(
-                    "{} found < {} issued ({} missing)",
-                    l.ballots_found,
-                    l.ballots_issued,
-                    l.ballots_issued - l.ballots_found
-                )
-            }),
-            ControlRule::EveryVoterTookPart => {
-                (l.voters_on_list > 0 && l.ballots_issued == l.voters_on_list).then(|| {
+            ControlRule::FoundWithinIssued => (l.ballots.ballots_found > l.ballots.ballots_issued)
+                .then(|| format!("{} > {}", l.ballots.ballots_found, l.ballots.ballots_issued)),
+            ControlRule::FewerFoundThanIssued => {
+                (l.ballots.ballots_found < l.ballots.ballots_issued).then(|| {
                     format!(
-                        "{} issued = {} on the list",
-                        l.ballots_issued, l.voters_on_list
+                        "{} found < {} issued ({} missing)",
+                        l.ballots.ballots_found,
+                        l.ballots.ballots_issued,
+                        l.ballots.ballots_issued - l.ballots.ballots_found
                     )
                 })
             }
+            ControlRule::EveryVoterTookPart => (l.ballots.voters_on_list > 0
+                && l.ballots.ballots_issued == l.ballots.voters_on_list)
+                .then(|| {
+                    format!(
+                        "{} issued = {} on the list",
+                        l.ballots.ballots_issued, l.ballots.voters_on_list
+                    )
+                }),
         }
     }
 }
@@ -433,20 +470,22 @@ pub fn parse_csv(text: &str) -> Result<Vec<PrecinctProtocol>, ParseError> {
             ))
         })?;
         let lines = ProtocolLines {
-            voters_on_list: field(2)?,
-            voters_added_on_day: field(3)?,
-            voters_added_absentee: field(4)?,
-            absentee_certificates_issued: field(5)?,
-            ballots_received: field(6)?,
-            ballots_issued: field(7)?,
-            ballots_cancelled: field(8)?,
-            ballots_found: field(9)?,
+            ballots: BallotLines {
+                voters_on_list: field(2)?,
+                voters_added_on_day: field(3)?,
+                voters_added_absentee: field(4)?,
+                absentee_certificates_issued: field(5)?,
+                ballots_received: field(6)?,
+                ballots_issued: field(7)?,
+                ballots_cancelled: field(8)?,
+                ballots_found: field(9)?,
+            },
             yes: field(10)?,
             no: field(11)?,
             both_marked: field(12)?,
             invalid: field(13)?,
         };
-        let referendum = ReferendumId::parse(record.get(0).unwrap_or(""))
+        let referendum = ContestId::parse(record.get(0).unwrap_or(""))
             .map_err(|e| ParseError::Csv(format!("row {row}, column referendum: {e}")))?;
         out.push(PrecinctProtocol {
             referendum,
@@ -474,6 +513,15 @@ pub fn to_csv(protocols: &[PrecinctProtocol]) -> String {
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("csv of UTF-8 is UTF-8")
 }
 
+impl crate::contest::ContestProtocol for PrecinctProtocol {
+    fn contest(&self) -> &crate::contest::ContestId {
+        &self.referendum
+    }
+    fn precinct(&self) -> PrecinctId {
+        self.precinct
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,14 +529,16 @@ mod tests {
 
     fn good() -> ProtocolLines {
         ProtocolLines {
-            voters_on_list: 1500,
-            voters_added_on_day: 12,
-            voters_added_absentee: 3,
-            absentee_certificates_issued: 5,
-            ballots_received: 1500,
-            ballots_issued: 1100,
-            ballots_cancelled: 400,
-            ballots_found: 1098,
+            ballots: BallotLines {
+                voters_on_list: 1500,
+                voters_added_on_day: 12,
+                voters_added_absentee: 3,
+                absentee_certificates_issued: 5,
+                ballots_received: 1500,
+                ballots_issued: 1100,
+                ballots_cancelled: 400,
+                ballots_found: 1098,
+            },
             yes: 950,
             no: 120,
             both_marked: 10,
@@ -508,7 +558,7 @@ mod tests {
     #[test]
     fn each_error_names_the_rule_and_its_numbers() {
         let mut l = good();
-        l.ballots_received = 1600;
+        l.ballots.ballots_received = 1600;
         l.yes = 960;
         let c = check(&l);
         assert!(!c.accepted());
@@ -525,7 +575,7 @@ mod tests {
     #[test]
     fn more_ballots_found_than_issued_is_an_error() {
         let mut l = good();
-        l.ballots_found = 1101;
+        l.ballots.ballots_found = 1101;
         l.invalid = 21;
         let c = check(&l);
         assert_eq!(c.errors.len(), 1);
@@ -546,7 +596,7 @@ mod tests {
     #[test]
     fn csv_round_trips_and_bad_cells_are_named() {
         let p = PrecinctProtocol {
-            referendum: ReferendumId("kz-2026".into()),
+            referendum: ContestId("kz-2026".into()),
             precinct: PrecinctId(7),
             lines: good(),
         };
@@ -566,16 +616,16 @@ mod tests {
         let err = parse_json(r#"{"referendum":" ","precinct":3,"lines":{}}"#)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("referendum id \" \" is not valid"), "{err}");
+        assert!(err.contains("contest id \" \" is not valid"), "{err}");
         let p = PrecinctProtocol {
-            referendum: ReferendumId("kz-2026".into()),
+            referendum: ContestId("kz-2026".into()),
             precinct: PrecinctId(7),
             lines: good(),
         };
         let text = to_csv(&[p]).replace("kz-2026", "KZ 2026");
         let err = parse_csv(&text).unwrap_err().to_string();
         assert!(
-            err.contains("row 2, column referendum: referendum id \"KZ 2026\" is not valid"),
+            err.contains("row 2, column referendum: contest id \"KZ 2026\" is not valid"),
             "{err}"
         );
     }
@@ -597,14 +647,16 @@ mod tests {
     fn arb_lines() -> impl Strategy<Value = ProtocolLines> {
         proptest::array::uniform12(prop_oneof![0u64..3000, Just(u64::MAX), 0u64..=u64::MAX])
             .prop_map(|a| ProtocolLines {
-                voters_on_list: a[0],
-                voters_added_on_day: a[1],
-                voters_added_absentee: a[2],
-                absentee_certificates_issued: a[3],
-                ballots_received: a[4],
-                ballots_issued: a[5],
-                ballots_cancelled: a[6],
-                ballots_found: a[7],
+                ballots: BallotLines {
+                    voters_on_list: a[0],
+                    voters_added_on_day: a[1],
+                    voters_added_absentee: a[2],
+                    absentee_certificates_issued: a[3],
+                    ballots_received: a[4],
+                    ballots_issued: a[5],
+                    ballots_cancelled: a[6],
+                    ballots_found: a[7],
+                },
                 yes: a[8],
                 no: a[9],
                 both_marked: a[10],
@@ -619,10 +671,10 @@ mod tests {
         fn accepted_protocols_reconcile(l in arb_lines()) {
             let c = check(&l);
             if c.accepted() {
-                prop_assert_eq!(l.ballots_received, l.ballots_issued + l.ballots_cancelled);
-                prop_assert_eq!(l.ballots_found, l.yes + l.no + l.both_marked + l.invalid);
-                prop_assert!(l.ballots_found <= l.ballots_issued);
-                prop_assert!(l.ballots_issued <= l.voters_on_list);
+                prop_assert_eq!(l.ballots.ballots_received, l.ballots.ballots_issued + l.ballots.ballots_cancelled);
+                prop_assert_eq!(l.ballots.ballots_found, l.yes + l.no + l.both_marked + l.invalid);
+                prop_assert!(l.ballots.ballots_found <= l.ballots.ballots_issued);
+                prop_assert!(l.ballots.ballots_issued <= l.ballots.voters_on_list);
             }
             for v in c.errors.iter().chain(&c.warnings) {
                 prop_assert_eq!(v.severity, v.rule.severity());

@@ -1,56 +1,12 @@
 //! Referendum definitions: the decree, the voting day and hours, the question, and the rules
 //! that decide whether the vote is valid and whether the proposal is adopted.
 
-use std::fmt;
-
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::contest::{BadContestId, ContestId};
 use crate::share::Fraction;
 use crate::territory::Names;
-
-/// The identifier of a referendum, e.g. `kz-2026`: 1 to 64 lowercase letters, digits and `-`.
-/// Checked whenever one is read ([`ReferendumId::parse`], and in every deserialization), so an
-/// id with stray spaces or capitals never enters the system.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ReferendumId(pub String);
-
-impl ReferendumId {
-    /// Checks the form of an id.
-    pub fn parse(text: &str) -> Result<Self, DefinitionError> {
-        let ok = !text.is_empty()
-            && text.len() <= 64
-            && text
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if ok {
-            Ok(ReferendumId(text.to_owned()))
-        } else {
-            Err(DefinitionError::BadId(text.to_owned()))
-        }
-    }
-}
-
-impl TryFrom<String> for ReferendumId {
-    type Error = DefinitionError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        ReferendumId::parse(&text)
-    }
-}
-
-impl From<ReferendumId> for String {
-    fn from(id: ReferendumId) -> String {
-        id.0
-    }
-}
-
-impl fmt::Display for ReferendumId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// When a referendum is valid: participation (ballots issued) must be strictly more than
 /// `min_turnout` of the eligible voters.
@@ -96,7 +52,7 @@ pub fn local_to_utc(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferendumDefinition {
     /// Identifier.
-    pub id: ReferendumId,
+    pub id: ContestId,
     /// Title in kk/ru/en.
     pub title: Names,
     /// Date of the decree calling it.
@@ -123,10 +79,8 @@ pub struct ReferendumDefinition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
     /// Bad identifier.
-    #[error(
-        "referendum id {0:?} is not valid: use 1 to 64 lowercase letters, digits and '-', e.g. \"kz-2026\""
-    )]
-    BadId(String),
+    #[error("the referendum's {0}")]
+    BadId(#[from] BadContestId),
     /// Voting before the decree.
     #[error("voting day {voting_day} is before the decree date {decree_date}")]
     VotingBeforeDecree {
@@ -166,7 +120,7 @@ impl ReferendumDefinition {
 
     /// Checks the definition.
     pub fn validate(&self) -> Result<(), DefinitionError> {
-        ReferendumId::parse(&self.id.0)?;
+        ContestId::parse(&self.id.0)?;
         if self.voting_day < self.decree_date {
             return Err(DefinitionError::VotingBeforeDecree {
                 decree_date: self.decree_date,
@@ -236,7 +190,7 @@ pub mod presets {
     /// Source: shared/BRIEF.md §1, §3 (CEC announcements as reported in the news).
     pub fn kz_2026() -> ReferendumDefinition {
         ReferendumDefinition {
-            id: ReferendumId("kz-2026".into()),
+            id: ContestId("kz-2026".into()),
             title: Names {
                 kk: "Қазақстан Республикасының жаңа Конституциясы бойынша республикалық референдум"
                     .into(),
@@ -270,7 +224,7 @@ pub mod presets {
     /// Source: shared/BRIEF.md §3; dates from public reporting of the 2022 referendum.
     pub fn kz_2022() -> ReferendumDefinition {
         ReferendumDefinition {
-            id: ReferendumId("kz-2022".into()),
+            id: ContestId("kz-2022".into()),
             title: Names {
                 kk: "Конституцияға өзгерістер мен толықтырулар енгізу туралы республикалық референдум".into(),
                 ru: "Республиканский референдум по поправкам в Конституцию".into(),
@@ -310,7 +264,7 @@ mod tests {
     #[test]
     fn bad_definitions_are_refused_with_the_reason() {
         let mut d = presets::kz_2026();
-        d.id = ReferendumId("KZ 2026".into());
+        d.id = ContestId("KZ 2026".into());
         assert!(matches!(d.validate(), Err(DefinitionError::BadId(_))));
         let mut d = presets::kz_2026();
         d.voting_day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();

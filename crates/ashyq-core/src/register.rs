@@ -18,6 +18,7 @@
 //! [`Territory`]: crate::territory::Territory
 
 pub mod absentee;
+pub mod acts;
 pub mod eligibility;
 pub mod generate;
 pub mod marks;

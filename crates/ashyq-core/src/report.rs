@@ -71,7 +71,7 @@ impl Summary {
             no: t.lines.no,
             both_marked: t.lines.both_marked,
             invalid: t.lines.invalid,
-            ballots_found: t.lines.ballots_found,
+            ballots_found: t.lines.ballots.ballots_found,
             turnout: Percent(t.turnout()),
             yes_percent: Percent(t.yes_share()),
             no_percent: Percent(t.no_share()),

@@ -12,11 +12,12 @@
 //! shape the distributions, and every line is an exact integer from largest-remainder
 //! apportionment.
 
+use crate::protocol::BallotLines;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::contest::ContestId;
 use crate::protocol::{PrecinctProtocol, ProtocolLines};
-use crate::referendum::ReferendumId;
 use crate::territory::generate::apportion_bounded;
 use crate::territory::{Territory, TerritoryError, TerritoryIndex};
 
@@ -309,17 +310,19 @@ pub fn referendum_2026(
             let reserve = (on_list[i] as f64 * 0.02 * rng.random::<f64>()) as u64;
             let received = (on_list[i] + reserve).div_ceil(10) * 10;
             PrecinctProtocol {
-                referendum: ReferendumId(REFERENDUM_2026.to_owned()),
+                referendum: ContestId(REFERENDUM_2026.to_owned()),
                 precinct: p.id,
                 lines: ProtocolLines {
-                    voters_on_list: on_list[i],
-                    voters_added_on_day: added_on_day[i],
-                    voters_added_absentee: added_absentee[i],
-                    absentee_certificates_issued: certificates[i],
-                    ballots_received: received,
-                    ballots_issued: issued[i],
-                    ballots_cancelled: received - issued[i],
-                    ballots_found: found[i],
+                    ballots: BallotLines {
+                        voters_on_list: on_list[i],
+                        voters_added_on_day: added_on_day[i],
+                        voters_added_absentee: added_absentee[i],
+                        absentee_certificates_issued: certificates[i],
+                        ballots_received: received,
+                        ballots_issued: issued[i],
+                        ballots_cancelled: received - issued[i],
+                        ballots_found: found[i],
+                    },
                     yes: yes[i],
                     no: no[i],
                     both_marked: both[i],
@@ -357,22 +360,23 @@ mod tests {
     fn national_sums_are_the_official_figures() {
         let p = night();
         assert_eq!(p.len(), 10_459);
-        assert_eq!(sum(|l| l.voters_on_list), KZ_2026.eligible);
-        assert_eq!(sum(|l| l.ballots_issued), KZ_2026.participated);
+        assert_eq!(sum(|l| l.ballots.voters_on_list), KZ_2026.eligible);
+        assert_eq!(sum(|l| l.ballots.ballots_issued), KZ_2026.participated);
         assert_eq!(sum(|l| l.yes), KZ_2026.yes);
         assert_eq!(sum(|l| l.no), KZ_2026.no);
         assert_eq!(sum(|l| l.invalid), KZ_2026.invalid);
         assert_eq!(KZ_2026.unaccounted(), 127_868);
-        let gap = sum(|l| l.both_marked) + sum(|l| l.ballots_issued - l.ballots_found);
+        let gap =
+            sum(|l| l.both_marked) + sum(|l| l.ballots.ballots_issued - l.ballots.ballots_found);
         assert_eq!(gap, 127_868);
-        let missing = sum(|l| l.ballots_issued - l.ballots_found);
+        let missing = sum(|l| l.ballots.ballots_issued - l.ballots.ballots_found);
         assert!((20..1_000).contains(&missing), "{missing} ballots missing");
         // Certificates taken here are votes added elsewhere: the lists add up.
         assert_eq!(
-            sum(|l| l.voters_added_on_day + l.voters_added_absentee),
-            sum(|l| l.absentee_certificates_issued)
+            sum(|l| l.ballots.voters_added_on_day + l.ballots.voters_added_absentee),
+            sum(|l| l.ballots.absentee_certificates_issued)
         );
-        let certificates = sum(|l| l.absentee_certificates_issued);
+        let certificates = sum(|l| l.ballots.absentee_certificates_issued);
         assert!((10_000..100_000).contains(&certificates), "{certificates}");
     }
 
@@ -384,12 +388,12 @@ mod tests {
             assert_eq!(p.referendum.0, "kz-2026");
             let l = &p.lines;
             assert_eq!(
-                l.voters_on_list,
-                pr.registered_voters - l.absentee_certificates_issued
-                    + l.voters_added_on_day
-                    + l.voters_added_absentee
+                l.ballots.voters_on_list,
+                pr.registered_voters - l.ballots.absentee_certificates_issued
+                    + l.ballots.voters_added_on_day
+                    + l.ballots.voters_added_absentee
             );
-            assert!(l.ballots_received >= l.voters_on_list);
+            assert!(l.ballots.ballots_received >= l.ballots.voters_on_list);
             let c = check(l);
             assert!(
                 c.errors.is_empty(),
@@ -417,8 +421,8 @@ mod tests {
         let mut sums = vec![(0u64, 0u64); t.regions.len()];
         for p in protocols {
             let r = index.placement(p.precinct).unwrap().region;
-            sums[r].0 += p.lines.ballots_issued;
-            sums[r].1 += p.lines.voters_on_list;
+            sums[r].0 += p.lines.ballots.ballots_issued;
+            sums[r].1 += p.lines.ballots.voters_on_list;
         }
         t.regions
             .iter()
@@ -446,7 +450,7 @@ mod tests {
         }
         // Every precinct stays below 98%.
         for p in night() {
-            assert!(p.lines.ballots_issued * 100 < p.lines.voters_on_list * 98);
+            assert!(p.lines.ballots.ballots_issued * 100 < p.lines.ballots.voters_on_list * 98);
         }
     }
 
@@ -458,7 +462,7 @@ mod tests {
         for p in night() {
             let r = index.placement(p.precinct).unwrap().region;
             sums[r].0 += p.lines.yes;
-            sums[r].1 += p.lines.ballots_issued;
+            sums[r].1 += p.lines.ballots.ballots_issued;
         }
         let shares: Vec<f64> = sums.iter().map(|(y, i)| *y as f64 / *i as f64).collect();
         let lo = shares.iter().copied().fold(1.0, f64::min);

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::contest::ContestId;
 use crate::protocol::ProtocolLines;
-use crate::referendum::{AdoptionRule, ReferendumDefinition, ReferendumId};
+use crate::referendum::{AdoptionRule, ReferendumDefinition};
 use crate::share::Share;
 use crate::territory::{DistrictId, Names, RegionCode, Territory, UnitKind};
 
@@ -53,12 +54,12 @@ impl Totals {
 
     /// Eligible voters: voters on the lists of the reported precincts (line 1).
     pub fn eligible(&self) -> u64 {
-        self.lines.voters_on_list
+        self.lines.ballots.voters_on_list
     }
 
     /// Voters who took part: ballots issued (line 6).
     pub fn participated(&self) -> u64 {
-        self.lines.ballots_issued
+        self.lines.ballots.ballots_issued
     }
 
     /// Participation over eligible voters.
@@ -93,14 +94,14 @@ impl Totals {
 }
 
 fn add_lines(into: &mut ProtocolLines, l: &ProtocolLines) {
-    into.voters_on_list += l.voters_on_list;
-    into.voters_added_on_day += l.voters_added_on_day;
-    into.voters_added_absentee += l.voters_added_absentee;
-    into.absentee_certificates_issued += l.absentee_certificates_issued;
-    into.ballots_received += l.ballots_received;
-    into.ballots_issued += l.ballots_issued;
-    into.ballots_cancelled += l.ballots_cancelled;
-    into.ballots_found += l.ballots_found;
+    into.ballots.voters_on_list += l.ballots.voters_on_list;
+    into.ballots.voters_added_on_day += l.ballots.voters_added_on_day;
+    into.ballots.voters_added_absentee += l.ballots.voters_added_absentee;
+    into.ballots.absentee_certificates_issued += l.ballots.absentee_certificates_issued;
+    into.ballots.ballots_received += l.ballots.ballots_received;
+    into.ballots.ballots_issued += l.ballots.ballots_issued;
+    into.ballots.ballots_cancelled += l.ballots.ballots_cancelled;
+    into.ballots.ballots_found += l.ballots.ballots_found;
     into.yes += l.yes;
     into.no += l.no;
     into.both_marked += l.both_marked;
@@ -254,7 +255,7 @@ pub struct RegionResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultsTree {
     /// The referendum.
-    pub referendum: ReferendumId,
+    pub referendum: ContestId,
     /// Preliminary, final or certified.
     pub status: ResultStatus,
     /// Conflicts awaiting review.
@@ -309,6 +310,7 @@ pub fn aggregate<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::BallotLines;
     use crate::referendum::presets;
 
     fn totals(eligible: u64, issued: u64, yes: u64) -> Totals {
@@ -319,8 +321,11 @@ mod tests {
             registered_voters_reported: eligible,
             precincts_with_warnings: 0,
             lines: ProtocolLines {
-                voters_on_list: eligible,
-                ballots_issued: issued,
+                ballots: BallotLines {
+                    voters_on_list: eligible,
+                    ballots_issued: issued,
+                    ..Default::default()
+                },
                 yes,
                 ..Default::default()
             },

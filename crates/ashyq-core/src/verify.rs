@@ -5,9 +5,10 @@
 //! protocol's hash and warnings, every aggregate and every certified figure and outcome. The
 //! first entry that fails is named with its line, sequence number and kind.
 
-use crate::event::{LogEntry, LogHash};
+use crate::chain::LogHash;
+use crate::contest::ContestId;
+use crate::event::LogEntry;
 use crate::ledger::{Ledger, LedgerError};
-use crate::referendum::ReferendumId;
 use crate::tally::ResultsTree;
 
 /// Why a log does not verify.
@@ -184,6 +185,6 @@ pub fn compare_results(derived: &ResultsTree, published: &ResultsTree) -> Vec<St
 }
 
 /// The re-derived result of one referendum in a report.
-pub fn result_of<'a>(report: &'a VerifyReport, id: &ReferendumId) -> Option<&'a ResultsTree> {
+pub fn result_of<'a>(report: &'a VerifyReport, id: &ContestId) -> Option<&'a ResultsTree> {
     report.results.iter().find(|r| &r.referendum == id)
 }

@@ -3,16 +3,20 @@
 //! referendum's, the seats are allocated with the committed seed, mandates pass down the list,
 //! and the offline verifier re-derives all of it — and catches a log whose seats were changed.
 
-use ashyq_core::election::{BallotLines, ElectionDefinition, PartyListProtocol, seed_commitment};
-use ashyq_core::event::{Author, Event, LogEntry, LogHash, ReceiptStatus};
+use ashyq_core::author::Author;
+use ashyq_core::chain::LogHash;
+use ashyq_core::contest::ContestId;
+use ashyq_core::election::{ElectionDefinition, PartyListProtocol, seed_commitment};
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::iin::{DigestKey, Iin, Sex};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::party::list::{
     Candidate, CandidateList, CandidateRef, ListRules, MandateEnd, WithdrawnBy, check_list,
 };
 use ashyq_core::party::{PartyApplication, PartyRules, check_application};
+use ashyq_core::protocol::BallotLines;
 use ashyq_core::protocol::ControlRule;
-use ashyq_core::referendum::ReferendumId;
+use ashyq_core::receipt::ReceiptStatus;
 use ashyq_core::seats::{self, Method, PartyVotes, TieSeed};
 use ashyq_core::tally::ResultStatus;
 use ashyq_core::territory::{
@@ -32,8 +36,8 @@ fn election_day() -> NaiveDate {
     date(2026, 8, 30)
 }
 
-fn id() -> ReferendumId {
-    ReferendumId("kurultai-2026".into())
+fn id() -> ContestId {
+    ContestId("kurultai-2026".into())
 }
 
 fn key() -> DigestKey {
@@ -774,7 +778,7 @@ fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
 
     let profile = profile::kz();
     let territory = generate::generate(&profile, &generate::TerritorySpec::default()).unwrap();
-    let election = ReferendumId("mazhilis-2023-votes".into());
+    let election = ContestId("mazhilis-2023-votes".into());
     let sc = scenario::kurultai_2023_votes(&territory, &election, 5_000, 45, 7).unwrap();
     let mut s = Session {
         ledger: Ledger::new(),
@@ -888,17 +892,17 @@ mod properties {
                 // The rules are fixed at creation; change them by re-creating the session's
                 // election under a new id.
                 let mut def = s.ledger.election(&id()).unwrap().definition.clone();
-                def.id = ReferendumId("other".into());
+                def.id = ContestId("other".into());
                 def.rules.seats = house;
                 def.rules.method = method;
                 let d = s.ledger.create_election(def).unwrap();
                 s.record(d);
                 for l in s.ledger.election(&id()).unwrap().lists.clone() {
-                    let d = s.ledger.register_list(&ReferendumId("other".into()), l).unwrap();
+                    let d = s.ledger.register_list(&ContestId("other".into()), l).unwrap();
                     s.record(d);
                 }
             }
-            let other = ReferendumId("other".into());
+            let other = ContestId("other".into());
             let lists = [3000, 3000, 3000];
             for (i, v) in votes.iter().enumerate() {
                 let mut p = protocol(i as u32 + 1, lists[i], *v, against[i]);

@@ -6,10 +6,12 @@ mod common;
 
 use common::{author, protocol, territory};
 
-use ashyq_core::event::{Event, LogEntry, ReceiptStatus};
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::receipt::ReceiptStatus;
+use ashyq_core::referendum::presets;
 use ashyq_core::tally::ResultStatus;
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::verify::{self, VerifyError};
@@ -42,12 +44,12 @@ impl Session {
         entry
     }
 
-    fn submit(&mut self, p: PrecinctProtocol) -> Result<ashyq_core::event::Receipt, LedgerError> {
+    fn submit(&mut self, p: PrecinctProtocol) -> Result<ashyq_core::receipt::Receipt, LedgerError> {
         match self.ledger.submit(p)? {
             Decision::Known(r) => Ok(r),
             Decision::Record(ev) => {
                 self.record(ev);
-                let id = ReferendumId("kz-2026".into());
+                let id = ContestId("kz-2026".into());
                 let e = self.log.last().unwrap();
                 // The receipt of what was just recorded.
                 let precinct = match &e.event {
@@ -83,8 +85,8 @@ impl Session {
     }
 }
 
-fn kz2026() -> ReferendumId {
-    ReferendumId("kz-2026".into())
+fn kz2026() -> ContestId {
+    ContestId("kz-2026".into())
 }
 
 fn all_reported() -> Session {
@@ -183,7 +185,7 @@ fn bad_input_is_refused_with_the_reason_and_changes_nothing() {
     let mut s = Session::new();
     let n = s.log.len();
     let mut wrong = protocol(1, 1000, 930, 860);
-    wrong.lines.ballots_received = 999;
+    wrong.lines.ballots.ballots_received = 999;
     let err = s.submit(wrong).unwrap_err().to_string();
     assert!(
         err.contains(
@@ -196,7 +198,7 @@ fn bad_input_is_refused_with_the_reason_and_changes_nothing() {
         LedgerError::UnknownPrecinct(PrecinctId(99))
     );
     let mut other = protocol(1, 1000, 930, 860);
-    other.referendum = ReferendumId("kz-2030".into());
+    other.referendum = ContestId("kz-2030".into());
     let err = s.submit(other).unwrap_err().to_string();
     assert_eq!(err, "there is no referendum kz-2030; known: kz-2026");
     assert_eq!(s.log.len(), n);
@@ -481,8 +483,8 @@ fn a_referendum_protocol_before_the_polls_close_is_refused() {
     s.ledger.record(d, "2026-03-15T15:00:00Z".into()).unwrap();
 }
 
-fn clerk(name: &str) -> ashyq_core::event::Author {
-    ashyq_core::event::Author {
+fn clerk(name: &str) -> ashyq_core::author::Author {
+    ashyq_core::author::Author {
         name: name.into(),
         role: "territorial operator of region:KZ-43".into(),
     }

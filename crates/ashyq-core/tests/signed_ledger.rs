@@ -5,19 +5,22 @@
 
 mod common;
 
-use ashyq_core::event::{Event, LogEntry, Receipt, ReceiptStatus};
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::keys::{
     Commission, CommissionSigningKey, KeyEvent, KeyRegistered, KeyRegistryError, KeyRevoked,
     KeyRotated, KeyStatusError,
 };
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::merkle;
-use ashyq_core::referendum::{ReferendumId, presets};
-use ashyq_core::signed::{
-    ConsistencyProof, InclusionProof, SignedError, SignedProtocol, SignedTreeHead,
-    VerifiedProtocol, verify_receipt_inclusion, verify_tree_heads_consistent,
-};
+use ashyq_core::receipt::{Receipt, ReceiptStatus};
+use ashyq_core::referendum::presets;
+use ashyq_core::signed::{SignedError, SignedProtocol, VerifiedProtocol};
 use ashyq_core::territory::PrecinctId;
+use ashyq_core::transparency::{
+    ConsistencyProof, InclusionProof, SignedTreeHead, verify_receipt_inclusion,
+    verify_tree_heads_consistent,
+};
 use ashyq_core::verify;
 use chrono::{DateTime, Utc};
 use common::{T, author, protocol, territory};
@@ -186,7 +189,7 @@ fn a_signed_protocol_is_accepted_once_and_the_same_receipt_comes_back() {
     let v2 = signed(1, 790, 2, "2026-03-15T16:10:00Z", &p1);
     let conflict = s.submit(&v2, "2026-03-15T16:11:00Z").unwrap();
     assert_eq!(conflict.status, ReceiptStatus::Conflict);
-    let id = ReferendumId("kz-2026".into());
+    let id = ContestId("kz-2026".into());
     let applied = s.ledger.applied(&id, PrecinctId(1)).unwrap().unwrap();
     assert_eq!(applied.protocol.lines.yes, 800);
     // An operator accepts the corrected version: the amendment carries its signature.

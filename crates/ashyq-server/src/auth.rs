@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
 use ashyq_core::keys::Commission;
 use ashyq_core::operator::{
     Action, ApiToken, AuditOutcome, AuditRecord, Role, TerritorialScope, hash_password, permits,

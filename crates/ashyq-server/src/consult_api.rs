@@ -109,7 +109,7 @@ pub async fn summary(State(state): State<AppState>) -> Result<Response, Problem>
         meetings: c.meetings.len(),
         decisions: c.decisions.len(),
         log_entries: c.log.len() as u64,
-        log_head: c.head().map(|(_, h)| h.to_owned()),
+        log_head: c.head().map(|(_, h)| h.0.clone()),
     })
     .into_response())
 }

@@ -1,9 +1,10 @@
 //! Errors as RFC 9457 problem details (`application/problem+json`), each with a `detail` that
 //! says what was wrong and how to fix the request.
 
+use ashyq_core::contest::ContestKind;
 use ashyq_core::ledger::LedgerError;
 use ashyq_core::protocol::Violation;
-use ashyq_core::signed::SignedReceipt;
+use ashyq_core::transparency::SignedReceipt;
 use ashyq_store::registrar::RegistrarError;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -109,8 +110,10 @@ impl IntoResponse for Problem {
 impl From<LedgerError> for Problem {
     fn from(e: LedgerError) -> Self {
         let (status, slug) = match &e {
-            LedgerError::UnknownReferendum { .. } => (StatusCode::NOT_FOUND, "unknown-referendum"),
-            LedgerError::UnknownElection { .. } => (StatusCode::NOT_FOUND, "unknown-election"),
+            LedgerError::UnknownContest(u) => match u.kind {
+                ContestKind::Referendum => (StatusCode::NOT_FOUND, "unknown-referendum"),
+                ContestKind::PartyList => (StatusCode::NOT_FOUND, "unknown-election"),
+            },
             LedgerError::UnknownPrecinct(_) => (StatusCode::NOT_FOUND, "unknown-precinct"),
             LedgerError::NoTerritory => (StatusCode::NOT_FOUND, "no-territory"),
             LedgerError::Certified(_) => (StatusCode::CONFLICT, "certified"),

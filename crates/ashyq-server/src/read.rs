@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use ashyq_core::contest::ContestId;
 use ashyq_core::ledger::Ledger;
-use ashyq_core::referendum::ReferendumId;
 use ashyq_core::report::{self, Level, RegionDocument, ResultsDocument};
 use ashyq_core::tally::ResultsTree;
 use ashyq_core::territory::{Precinct, PrecinctId};
@@ -270,8 +270,8 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<(&'static str, Vec<u8>), Pr
     })
 }
 
-pub(crate) fn referendum_id(id: &str) -> ReferendumId {
-    ReferendumId(id.to_owned())
+pub(crate) fn referendum_id(id: &str) -> ContestId {
+    ContestId(id.to_owned())
 }
 
 /// The result tree of a referendum at the ledger's head, computed once per head.
@@ -442,7 +442,7 @@ pub struct PrecinctDocument {
     /// The protocol applied to the tally, if any.
     pub applied: Option<ashyq_core::ledger::AppliedProtocol>,
     /// The log's signed receipt for the applied protocol: check it with `ashyq verify-receipt`.
-    pub receipt: Option<ashyq_core::signed::SignedReceipt>,
+    pub receipt: Option<ashyq_core::transparency::SignedReceipt>,
     /// Every protocol event of the precinct, oldest first.
     pub history: Vec<ashyq_core::ledger::HistoryItem>,
 }
@@ -708,7 +708,7 @@ mod tests {
             .unwrap();
         let middle_tag = etag_of(&registrar.ledger()).1;
         let mut kz2022 = presets::kz_2022();
-        kz2022.id = ReferendumId("kz-2022-again".into());
+        kz2022.id = ContestId("kz-2022-again".into());
         registrar.create_referendum(kz2022).await.unwrap();
         let new_tag = etag_of(&registrar.ledger()).1;
         assert!(first_tag != middle_tag && middle_tag != new_tag);

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey, public_key_file};
 use ashyq_core::merkle::MerkleError;
-use ashyq_core::signed::{ConsistencyProof, InclusionProof, SignedTreeHead, TransparencyError};
+use ashyq_core::transparency::{
+    ConsistencyProof, InclusionProof, SignedTreeHead, TransparencyError,
+};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;

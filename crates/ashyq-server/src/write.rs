@@ -8,15 +8,16 @@
 
 use std::future::Future;
 
-use ashyq_core::event::Receipt;
 use ashyq_core::keys::{
     Commission, CommissionPublicKey, KeyEvent, KeyId, KeyRecord, KeyRegistered, KeyRevoked,
     KeyRotated, read_public_key_file,
 };
 use ashyq_core::operator::Action;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::signed::{SignedProtocol, SignedReceipt};
+use ashyq_core::receipt::Receipt;
+use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::PrecinctId;
+use ashyq_core::transparency::SignedReceipt;
 use ashyq_store::registrar::Registrar;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -96,7 +97,7 @@ pub async fn submit_protocol(
     .await?;
     let receipt = outcome.map_err(Problem::from)?.map_err(Problem::from)?;
     let signed = sign_receipt(&state, &receipt)?;
-    if receipt.status == ashyq_core::event::ReceiptStatus::Conflict {
+    if receipt.status == ashyq_core::receipt::ReceiptStatus::Conflict {
         let mut p = Problem::new(
             StatusCode::CONFLICT,
             "conflict",

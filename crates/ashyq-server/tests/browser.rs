@@ -295,15 +295,15 @@ async fn no_sideways_scroll(c: &Client, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal() {
+    use ashyq_core::contest::ContestId;
     use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
     use ashyq_core::operator::{Role, hash_password};
-    use ashyq_core::referendum::ReferendumId;
     use rand::SeedableRng;
 
     let Some(tools) = tools() else { return };
     let (s, protocols) = common::referendum().await;
     let base = s.base.clone();
-    let rid = ReferendumId("kz-2026".into());
+    let rid = ContestId("kz-2026".into());
     let password = "a long enough test password";
     let mut rng = rand_chacha::ChaCha20Rng::from_seed([3; 32]);
     let hash = hash_password(password, &mut rng).unwrap();
@@ -332,7 +332,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
             public_key: key.public(),
             valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
             by: Commission::Central,
-            author: ashyq_core::event::Author {
+            author: ashyq_core::author::Author {
                 name: "cec".into(),
                 role: "central operator".into(),
             },

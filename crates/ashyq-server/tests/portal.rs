@@ -7,11 +7,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::operator::{AuditOutcome, Role, TerritorialScope, hash_password};
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{PrecinctId, Territory};
@@ -116,8 +117,8 @@ impl World {
             .clone()
     }
 
-    fn rid() -> ReferendumId {
-        ReferendumId(ID.into())
+    fn rid() -> ContestId {
+        ContestId(ID.into())
     }
 
     fn open_conflicts(&self, precinct: PrecinctId) -> Vec<String> {
@@ -891,7 +892,7 @@ async fn the_portal_speaks_each_language() {
     }
     // A warning's numbers in the page's language: three ballots fewer found than issued.
     let mut p = w.protocol(true, 0);
-    p.lines.ballots_found -= 3;
+    p.lines.ballots.ballots_found -= 3;
     p.lines.yes -= 3;
     let mut q = format!(
         "/portal/r/{ID}/enter/check?lang=ru&precinct={}",

@@ -8,12 +8,13 @@ use ashyq_core::keys::{Commission, CommissionPublicKey, CommissionSigningKey};
 use ashyq_core::operator::{Role, TerritorialScope, hash_password};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::presets;
-use ashyq_core::signed::{
-    ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
-    verify_receipt_inclusion, verify_tree_heads_consistent,
-};
+use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{PrecinctId, RegionCode, Territory};
+use ashyq_core::transparency::{
+    ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead, verify_receipt_inclusion,
+    verify_tree_heads_consistent,
+};
 use ashyq_core::{Event, LogEntry, profile, scenario};
 use ashyq_server::ServerConfig;
 use ashyq_store::registrar::Registrar;
@@ -292,7 +293,7 @@ async fn signed_protocols_get_receipts_that_check_offline() {
         let held: SignedReceipt = serde_json::from_value(problem["receipt"].clone()).unwrap();
         assert_eq!(
             held.receipt.status,
-            ashyq_core::event::ReceiptStatus::Conflict
+            ashyq_core::receipt::ReceiptStatus::Conflict
         );
         held.verify(&public).unwrap();
         let review = w.get("/api/v1/referendums/kz-2026/review").await;

@@ -201,7 +201,7 @@ async fn a_conflict_shows_in_the_precincts_history_and_in_the_district() {
         .amend(
             fixed.clone(),
             "recount <ordered> by the TEC",
-            ashyq_core::event::Author {
+            ashyq_core::author::Author {
                 name: "A. Operator".into(),
                 role: "territorial commission operator".into(),
             },

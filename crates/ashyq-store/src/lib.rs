@@ -10,10 +10,15 @@
 //! and on every replay); it checks that every batch continues the stored chain exactly —
 //! sequence numbers and `prev` links — and refuses anything else without writing.
 //!
+//! Every hash-chained domain — the public log, the consultation, the register's audited acts
+//! — is stored the same way ([`chain`]) and written through one generic journal
+//! ([`journal::Journal`]).
+//!
 //! ## Schema
 //! The migrations in `crates/ashyq-store/migrations/` are portable SQL run on both backends.
-//! The triggers that make `event_log` refuse `UPDATE` and `DELETE` (and, on PostgreSQL,
-//! `TRUNCATE`) differ per backend and are installed in code right after the migrations.
+//! The triggers that make the chain tables and `act_versions` refuse `UPDATE` and `DELETE`
+//! (and, on PostgreSQL, `TRUNCATE`) differ per backend and are installed in code right after
+//! the migrations.
 //!
 //! ## SQL placeholders
 //! Queries are written once with `$1, $2, …` placeholders: PostgreSQL numbers them natively,
@@ -23,12 +28,13 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+use ashyq_core::protocol::BallotLines;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use ashyq_core::contest::ContestId;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::ReferendumId;
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::{LogEntry, LogHash};
 use sqlx::migrate::Migrator;
@@ -64,8 +70,10 @@ macro_rules! with_pool {
 }
 
 mod append;
+pub mod chain;
 pub mod consult;
 mod error;
+pub mod journal;
 pub mod operators;
 pub mod register;
 pub mod registrar;
@@ -76,7 +84,8 @@ mod url;
 pub use error::StoreError;
 pub use url::redact_url;
 
-use append::{Batch, ProtocolRow};
+use append::ProtocolRow;
+use chain::EVENT_LOG;
 use error::from_bigint;
 
 /// The schema migrations, embedded at build time.
@@ -155,8 +164,12 @@ impl Store {
         };
         let store = Store { pool };
         store.migrate().await?;
-        store.install_append_only_triggers().await?;
-        store.install_consult_triggers().await?;
+        let append_only: Vec<&str> = chain::CHAINS
+            .iter()
+            .map(|c| c.name)
+            .chain(["act_versions"])
+            .collect();
+        store.install_append_only(&append_only).await?;
         store.install_sqlite_register_layout().await?;
         tracing::info!(backend = store.backend(), url = %shown, "opened the store");
         Ok(store)
@@ -236,146 +249,32 @@ impl Store {
         Ok(())
     }
 
-    /// Installs the triggers that make `event_log` append-only. They are created here rather
-    /// than in the migrations because trigger syntax is not portable (SQLite's
-    /// `RAISE(ABORT, …)` trigger bodies versus PostgreSQL's PL/pgSQL trigger functions), and
-    /// the migrations are shared by both backends. Idempotent.
-    async fn install_append_only_triggers(&self) -> Result<(), StoreError> {
-        let action = "installing the append-only triggers on event_log";
-        match &self.pool {
-            Pool::Sqlite(pool) => {
-                sqlx::raw_sql(
-                    "CREATE TRIGGER IF NOT EXISTS event_log_no_update BEFORE UPDATE ON event_log
-                     BEGIN SELECT RAISE(ABORT, 'event_log is append-only: UPDATE is not allowed'); END;
-                     CREATE TRIGGER IF NOT EXISTS event_log_no_delete BEFORE DELETE ON event_log
-                     BEGIN SELECT RAISE(ABORT, 'event_log is append-only: DELETE is not allowed'); END;",
-                )
-                .execute(pool)
-                .await
-                .map_err(StoreError::db(action))?;
-            }
-            Pool::Postgres(pool) => {
-                let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
-                // Several instances may start at once: one installs, the others then see it.
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(SCHEMA_LOCK)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                let (present,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM pg_trigger
-                     WHERE tgrelid = 'event_log'::regclass
-                       AND tgname IN ('event_log_append_only', 'event_log_no_truncate')",
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(StoreError::db(action))?;
-                if present != 2 {
-                    sqlx::raw_sql(
-                        "CREATE OR REPLACE FUNCTION ashyq_event_log_append_only() RETURNS trigger
-                         LANGUAGE plpgsql AS $$
-                         BEGIN
-                             RAISE EXCEPTION 'event_log is append-only: % is not allowed', TG_OP;
-                         END
-                         $$;
-                         DROP TRIGGER IF EXISTS event_log_append_only ON event_log;
-                         CREATE TRIGGER event_log_append_only BEFORE UPDATE OR DELETE ON event_log
-                             FOR EACH ROW EXECUTE FUNCTION ashyq_event_log_append_only();
-                         DROP TRIGGER IF EXISTS event_log_no_truncate ON event_log;
-                         CREATE TRIGGER event_log_no_truncate BEFORE TRUNCATE ON event_log
-                             FOR EACH STATEMENT EXECUTE FUNCTION ashyq_event_log_append_only();",
-                    )
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::db(action))?;
-                }
-                tx.commit().await.map_err(StoreError::db(action))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Appends entries to the log in one transaction: all of them or none.
-    ///
-    /// The first entry must continue the stored head (`seq` = head + 1, `prev` = head hash,
-    /// or seq 1 after [`LogHash::genesis`] on an empty log), else [`StoreError::HeadMoved`];
-    /// the entries must chain among themselves (seq + 1, `prev` = the previous `hash`), else
-    /// [`StoreError::BrokenChain`]. The projection `protocols` is updated in the same
-    /// transaction. Concurrent writers are serialized (a transaction-level
-    /// advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so of two appenders on the
-    /// same head exactly one succeeds. An empty slice does nothing.
+    /// Appends entries to the public log in one transaction with the `protocols` projection:
+    /// all of them or none (see [`Store::append_chain`]; the registrar's journal is the usual
+    /// way in). Of two appenders on the same head exactly one succeeds
+    /// ([`StoreError::HeadMoved`] for the other); an empty slice does nothing.
     pub async fn append(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let started = std::time::Instant::now();
-        // Everything that needs no database is done before taking the write lock.
-        let batch = Batch::prepare(entries)?;
-        append::write(&self.pool, &batch).await?;
-        tracing::debug!(
-            backend = self.backend(),
-            entries = entries.len(),
-            last_seq = batch.last_seq(),
-            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "appended to the log"
-        );
-        Ok(())
+        self.append_chain(&EVENT_LOG, entries, Some(&append::Protocols))
+            .await
     }
 
-    /// The last entry's sequence number and hash, or `None` for an empty log.
+    /// The public log's last entry's sequence number and hash, or `None` for an empty log.
     pub async fn head(&self) -> Result<Option<(u64, LogHash)>, StoreError> {
-        let row: Option<(i64, String)> =
-            with_pool!(self, pool => sqlx::query_as(append::HEAD_SQL).fetch_optional(pool).await)
-                .map_err(StoreError::db("reading the head of the log"))?;
-        row.map(|(seq, hash)| {
-            let seq = from_bigint(seq, || "event_log seq".to_owned())?;
-            Ok((seq, LogHash(hash)))
-        })
-        .transpose()
+        self.chain_head(&EVENT_LOG).await
     }
 
-    /// Up to `limit` entries with `seq > after_seq`, in seq order.
+    /// Up to `limit` entries of the public log with `seq > after_seq`, in seq order.
     pub async fn entries_after(
         &self,
         after_seq: u64,
         limit: u32,
     ) -> Result<Vec<LogEntry>, StoreError> {
-        let Ok(after) = i64::try_from(after_seq) else {
-            return Ok(Vec::new());
-        };
-        let rows: Vec<(i64, String, String, String, String)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT seq, prev, hash, recorded_at, event FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-        })
-        .map_err(StoreError::db("reading the event log"))?;
-        rows.into_iter()
-            .map(|(seq, prev, hash, recorded_at, event)| {
-                let what = || format!("event_log entry seq {seq}");
-                let event = serde_json::from_str(&event).map_err(|e| StoreError::CorruptRow {
-                    what: what(),
-                    reason: e.to_string(),
-                })?;
-                Ok(LogEntry {
-                    seq: from_bigint(seq, what)?,
-                    prev: LogHash(prev),
-                    recorded_at,
-                    event,
-                    hash: LogHash(hash),
-                })
-            })
-            .collect()
+        self.chain_entries_after(&EVENT_LOG, after_seq, limit).await
     }
 
-    /// The number of entries in the log.
+    /// The number of entries in the public log.
     pub async fn entry_count(&self) -> Result<u64, StoreError> {
-        let (count,): (i64,) = with_pool!(self, pool => {
-            sqlx::query_as("SELECT COUNT(*) FROM event_log").fetch_one(pool).await
-        })
-        .map_err(StoreError::db("counting the event log"))?;
-        from_bigint(count, || "the entry count".to_owned())
+        self.chain_len(&EVENT_LOG).await
     }
 
     /// The protocol currently applied in every precinct of `referendum` that has one, with
@@ -460,17 +359,19 @@ impl StoredProtocol {
             reason: format!("precinct {} is not a precinct number", self.precinct),
         })?;
         let lines = ProtocolLines {
-            voters_on_list: line("voters_on_list", self.voters_on_list)?,
-            voters_added_on_day: line("voters_added_on_day", self.voters_added_on_day)?,
-            voters_added_absentee: line("voters_added_absentee", self.voters_added_absentee)?,
-            absentee_certificates_issued: line(
-                "absentee_certificates_issued",
-                self.absentee_certificates_issued,
-            )?,
-            ballots_received: line("ballots_received", self.ballots_received)?,
-            ballots_issued: line("ballots_issued", self.ballots_issued)?,
-            ballots_cancelled: line("ballots_cancelled", self.ballots_cancelled)?,
-            ballots_found: line("ballots_found", self.ballots_found)?,
+            ballots: BallotLines {
+                voters_on_list: line("voters_on_list", self.voters_on_list)?,
+                voters_added_on_day: line("voters_added_on_day", self.voters_added_on_day)?,
+                voters_added_absentee: line("voters_added_absentee", self.voters_added_absentee)?,
+                absentee_certificates_issued: line(
+                    "absentee_certificates_issued",
+                    self.absentee_certificates_issued,
+                )?,
+                ballots_received: line("ballots_received", self.ballots_received)?,
+                ballots_issued: line("ballots_issued", self.ballots_issued)?,
+                ballots_cancelled: line("ballots_cancelled", self.ballots_cancelled)?,
+                ballots_found: line("ballots_found", self.ballots_found)?,
+            },
             yes: line("yes", self.yes)?,
             no: line("no", self.no)?,
             both_marked: line("both_marked", self.both_marked)?,
@@ -478,7 +379,7 @@ impl StoredProtocol {
         };
         let seq = from_bigint(self.seq, || format!("{key}, seq"))?;
         let protocol = PrecinctProtocol {
-            referendum: ReferendumId(self.referendum),
+            referendum: ContestId(self.referendum),
             precinct: PrecinctId(precinct),
             lines,
         };

@@ -1,12 +1,9 @@
-//! The secretariat of the public consultation: takes the consultation's commands, records
-//! their events durably, and keeps the replayed [`Consultation`] and the act versions in
-//! memory for reads.
+//! The secretariat of the public consultation: the consultation's journal ([`Journal`] of
+//! the [`Consultation`]) and the stored versions of the acts, kept in memory for reads.
 //!
-//! The same write path as the [`crate::registrar::Registrar`]: decide on the current state,
-//! record the event in memory (sealing it as the next entry of the consultation's hash chain),
-//! then append it to `consult_log` in one transaction. If the append fails, the state is
-//! rebuilt from the store, so memory never runs ahead of what is durable; if another instance
-//! appended first, the secretariat catches up and decides again.
+//! Its commands take the one write path of every chain (see [`crate::journal`]): decide on
+//! the current state, record in memory, append to `consult_log` in one transaction, rebuilt
+//! on failure, decided again when another instance appended first.
 
 use std::sync::{RwLock, RwLockReadGuard};
 
@@ -14,36 +11,20 @@ use ashyq_core::consult::{ConsultEntry, ConsultError, ConsultEvent, Consultation
 use ashyq_core::legal::Act;
 use tokio::sync::Mutex;
 
+use crate::Store;
 use crate::consult::{ActStored, StoredAct};
-use crate::registrar::{Clock, system_clock};
-use crate::{Store, StoreError};
+use crate::journal::{Clock, Journal, JournalError, system_clock};
 
 /// Why a consultation command did not go through.
-#[derive(Debug, thiserror::Error)]
-pub enum SecretariatError {
-    /// The command was refused by the consultation's rules; nothing was recorded.
-    #[error(transparent)]
-    Refused(#[from] ConsultError),
-    /// The store failed; nothing was recorded.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The stored log does not replay: the database was altered outside ashyq.
-    #[error(
-        "the stored consultation log does not replay: {0}; the database was changed outside ashyq — restore it from a backup or an export"
-    )]
-    Corrupt(ConsultError),
-}
+pub type SecretariatError = JournalError<ConsultError>;
 
 /// See the module documentation.
 pub struct Secretariat {
-    store: Store,
-    state: RwLock<Consultation>,
+    journal: Journal<Consultation>,
     acts: RwLock<Vec<StoredAct>>,
-    writer: Mutex<()>,
-    clock: Clock,
+    /// Serializes storing act versions in this process.
+    versions: Mutex<()>,
 }
-
-const PAGE: u32 = 5_000;
 
 impl Secretariat {
     /// Replays the consultation log and reads the act versions of an open store; new entries
@@ -54,31 +35,37 @@ impl Secretariat {
 
     /// [`Secretariat::open`] with a clock.
     pub async fn with_clock(store: Store, clock: Clock) -> Result<Self, SecretariatError> {
-        let state = replay(&store, Consultation::new()).await?;
         let acts = store.act_versions().await?;
-        tracing::info!(
-            entries = state.log.len(),
-            proposals = state.proposals.len(),
-            versions = acts.len(),
-            "loaded the consultation"
-        );
+        let journal: Journal<Consultation> = Journal::open(store, clock).await?;
+        {
+            let state = journal.state();
+            tracing::info!(
+                entries = state.log.len(),
+                proposals = state.proposals.len(),
+                versions = acts.len(),
+                "loaded the consultation"
+            );
+        }
         Ok(Secretariat {
-            store,
-            state: RwLock::new(state),
+            journal,
             acts: RwLock::new(acts),
-            writer: Mutex::new(()),
-            clock,
+            versions: Mutex::new(()),
         })
     }
 
     /// The store.
     pub fn store(&self) -> &Store {
-        &self.store
+        self.journal.store()
+    }
+
+    /// The consultation's journal.
+    pub fn journal(&self) -> &Journal<Consultation> {
+        &self.journal
     }
 
     /// Read access to the consultation. Hold it briefly: writers wait for it.
     pub fn consultation(&self) -> RwLockReadGuard<'_, Consultation> {
-        self.state.read().unwrap_or_else(|p| p.into_inner())
+        self.journal.state()
     }
 
     /// The stored act versions, in the order stored.
@@ -88,7 +75,7 @@ impl Secretariat {
 
     /// The current time as new entries record it.
     pub fn now(&self) -> String {
-        (self.clock)()
+        self.journal.now()
     }
 
     /// Decides with `decide` on the current state and records the event it returns.
@@ -96,58 +83,24 @@ impl Secretariat {
     where
         F: Fn(&Consultation) -> Result<ConsultEvent, ConsultError>,
     {
-        let _w = self.writer.lock().await;
-        loop {
-            let entry = {
-                let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-                let event = decide(&state)?;
-                state.record(event, &(self.clock)())?.clone()
-            };
-            match self
-                .store
-                .append_consult(std::slice::from_ref(&entry))
-                .await
-            {
-                Ok(()) => return Ok(entry),
-                Err(err) => {
-                    let moved = matches!(err, StoreError::HeadMoved { .. });
-                    self.rebuild().await?;
-                    if !moved {
-                        return Err(err.into());
-                    }
-                    tracing::info!(
-                        "another writer appended to the consultation log; caught up and deciding again"
-                    );
-                }
-            }
-        }
+        self.journal.record(decide).await
     }
 
     /// Appends entries sealed elsewhere (a sample, an exported log) that continue the current
     /// head: each is checked like a replayed entry (chain, hash, rules) before anything is
     /// written, then all are appended in one transaction.
     pub async fn import(&self, entries: &[ConsultEntry]) -> Result<(), SecretariatError> {
-        let _w = self.writer.lock().await;
-        {
-            let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-            let mut checked = state.clone();
-            for e in entries {
-                checked.apply_entry(e)?;
-            }
-            *state = checked;
-        }
-        if let Err(e) = self.store.append_consult(entries).await {
-            self.rebuild().await?;
-            return Err(e.into());
-        }
-        Ok(())
+        self.journal.import(entries).await
     }
 
     /// Stores a version of an act (see [`Store::store_act_version`]).
     pub async fn add_act_version(&self, act: &Act) -> Result<ActStored, SecretariatError> {
-        let _w = self.writer.lock().await;
-        let stored = self.store.store_act_version(act, &(self.clock)()).await?;
-        let acts = self.store.act_versions().await?;
+        let _v = self.versions.lock().await;
+        let stored = self
+            .store()
+            .store_act_version(act, &self.journal.now())
+            .await?;
+        let acts = self.store().act_versions().await?;
         *self.acts.write().unwrap_or_else(|p| p.into_inner()) = acts;
         Ok(stored)
     }
@@ -156,49 +109,14 @@ impl Secretariat {
     /// `ashyq commission` commands) into memory. Cheap when nothing changed: one query for
     /// new entries and one count of the versions. Returns whether anything was new.
     pub async fn catch_up(&self) -> Result<bool, SecretariatError> {
-        let _w = self.writer.lock().await;
-        let before = self.consultation().head().map(|(s, _)| s);
-        let current = std::mem::take(&mut *self.state.write().unwrap_or_else(|p| p.into_inner()));
-        let replayed = replay(&self.store, current).await;
-        let state = match replayed {
-            Ok(state) => state,
-            Err(e) => {
-                // The state was taken out above: put a full replay back (or an empty state
-                // that the next write rebuilds) rather than leave memory empty.
-                self.rebuild().await?;
-                return Err(e);
-            }
-        };
-        let moved = state.head().map(|(s, _)| s) != before;
-        *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
-        let stored = self.store.act_version_count().await?;
+        let moved = self.journal.catch_up().await?;
+        let _v = self.versions.lock().await;
+        let stored = self.store().act_version_count().await?;
         let known = self.acts().len() as u64;
         if stored != known {
-            let acts = self.store.act_versions().await?;
+            let acts = self.store().act_versions().await?;
             *self.acts.write().unwrap_or_else(|p| p.into_inner()) = acts;
         }
         Ok(moved || stored != known)
-    }
-
-    async fn rebuild(&self) -> Result<(), SecretariatError> {
-        let rebuilt = replay(&self.store, Consultation::new()).await?;
-        *self.state.write().unwrap_or_else(|p| p.into_inner()) = rebuilt;
-        Ok(())
-    }
-}
-
-/// Applies every stored entry after the state's head.
-async fn replay(store: &Store, mut state: Consultation) -> Result<Consultation, SecretariatError> {
-    loop {
-        let after = state.head().map_or(0, |(s, _)| s);
-        let page = store.consult_entries_after(after, PAGE).await?;
-        if page.is_empty() {
-            return Ok(state);
-        }
-        for entry in &page {
-            state
-                .apply_entry(entry)
-                .map_err(SecretariatError::Corrupt)?;
-        }
     }
 }

@@ -94,7 +94,11 @@ async fn the_sample_consultation_is_stored_replayed_and_continued() {
             .unwrap_err();
         assert!(matches!(err, SecretariatError::Refused(_)), "{b}: {err}");
         assert_eq!(
-            store.consult_head().await.unwrap().map(|h| h.0),
+            store
+                .chain_head(&ashyq_store::chain::CONSULT_LOG)
+                .await
+                .unwrap()
+                .map(|h| h.0),
             Some(entry.seq),
             "{b}"
         );
@@ -129,14 +133,24 @@ async fn a_batch_that_does_not_continue_the_head_writes_nothing() {
             matches!(err, StoreError::BrokenChain { seq: 3, .. }),
             "{b}: {err}"
         );
-        assert_eq!(store.consult_head().await.unwrap(), None, "{b}");
+        assert_eq!(
+            store
+                .chain_head(&ashyq_store::chain::CONSULT_LOG)
+                .await
+                .unwrap(),
+            None,
+            "{b}"
+        );
         store.append_consult(&log[..10]).await.unwrap();
         // Twice the same batch: the head moved.
         let err = store.append_consult(&log[..10]).await.unwrap_err();
         assert!(matches!(err, StoreError::HeadMoved { .. }), "{b}: {err}");
         store.append_consult(&log[10..]).await.unwrap();
         assert_eq!(
-            store.consult_head().await.unwrap(),
+            store
+                .chain_head(&ashyq_store::chain::CONSULT_LOG)
+                .await
+                .unwrap(),
             log.last().map(|e| (e.seq, e.hash.clone())),
             "{b}"
         );
@@ -205,7 +219,10 @@ async fn an_entry_altered_behind_the_stores_back_stops_the_replay() {
         .await
         .unwrap();
         let err = Secretariat::open(store).await.err().expect("refused");
-        assert!(matches!(err, SecretariatError::Corrupt(_)), "{b}: {err}");
+        assert!(
+            matches!(err, SecretariatError::Corrupt { .. }),
+            "{b}: {err}"
+        );
         assert!(err.to_string().contains("log entry 2"), "{b}: {err}");
     }
 }

@@ -1,9 +1,11 @@
 //! The registrar: two instances on one database (as two servers on one PostgreSQL) stay
 //! consistent, and what a registrar holds in memory is always what the store holds.
 
-use ashyq_core::event::ReceiptStatus;
+use ashyq_core::contest::ContestId;
+use ashyq_core::protocol::BallotLines;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::receipt::ReceiptStatus;
+use ashyq_core::referendum::presets;
 use ashyq_core::territory::{
     District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
 };
@@ -40,14 +42,17 @@ fn territory() -> Territory {
 
 fn protocol(precinct: u32, yes: u64) -> PrecinctProtocol {
     PrecinctProtocol {
-        referendum: ReferendumId("kz-2026".into()),
+        referendum: ContestId("kz-2026".into()),
         precinct: PrecinctId(precinct),
         lines: ProtocolLines {
-            voters_on_list: 1000,
-            ballots_received: 1000,
-            ballots_issued: 800,
-            ballots_cancelled: 200,
-            ballots_found: 800,
+            ballots: BallotLines {
+                voters_on_list: 1000,
+                ballots_received: 1000,
+                ballots_issued: 800,
+                ballots_cancelled: 200,
+                ballots_found: 800,
+                ..Default::default()
+            },
             yes,
             no: 800 - yes,
             ..Default::default()
@@ -75,7 +80,7 @@ async fn two_instances_on_one_database_take_turns_and_agree() {
         let conflict = b.submit(protocol(1, 650)).await.unwrap();
         assert_eq!(conflict.status, ReceiptStatus::Conflict);
         a.catch_up().await.unwrap();
-        let id = ReferendumId("kz-2026".into());
+        let id = ContestId("kz-2026".into());
         let (ta, tb) = (
             a.ledger().results(&id).unwrap(),
             b.ledger().results(&id).unwrap(),
@@ -101,7 +106,7 @@ async fn a_refused_command_records_nothing_anywhere() {
         r.create_referendum(presets::kz_2026()).await.unwrap();
         let before = r.store().entry_count().await.unwrap();
         let mut bad = protocol(1, 700);
-        bad.lines.ballots_found = 801;
+        bad.lines.ballots.ballots_found = 801;
         let err = r.submit(bad).await.unwrap_err();
         assert!(matches!(err, RegistrarError::Refused(_)), "{err}");
         let results = r
@@ -111,7 +116,7 @@ async fn a_refused_command_records_nothing_anywhere() {
         assert!(results[0].is_ok() && results[1].is_err() && results[2].is_ok());
         assert_eq!(r.store().entry_count().await.unwrap(), before + 2);
         let again = Registrar::open(&db.url).await.unwrap();
-        let id = ReferendumId("kz-2026".into());
+        let id = ContestId("kz-2026".into());
         assert_eq!(
             again.ledger().results(&id).unwrap(),
             r.ledger().results(&id).unwrap()

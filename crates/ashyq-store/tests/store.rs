@@ -1,9 +1,10 @@
 //! The store on both backends: every test loops over `testing::backends()` (SQLite always,
 //! PostgreSQL when reachable; required under `CI=true`).
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
+use ashyq_core::protocol::BallotLines;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::ReferendumId;
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::{Event, LogEntry, LogHash};
 use ashyq_store::testing::{self, TestDb};
@@ -20,17 +21,19 @@ fn protocol_in(referendum: &str, precinct: u32, yes: u64) -> PrecinctProtocol {
     let no = 100;
     let found = yes + no;
     PrecinctProtocol {
-        referendum: ReferendumId(referendum.into()),
+        referendum: ContestId(referendum.into()),
         precinct: PrecinctId(precinct),
         lines: ProtocolLines {
-            voters_on_list: 3000,
-            voters_added_on_day: 12,
-            voters_added_absentee: 3,
-            absentee_certificates_issued: 1,
-            ballots_received: 3000,
-            ballots_issued: found,
-            ballots_cancelled: 3000 - found,
-            ballots_found: found,
+            ballots: BallotLines {
+                voters_on_list: 3000,
+                voters_added_on_day: 12,
+                voters_added_absentee: 3,
+                absentee_certificates_issued: 1,
+                ballots_received: 3000,
+                ballots_issued: found,
+                ballots_cancelled: 3000 - found,
+                ballots_found: found,
+            },
             yes,
             no,
             both_marked: 0,

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;

@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ashyq_core::event::{Author, ReceiptStatus};
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
 use ashyq_core::protocol::{self, PrecinctProtocol};
-use ashyq_core::referendum::{ReferendumDefinition, ReferendumId, presets};
+use ashyq_core::receipt::ReceiptStatus;
+use ashyq_core::referendum::{ReferendumDefinition, presets};
 use ashyq_core::report::{self, Level};
 use ashyq_core::territory::{PrecinctId, Territory, generate, io as territory_io};
 use ashyq_core::verify::{self, Verifier};
@@ -231,7 +233,7 @@ fn find_profile(code: &str) -> Result<profile::Profile> {
     })
 }
 
-fn resolve(registrar: &Registrar, id: Option<&str>) -> Result<ReferendumId> {
+fn resolve(registrar: &Registrar, id: Option<&str>) -> Result<ContestId> {
     Ok(registrar
         .ledger()
         .resolve_referendum(id)?
@@ -697,7 +699,7 @@ fn check_transparency(
     ledger: &ashyq_core::ledger::Ledger,
 ) -> Result<Vec<String>> {
     use ashyq_core::merkle;
-    use ashyq_core::signed::{SignedReceipt, SignedTreeHead};
+    use ashyq_core::transparency::{SignedReceipt, SignedTreeHead};
     let mut failures = Vec::new();
     if t.receipts.is_empty() && t.tree_heads.is_empty() {
         return Ok(failures);

@@ -21,12 +21,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
 use ashyq_core::iin::DigestKey;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::operator::{Role, TerritorialScope, hash_password};
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{RegionCode, Territory};
@@ -432,7 +433,7 @@ async fn demo_operators(registrar: &Registrar) -> Result<Vec<(String, String, St
 
 /// The commission's review: accepts the corrected version of the typo'd precinct as an
 /// amendment (keeping the commission's signature), dismisses the stray version.
-async fn review(registrar: &Registrar, id: &ReferendumId) -> Result<()> {
+async fn review(registrar: &Registrar, id: &ContestId) -> Result<()> {
     let conflicts: Vec<_> = registrar.ledger().open_conflicts(id)?.cloned().collect();
     let operator = Author {
         name: "A. Operator (demo)".into(),

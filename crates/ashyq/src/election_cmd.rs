@@ -11,16 +11,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
 use ashyq_core::election::scenario::{self as election_scenario, KZ_2023_LIST_SEATS};
 use ashyq_core::election::{ElectionDefinition, PartyListProtocol};
-use ashyq_core::event::{Author, Event, ReceiptStatus};
+use ashyq_core::event::Event;
 use ashyq_core::iin::DigestKey;
 use ashyq_core::iin::PreparedDigestKey;
 use ashyq_core::party::list::{
     CandidateList, CandidateRef, ListQuota, ListRules, MandateEnd, WithdrawnBy, check_list,
 };
 use ashyq_core::party::{PartyApplication, PartyRules, check_application, check_application_with};
-use ashyq_core::referendum::ReferendumId;
+use ashyq_core::receipt::ReceiptStatus;
 use ashyq_core::register::RegisterLookup;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{AllocationRules, TieSeed, threshold_from_percent};
@@ -365,7 +367,7 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
     match cmd {
         ElectionCommand::Create(a) => {
             let definition = ElectionDefinition {
-                id: ReferendumId::parse(&a.id)?,
+                id: ContestId::parse(&a.id)?,
                 title: a.title,
                 election_day: a.day,
                 polls_close: a.polls_close,
@@ -529,7 +531,7 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             tie_seed,
             seed,
         } => {
-            let id = ReferendumId::parse(&election)?;
+            let id = ContestId::parse(&election)?;
             let territory = registrar
                 .ledger()
                 .territory()

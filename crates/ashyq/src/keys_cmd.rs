@@ -8,14 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
 use ashyq_core::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyEvent, KeyId, KeyRegistered,
     KeyRevoked, KeyRotated, public_key_file, read_public_key_file,
 };
-use ashyq_core::signed::{
-    ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
-    verify_receipt_inclusion, verify_tree_heads_consistent,
+use ashyq_core::signed::SignedProtocol;
+use ashyq_core::transparency::{
+    ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead, verify_receipt_inclusion,
+    verify_tree_heads_consistent,
 };
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow};
-use ashyq_core::event::Receipt;
+use ashyq_core::receipt::Receipt;
 use ashyq_core::referendum::ReferendumDefinition;
 use ashyq_core::report::{RegionDocument, ResultsDocument};
 use ashyq_core::tally::{RegionResult, ResultsTree, Totals};
@@ -170,7 +170,12 @@ pub fn national_table(def: &ReferendumDefinition, tree: &ResultsTree) -> String 
         out,
         "Both answers marked (valid, not counted): {}; ballots issued but not found: {}",
         thousands(n.lines.both_marked),
-        thousands(n.lines.ballots_issued.saturating_sub(n.lines.ballots_found))
+        thousands(
+            n.lines
+                .ballots
+                .ballots_issued
+                .saturating_sub(n.lines.ballots.ballots_found)
+        )
     );
     let _ = writeln!(out, "{}", tree.outcome.validity_reason);
     let _ = writeln!(out, "{}", tree.outcome.adoption_reason);

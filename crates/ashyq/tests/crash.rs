@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::referendum::presets;
-use ashyq_core::signed::{ConsistencyProof, SignedProtocol, SignedReceipt, SignedTreeHead};
+use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
-use ashyq_core::{event::Author, profile, scenario};
+use ashyq_core::transparency::{ConsistencyProof, SignedReceipt, SignedTreeHead};
+use ashyq_core::{author::Author, profile, scenario};
 use ashyq_store::Store;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing;
@@ -271,7 +272,7 @@ async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() 
             .await,
         )
         .unwrap();
-        ashyq_core::signed::verify_tree_heads_consistent(old, &final_head, &proof, &public)
+        ashyq_core::transparency::verify_tree_heads_consistent(old, &final_head, &proof, &public)
             .unwrap();
         let results = get(&http, format!("{base}/api/v1/referendums/kz-2026/results")).await;
         assert_eq!(results["precincts_reported"], LOAD);

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use ashyq_core::event::{LogHash, Receipt, ReceiptStatus};
+use ashyq_core::chain::LogHash;
 use ashyq_core::keys::{CommissionSigningKey, read_public_key_file};
 use ashyq_core::merkle::{self, MerkleTree};
-use ashyq_core::signed::{
-    ConsistencyProof, InclusionProof, SignedProtocol, SignedReceipt, SignedTreeHead,
-};
+use ashyq_core::receipt::{Receipt, ReceiptStatus};
+use ashyq_core::signed::SignedProtocol;
+use ashyq_core::transparency::{ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead};
 use assert_cmd::Command;
 use chrono::{DateTime, Utc};
 use predicates::prelude::*;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
 use ashyq_core::keys::{
     Commission, CommissionSigningKey, KeyEvent, KeyRegistered, public_key_file,
 };

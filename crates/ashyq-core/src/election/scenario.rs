@@ -12,11 +12,12 @@ use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{BallotLines, PartyListProtocol};
+use super::PartyListProtocol;
+use crate::contest::ContestId;
 use crate::iin::{Iin, Sex};
 use crate::party::PartyApplication;
 use crate::party::list::{Candidate, CandidateList};
-use crate::referendum::ReferendumId;
+use crate::protocol::BallotLines;
 use crate::scenario::ScenarioError;
 use crate::seats::PartyVotes;
 use crate::territory::Territory;
@@ -71,7 +72,7 @@ fn person(k: u64, sex: Sex) -> Iin {
 /// summing to the 2023 figures.
 pub fn kurultai_2023_votes(
     territory: &Territory,
-    election: &ReferendumId,
+    election: &ContestId,
     members: usize,
     list_len: usize,
     seed: u64,
@@ -114,7 +115,7 @@ pub fn kurultai_2023_votes(
 
 fn protocols(
     territory: &Territory,
-    election: &ReferendumId,
+    election: &ContestId,
     seed: u64,
 ) -> Result<Vec<PartyListProtocol>, ScenarioError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -7,30 +7,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Author, Event, LogEntry, LogHash, Receipt, ReceiptStatus};
+use crate::author::Author;
+use crate::chain::LogHash;
+use crate::contest::ContestProtocol;
+use crate::event::{Event, LogEntry};
 use crate::protocol::{PrecinctProtocol, Violation};
-use crate::referendum::ReferendumId;
+use crate::receipt::{Receipt, ReceiptStatus};
 use crate::signed::ProtocolSignature;
 use crate::territory::{PrecinctId, Territory};
 
 use super::LedgerError;
-
-/// What the book needs to know of a protocol.
-pub trait ContestProtocol: Clone {
-    /// The contest (referendum or election) it belongs to.
-    fn contest(&self) -> &ReferendumId;
-    /// The precinct.
-    fn precinct(&self) -> PrecinctId;
-}
-
-impl ContestProtocol for PrecinctProtocol {
-    fn contest(&self) -> &ReferendumId {
-        &self.referendum
-    }
-    fn precinct(&self) -> PrecinctId {
-        self.precinct
-    }
-}
 
 /// A protocol applied to the tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,21 +16,25 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::author::Author;
+use crate::contest::ContestId;
 use crate::election::{
     Deputy, ElectionDefinition, ElectionError, ElectionTotals, PartyListProtocol,
     RegionElectionTotals, seed_commitment,
 };
-use crate::event::{Author, Event, LogEntry};
+use crate::event::{Event, LogEntry};
 use crate::party::list::{
     self, CandidateRef, ListProblem, MandateEnd, RegisteredList, WithdrawnBy,
 };
 use crate::party::{ApplicationProblem, PartyError, PartyRules, RegisteredParty, same_name};
-use crate::referendum::ReferendumId;
 use crate::seats::{self, SeatAllocation, TieSeed};
 use crate::tally::ResultStatus;
 use crate::territory::PrecinctId;
 
-use super::{Decided, Decision, Ledger, LedgerError, ProtocolBook, SubmitStep, require};
+use super::{
+    Contest, Decided, Decision, KeepsProtocols, Ledger, LedgerError, ProtocolBook, SubmitStep,
+    require,
+};
 
 /// A mandate: who holds (or held) a seat of a party's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,11 +116,18 @@ impl ElectionRecord {
     }
 }
 
+impl KeepsProtocols for ElectionRecord {
+    type Protocol = PartyListProtocol;
+    fn book_mut(&mut self) -> &mut ProtocolBook<PartyListProtocol> {
+        &mut self.book
+    }
+}
+
 /// The result of an election now.
 #[derive(Debug, Clone, Serialize)]
 pub struct ElectionResults {
     /// The election.
-    pub election: ReferendumId,
+    pub election: ContestId,
     /// Preliminary, final, or certified (= seats allocated).
     pub status: ResultStatus,
     /// Open conflicts.
@@ -142,49 +153,20 @@ impl Ledger {
 
     /// The defined elections.
     pub fn elections(&self) -> impl Iterator<Item = &ElectionRecord> {
-        self.elections.values()
+        self.contests.of_kind()
     }
 
     /// One election.
-    pub fn election(&self, id: &ReferendumId) -> Result<&ElectionRecord, LedgerError> {
-        self.elections
-            .get(id)
-            .ok_or_else(|| LedgerError::UnknownElection {
-                id: id.clone(),
-                known: self.known_elections(),
-            })
+    pub fn election(&self, id: &ContestId) -> Result<&ElectionRecord, LedgerError> {
+        Ok(self.contests.get(id)?)
     }
 
     /// The only election, or the one named.
     pub fn resolve_election(&self, id: Option<&str>) -> Result<&ElectionRecord, LedgerError> {
-        match id {
-            Some(id) => self.election(&ReferendumId(id.to_owned())),
-            None => {
-                let mut it = self.elections.values();
-                match (it.next(), it.next()) {
-                    (Some(e), None) => Ok(e),
-                    _ => Err(LedgerError::UnknownElection {
-                        id: ReferendumId("(none given)".into()),
-                        known: self.known_elections(),
-                    }),
-                }
-            }
-        }
+        Ok(self.contests.resolve(id)?)
     }
 
-    fn known_elections(&self) -> String {
-        if self.elections.is_empty() {
-            "none (create one with `ashyq election create`)".into()
-        } else {
-            self.elections
-                .keys()
-                .map(|k| k.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    }
-
-    pub(super) fn open_election(&self, id: &ReferendumId) -> Result<&ElectionRecord, LedgerError> {
+    pub(super) fn open_election(&self, id: &ContestId) -> Result<&ElectionRecord, LedgerError> {
         let e = self.election(id)?;
         if e.seats.is_some() {
             return Err(ElectionError::Allocated(id.clone()).into());
@@ -193,7 +175,7 @@ impl Ledger {
     }
 
     /// The result of an election now, nationally and per first-level unit.
-    pub fn election_results(&self, id: &ReferendumId) -> Result<ElectionResults, LedgerError> {
+    pub fn election_results(&self, id: &ContestId) -> Result<ElectionResults, LedgerError> {
         let e = self.election(id)?;
         let (territory, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
         let ballot = e.ballot();
@@ -310,9 +292,7 @@ impl Ledger {
             return Err(LedgerError::NoTerritory);
         }
         definition.validate()?;
-        if self.referendums.contains_key(&definition.id)
-            || self.elections.contains_key(&definition.id)
-        {
+        if self.contests.contains(&definition.id) {
             return Err(LedgerError::DuplicateReferendum(definition.id));
         }
         Ok(self.decided(Event::ElectionCreated { definition }))
@@ -323,7 +303,7 @@ impl Ledger {
     /// the ballot is not fixed, nobody stands twice or on another list, the quota holds.
     pub fn register_list(
         &self,
-        election: &ReferendumId,
+        election: &ContestId,
         list: RegisteredList,
     ) -> Result<Decided, LedgerError> {
         let e = self.open_election(election)?;
@@ -398,7 +378,7 @@ impl Ledger {
     /// Decides a withdrawal of a candidate on `on` (see `party::list::withdraw`).
     pub fn withdraw_candidate(
         &self,
-        election: &ReferendumId,
+        election: &ContestId,
         party: &str,
         who: &CandidateRef,
         by: WithdrawnBy,
@@ -488,7 +468,7 @@ impl Ledger {
     /// committed to in the definition, and names the deputies.
     pub fn allocate_seats(
         &self,
-        election: &ReferendumId,
+        election: &ContestId,
         seed: TieSeed,
         author: Author,
     ) -> Result<Decided, LedgerError> {
@@ -541,7 +521,7 @@ impl Ledger {
     /// takes the seat: the next standing candidate of the same list not yet called.
     pub fn end_mandate(
         &self,
-        election: &ReferendumId,
+        election: &ContestId,
         party: &str,
         position: usize,
         ground: MandateEnd,
@@ -665,14 +645,14 @@ impl Ledger {
             Event::PartyRegistered { party } => self.parties.push(party.clone()),
             Event::ElectionCreated { definition } => {
                 let n = self.territory().map_or(0, |t| t.precincts.len());
-                self.elections.insert(
+                self.contests.insert(
                     definition.id.clone(),
-                    ElectionRecord {
+                    Contest::PartyList(ElectionRecord {
                         definition: definition.clone(),
                         lists: Vec::new(),
                         book: ProtocolBook::new(n),
                         seats: None,
-                    },
+                    }),
                 );
             }
             Event::CandidateListRegistered { election, list } => {
@@ -691,28 +671,18 @@ impl Ledger {
                 protocol,
                 protocol_hash,
                 warnings,
-            } => {
-                let i = self.placement(protocol.precinct)?;
-                self.election_mut(&protocol.election)?.book.apply(
-                    i,
-                    entry,
-                    protocol,
-                    protocol_hash,
-                    warnings,
-                    None,
-                );
-            }
+            } => self.apply_protocol::<ElectionRecord>(
+                entry,
+                protocol,
+                protocol_hash,
+                warnings,
+                None,
+            )?,
             Event::PartyListConflict {
                 protocol,
                 protocol_hash,
                 ..
-            } => {
-                self.election_mut(&protocol.election)?.book.conflict(
-                    entry,
-                    protocol,
-                    protocol_hash,
-                );
-            }
+            } => self.conflict_protocol::<ElectionRecord>(entry, protocol, protocol_hash)?,
             Event::PartyListAmended {
                 protocol,
                 protocol_hash,
@@ -720,17 +690,13 @@ impl Ledger {
                 author,
                 warnings,
                 ..
-            } => {
-                let i = self.placement(protocol.precinct)?;
-                self.election_mut(&protocol.election)?.book.apply(
-                    i,
-                    entry,
-                    protocol,
-                    protocol_hash,
-                    warnings,
-                    Some((reason, author)),
-                );
-            }
+            } => self.apply_protocol::<ElectionRecord>(
+                entry,
+                protocol,
+                protocol_hash,
+                warnings,
+                Some((reason, author)),
+            )?,
             Event::SeatsAllocated {
                 election,
                 seed,
@@ -801,20 +767,14 @@ impl Ledger {
         Ok(())
     }
 
-    fn election_mut(&mut self, id: &ReferendumId) -> Result<&mut ElectionRecord, LedgerError> {
-        let known = self.known_elections();
-        self.elections
-            .get_mut(id)
-            .ok_or_else(|| LedgerError::UnknownElection {
-                id: id.clone(),
-                known,
-            })
+    fn election_mut(&mut self, id: &ContestId) -> Result<&mut ElectionRecord, LedgerError> {
+        Ok(self.contests.get_mut(id)?)
     }
 
     /// The seat allocation of an election with who allocated it and at which entry.
     pub fn seats_record(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
     ) -> Result<Option<(&SeatAllocation, u64, &Author)>, LedgerError> {
         Ok(self
             .election(id)?
@@ -826,7 +786,7 @@ impl Ledger {
     /// The protocol of a precinct in an election, if any.
     pub fn party_list_applied(
         &self,
-        id: &ReferendumId,
+        id: &ContestId,
         precinct: PrecinctId,
     ) -> Result<Option<&super::AppliedProtocol<PartyListProtocol>>, LedgerError> {
         let e = self.election(id)?;

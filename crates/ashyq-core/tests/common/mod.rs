@@ -1,9 +1,10 @@
 //! What the ledger tests share: a small hand-made territory, consistent protocols, an author.
 #![allow(dead_code)]
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
+use ashyq_core::protocol::BallotLines;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
-use ashyq_core::referendum::ReferendumId;
 use ashyq_core::territory::{
     District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
 };
@@ -60,17 +61,19 @@ pub fn territory() -> Territory {
 /// 2 invalid, the rest no.
 pub fn protocol(precinct: u32, list: u64, issued: u64, yes: u64) -> PrecinctProtocol {
     PrecinctProtocol {
-        referendum: ReferendumId("kz-2026".into()),
+        referendum: ContestId("kz-2026".into()),
         precinct: PrecinctId(precinct),
         lines: ProtocolLines {
-            voters_on_list: list,
-            voters_added_on_day: 0,
-            voters_added_absentee: 0,
-            absentee_certificates_issued: 0,
-            ballots_received: list,
-            ballots_issued: issued,
-            ballots_cancelled: list - issued,
-            ballots_found: issued,
+            ballots: BallotLines {
+                voters_on_list: list,
+                voters_added_on_day: 0,
+                voters_added_absentee: 0,
+                absentee_certificates_issued: 0,
+                ballots_received: list,
+                ballots_issued: issued,
+                ballots_cancelled: list - issued,
+                ballots_found: issued,
+            },
             yes,
             no: issued - yes - 3,
             both_marked: 1,

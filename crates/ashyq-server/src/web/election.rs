@@ -1,8 +1,8 @@
 //! An election's pages: votes per party, seats with the hemicycle, deputies; and the what-if
 //! page that allocates the same votes under another method or threshold.
 
+use ashyq_core::contest::ContestId;
 use ashyq_core::ledger::Ledger;
-use ashyq_core::referendum::ReferendumId;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{self, AllocationRules, Method, SeatAllocation};
 use ashyq_core::share::Share;
@@ -22,7 +22,7 @@ pub async fn election(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     let (Ok(e), Ok(results)) = (ledger.election(&rid), ledger.election_results(&rid)) else {
         return layout::not_found(ctx, Some(tr.t("not-found-election").into_owned()));
     };
@@ -151,7 +151,7 @@ pub fn what_if_allocation(
     method: Method,
     threshold: ashyq_core::share::Fraction,
 ) -> Option<Result<SeatAllocation, seats::AllocationError>> {
-    let rid = ReferendumId(id.to_owned());
+    let rid = ContestId(id.to_owned());
     let e = ledger.election(&rid).ok()?;
     let r = ledger.election_results(&rid).ok()?;
     let rules = AllocationRules {
@@ -178,7 +178,7 @@ pub async fn what_if(
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
-    let Ok(e) = ledger.election(&ReferendumId(id.clone())) else {
+    let Ok(e) = ledger.election(&ContestId(id.clone())) else {
         return layout::not_found(ctx, Some(tr.t("not-found-election").into_owned()));
     };
     let q = q.as_deref();

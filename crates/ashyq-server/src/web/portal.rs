@@ -17,15 +17,16 @@
 //! Other` back to the page, which shows the outcome once (a short-lived note kept in memory
 //! under a random id in the `ashyq_flash` cookie). Observers see the dashboard read-only.
 
+use ashyq_core::protocol::BallotLines;
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use ashyq_core::event::{Receipt, ReceiptStatus};
+use ashyq_core::contest::ContestId;
 use ashyq_core::ledger::{AppliedProtocol, Ledger, OpenConflict};
 use ashyq_core::operator::{Action, Role, TerritorialScope};
 use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines, Severity, Violation};
-use ashyq_core::referendum::ReferendumId;
+use ashyq_core::receipt::{Receipt, ReceiptStatus};
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::tally::ResultStatus;
 use ashyq_core::territory::{PrecinctId, Territory, TerritoryIndex};
@@ -554,7 +555,7 @@ fn problem_page(ctx: Ctx, p: &Problem) -> Response {
 /// The referendum's title in the page's language, if there is such a referendum.
 fn referendum_title(ledger: &Ledger, ctx: Ctx, id: &str) -> Option<String> {
     ledger
-        .referendum(&ReferendumId(id.to_owned()))
+        .referendum(&ContestId(id.to_owned()))
         .ok()
         .map(|r| r.definition.title.get(ctx.lang.code()).to_owned())
 }
@@ -637,7 +638,7 @@ fn dashboard_markup(
 ) -> Markup {
     let tr = ctx.tr();
     let lang = ctx.lang;
-    let rid = ReferendumId(id.to_owned());
+    let rid = ContestId(id.to_owned());
     let index = ledger.territory_index();
     let scope = Scope::of(&who.account.role, index);
     let record = ledger.referendum(&rid).ok();
@@ -803,7 +804,7 @@ fn line_label(tr: Tr, name: &str) -> String {
 }
 
 /// How a protocol arrived: signed by the commission, entered by an operator, or neither.
-fn provenance(tr: Tr, receipt: &Receipt, ledger: &Ledger, rid: &ReferendumId) -> String {
+fn provenance(tr: Tr, receipt: &Receipt, ledger: &Ledger, rid: &ContestId) -> String {
     if let Some(s) = &receipt.signature {
         return tr
             .a(
@@ -828,7 +829,7 @@ fn provenance(tr: Tr, receipt: &Receipt, ledger: &Ledger, rid: &ReferendumId) ->
 fn conflict_markup(
     ctx: Ctx,
     ledger: &Ledger,
-    rid: &ReferendumId,
+    rid: &ContestId,
     c: &OpenConflict,
     token: Option<&str>,
     offset: i32,
@@ -943,13 +944,19 @@ fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> Markup {
             .a(
                 "rule-kw-1-numbers",
                 &[
-                    ("found", Arg::S(integer(lang, lines.ballots_found))),
-                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
+                    ("found", Arg::S(integer(lang, lines.ballots.ballots_found))),
+                    (
+                        "issued",
+                        Arg::S(integer(lang, lines.ballots.ballots_issued)),
+                    ),
                     (
                         "missing",
                         Arg::S(integer(
                             lang,
-                            lines.ballots_issued.saturating_sub(lines.ballots_found),
+                            lines
+                                .ballots
+                                .ballots_issued
+                                .saturating_sub(lines.ballots.ballots_found),
                         )),
                     ),
                 ],
@@ -959,8 +966,11 @@ fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> Markup {
             .a(
                 "rule-kw-2-numbers",
                 &[
-                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
-                    ("list", Arg::S(integer(lang, lines.voters_on_list))),
+                    (
+                        "issued",
+                        Arg::S(integer(lang, lines.ballots.ballots_issued)),
+                    ),
+                    ("list", Arg::S(integer(lang, lines.ballots.voters_on_list))),
                 ],
             )
             .into_owned(),
@@ -1084,7 +1094,7 @@ async fn review_write(
     if let Err(p) = auth::authorize(&state, &who, &action, &detail).await {
         return after_write(&who, &back, vec![refused(refused_text, &p)]);
     }
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     let author = who.author();
     let result: Result<u64, Problem> = async {
         if reason.is_empty() {
@@ -1164,7 +1174,7 @@ async fn certify(
             vec![refused(tr.t("portal-cert-refused").into_owned(), &p)],
         );
     }
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     let author = who.author();
     let reg = state.registrar.clone();
     let result = tokio::spawn(async move { reg.certify(&rid, author).await })
@@ -1446,7 +1456,7 @@ impl Draft {
     }
 
     /// The protocol, or the fields that are not whole numbers (by index; `None` = precinct).
-    fn protocol(&self, rid: &ReferendumId) -> Result<PrecinctProtocol, Vec<Option<usize>>> {
+    fn protocol(&self, rid: &ContestId) -> Result<PrecinctProtocol, Vec<Option<usize>>> {
         let mut bad = Vec::new();
         let precinct = self.precinct_text.parse::<u32>().ok();
         if precinct.is_none() {
@@ -1464,14 +1474,16 @@ impl Draft {
                 referendum: rid.clone(),
                 precinct: PrecinctId(p),
                 lines: ProtocolLines {
-                    voters_on_list: n[0],
-                    voters_added_on_day: n[1],
-                    voters_added_absentee: n[2],
-                    absentee_certificates_issued: n[3],
-                    ballots_received: n[4],
-                    ballots_issued: n[5],
-                    ballots_cancelled: n[6],
-                    ballots_found: n[7],
+                    ballots: BallotLines {
+                        voters_on_list: n[0],
+                        voters_added_on_day: n[1],
+                        voters_added_absentee: n[2],
+                        absentee_certificates_issued: n[3],
+                        ballots_received: n[4],
+                        ballots_issued: n[5],
+                        ballots_cancelled: n[6],
+                        ballots_found: n[7],
+                    },
                     yes: n[8],
                     no: n[9],
                     both_marked: n[10],
@@ -1485,13 +1497,7 @@ impl Draft {
 
 /// The server's check of a draft, in words: the fields to fix, whether the precinct may be
 /// entered by this operator and what recording it would do, and each control ratio broken.
-fn check_markup(
-    ctx: Ctx,
-    ledger: &Ledger,
-    who: &SignedIn,
-    rid: &ReferendumId,
-    d: &Draft,
-) -> Markup {
+fn check_markup(ctx: Ctx, ledger: &Ledger, who: &SignedIn, rid: &ContestId, d: &Draft) -> Markup {
     let tr = ctx.tr();
     // A certified result takes nothing more: say so before anything else.
     if ledger
@@ -1587,7 +1593,7 @@ fn entry_markup(
     checked: bool,
 ) -> Markup {
     let tr = ctx.tr();
-    let rid = ReferendumId(id.to_owned());
+    let rid = ContestId(id.to_owned());
     html! {
         h1 { (tr.t("portal-enter-title")) }
         (who_line(tr, who, ledger.territory()))
@@ -1722,7 +1728,7 @@ async fn entry_check(
         }
     };
     let ledger = state.registrar.ledger();
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     if ledger.referendum(&rid).is_err() {
         return fragment(
             StatusCode::NOT_FOUND,
@@ -1751,7 +1757,7 @@ async fn enter(
     }
     let tr = ctx.tr();
     let draft = Draft::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     if field(&fields, "step") == Some("check") {
         return entry_response(
             ctx,

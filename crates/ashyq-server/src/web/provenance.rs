@@ -3,8 +3,9 @@
 //! entered it from paper, or neither; and the log's receipt (entry number and hash) with the
 //! links to check it: the inclusion proof in the current tree and "check it yourself".
 
-use ashyq_core::event::{Author, Receipt};
+use ashyq_core::author::Author;
 use ashyq_core::ledger::HistoryItem;
+use ashyq_core::receipt::Receipt;
 use ashyq_core::signed::ProtocolSignature;
 use maud::{Markup, html};
 

@@ -1,8 +1,9 @@
 //! The result pages of a referendum: national, region, district, precinct.
 
+use ashyq_core::contest::ContestId;
 use ashyq_core::ledger::Ledger;
 use ashyq_core::protocol::ProtocolLines;
-use ashyq_core::referendum::{AdoptionRule, ReferendumDefinition, ReferendumId};
+use ashyq_core::referendum::{AdoptionRule, ReferendumDefinition};
 use ashyq_core::tally::{ResultStatus, ResultsTree, Totals};
 use ashyq_core::territory::PrecinctId;
 use axum::extract::{Path, RawQuery, State};
@@ -96,7 +97,7 @@ fn tree_and_definition<'l>(
     ledger: &'l Ledger,
     id: &str,
 ) -> Option<(ResultsTree, &'l ReferendumDefinition)> {
-    let rid = ReferendumId(id.to_owned());
+    let rid = ContestId(id.to_owned());
     let tree = ledger.results(&rid).ok()?;
     let def = &ledger.referendum(&rid).ok()?.definition;
     Some((tree, def))
@@ -256,7 +257,7 @@ pub async fn district(
     let (Some((r, d)), Some(territory)) = (found, ledger.territory()) else {
         return layout::not_found(ctx, Some(tr.t("not-found-district").into_owned()));
     };
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     let name = capitalized(d.names.get(lang.code()));
     let precincts: Vec<_> = territory
         .precincts
@@ -301,8 +302,8 @@ pub async fn district(
                                 }
                                 td.num { (integer(lang, p.registered_voters)) }
                                 @if let Some(l) = lines {
-                                    td.num { (percent(lang, ashyq_core::share::Share::new(l.ballots_issued, l.voters_on_list), 1)) }
-                                    td.num { (percent(lang, ashyq_core::share::Share::new(l.yes, l.ballots_issued), 1)) }
+                                    td.num { (percent(lang, ashyq_core::share::Share::new(l.ballots.ballots_issued, l.ballots.voters_on_list), 1)) }
+                                    td.num { (percent(lang, ashyq_core::share::Share::new(l.yes, l.ballots.ballots_issued), 1)) }
                                 } @else {
                                     td.num { "—" } td.num { "—" }
                                 }
@@ -354,7 +355,7 @@ pub async fn precinct(
     let Some((t, p, d, r)) = found else {
         return layout::not_found(ctx, Some(tr.t("not-found-precinct").into_owned()));
     };
-    let rid = ReferendumId(id.clone());
+    let rid = ContestId(id.clone());
     let applied = ledger.applied(&rid, p.id).ok().flatten();
     let history = ledger.history(&rid, p.id).unwrap_or_default();
     let tree_size = ledger.tree().size();
@@ -462,8 +463,8 @@ pub async fn precinct(
     layout::page(ctx, &page, body)
 }
 
-fn receipt_code(s: ashyq_core::event::ReceiptStatus) -> &'static str {
-    use ashyq_core::event::ReceiptStatus as R;
+fn receipt_code(s: ashyq_core::receipt::ReceiptStatus) -> &'static str {
+    use ashyq_core::receipt::ReceiptStatus as R;
     match s {
         R::Accepted => "accepted",
         R::Amended => "amended",

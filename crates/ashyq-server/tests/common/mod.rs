@@ -7,12 +7,13 @@ pub mod consult;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ashyq_core::event::Author;
+use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
 use ashyq_core::iin::DigestKey;
 use ashyq_core::party::check_application;
 use ashyq_core::party::list::check_list;
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::referendum::presets;
 use ashyq_core::seats::TieSeed;
 use ashyq_core::territory::Territory;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
@@ -80,7 +81,7 @@ pub async fn election() -> Server {
     };
     let territory: Territory = generate(&profile::kz(), &spec).unwrap();
     registrar.load_territory(territory.clone()).await.unwrap();
-    let id = ReferendumId(ELECTION.into());
+    let id = ContestId(ELECTION.into());
     let rules = registrar.ledger().party_rules();
     let sc =
         election::scenario::kurultai_2023_votes(&territory, &id, rules.min_members.max(1), 45, 7)
