@@ -1,14 +1,15 @@
 //! A small hand-made territory and a valid, certified log over it, built with the Ledger API
 //! exactly as the registrar does (decide, then record).
 
+use ashyq_core::protocol::BallotLines;
 use std::sync::OnceLock;
 
-use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::ledger::{Decided, Decision, Ledger};
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
 use ashyq_core::referendum::presets;
-use ashyq_core::contest::ContestId;
 use ashyq_core::tally::ResultsTree;
 use ashyq_core::territory::{
     District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
@@ -66,14 +67,16 @@ pub fn protocol(precinct: u32, list: u64, issued: u64, yes: u64) -> PrecinctProt
         referendum: kz2026(),
         precinct: PrecinctId(precinct),
         lines: ProtocolLines {
-            voters_on_list: list,
-            voters_added_on_day: 0,
-            voters_added_absentee: 0,
-            absentee_certificates_issued: 0,
-            ballots_received: list,
-            ballots_issued: issued,
-            ballots_cancelled: list - issued,
-            ballots_found: issued,
+            ballots: BallotLines {
+                voters_on_list: list,
+                voters_added_on_day: 0,
+                voters_added_absentee: 0,
+                absentee_certificates_issued: 0,
+                ballots_received: list,
+                ballots_issued: issued,
+                ballots_cancelled: list - issued,
+                ballots_found: issued,
+            },
             yes,
             no: issued - yes - 3,
             both_marked: 1,
@@ -131,7 +134,7 @@ pub fn build() -> Fixture {
     submit(&mut ledger, &mut entries, protocol(2, 800, 700, 600));
     // One ballot missing from the box: accepted with warning KW-1.
     let mut p3 = protocol(3, 2500, 900, 700);
-    p3.lines.ballots_found -= 1;
+    p3.lines.ballots.ballots_found -= 1;
     p3.lines.invalid -= 1;
     submit(&mut ledger, &mut entries, p3);
     // A different protocol for precinct 1, dismissed.

@@ -17,25 +17,28 @@ pub fn expected_rules(l: &ProtocolLines) -> (Vec<ControlRule>, Vec<ControlRule>)
     }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    if w(l.voters_added_on_day) + w(l.voters_added_absentee) > w(l.voters_on_list) {
+    if w(l.ballots.voters_added_on_day) + w(l.ballots.voters_added_absentee)
+        > w(l.ballots.voters_on_list)
+    {
         errors.push(ControlRule::AdditionsWithinList);
     }
-    if w(l.ballots_received) != w(l.ballots_issued) + w(l.ballots_cancelled) {
+    if w(l.ballots.ballots_received) != w(l.ballots.ballots_issued) + w(l.ballots.ballots_cancelled)
+    {
         errors.push(ControlRule::BallotsReceivedAccounted);
     }
-    if l.ballots_issued > l.voters_on_list {
+    if l.ballots.ballots_issued > l.ballots.voters_on_list {
         errors.push(ControlRule::IssuedWithinList);
     }
-    if w(l.ballots_found) != w(l.yes) + w(l.no) + w(l.both_marked) + w(l.invalid) {
+    if w(l.ballots.ballots_found) != w(l.yes) + w(l.no) + w(l.both_marked) + w(l.invalid) {
         errors.push(ControlRule::FoundBallotsCounted);
     }
-    if l.ballots_found > l.ballots_issued {
+    if l.ballots.ballots_found > l.ballots.ballots_issued {
         errors.push(ControlRule::FoundWithinIssued);
     }
-    if l.ballots_found < l.ballots_issued {
+    if l.ballots.ballots_found < l.ballots.ballots_issued {
         warnings.push(ControlRule::FewerFoundThanIssued);
     }
-    if l.voters_on_list > 0 && l.ballots_issued == l.voters_on_list {
+    if l.ballots.voters_on_list > 0 && l.ballots.ballots_issued == l.ballots.voters_on_list {
         warnings.push(ControlRule::EveryVoterTookPart);
     }
     (errors, warnings)
@@ -69,25 +72,26 @@ pub fn check_lines(l: &ProtocolLines) {
             assert!(v <= MAX_LINE, "accepted with {name} = {v} > {MAX_LINE}");
         }
         assert_eq!(
-            l.ballots_received,
-            l.ballots_issued + l.ballots_cancelled,
+            l.ballots.ballots_received,
+            l.ballots.ballots_issued + l.ballots.ballots_cancelled,
             "accepted but ballots_received ≠ issued + cancelled: {l:?}"
         );
         assert_eq!(
-            l.ballots_found,
+            l.ballots.ballots_found,
             l.yes + l.no + l.both_marked + l.invalid,
             "accepted but ballots_found ≠ yes + no + both_marked + invalid: {l:?}"
         );
         assert!(
-            l.ballots_found <= l.ballots_issued,
+            l.ballots.ballots_found <= l.ballots.ballots_issued,
             "accepted but ballots_found > ballots_issued: {l:?}"
         );
         assert!(
-            l.ballots_issued <= l.voters_on_list,
+            l.ballots.ballots_issued <= l.ballots.voters_on_list,
             "accepted but ballots_issued > voters_on_list: {l:?}"
         );
         assert!(
-            l.voters_added_on_day + l.voters_added_absentee <= l.voters_on_list,
+            l.ballots.voters_added_on_day + l.ballots.voters_added_absentee
+                <= l.ballots.voters_on_list,
             "accepted but additions exceed the list: {l:?}"
         );
     }
@@ -147,17 +151,23 @@ pub fn check_totals(t: &Totals, what: &str) {
     );
     let l = &t.lines;
     assert_eq!(
-        l.ballots_received,
-        l.ballots_issued + l.ballots_cancelled,
+        l.ballots.ballots_received,
+        l.ballots.ballots_issued + l.ballots.ballots_cancelled,
         "{what}: {t:?}"
     );
     assert_eq!(
-        l.ballots_found,
+        l.ballots.ballots_found,
         l.yes + l.no + l.both_marked + l.invalid,
         "{what}: {t:?}"
     );
-    assert!(l.ballots_found <= l.ballots_issued, "{what}: {t:?}");
-    assert!(l.ballots_issued <= l.voters_on_list, "{what}: {t:?}");
+    assert!(
+        l.ballots.ballots_found <= l.ballots.ballots_issued,
+        "{what}: {t:?}"
+    );
+    assert!(
+        l.ballots.ballots_issued <= l.ballots.voters_on_list,
+        "{what}: {t:?}"
+    );
     if t.precincts_reported == 0 {
         assert_eq!(
             *l,
@@ -193,9 +203,12 @@ pub fn check_tree(t: &ResultsTree) {
     let n = &t.national.lines;
     assert_eq!(
         t.outcome.turnout,
-        Share::new(n.ballots_issued, n.voters_on_list)
+        Share::new(n.ballots.ballots_issued, n.ballots.voters_on_list)
     );
-    assert_eq!(t.outcome.yes_share, Share::new(n.yes, n.ballots_issued));
+    assert_eq!(
+        t.outcome.yes_share,
+        Share::new(n.yes, n.ballots.ballots_issued)
+    );
     assert!(
         t.outcome.valid || !t.outcome.adopted,
         "adopted but not valid: {:?}",
@@ -224,11 +237,15 @@ fn exceeds(a: u64, b: u64, f: Fraction) -> bool {
 /// The outcome restated from the definition: validity, adoption and the units in favour.
 pub fn check_outcome(def: &ReferendumDefinition, t: &ResultsTree) {
     let n = &t.national.lines;
-    let valid = exceeds(n.ballots_issued, n.voters_on_list, def.validity.min_turnout);
+    let valid = exceeds(
+        n.ballots.ballots_issued,
+        n.ballots.voters_on_list,
+        def.validity.min_turnout,
+    );
     assert_eq!(t.outcome.valid, valid, "validity of {:?}", t.outcome);
     match def.adoption {
         AdoptionRule::NationalMajority { share } => {
-            let adopted = valid && exceeds(n.yes, n.ballots_issued, share);
+            let adopted = valid && exceeds(n.yes, n.ballots.ballots_issued, share);
             assert_eq!(t.outcome.adopted, adopted, "adoption of {:?}", t.outcome);
             assert_eq!(t.outcome.units_in_favour, None);
         }
@@ -241,7 +258,13 @@ pub fn check_outcome(def: &ReferendumDefinition, t: &ResultsTree) {
             let total = counted.len() as u64;
             let in_favour = counted
                 .iter()
-                .filter(|r| exceeds(r.totals.lines.yes, r.totals.lines.ballots_issued, share))
+                .filter(|r| {
+                    exceeds(
+                        r.totals.lines.yes,
+                        r.totals.lines.ballots.ballots_issued,
+                        share,
+                    )
+                })
                 .count() as u64;
             // At least `units` of them: in_favour / total ≥ units.
             let enough = total > 0

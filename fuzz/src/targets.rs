@@ -1,16 +1,17 @@
 //! One function per fuzz target. Each panics (with the reason) when a property fails.
 
+use ashyq_core::protocol::BallotLines;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::profile::{self, Profile};
 use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines};
 use ashyq_core::referendum::{ReferendumDefinition, presets};
-use ashyq_core::contest::ContestId;
 use ashyq_core::tally::{ResultStatus, Totals};
 use ashyq_core::territory::{PrecinctId, io as territory_io};
 use ashyq_core::verify::{self, VerifyError};
@@ -93,7 +94,11 @@ pub fn party_list_json(data: &[u8]) {
         );
         if check.accepted() {
             assert!(within, "accepted with a line out of bounds");
-            assert_eq!(counted, u128::from(b.ballots_found), "accepted but does not add up");
+            assert_eq!(
+                counted,
+                u128::from(b.ballots_found),
+                "accepted but does not add up"
+            );
         }
     }
 }
@@ -361,14 +366,16 @@ impl LinesSpec {
             let day = day.min(list);
             let abs = abs.min(list - day);
             ProtocolLines {
-                voters_on_list: list,
-                voters_added_on_day: day,
-                voters_added_absentee: abs,
-                absentee_certificates_issued: certs,
-                ballots_received: issued + cancelled,
-                ballots_issued: issued,
-                ballots_cancelled: cancelled,
-                ballots_found: found,
+                ballots: BallotLines {
+                    voters_on_list: list,
+                    voters_added_on_day: day,
+                    voters_added_absentee: abs,
+                    absentee_certificates_issued: certs,
+                    ballots_received: issued + cancelled,
+                    ballots_issued: issued,
+                    ballots_cancelled: cancelled,
+                    ballots_found: found,
+                },
                 yes,
                 no,
                 both_marked: both,
@@ -402,14 +409,16 @@ impl LinesSpec {
             LinesSpec::Raw(a) => {
                 let a = a.map(u64::from);
                 ProtocolLines {
-                    voters_on_list: a[0],
-                    voters_added_on_day: a[1],
-                    voters_added_absentee: a[2],
-                    absentee_certificates_issued: a[3],
-                    ballots_received: a[4],
-                    ballots_issued: a[5],
-                    ballots_cancelled: a[6],
-                    ballots_found: a[7],
+                    ballots: BallotLines {
+                        voters_on_list: a[0],
+                        voters_added_on_day: a[1],
+                        voters_added_absentee: a[2],
+                        absentee_certificates_issued: a[3],
+                        ballots_received: a[4],
+                        ballots_issued: a[5],
+                        ballots_cancelled: a[6],
+                        ballots_found: a[7],
+                    },
                     yes: a[8],
                     no: a[9],
                     both_marked: a[10],
@@ -419,14 +428,14 @@ impl LinesSpec {
             LinesSpec::Poke { line, value } => {
                 let mut l = consistent(1000, 700, 300, 0, 500, 150, 10, 5, 1, 2);
                 let fields = [
-                    &mut l.voters_on_list,
-                    &mut l.voters_added_on_day,
-                    &mut l.voters_added_absentee,
-                    &mut l.absentee_certificates_issued,
-                    &mut l.ballots_received,
-                    &mut l.ballots_issued,
-                    &mut l.ballots_cancelled,
-                    &mut l.ballots_found,
+                    &mut l.ballots.voters_on_list,
+                    &mut l.ballots.voters_added_on_day,
+                    &mut l.ballots.voters_added_absentee,
+                    &mut l.ballots.absentee_certificates_issued,
+                    &mut l.ballots.ballots_received,
+                    &mut l.ballots.ballots_issued,
+                    &mut l.ballots.ballots_cancelled,
+                    &mut l.ballots.ballots_found,
                     &mut l.yes,
                     &mut l.no,
                     &mut l.both_marked,
@@ -611,7 +620,7 @@ pub fn ledger_commands(s: &Session) -> Vec<LogEntry> {
                 let res = ledger.submit(p.clone());
                 let Some(m) = models.get(&p.referendum) else {
                     assert!(
-                        matches!(res, Err(LedgerError::UnknownReferendum { .. })),
+                        matches!(res, Err(LedgerError::UnknownContest(_))),
                         "{res:?}"
                     );
                     continue;
@@ -959,14 +968,16 @@ fn check_against_model(
                 .filter(|a| !oracle::expected_rules(&a.lines).1.is_empty())
                 .count() as u64,
             lines: ProtocolLines {
-                voters_on_list: sums[0],
-                voters_added_on_day: sums[1],
-                voters_added_absentee: sums[2],
-                absentee_certificates_issued: sums[3],
-                ballots_received: sums[4],
-                ballots_issued: sums[5],
-                ballots_cancelled: sums[6],
-                ballots_found: sums[7],
+                ballots: BallotLines {
+                    voters_on_list: sums[0],
+                    voters_added_on_day: sums[1],
+                    voters_added_absentee: sums[2],
+                    absentee_certificates_issued: sums[3],
+                    ballots_received: sums[4],
+                    ballots_issued: sums[5],
+                    ballots_cancelled: sums[6],
+                    ballots_found: sums[7],
+                },
                 yes: sums[8],
                 no: sums[9],
                 both_marked: sums[10],
@@ -1012,7 +1023,9 @@ pub fn signed_protocol(data: &[u8]) {
     use ashyq_core::keys::{Commission, CommissionSigningKey};
     use ashyq_core::merkle;
     use ashyq_core::signed::SignedProtocol;
-    use ashyq_core::transparency::{ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead};
+    use ashyq_core::transparency::{
+        ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead,
+    };
 
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -1142,7 +1155,11 @@ pub fn iin(data: &[u8]) {
             let b = iin.birth_date();
             assert_eq!((b.year(), b.month(), b.day()), (y, m, dd), "birth date");
             let d = digits.expect("12 digits");
-            let sex = if d[6] % 2 == 1 { Sex::Male } else { Sex::Female };
+            let sex = if d[6] % 2 == 1 {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
             assert_eq!(iin.sex(), sex);
             let serial = d[7..11].iter().fold(0u16, |s, &x| s * 10 + u16::from(x));
             assert_eq!(Iin::from_parts(b, sex, serial), Some(iin), "from_parts");
@@ -1154,8 +1171,14 @@ pub fn iin(data: &[u8]) {
             // What could identify a person is a run of digits: none of the input's runs of
             // six or more digits may show in the error (words of the input may, by chance).
             let shown = e.to_string();
-            for run in t.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() >= 6) {
-                assert!(!shown.contains(run), "digits of the input show in an error: {shown}");
+            for run in t
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|r| r.len() >= 6)
+            {
+                assert!(
+                    !shown.contains(run),
+                    "digits of the input show in an error: {shown}"
+                );
             }
         }
         (Ok(_), None) => panic!("accepted an IIN the oracle refuses: {t:?}"),

@@ -13,7 +13,6 @@ use ashyq_core::chain::{ChainEvent, Entry, LogHash};
 use serde::de::DeserializeOwned;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
-use crate::append::max_binds;
 use crate::error::{from_bigint, to_bigint};
 use crate::{Pool, Store, StoreError};
 
@@ -46,6 +45,26 @@ pub const REGISTER_LOG: ChainTable = ChainTable {
 
 /// Every chain table, for the append-only triggers.
 pub(crate) const CHAINS: [ChainTable; 3] = [EVENT_LOG, CONSULT_LOG, REGISTER_LOG];
+
+/// The most bind parameters one statement may carry.
+pub(crate) trait BindLimit {
+    /// SQLite: 32766 (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32); PostgreSQL: 65535 (the wire
+    /// protocol's 16-bit count).
+    const MAX_BINDS: usize;
+}
+
+impl BindLimit for sqlx::Sqlite {
+    const MAX_BINDS: usize = 32_766;
+}
+
+impl BindLimit for sqlx::Postgres {
+    const MAX_BINDS: usize = 65_535;
+}
+
+/// [`BindLimit::MAX_BINDS`] of `DB`.
+pub(crate) fn max_binds<DB: BindLimit>() -> usize {
+    DB::MAX_BINDS
+}
 
 /// Bind parameters per row of a chain table.
 const LOG_BINDS: usize = 6;

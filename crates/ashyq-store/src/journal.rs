@@ -39,7 +39,7 @@ pub trait StoredDomain: Domain {
 impl StoredDomain for Ledger {
     const TABLE: ChainTable = EVENT_LOG;
     fn projection() -> Projector<ashyq_core::Event> {
-        Projector(Some(&crate::append::Protocols))
+        Projector(Some(&crate::protocols::Protocols))
     }
 }
 

@@ -69,12 +69,12 @@ macro_rules! with_pool {
     };
 }
 
-mod append;
 pub mod chain;
 pub mod consult;
 mod error;
 pub mod journal;
 pub mod operators;
+mod protocols;
 pub mod register;
 pub mod registrar;
 pub mod secretariat;
@@ -84,9 +84,9 @@ mod url;
 pub use error::StoreError;
 pub use url::redact_url;
 
-use append::ProtocolRow;
 use chain::EVENT_LOG;
 use error::from_bigint;
+use protocols::ProtocolRow;
 
 /// The schema migrations, embedded at build time.
 static MIGRATOR: Migrator = sqlx::migrate!();
@@ -254,7 +254,7 @@ impl Store {
     /// way in). Of two appenders on the same head exactly one succeeds
     /// ([`StoreError::HeadMoved`] for the other); an empty slice does nothing.
     pub async fn append(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
-        self.append_chain(&EVENT_LOG, entries, Some(&append::Protocols))
+        self.append_chain(&EVENT_LOG, entries, Some(&protocols::Protocols))
             .await
     }
 
@@ -317,8 +317,8 @@ impl Store {
         let action = "inserting into bench_protocols";
         with_pool!(self, pool, Db => {
             let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
-            for chunk in rows.chunks(append::max_binds::<Db>() / append::PROTOCOL_BINDS) {
-                append::insert_protocols::<Db>("bench_protocols", chunk, "")
+            for chunk in rows.chunks(chain::max_binds::<Db>() / protocols::PROTOCOL_BINDS) {
+                protocols::insert_protocols::<Db>("bench_protocols", chunk, "")
                     .build()
                     .execute(&mut *tx)
                     .await

@@ -10,7 +10,7 @@ use ashyq_core::{Event, LogEntry};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 use crate::StoreError;
-use crate::chain::{Projection, ProjectionPlan, Tx, Write};
+use crate::chain::{Projection, ProjectionPlan, Tx, Write, max_binds};
 use crate::error::to_bigint;
 
 /// Bind parameters per row of `protocols` / `bench_protocols`.
@@ -36,26 +36,6 @@ const REPLACE_PROTOCOL: &str = " ON CONFLICT (referendum, precinct) DO UPDATE SE
 
 /// Lets a first protocol skip a precinct that already has one (detected and refused after).
 const KEEP_PROTOCOL: &str = " ON CONFLICT (referendum, precinct) DO NOTHING";
-
-/// The most bind parameters one statement may carry.
-pub(crate) trait BindLimit {
-    /// SQLite: 32766 (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32); PostgreSQL: 65535 (the wire
-    /// protocol's 16-bit count).
-    const MAX_BINDS: usize;
-}
-
-impl BindLimit for sqlx::Sqlite {
-    const MAX_BINDS: usize = 32_766;
-}
-
-impl BindLimit for sqlx::Postgres {
-    const MAX_BINDS: usize = 65_535;
-}
-
-/// [`BindLimit::MAX_BINDS`] of `DB`.
-pub(crate) fn max_binds<DB: BindLimit>() -> usize {
-    DB::MAX_BINDS
-}
 
 /// A row of `protocols` or `bench_protocols`.
 #[derive(Debug, Clone)]
