@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::consult::{ConsultService, STATUS_WORDS, text_is_public};
+use crate::consult::{
+    ConsultService, PAGE_SIZE, STATUS_WORDS, article_of, parse_proposal_id, text_is_public,
+};
 use crate::problem::Problem;
-use crate::web::consult::{PAGE_SIZE, article_of, list_proposals, parse_proposal_id};
 
 fn service(state: &AppState) -> Result<&Arc<ConsultService>, Problem> {
     state.consult.as_ref().ok_or_else(|| {
@@ -374,7 +375,7 @@ pub async fn proposals(
         return Err(Problem::bad_request("pages are numbered from 1"));
     }
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
-    let ids = list_proposals(svc, &query, status);
+    let ids = svc.list_proposals(&query, status);
     let c = svc.consultation();
     let skip = (page as usize - 1).saturating_mul(PAGE_SIZE);
     let list = ProposalList {

@@ -14,7 +14,8 @@ use std::sync::Arc;
 pub mod auth;
 pub mod consult;
 mod consult_api;
-mod dev_idp;
+mod cookies;
+pub mod dev_idp;
 mod events;
 pub mod limits;
 mod openapi;
@@ -137,6 +138,10 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The public consultation to serve (pages under `/consult`, API under `/api/v1/consult`).
     pub consult: Option<Arc<consult::ConsultService>>,
+    /// The development identity provider to serve under `/dev-idp` (demo and development
+    /// only: anyone can sign in as any test person); the consultation signs in with it when
+    /// its configuration names [`dev_idp::DevIdp::provider`].
+    pub dev_idp: Option<Arc<dev_idp::DevIdp>>,
 }
 
 impl ServerConfig {
@@ -221,10 +226,13 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         writes: Arc::new(WriteExecutor::new()),
         consult: config.consult.clone(),
     };
+    let mut pages = web::routes();
+    if let Some(idp) = &config.dev_idp {
+        pages = pages.merge(dev_idp::routes(idp.clone()));
+    }
     let mut app = Router::new()
         .route("/api/v1", get(index))
-        .merge(web::routes())
-        .merge(dev_idp::routes())
+        .merge(pages)
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))

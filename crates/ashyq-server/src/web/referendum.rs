@@ -54,14 +54,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery
         return election::election(State(state), ctx, Path(id)).await;
     }
     let tr = ctx.tr();
-    let p = Page {
-        title: tr.t("home-empty-title").into_owned(),
-        section: Section::Results,
-        path: "/".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(tr.t("home-empty-title"), Section::Results, "/");
     layout::page(
         ctx,
         &p,
@@ -173,18 +166,13 @@ fn national_markup<'a>(
             }
         }
     };
-    let page = Page {
-        title,
-        section: Section::Results,
-        path: path.to_owned(),
-        keep_query: if measure == Measure::Turnout {
+    let page = Page::new(title, Section::Results, path.to_owned())
+        .keeping(if measure == Measure::Turnout {
             "by=turnout".into()
         } else {
             String::new()
-        },
-        crumbs: Vec::new(),
-        live: Some(id),
-    };
+        })
+        .live(id);
     Some((page, body))
 }
 
@@ -224,14 +212,12 @@ pub async fn region(
         }
         (lines_section(tr, &r.totals.lines))
     };
-    let p = Page {
-        title: name,
-        section: Section::Results,
-        path: format!("/r/{id}/region/{code}"),
-        keep_query: String::new(),
-        crumbs: vec![(def.title.get(lang.code()).to_owned(), format!("/r/{id}"))],
-        live: Some(&id),
-    };
+    let p = Page::new(name, Section::Results, format!("/r/{id}/region/{code}"))
+        .crumbs(vec![(
+            def.title.get(lang.code()).to_owned(),
+            format!("/r/{id}"),
+        )])
+        .live(&id);
     layout::page(ctx, &p, body)
 }
 
@@ -313,20 +299,19 @@ pub async fn district(
             }
         }
     };
-    let p = Page {
-        title: name,
-        section: Section::Results,
-        path: format!("/r/{id}/district/{district}"),
-        keep_query: String::new(),
-        crumbs: vec![
-            (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-            (
-                capitalized(r.names.get(lang.code())),
-                format!("/r/{id}/region/{}", r.code.0),
-            ),
-        ],
-        live: Some(&id),
-    };
+    let p = Page::new(
+        name,
+        Section::Results,
+        format!("/r/{id}/district/{district}"),
+    )
+    .crumbs(vec![
+        (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
+        (
+            capitalized(r.names.get(lang.code())),
+            format!("/r/{id}/region/{}", r.code.0),
+        ),
+    ])
+    .live(&id);
     layout::page(ctx, &p, body)
 }
 
@@ -441,24 +426,22 @@ pub async fn precinct(
         }
         p { a href=(format!("/api/v1/referendums/{id}/precincts/{}", p.id.0)) { (tr.t("precinct-json")) } }
     };
-    let page = Page {
+    let page = Page::new(
         title,
-        section: Section::Results,
-        path: format!("/r/{id}/precinct/{}", p.id.0),
-        keep_query: String::new(),
-        crumbs: vec![
-            (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-            (
-                capitalized(r.names.get(lang.code())),
-                format!("/r/{id}/region/{}", r.code.0),
-            ),
-            (
-                d.names.get(lang.code()).to_owned(),
-                format!("/r/{id}/district/{}", d.id.0),
-            ),
-        ],
-        live: None,
-    };
+        Section::Results,
+        format!("/r/{id}/precinct/{}", p.id.0),
+    )
+    .crumbs(vec![
+        (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
+        (
+            capitalized(r.names.get(lang.code())),
+            format!("/r/{id}/region/{}", r.code.0),
+        ),
+        (
+            d.names.get(lang.code()).to_owned(),
+            format!("/r/{id}/district/{}", d.id.0),
+        ),
+    ]);
     layout::page(ctx, &page, body)
 }
 

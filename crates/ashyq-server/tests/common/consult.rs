@@ -9,6 +9,7 @@ use std::sync::Arc;
 use ashyq_core::consult::sample;
 use ashyq_core::iin::DigestKey;
 use ashyq_server::consult::{ConsultConfig, ConsultService};
+use ashyq_server::dev_idp::DevIdp;
 use ashyq_server::{ServerConfig, serve_with};
 use ashyq_store::registrar::Registrar;
 use ashyq_store::secretariat::Secretariat;
@@ -33,13 +34,13 @@ pub async fn consult_server() -> ConsultServer {
         secretariat.add_act_version(act).await.unwrap();
     }
     secretariat.import(&s.consultation.log).await.unwrap();
+    let dev_idp = Arc::new(DevIdp::new().unwrap());
     let service = Arc::new(
         ConsultService::new(
             secretariat,
             ConsultConfig {
                 digest_key: DigestKey::from_bytes(&[0x33; 32]).unwrap(),
-                identity_provider: None,
-                dev_idp: true,
+                identity_provider: Some(dev_idp.provider()),
                 moderators: Vec::new(),
                 public_url: None,
             },
@@ -49,6 +50,7 @@ pub async fn consult_server() -> ConsultServer {
     let config = ServerConfig {
         rate_limit: None,
         consult: Some(service.clone()),
+        dev_idp: Some(dev_idp),
         ..ServerConfig::default()
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();

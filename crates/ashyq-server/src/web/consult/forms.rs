@@ -1,12 +1,13 @@
 //! The consultation's forms: propose a change to an article or a new article, support a
 //! proposal (once per person), withdraw one's own, and moderate (publish, or refuse with a
-//! reason). Every form needs a session and carries its CSRF token; every answer to a post is a
-//! redirect to the page that shows the result (post/redirect/get), or the form again with the
-//! reason it was refused and the input kept.
+//! reason). Every form is a [`FormWrite`] of the citizen's session (signed in, its token,
+//! this server's origin); every answer to a post is a redirect to the page that shows the
+//! result (post/redirect/get), or the form again with the reason it was refused and the input
+//! kept.
 //!
 //! Moderation is deliberately minimal and isolated here: a moderator is a signed-in citizen
-//! whose pseudonym the server is configured with (`ConsultConfig::moderators`; with the
-//! development provider, its test moderator). Operator accounts can replace
+//! whose pseudonym the server is configured with (`ConsultConfig::moderators`, or the
+//! provider's `IdentityProvider::moderators`). Operator accounts can replace
 //! `ConsultService::is_moderator` later without touching the pages.
 
 use std::collections::HashMap;
@@ -22,21 +23,20 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::Ctx;
-use super::consult::{
-    article_choices, consult_page, legal_lang, message_page, no_consultation, parse_proposal_id,
-    refused, service, target_markup, when,
-};
-use super::i18n::{self, Tr};
-use super::layout::{self, Page, Section};
+use super::frame::{consult_page, message_page, no_consultation, service};
+use super::text::{article_choices, legal_lang, target_markup, when};
 use crate::AppState;
-use crate::consult::ConsultService;
+use crate::consult::{ConsultService, parse_proposal_id};
 use crate::signin::{Session, percent_encode};
+use crate::web::ctx::Ctx;
+use crate::web::form::FormWrite;
+use crate::web::i18n::{self, Tr};
+use crate::web::layout::{self, Page, Section};
 
 /// The largest proposal text and rationale, in characters (the consultation's rule).
-const MAX_TEXT: usize = 10_000;
+pub(crate) const MAX_TEXT: usize = 10_000;
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -44,7 +44,7 @@ fn see_other(to: &str) -> Response {
     res
 }
 
-fn csrf_field(s: &Session) -> Markup {
+pub(crate) fn csrf_field(s: &Session) -> Markup {
     html! { input type="hidden" name="csrf" value=(s.csrf); }
 }
 
@@ -100,7 +100,7 @@ pub(crate) fn proposal_actions(
     }
 }
 
-fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
+pub(crate) fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
     let n = id.0;
     html! {
         div.moderate {
@@ -131,16 +131,17 @@ fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
     }
 }
 
-fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
+pub(crate) fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
     let tr = ctx.tr();
-    let page = Page {
-        title: tr.t("consult-signin-needed").into_owned(),
-        section: Section::Consultation,
-        path: path.to_owned(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
+    let page = Page::new(
+        tr.t("consult-signin-needed"),
+        Section::Consultation,
+        path.to_owned(),
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
     let body = html! {
         h1 { (tr.t("consult-signin-needed")) }
         p { (tr.t("consult-signin-why-propose")) }
@@ -150,14 +151,14 @@ fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
 
 /// What the proposal form was given, kept when it is shown again.
 #[derive(Default)]
-struct Draft {
+pub(crate) struct Draft {
     target: String,
     lang: String,
     text: String,
     rationale: String,
 }
 
-fn propose_form(
+pub(crate) fn propose_form(
     ctx: Ctx,
     svc: &ConsultService,
     s: &Session,
@@ -228,14 +229,15 @@ fn propose_form(
             button type="submit" { (tr.t("consult-send")) }
         }
     };
-    let page = Page {
-        title: tr.t("consult-propose").into_owned(),
-        section: Section::Consultation,
-        path: "/consult/propose".into(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
+    let page = Page::new(
+        tr.t("consult-propose"),
+        Section::Consultation,
+        "/consult/propose",
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
     let mut res = consult_page(ctx, svc, Some(s), &page, body);
     *res.status_mut() = status;
     res
@@ -264,19 +266,17 @@ pub async fn propose_page(
 /// `POST /consult/propose`: records the proposal (then it waits for moderation).
 pub async fn propose(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormWrite {
+        who: s,
+        body: form,
+        ctx,
+    }: FormWrite<Session>,
 ) -> Response {
     let Some(svc) = service(&state) else {
         return no_consultation(ctx);
     };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
-    };
     let tr = ctx.tr();
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let get = |k: &str| form.text(k).to_owned();
     let d = Draft {
         target: get("target"),
         lang: get("lang"),
@@ -347,7 +347,7 @@ pub async fn propose(
 }
 
 /// The page for a command the rules or the store refused.
-fn failure(ctx: Ctx, e: SecretariatError) -> Response {
+pub(crate) fn failure(ctx: Ctx, e: SecretariatError) -> Response {
     let tr = ctx.tr();
     match e {
         SecretariatError::Refused(ConsultError::NotFound(_)) => {
@@ -371,24 +371,18 @@ fn failure(ctx: Ctx, e: SecretariatError) -> Response {
     }
 }
 
-fn proposal_path(id: &str) -> Option<ProposalId> {
+pub(crate) fn proposal_path(id: &str) -> Option<ProposalId> {
     parse_proposal_id(id)
 }
 
 /// `POST /consult/proposals/{id}/support`: one support per person.
 pub async fn support(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
     let Some(svc) = service(&state) else {
         return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
     };
     let Some(id) = proposal_path(&id) else {
         return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
@@ -438,17 +432,11 @@ pub async fn support(
 /// `POST /consult/proposals/{id}/withdraw`: the author withdraws.
 pub async fn withdraw(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
     let Some(svc) = service(&state) else {
         return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
     };
     let Some(id) = proposal_path(&id) else {
         return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
@@ -466,17 +454,15 @@ pub async fn withdraw(
 /// `POST /consult/proposals/{id}/moderate`: publish, or refuse with a reason.
 pub async fn moderate(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormWrite {
+        who: s,
+        body: form,
+        ctx,
+    }: FormWrite<Session>,
 ) -> Response {
     let Some(svc) = service(&state) else {
         return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
     };
     let tr = ctx.tr();
     if !svc.is_moderator(&s.citizen) {
@@ -495,10 +481,10 @@ pub async fn moderate(
         .get("detail")
         .map(|d| d.trim().to_owned())
         .unwrap_or_default();
-    let event = match form.get("action").map(String::as_str) {
+    let event = match form.get("action") {
         Some("publish") => ConsultEvent::ProposalPublished { id, moderator },
         Some("reject") => {
-            let reason = match form.get("reason").map(String::as_str) {
+            let reason = match form.get("reason") {
                 Some("off_topic") => ModerationReason::OffTopic,
                 Some("abusive") => ModerationReason::Abusive,
                 Some("personal_data") => ModerationReason::PersonalData,
@@ -597,13 +583,14 @@ pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: Header
             }
         }
     };
-    let page = Page {
-        title: tr.t("consult-moderation").into_owned(),
-        section: Section::Consultation,
-        path: "/consult/moderation".into(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
+    let page = Page::new(
+        tr.t("consult-moderation"),
+        Section::Consultation,
+        "/consult/moderation",
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
     consult_page(ctx, svc, Some(&s), &page, body)
 }
