@@ -19,12 +19,14 @@ pub mod dev_idp;
 mod events;
 pub mod limits;
 mod openapi;
+mod operators;
 pub mod problem;
 mod read;
 pub mod signin;
 pub mod transparency;
 pub mod web;
 mod write;
+mod writes;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::report::ResultsDocument;
@@ -74,52 +76,9 @@ pub struct AppState {
     /// Failed sign-ins per account.
     sign_in_guard: Arc<auth::SignInGuard>,
     /// The executor of writes.
-    writes: Arc<WriteExecutor>,
+    writes: Arc<writes::WriteExecutor>,
     /// The public consultation, when this server serves one.
     pub consult: Option<Arc<consult::ConsultService>>,
-}
-
-/// A runtime of its own for writes (one worker thread). Readers polling the results keep the
-/// main runtime's queue full; a write waiting in that queue at each of its steps — queueing,
-/// the group commit, the database round trips — would take a queue's turn per step, and a
-/// crowd of readers would starve the commissions sending protocols. On its own runtime a
-/// write's steps follow one another at once; only its hand-over and its answer cross over.
-pub(crate) struct WriteExecutor(Option<tokio::runtime::Runtime>);
-
-impl WriteExecutor {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("ashyq-writes")
-            .enable_all()
-            .build();
-        if let Err(e) = &rt {
-            tracing::warn!("no runtime of its own for writes ({e}); writes share the main one");
-        }
-        WriteExecutor(rt.ok())
-    }
-
-    /// Runs `f` to completion on the write runtime (or, without one, as a task here).
-    pub(crate) fn spawn<F>(&self, f: F) -> tokio::task::JoinHandle<F::Output>
-    where
-        F: std::future::Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        match &self.0 {
-            Some(rt) => rt.spawn(f),
-            None => tokio::spawn(f),
-        }
-    }
-}
-
-impl Drop for WriteExecutor {
-    fn drop(&mut self) {
-        // Dropped when the server stops, possibly inside the async context that ran it, where
-        // a blocking shutdown is not allowed.
-        if let Some(rt) = self.0.take() {
-            rt.shutdown_background();
-        }
-    }
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -193,11 +152,15 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(write::certify))
         .routes(routes!(write::review))
         .routes(routes!(write::keys, write::change_key))
-        .routes(routes!(auth::sign_in, auth::whoami, auth::sign_out))
-        .routes(routes!(auth::create_token))
-        .routes(routes!(auth::operators, auth::create_operator))
-        .routes(routes!(auth::change_operator))
-        .routes(routes!(auth::audit_trail))
+        .routes(routes!(
+            operators::sign_in,
+            operators::whoami,
+            operators::sign_out
+        ))
+        .routes(routes!(operators::create_token))
+        .routes(routes!(operators::operators, operators::create_operator))
+        .routes(routes!(operators::change_operator))
+        .routes(routes!(operators::audit_trail))
         .routes(routes!(consult_api::summary))
         .routes(routes!(consult_api::act))
         .routes(routes!(consult_api::article))
@@ -223,7 +186,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         log_key,
         config: Arc::new(config.clone()),
         sign_in_guard: Arc::default(),
-        writes: Arc::new(WriteExecutor::new()),
+        writes: Arc::new(writes::WriteExecutor::new()),
         consult: config.consult.clone(),
     };
     let mut pages = web::routes();

@@ -665,7 +665,7 @@ mod tests {
             )),
             config: Arc::new(crate::ServerConfig::default()),
             sign_in_guard: Arc::default(),
-            writes: Arc::new(crate::WriteExecutor::new()),
+            writes: Arc::new(crate::writes::WriteExecutor::new()),
             consult: None,
         }
     }

@@ -2,11 +2,8 @@
 //! commission keys, amendments, dismissals, certification — each checked against the
 //! operator's role and recorded in the audit trail.
 //!
-//! Every write runs in its own task on the runtime kept for writes (`WriteExecutor`): a
-//! client that disconnects half-way cannot cancel a write between the in-memory decision and
-//! the database commit, and readers cannot starve writers.
-
-use std::future::Future;
+//! Every write goes through `writes.rs`: on the runtime kept for writes, an operator's
+//! authorised before and audited after by `operator_write`.
 
 use ashyq_core::event::Receipt;
 use ashyq_core::keys::{
@@ -17,37 +14,18 @@ use ashyq_core::operator::Action;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
 use ashyq_core::signed::{SignedProtocol, SignedReceipt};
 use ashyq_core::territory::PrecinctId;
-use ashyq_store::registrar::Registrar;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{SignedIn, audit, authorize};
+use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::read::{cached, referendum_id, to_json};
-
-/// Runs a write on the registrar in a task of its own, on the write runtime, and waits for it.
-async fn spawn_write<T, F>(
-    state: &AppState,
-    write: impl FnOnce(Arc<Registrar>) -> F,
-) -> Result<T, Problem>
-where
-    F: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    state
-        .writes
-        .spawn(write(state.registrar.clone()))
-        .await
-        .map_err(|e| {
-            Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
-        })
-}
+use crate::writes::{self, amend_protocol, held_for_review, operator_write};
 
 /// The log's signed receipt for a receipt the ledger gave.
 fn sign_receipt(state: &AppState, receipt: &Receipt) -> Result<SignedReceipt, Problem> {
@@ -90,9 +68,11 @@ pub async fn submit_protocol(
             document.statement.referendum, document.statement.referendum
         )));
     }
-    let outcome = spawn_write(&state, move |reg| async move {
-        reg.submit_signed(&document).await
-    })
+    let registrar = state.registrar.clone();
+    let outcome = writes::run(
+        &state,
+        async move { registrar.submit_signed(&document).await },
+    )
     .await?;
     let receipt = outcome.map_err(Problem::from)?.map_err(Problem::from)?;
     let signed = sign_receipt(&state, &receipt)?;
@@ -344,21 +324,19 @@ pub async fn change_key(
             }
         }
     };
-    let action = Action::ManageKeys { of };
-    authorize(&state, &who, &action, &detail).await?;
     let key_id = match &change {
         KeyEvent::KeyRegistered(e) => e.public_key.key_id(),
         KeyEvent::KeyRotated(e) => e.new_public_key.key_id(),
         KeyEvent::KeyRevoked(e) => e.key.clone(),
     };
-    let result = spawn_write(
+    operator_write(
         &state,
-        move |reg| async move { reg.manage_key(change).await },
+        &who,
+        Action::ManageKeys { of },
+        &detail,
+        |reg| async move { reg.manage_key(change).await.map_err(Problem::from) },
     )
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    result?;
+    .await?;
     let doc = state
         .registrar
         .ledger()
@@ -403,50 +381,38 @@ pub async fn amend(
     axum::Json(req): axum::Json<AmendmentRequest>,
 ) -> Result<Response, Problem> {
     let precinct = precinct_number(&number)?;
-    let action = Action::AmendProtocol { precinct };
     let detail = format!("amend precinct {precinct} of {id}: {}", req.reason.trim());
-    authorize(&state, &who, &action, &detail).await?;
     let rid = referendum_id(&id);
-    let (protocol, signature) = match (req.accept_conflict, req.lines) {
-        (Some(hash), None) => {
-            let ledger = state.registrar.ledger();
-            let open = ledger
-                .open_conflicts(&rid)?
-                .find(|c| c.protocol.precinct == precinct && c.receipt.protocol_hash == hash.trim())
-                .cloned();
-            let c = open.ok_or_else(|| {
-                Problem::not_found(format!(
-                    "precinct {precinct} has no protocol held for review with hash {hash}; see GET /api/v1/referendums/{id}/precincts/{precinct}"
-                ))
-            })?;
-            (c.protocol, c.receipt.signature)
-        }
-        (None, Some(lines)) => (
-            PrecinctProtocol {
-                referendum: rid.clone(),
-                precinct,
-                lines,
-            },
-            None,
-        ),
-        _ => {
-            return Err(Problem::bad_request(
-                "give either accept_conflict (the protocol hash of a version held for review) or lines (the corrected numbers), not both",
-            ));
-        }
-    };
     let author = who.author();
-    let reason = req.reason;
-    let result = spawn_write(&state, move |reg| async move {
-        match signature {
-            Some(sig) => reg.amend_signed(protocol, sig, &reason, author).await,
-            None => reg.amend(protocol, &reason, author).await,
-        }
+    let action = Action::AmendProtocol { precinct };
+    let receipt = operator_write(&state, &who, action, &detail, |reg| async move {
+        let (protocol, signature) = match (req.accept_conflict, req.lines) {
+            (Some(hash), None) => {
+                let c = held_for_review(&reg, &rid, precinct, hash.trim())?.ok_or_else(|| {
+                    Problem::not_found(format!(
+                        "precinct {precinct} has no protocol held for review with hash {hash}; see GET /api/v1/referendums/{id}/precincts/{precinct}"
+                    ))
+                })?;
+                (c.protocol, c.receipt.signature)
+            }
+            (None, Some(lines)) => (
+                PrecinctProtocol {
+                    referendum: rid,
+                    precinct,
+                    lines,
+                },
+                None,
+            ),
+            _ => {
+                return Err(Problem::bad_request(
+                    "give either accept_conflict (the protocol hash of a version held for review) or lines (the corrected numbers), not both",
+                ));
+            }
+        };
+        amend_protocol(&reg, protocol, signature, &req.reason, author).await
     })
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    let signed = sign_receipt(&state, &result?)?;
+    .await?;
+    let signed = sign_receipt(&state, &receipt)?;
     Ok((StatusCode::CREATED, axum::Json(signed)).into_response())
 }
 
@@ -500,16 +466,15 @@ pub async fn dismiss(
     axum::Json(req): axum::Json<DismissalRequest>,
 ) -> Result<Response, Problem> {
     let precinct = precinct_number(&number)?;
-    let action = Action::DismissConflict { precinct };
     let detail = format!(
         "dismiss {} at precinct {precinct} of {id}: {}",
         req.protocol_hash,
         req.reason.trim()
     );
-    authorize(&state, &who, &action, &detail).await?;
     let author = who.author();
     let rid = referendum_id(&id);
-    let result = spawn_write(&state, move |reg| async move {
+    let action = Action::DismissConflict { precinct };
+    let entry = operator_write(&state, &who, action, &detail, |reg| async move {
         reg.dismiss_conflict(
             &rid,
             precinct,
@@ -518,11 +483,10 @@ pub async fn dismiss(
             author,
         )
         .await
+        .map_err(Problem::from)
     })
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    Ok((StatusCode::CREATED, axum::Json(Recorded::from(result?))).into_response())
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(Recorded::from(entry))).into_response())
 }
 
 /// Certifies a final result and locks it (central operators only).
@@ -540,19 +504,18 @@ pub async fn certify(
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let action = Action::CertifyResult;
     let detail = format!("certify {id}");
-    authorize(&state, &who, &action, &detail).await?;
     let author = who.author();
     let rid = referendum_id(&id);
-    let result = spawn_write(
+    let entry = operator_write(
         &state,
-        move |reg| async move { reg.certify(&rid, author).await },
+        &who,
+        Action::CertifyResult,
+        &detail,
+        |reg| async move { reg.certify(&rid, author).await.map_err(Problem::from) },
     )
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    Ok((StatusCode::CREATED, axum::Json(Recorded::from(result?))).into_response())
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(Recorded::from(entry))).into_response())
 }
 
 /// What needs review before certification.

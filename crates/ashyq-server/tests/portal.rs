@@ -223,14 +223,25 @@ impl Browser {
     }
 
     async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let res = self
+        self.post_with(path, form, &[]).await
+    }
+
+    /// Posts with more headers, as a browser adds `Origin` and `Referer`.
+    async fn post_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut req = self
             .http
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+            .form(form);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await.unwrap();
         self.answer(res).await
     }
 
@@ -866,6 +877,87 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
                 .is_some()
         );
     }
+}
+
+#[tokio::test]
+async fn forms_sent_from_another_site_are_refused_and_change_nothing() {
+    let db = TestDb::sqlite();
+    let w = World::new(&db).await;
+    let p = w.protocol(true, 0);
+    w.registrar.submit(p.clone()).await.unwrap();
+    w.registrar.submit(changed(&p, 3)).await.unwrap();
+    let held = w.open_conflicts(p.precinct)[0].clone();
+    let mut b = Browser::new(&w.base);
+
+    // Signing in from another site's page is refused: no session.
+    let a = b
+        .post_with(
+            "/portal/sign-in",
+            &[("name", "cec"), ("password", PASSWORD)],
+            &[("Origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    assert!(
+        a.body.contains("sent from a page of another site"),
+        "{}",
+        a.body
+    );
+    assert!(b.cookies.is_empty(), "{:?}", b.cookies);
+
+    b.sign_in("cec").await;
+    let token = b.form_token(&dashboard()).await;
+    let n = p.precinct.0.to_string();
+    let form = [
+        ("form_token", token.as_str()),
+        ("precinct", n.as_str()),
+        ("protocol_hash", held.as_str()),
+        ("reason", "the district commission ordered a recount"),
+    ];
+    let dismiss = format!("{}/dismiss", dashboard());
+    // With the session and its token, but from another site: by its Origin, or (a browser
+    // that sent none, or `null`) by its Referer.
+    for headers in [
+        &[("Origin", "https://evil.example")][..],
+        &[("Origin", "http://127.0.0.1:1")][..],
+        &[("Referer", "https://evil.example/a-page")][..],
+        &[("Origin", "null"), ("Referer", "https://evil.example/")][..],
+    ] {
+        let a = b.post_with(&dismiss, &form, headers).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{headers:?}: {}", a.body);
+        assert!(
+            a.body.contains("sent from a page of another site")
+                && a.body.contains("Nothing was changed"),
+            "{headers:?}: {}",
+            a.body
+        );
+        assert_eq!(
+            w.open_conflicts(p.precinct),
+            vec![held.clone()],
+            "{headers:?}"
+        );
+    }
+    let refused = w
+        .registrar
+        .store()
+        .operator_audit_trail(None, 100)
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .iter()
+            .all(|(_, r)| !r.detail.starts_with("dismiss")),
+        "a refused form is not a write: {refused:?}"
+    );
+
+    // The same form from the portal's own page goes through.
+    let own = w.base.clone();
+    let referer = format!("{own}{}", dashboard());
+    let a = b
+        .post_with(&dismiss, &form, &[("Origin", &own), ("Referer", &referer)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(w.open_conflicts(p.precinct).is_empty());
 }
 
 #[tokio::test]

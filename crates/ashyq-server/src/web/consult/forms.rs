@@ -11,10 +11,11 @@
 //! `ConsultService::is_moderator` later without touching the pages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ashyq_core::consult::{
-    ConsultError, ConsultEvent, ModerationReason, Proposal, ProposalId, ProposalStatus,
-    ProposalTarget,
+    ConsultEntry, ConsultError, ConsultEvent, Consultation, ModerationReason, Proposal, ProposalId,
+    ProposalStatus, ProposalTarget,
 };
 use ashyq_core::legal::Lang as TextLang;
 use ashyq_store::secretariat::SecretariatError;
@@ -32,6 +33,7 @@ use crate::web::ctx::Ctx;
 use crate::web::form::FormWrite;
 use crate::web::i18n::{self, Tr};
 use crate::web::layout::{self, Page, Section};
+use crate::writes::citizen_write;
 
 /// The largest proposal text and rationale, in characters (the consultation's rule).
 pub(crate) const MAX_TEXT: usize = 10_000;
@@ -322,18 +324,17 @@ pub async fn propose(
     }
     let author = s.citizen.clone();
     let (text, rationale) = (d.text.trim().to_owned(), d.rationale.trim().to_owned());
-    let result = svc
-        .record(|c| {
-            Ok(ConsultEvent::ProposalSubmitted {
-                id: c.next_proposal_id(),
-                author: author.clone(),
-                target: target.clone(),
-                lang,
-                text: text.clone(),
-                rationale: rationale.clone(),
-            })
+    let result = record(&state, svc, ctx, move |c| {
+        Ok(ConsultEvent::ProposalSubmitted {
+            id: c.next_proposal_id(),
+            author: author.clone(),
+            target: target.clone(),
+            lang,
+            text: text.clone(),
+            rationale: rationale.clone(),
         })
-        .await;
+    })
+    .await;
     match result {
         Ok(entry) => match entry.event {
             ConsultEvent::ProposalSubmitted { id, .. } => {
@@ -342,8 +343,40 @@ pub async fn propose(
             }
             _ => see_other("/consult/proposals"),
         },
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
+}
+
+/// Records a citizen's command on the write runtime (`writes::citizen_write`): the entry, or
+/// the page that says why nothing was recorded.
+async fn record<F>(
+    state: &AppState,
+    svc: &Arc<ConsultService>,
+    ctx: Ctx,
+    decide: F,
+) -> Result<ConsultEntry, Response>
+where
+    F: Fn(&Consultation) -> Result<ConsultEvent, ConsultError> + Send + 'static,
+{
+    match citizen_write(state, svc, decide).await {
+        Ok(Ok(entry)) => Ok(entry),
+        Ok(Err(e)) => Err(failure(ctx, e)),
+        Err(p) => {
+            tracing::error!(error = %p.detail, "a consultation command was interrupted");
+            Err(unavailable(ctx))
+        }
+    }
+}
+
+/// The page for a command the store could not record.
+fn unavailable(ctx: Ctx) -> Response {
+    let tr = ctx.tr();
+    message_page(
+        ctx,
+        StatusCode::SERVICE_UNAVAILABLE,
+        &tr.t("consult-unavailable"),
+        &tr.t("consult-unavailable-body"),
+    )
 }
 
 /// The page for a command the rules or the store refused.
@@ -361,12 +394,7 @@ pub(crate) fn failure(ctx: Ctx, e: SecretariatError) -> Response {
         ),
         other => {
             tracing::error!(error = %other, "a consultation command could not be recorded");
-            message_page(
-                ctx,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &tr.t("consult-unavailable"),
-                &tr.t("consult-unavailable-body"),
-            )
+            unavailable(ctx)
         }
     }
 }
@@ -420,12 +448,13 @@ pub async fn support(
             &tr.t(key),
         );
     }
-    match svc
-        .record(|_| Ok(ConsultEvent::ProposalSupported { id, by: by.clone() }))
-        .await
+    match record(&state, svc, ctx, move |_| {
+        Ok(ConsultEvent::ProposalSupported { id, by: by.clone() })
+    })
+    .await
     {
         Ok(_) => see_other(&format!("/consult/proposals/{}?supported=1", id.0)),
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
 }
 
@@ -442,12 +471,13 @@ pub async fn withdraw(
         return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
     };
     let by = s.citizen.clone();
-    match svc
-        .record(|_| Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() }))
-        .await
+    match record(&state, svc, ctx, move |_| {
+        Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() })
+    })
+    .await
     {
         Ok(_) => see_other(&format!("/consult/proposals/{}", id.0)),
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
 }
 
@@ -527,12 +557,12 @@ pub async fn moderate(
             );
         }
     };
-    match svc.record(|_| Ok(event.clone())).await {
+    match record(&state, svc, ctx, move |_| Ok(event.clone())).await {
         Ok(_) => {
             tracing::info!(proposal = %id, "proposal moderated");
             see_other("/consult/moderation")
         }
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
 }
 

@@ -21,11 +21,11 @@ use super::frame::{
 };
 use crate::AppState;
 use crate::auth::{self, SignedIn};
-use crate::problem::Problem;
 use crate::web::assets::PORTAL_JS;
 use crate::web::ctx::{self, Ctx};
 use crate::web::form::FormWrite;
 use crate::web::i18n::Arg;
+use crate::writes::operator_write;
 
 /// What an operator typed into the entry form, parsed as far as it goes.
 pub(super) struct Draft {
@@ -402,32 +402,12 @@ pub(super) async fn enter(
     let refused_text = tr
         .a("portal-enter-refused", &[("n", Arg::S(n.clone()))])
         .into_owned();
-    if let Err(p) = auth::authorize(&state, &who, &action, &detail).await {
-        let note = refused(refused_text, &p);
-        return entry_response(
-            ctx,
-            &state,
-            &who,
-            &id,
-            EntryView {
-                draft: &draft,
-                notes: &[note],
-                checked: true,
-            },
-            StatusCode::FORBIDDEN,
-        );
-    }
     let before = state.registrar.ledger().head().map_or(0, |(s, _)| s);
     let author = who.author();
-    let reg = state.registrar.clone();
-    let result = tokio::spawn(async move { reg.submit_entered(protocol, author).await })
-        .await
-        .map_err(|e| {
-            Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
-        })
-        .and_then(|r| r.map_err(Problem::from))
-        .and_then(|r| r.map_err(Problem::from));
-    auth::audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
+    let result = operator_write(&state, &who, action, &detail, |reg| async move {
+        Ok(reg.submit_entered(protocol, author).await??)
+    })
+    .await;
     match result {
         Ok(receipt) => {
             let args = [("n", Arg::S(n)), ("seq", Arg::S(receipt.seq.to_string()))];

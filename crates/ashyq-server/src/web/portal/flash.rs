@@ -10,7 +10,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::frame::see_other;
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::web::i18n::Tr;
 
@@ -73,7 +73,7 @@ pub(super) fn put_flash(owner: &str, notes: Vec<Note>) -> String {
 
 /// The notes for this request's flash cookie, if they are this operator's.
 pub(super) fn take_flash(headers: &HeaderMap, owner: &str) -> Vec<Note> {
-    let Some(id) = auth::cookie(headers, FLASH_COOKIE) else {
+    let Some(id) = crate::cookies::cookie(headers, FLASH_COOKIE) else {
         return Vec::new();
     };
     let mut map = FLASHES.lock().unwrap_or_else(|p| p.into_inner());

@@ -17,8 +17,9 @@
 //!   navigation, the refusal pages; `flash.rs` — the outcome of a write, shown once.
 //!
 //! Every page works without JavaScript. Every write is a `POST` form carrying the session's
-//! form token and is refused without it; it goes through `auth::authorize` and `auth::audit`
-//! exactly like the JSON API, then answers `303 See Other` back to the page, which shows the
+//! form token (`web::form::FormWrite`) and is refused without it; it goes through
+//! `writes::operator_write` — authorised, run on the write runtime, audited — exactly like the
+//! JSON API, then answers `303 See Other` back to the page, which shows the
 //! outcome once (a short-lived note kept in memory under a random id in the `ashyq_flash`
 //! cookie). Observers see the dashboard read-only.
 

@@ -9,10 +9,11 @@ use axum::response::Response;
 
 use super::flash::{Note, Tone, after_write, done, refused};
 use crate::AppState;
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::web::form::{Fields, FormWrite};
 use crate::web::i18n::{Arg, Tr};
+use crate::writes::{amend_protocol, held_for_review, operator_write};
 
 /// The precinct number of a form, or the note that says what is wrong with it.
 pub(super) fn form_precinct(tr: Tr, fields: &Fields) -> Result<PrecinctId, Note> {
@@ -84,51 +85,31 @@ async fn review_write(
         )
     };
     let refused_text = tr.a(refused_key, &[("n", Arg::S(n.clone()))]).into_owned();
-    if let Err(p) = auth::authorize(&state, &who, &action, &detail).await {
-        return after_write(&who, &back, vec![refused(refused_text, &p)]);
-    }
     let rid = ReferendumId(id.clone());
     let author = who.author();
-    let result: Result<u64, Problem> = async {
+    let result = operator_write(&state, &who, action, &detail, |reg| async move {
         if reason.is_empty() {
             return Err(Problem::bad_request(
                 "give the reason for this decision (for example: the district commission ordered a recount); it is published in the precinct's history",
             ));
         }
         if accept {
-            let open = state
-                .registrar
-                .ledger()
-                .open_conflicts(&rid)?
-                .find(|c| c.protocol.precinct == precinct && c.receipt.protocol_hash == hash)
-                .cloned();
-            let c = open.ok_or_else(|| {
+            let c = held_for_review(&reg, &rid, precinct, &hash)?.ok_or_else(|| {
                 Problem::not_found(format!(
                     "precinct {precinct} has no protocol held for review with hash {hash}: it may have been decided already; reload the dashboard"
                 ))
             })?;
-            let reg = state.registrar.clone();
-            let r = tokio::spawn(async move {
-                match c.receipt.signature {
-                    Some(sig) => reg.amend_signed(c.protocol, sig, &reason, author).await,
-                    None => reg.amend(c.protocol, &reason, author).await,
-                }
-            })
-            .await
-            .map_err(|e| Problem::unavailable(format!("the write was interrupted ({e}); send it again")))?;
-            Ok(r?.seq)
+            let receipt =
+                amend_protocol(&reg, c.protocol, c.receipt.signature, &reason, author).await?;
+            Ok(receipt.seq)
         } else {
-            let reg = state.registrar.clone();
-            let r = tokio::spawn(async move {
-                reg.dismiss_conflict(&rid, precinct, &hash, &reason, author).await
-            })
-            .await
-            .map_err(|e| Problem::unavailable(format!("the write was interrupted ({e}); send it again")))?;
-            Ok(r?.seq)
+            let entry = reg
+                .dismiss_conflict(&rid, precinct, &hash, &reason, author)
+                .await?;
+            Ok(entry.seq)
         }
-    }
+    })
     .await;
-    auth::audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
     let note = match result {
         Ok(seq) => done(
             tr.a(
@@ -149,25 +130,17 @@ pub(super) async fn certify(
 ) -> Response {
     let tr = ctx.tr();
     let back = format!("/portal/r/{id}");
-    let action = Action::CertifyResult;
     let detail = format!("certify {id} (portal)");
-    if let Err(p) = auth::authorize(&state, &who, &action, &detail).await {
-        return after_write(
-            &who,
-            &back,
-            vec![refused(tr.t("portal-cert-refused").into_owned(), &p)],
-        );
-    }
     let rid = ReferendumId(id.clone());
     let author = who.author();
-    let reg = state.registrar.clone();
-    let result = tokio::spawn(async move { reg.certify(&rid, author).await })
-        .await
-        .map_err(|e| {
-            Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
-        })
-        .and_then(|r| r.map_err(Problem::from));
-    auth::audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
+    let result = operator_write(
+        &state,
+        &who,
+        Action::CertifyResult,
+        &detail,
+        |reg| async move { Ok(reg.certify(&rid, author).await?) },
+    )
+    .await;
     let note = match result {
         Ok(e) => done(
             tr.a("portal-certified", &[("seq", Arg::S(e.seq.to_string()))])

@@ -124,7 +124,7 @@ pub(super) async fn sign_out(
     State(state): State<AppState>,
     FormWrite { who, ctx, .. }: FormWrite<SignedIn>,
 ) -> Response {
-    match auth::sign_out(State(state.clone()), who).await {
+    match auth::end_session(&state, &who).await {
         Ok(_) => see_other(
             "/portal/sign-in?signed-out=1",
             &[auth::session_cookie(&state, None, 0)],

@@ -16,11 +16,12 @@ use super::frame::{
     referendum_title, who_line,
 };
 use crate::AppState;
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::web::ctx::Ctx;
 use crate::web::form::{FormBody, FormWrite};
 use crate::web::i18n::Arg;
+use crate::writes::operator_write;
 
 /// The largest upload of signed protocol files at once (a signed protocol is about 1 KB).
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024;
@@ -243,19 +244,11 @@ pub(super) async fn upload_one(
         "upload the signed protocol of precinct {precinct} of {id}, version {} (file {shown:?})",
         st.version
     );
-    if let Err(p) = auth::authorize(state, who, &action, &detail).await {
-        return refused_note(p.detail);
-    }
     let before = state.registrar.ledger().head().map_or(0, |(s, _)| s);
-    let reg = state.registrar.clone();
-    let result = tokio::spawn(async move { reg.submit_signed(&document).await })
-        .await
-        .map_err(|e| {
-            Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
-        })
-        .and_then(|r| r.map_err(Problem::from))
-        .and_then(|r| r.map_err(Problem::from));
-    auth::audit(state, who, action, &detail, result.as_ref().map(drop)).await;
+    let result = operator_write(state, who, action, &detail, |reg| async move {
+        Ok(reg.submit_signed(&document).await??)
+    })
+    .await;
     let n = precinct.0.to_string();
     match result {
         Ok(receipt) => {
