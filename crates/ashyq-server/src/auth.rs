@@ -110,7 +110,7 @@ pub(crate) async fn signed_in(
         .store()
         .token_operator(&digest, Utc::now())
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     match found {
         Some((account, kind)) => Ok(Some(SignedIn {
             account,
@@ -142,7 +142,7 @@ pub(crate) async fn end_session(state: &AppState, who: &SignedIn) -> Result<(), 
         .store()
         .remove_token(&who.token)
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))
+        .map_err(Problem::store)
 }
 
 /// The commission of a territorial operator's territory.
@@ -275,7 +275,7 @@ pub(crate) async fn check_password_and_open_session(
         .store()
         .operator(name)
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     let Some(account) = account.filter(|a| !a.disabled) else {
         state.sign_in_guard.failed(name);
         return Err(wrong());
@@ -307,7 +307,7 @@ pub(crate) async fn check_password_and_open_session(
             Some(expires),
         )
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     let doc = TokenDocument {
         operator: account.name.clone(),
         role: account.role.to_string(),

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use axum::extract::{Extension, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -168,14 +168,13 @@ fn consultation(state: &AppState) -> Option<&ConsultService> {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut res = (
-        status,
-        Json(serde_json::json!({"error": error, "error_description": description})),
+    ctx::no_store(
+        (
+            status,
+            Json(serde_json::json!({"error": error, "error_description": description})),
+        )
+            .into_response(),
     )
-        .into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 async fn discovery(
@@ -230,10 +229,7 @@ fn check_request(svc: &ConsultService, q: &HashMap<String, String>) -> Result<()
 fn dev_page(ctx: Ctx, status: StatusCode, body: maud::Markup) -> Response {
     let tr = ctx.tr();
     let page = Page::new(tr.t("devidp-title"), Section::None, "/dev-idp/authorize");
-    let mut res = ctx::html(ctx, status, layout::document(ctx, &page, body));
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    ctx::no_store(ctx::html(ctx, status, layout::document(ctx, &page, body)))
 }
 
 /// `GET /dev-idp/authorize`: the page where a tester picks who to be.
@@ -349,11 +345,7 @@ async fn approve(
         get("redirect_uri"),
         percent_encode(&get("state"))
     );
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(&to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
+    ctx::see_other(&to, &[])
 }
 
 /// The client credentials of a token request: HTTP Basic (RFC 6749 §2.3.1, the form-encoded
@@ -520,10 +512,7 @@ async fn token(
         CoreIdTokenFields::new(Some(id_token), EmptyExtraTokenFields {}),
     );
     body.set_expires_in(Some(&Duration::from_secs(300)));
-    let mut res = Json(body).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    ctx::no_store(Json(body).into_response())
 }
 
 #[cfg(test)]

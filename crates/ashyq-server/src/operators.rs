@@ -47,8 +47,8 @@ pub struct SessionDocument {
 #[utoipa::path(post, path = "/api/v1/session", tag = "operators", request_body = SignInRequest,
     responses(
         (status = 201, description = "Signed in", body = TokenDocument),
-        (status = 401, description = "Wrong name or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed tries", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Wrong name or password"),
+        (status = 429, description = "Too many failed tries")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     axum::Json(req): axum::Json<SignInRequest>,
@@ -66,7 +66,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/api/v1/session", tag = "operators",
     responses(
         (status = 200, description = "The signed-in operator", body = SessionDocument),
-        (status = 401, description = "No or an invalid token", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "No or an invalid token")))]
 pub async fn whoami(who: SignedIn) -> axum::Json<SessionDocument> {
     axum::Json(SessionDocument {
         operator: who.account.name.clone(),
@@ -83,7 +83,7 @@ pub async fn whoami(who: SignedIn) -> axum::Json<SessionDocument> {
 #[utoipa::path(delete, path = "/api/v1/session", tag = "operators",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "No or an invalid token", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "No or an invalid token")))]
 pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> Result<Response, Problem> {
     end_session(&state, &who).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -105,7 +105,7 @@ pub struct TokenRequest {
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "operators", request_body = TokenRequest,
     responses(
         (status = 201, description = "The new token", body = TokenDocument),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in")))]
 pub async fn create_token(
     State(state): State<AppState>,
     who: SignedIn,
@@ -130,7 +130,7 @@ pub async fn create_token(
             None,
         )
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     audit(
         &state,
         &who,
@@ -183,8 +183,8 @@ impl From<OperatorRow> for OperatorDocument {
 #[utoipa::path(get, path = "/api/v1/operators", tag = "operators",
     responses(
         (status = 200, description = "The accounts", body = [OperatorDocument]),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a central operator")))]
 pub async fn operators(
     State(state): State<AppState>,
     who: SignedIn,
@@ -200,7 +200,7 @@ pub async fn operators(
         .store()
         .operators()
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     Ok(axum::Json(
         list.into_iter().map(OperatorDocument::from).collect(),
     ))
@@ -224,10 +224,10 @@ pub struct NewOperator {
 #[utoipa::path(post, path = "/api/v1/operators", tag = "operators", request_body = NewOperator,
     responses(
         (status = 201, description = "Created", body = OperatorDocument),
-        (status = 400, description = "A bad name, role or password", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "A bad name, role or password"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a central operator"),
+        (status = 409, description = "The name is taken")))]
 pub async fn create_operator(
     State(state): State<AppState>,
     who: SignedIn,
@@ -286,9 +286,9 @@ pub struct OperatorChange {
     params(("name" = String, Path, description = "The account name")),
     responses(
         (status = 200, description = "Changed", body = OperatorDocument),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a central operator"),
+        (status = 404, description = "No such account")))]
 pub async fn change_operator(
     State(state): State<AppState>,
     who: SignedIn,
@@ -331,7 +331,7 @@ fn store_problem(e: ashyq_store::StoreError) -> Problem {
         E::BadOperatorName(_) => Problem::bad_request(e.to_string()),
         E::OperatorExists(_) => Problem::new(StatusCode::CONFLICT, "exists", e.to_string()),
         E::NoSuchOperator(_) => Problem::not_found(e.to_string()),
-        other => Problem::unavailable(format!("{other}; try again in a moment")),
+        other => Problem::store(other),
     }
 }
 
@@ -360,7 +360,7 @@ pub struct AuditDocument {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "operators", params(AuditQuery),
     responses(
         (status = 200, description = "Audit records", body = [AuditDocument]),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in")))]
 pub async fn audit_trail(
     State(state): State<AppState>,
     _who: SignedIn,
@@ -377,7 +377,7 @@ pub async fn audit_trail(
         .store()
         .operator_audit_trail(q.before, limit)
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     Ok(axum::Json(
         rows.into_iter()
             .map(|(id, record)| AuditDocument { id, record })

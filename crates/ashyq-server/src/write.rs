@@ -51,11 +51,11 @@ fn precinct_number(text: &str) -> Result<PrecinctId, Problem> {
     request_body(content = SignedProtocol, description = "The signed protocol document, unchanged", content_type = "application/json"),
     responses(
         (status = 200, description = "Accepted (or accepted before): the log's signed receipt", body = SignedReceipt),
-        (status = 400, description = "Not a signed protocol document, or for another referendum", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Different numbers for a precinct that reported (held for review; the problem carries the receipt), the polls are still open, or the result is certified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad signature, key not allowed, signing time, or a control ratio broken", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The store failed; nothing recorded, send it again", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a signed protocol document, or for another referendum"),
+        (status = 404, description = "No such referendum or precinct"),
+        (status = 409, description = "Different numbers for a precinct that reported (held for review; the problem carries the receipt), the polls are still open, or the result is certified"),
+        (status = 422, description = "Bad signature, key not allowed, signing time, or a control ratio broken"),
+        (status = 503, description = "The store failed; nothing recorded, send it again")))]
 pub async fn submit_protocol(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -150,7 +150,7 @@ pub struct KeysQuery {
     responses(
         (status = 200, description = "Keys by id", body = [KeyDocument]),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Not a commission", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a commission")))]
 pub async fn keys(
     State(state): State<AppState>,
     Query(q): Query<KeysQuery>,
@@ -232,11 +232,11 @@ fn public_key(text: &str) -> Result<CommissionPublicKey, Problem> {
 #[utoipa::path(post, path = "/api/v1/keys", tag = "keys", request_body = KeyChangeRequest,
     responses(
         (status = 201, description = "Recorded: the key as it now stands", body = KeyDocument),
-        (status = 400, description = "Malformed key or commission", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The operator's commission is not above that one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such key (rotate, revoke)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused by the key rules (e.g. a second key, unknown key)", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Malformed key or commission"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "The operator's commission is not above that one"),
+        (status = 404, description = "No such key (rotate, revoke)"),
+        (status = 422, description = "Refused by the key rules (e.g. a second key, unknown key)")))]
 pub async fn change_key(
     State(state): State<AppState>,
     who: SignedIn,
@@ -368,12 +368,12 @@ pub struct AmendmentRequest {
     request_body = AmendmentRequest,
     responses(
         (status = 201, description = "Applied: the log's signed receipt", body = SignedReceipt),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum, precinct or conflict", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused by the rules", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Malformed request"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Outside the operator's territory or role"),
+        (status = 404, description = "No such referendum, precinct or conflict"),
+        (status = 409, description = "The result is certified and locked"),
+        (status = 422, description = "Refused by the rules")))]
 pub async fn amend(
     State(state): State<AppState>,
     who: SignedIn,
@@ -454,11 +454,11 @@ impl From<ashyq_core::LogEntry> for Recorded {
     request_body = DismissalRequest,
     responses(
         (status = 201, description = "Recorded", body = Recorded),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such open conflict, or refused", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Outside the operator's territory or role"),
+        (status = 404, description = "No such referendum or precinct"),
+        (status = 409, description = "The result is certified and locked"),
+        (status = 422, description = "No such open conflict, or refused")))]
 pub async fn dismiss(
     State(state): State<AppState>,
     who: SignedIn,
@@ -494,11 +494,11 @@ pub async fn dismiss(
     params(("id" = String, Path, description = "Referendum id")),
     responses(
         (status = 201, description = "Certified", body = Recorded),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already certified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not final yet (missing precincts or open conflicts)", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a central operator"),
+        (status = 404, description = "No such referendum"),
+        (status = 409, description = "Already certified"),
+        (status = 422, description = "Not final yet (missing precincts or open conflicts)")))]
 pub async fn certify(
     State(state): State<AppState>,
     who: SignedIn,
@@ -559,7 +559,7 @@ pub struct WarningItem {
     responses(
         (status = 200, description = "What needs review", body = ReviewDocument),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such referendum")))]
 pub async fn review(
     State(state): State<AppState>,
     Path(id): Path<String>,

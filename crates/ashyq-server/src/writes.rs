@@ -187,8 +187,9 @@ mod tests {
     use std::collections::HashMap;
     use std::sync::Arc;
 
-    use ashyq_core::consult::{ProposalId, ProposalStatus, sample};
+    use ashyq_core::consult::{CitizenRef, ConsultEvent, ProposalTarget};
     use ashyq_core::iin::DigestKey;
+    use ashyq_core::legal::Lang;
     use ashyq_core::operator::{Role, hash_password};
     use ashyq_core::protocol::ProtocolLines;
     use ashyq_core::referendum::{ReferendumId, presets};
@@ -322,11 +323,6 @@ mod tests {
             .await
             .unwrap();
         let secretariat = Arc::new(Secretariat::open(registrar.store().clone()).await.unwrap());
-        let s = sample::build(&DigestKey::from_bytes(&[0x5a; 32]).unwrap()).unwrap();
-        for act in [&s.old, &s.draft, &s.adopted] {
-            secretariat.add_act_version(act).await.unwrap();
-        }
-        secretariat.import(&s.consultation.log).await.unwrap();
         let dev_idp = Arc::new(DevIdp::new().unwrap());
         let consult = ConsultService::new(
             secretariat,
@@ -338,6 +334,33 @@ mod tests {
             },
         )
         .unwrap();
+        // One published proposal, by someone else, for the citizen to support.
+        let author = CitizenRef::of_subject(&DigestKey::from_bytes(&[1; 32]).unwrap(), "x", "y");
+        let open = consult
+            .record(|c| {
+                Ok(ConsultEvent::ProposalSubmitted {
+                    id: c.next_proposal_id(),
+                    author: author.clone(),
+                    target: ProposalTarget::NewArticle { after: None },
+                    lang: Lang::Ru,
+                    text: "Дополнить статьёй о публичных консультациях.".into(),
+                    rationale: String::new(),
+                })
+            })
+            .await
+            .unwrap();
+        let ConsultEvent::ProposalSubmitted { id: open, .. } = open.event else {
+            panic!("{:?}", open.event)
+        };
+        consult
+            .record(|_| {
+                Ok(ConsultEvent::ProposalPublished {
+                    id: open,
+                    moderator: "a moderator".into(),
+                })
+            })
+            .await
+            .unwrap();
         let config = crate::ServerConfig {
             consult: Some(Arc::new(consult)),
             dev_idp: Some(dev_idp),
@@ -429,13 +452,6 @@ mod tests {
         assert_eq!(status, 303, "{body}");
         let (status, _, body) = client.get(&callback).await;
         assert_eq!(status, 303, "{body}");
-        let open: ProposalId = s
-            .consultation
-            .proposals
-            .values()
-            .find(|p| matches!(p.status(), ProposalStatus::Published))
-            .map(|p| p.id)
-            .expect("a published proposal in the sample");
         let path = format!("/consult/proposals/{}", open.0);
         let (_, _, page) = client.get(&path).await;
         let csrf = hidden(&page, "csrf").to_owned();

@@ -9,38 +9,29 @@ use std::sync::Arc;
 
 use ashyq_core::event::Author;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
-use ashyq_core::operator::{AuditOutcome, Role, TerritorialScope, hash_password};
+use ashyq_core::operator::{AuditOutcome, Role, TerritorialScope};
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::{ReferendumId, presets};
+use ashyq_core::referendum::ReferendumId;
 use ashyq_core::signed::SignedProtocol;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{PrecinctId, Territory};
-use ashyq_core::{profile, scenario};
 use ashyq_server::ServerConfig;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing::{self, TestDb};
 use chrono::{TimeDelta, Utc};
-use rand::SeedableRng;
 use reqwest::StatusCode;
 
 const PASSWORD: &str = "correct horse battery staple";
 const ID: &str = "kz-2026";
 
+mod common;
+
+/// The server without a rate limit: the tests make many requests.
 async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let config = ServerConfig {
         rate_limit: None,
         ..ServerConfig::standard()
     };
-    tokio::spawn(ashyq_server::serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    rx.await.unwrap()
+    common::spawn_with(registrar, config).await
 }
 
 /// The kz territory and kz-2026 with three accounts: `cec` (central), `almaty-op` (the
@@ -55,32 +46,23 @@ struct World {
 impl World {
     async fn new(db: &TestDb) -> World {
         let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-        let protocols = scenario::referendum_2026(&territory, 11).unwrap();
-        registrar.load_territory(territory.clone()).await.unwrap();
-        registrar
-            .create_referendum(presets::kz_2026())
-            .await
-            .unwrap();
-        let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
+        let (territory, protocols) = common::kz_2026(&registrar, 11).await;
         let region = territory.regions[0].code.clone();
-        for (name, role) in [
-            ("cec", Role::CentralOperator),
-            ("watcher", Role::Observer),
-            (
-                "almaty-op",
-                Role::TerritorialOperator {
-                    scope: TerritorialScope::Region(region),
-                },
-            ),
-        ] {
-            let hash = hash_password(PASSWORD, &mut rng).unwrap();
-            registrar
-                .store()
-                .create_operator(name, &role, &hash, "2026-03-01T00:00:00Z")
-                .await
-                .unwrap();
-        }
+        common::operators(
+            &registrar,
+            PASSWORD,
+            &[
+                ("cec", Role::CentralOperator),
+                ("watcher", Role::Observer),
+                (
+                    "almaty-op",
+                    Role::TerritorialOperator {
+                        scope: TerritorialScope::Region(region),
+                    },
+                ),
+            ],
+        )
+        .await;
         let addr = spawn(registrar.clone()).await;
         World {
             base: format!("http://{addr}"),
@@ -245,6 +227,32 @@ impl Browser {
         self.answer(res).await
     }
 
+    /// Accepts or dismisses (`decision`) the protocol held for review at `precinct` with
+    /// `hash`, giving `reason`, from the dashboard; the page it lands on.
+    async fn decide(
+        &mut self,
+        decision: &str,
+        token: &str,
+        precinct: &str,
+        hash: &str,
+        reason: &str,
+    ) -> Answer {
+        let form = [
+            ("form_token", token),
+            ("precinct", precinct),
+            ("protocol_hash", hash),
+            ("reason", reason),
+        ];
+        self.submit(&format!("/portal/r/{ID}/{decision}"), &form)
+            .await
+    }
+
+    /// Certifies the result from the dashboard; the page it lands on.
+    async fn certify(&mut self, token: &str) -> Answer {
+        self.submit(&format!("/portal/r/{ID}/certify"), &[("form_token", token)])
+            .await
+    }
+
     /// Posts and, on `303 See Other`, loads the page it names (as a browser does).
     async fn submit(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
         let a = self.post(path, form).await;
@@ -403,15 +411,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // No reason: refused, and it says what to give.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held_inside),
-                    ("reason", "  "),
-                ],
-            )
+            .decide("accept", &token, &inside_n, &held_inside, "  ")
             .await;
         assert!(page.body.contains("Refused:"), "{}", page.body);
         assert!(page.body.contains("give the reason"));
@@ -422,15 +422,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // Outside the territory: refused by the role check, and audited.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &outside_n),
-                    ("protocol_hash", &held_outside),
-                    ("reason", "recount"),
-                ],
-            )
+            .decide("accept", &token, &outside_n, &held_outside, "recount")
             .await;
         assert!(
             page.body.contains("outside that territory"),
@@ -453,14 +445,12 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // Accepted as an amendment, with the reason: applied, in the history, shown once.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held_inside),
-                    ("reason", "the district commission ordered a recount"),
-                ],
+            .decide(
+                "accept",
+                &token,
+                &inside_n,
+                &held_inside,
+                "the district commission ordered a recount",
             )
             .await;
         assert!(
@@ -493,14 +483,12 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
         cec.sign_in("cec").await;
         let token = cec.form_token(&dashboard()).await;
         let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/dismiss"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &outside_n),
-                    ("protocol_hash", &held_outside),
-                    ("reason", "a duplicate typed in by mistake"),
-                ],
+            .decide(
+                "dismiss",
+                &token,
+                &outside_n,
+                &held_outside,
+                "a duplicate typed in by mistake",
             )
             .await;
         assert!(
@@ -531,15 +519,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
         );
         let token = token_in(&page.body);
         let page = watcher
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held),
-                    ("reason", "I would like to"),
-                ],
-            )
+            .decide("accept", &token, &inside_n, &held, "I would like to")
             .await;
         assert!(page.body.contains("observer may not"), "{}", page.body);
         assert_eq!(w.open_conflicts(inside.precinct), [held]);
@@ -814,12 +794,7 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
         assert!(page.body.contains("Not yet possible"), "{}", page.body);
         assert!(page.body.contains("disabled"));
         let token = token_in(&page.body);
-        let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/certify"),
-                &[("form_token", &token)],
-            )
-            .await;
+        let page = cec.certify(&token).await;
         assert!(
             page.body.contains("cannot be certified yet"),
             "{}",
@@ -836,14 +811,12 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
         w.registrar.submit_batch(rest).await.unwrap();
         let held = w.open_conflicts(signed.precinct)[0].clone();
         let sn = signed.precinct.0.to_string();
-        cec.submit(
-            &format!("/portal/r/{ID}/dismiss"),
-            &[
-                ("form_token", &token),
-                ("precinct", &sn),
-                ("protocol_hash", &held),
-                ("reason", "version 2 was sent by mistake"),
-            ],
+        cec.decide(
+            "dismiss",
+            &token,
+            &sn,
+            &held,
+            "version 2 was sent by mistake",
         )
         .await;
         let page = cec.get(&dashboard()).await;
@@ -851,12 +824,7 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
             page.body
                 .contains("the result is final and can be certified")
         );
-        let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/certify"),
-                &[("form_token", &token)],
-            )
-            .await;
+        let page = cec.certify(&token).await;
         assert!(
             page.body.contains("The result is certified and locked"),
             "{}",

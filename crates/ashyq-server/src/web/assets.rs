@@ -12,33 +12,17 @@ pub struct Asset {
 }
 
 /// The stylesheet.
-pub const STYLE: Asset = Asset {
-    name: "style.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_bytes!("../../assets/style.css"),
-};
+pub const STYLE: Asset = Asset::css("style.css", include_bytes!("../../assets/style.css"));
 
 /// The script that keeps the result pages live.
-pub const LIVE_JS: Asset = Asset {
-    name: "live.js",
-    content_type: "text/javascript; charset=utf-8",
-    body: include_bytes!("../../assets/live.js"),
-};
+pub const LIVE_JS: Asset = Asset::script("live.js", include_bytes!("../../assets/live.js"));
 
 /// The commission portal's stylesheet.
-pub const PORTAL_CSS: Asset = Asset {
-    name: "portal.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_bytes!("../../assets/portal.css"),
-};
+pub const PORTAL_CSS: Asset = Asset::css("portal.css", include_bytes!("../../assets/portal.css"));
 
 /// The script of the portal's entry form: the control ratios checked live as the operator
 /// types.
-pub const PORTAL_JS: Asset = Asset {
-    name: "portal.js",
-    content_type: "text/javascript; charset=utf-8",
-    body: include_bytes!("../../assets/portal.js"),
-};
+pub const PORTAL_JS: Asset = Asset::script("portal.js", include_bytes!("../../assets/portal.js"));
 
 const ALL: [Asset; 4] = [STYLE, LIVE_JS, PORTAL_CSS, PORTAL_JS];
 
@@ -61,6 +45,22 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 impl Asset {
+    const fn css(name: &'static str, body: &'static [u8]) -> Asset {
+        Asset {
+            name,
+            content_type: "text/css; charset=utf-8",
+            body,
+        }
+    }
+
+    const fn script(name: &'static str, body: &'static [u8]) -> Asset {
+        Asset {
+            name,
+            content_type: "text/javascript; charset=utf-8",
+            body,
+        }
+    }
+
     /// Its URL, with the content's hash as the version.
     pub fn url(&self) -> String {
         format!("/assets/{}?v={:016x}", self.name, fnv1a(self.body))

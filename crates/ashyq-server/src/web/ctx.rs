@@ -80,3 +80,26 @@ pub fn html(ctx: Ctx, status: StatusCode, body: maud::Markup) -> Response {
     }
     res
 }
+
+/// The same answer, never kept by a cache: it is one person's, or answers a form.
+pub fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `303 See Other` to `location` — where a browser goes after a form or a step of a sign-in
+/// — setting `cookies` (`Set-Cookie` values); never kept by a cache.
+pub fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut res = no_store(StatusCode::SEE_OTHER.into_response());
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        h.insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}

@@ -168,7 +168,7 @@ pub(crate) fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     let sent = text(header::ORIGIN)
         .filter(|o| *o != "null")
         .map(str::to_owned)
-        .or_else(|| text(header::REFERER).map(|r| origin_of(r).to_owned()));
+        .or_else(|| text(header::REFERER).map(origin_of));
     let Some(sent) = sent else {
         return true;
     };
@@ -183,15 +183,10 @@ pub(crate) fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
-/// The origin (`scheme://host:port`) of a URL: everything before the path.
-fn origin_of(url: &str) -> &str {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "";
-    };
-    let end = rest
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| scheme.len() + 3 + i);
-    &url[..end]
+/// The origin (`scheme://host[:port]`) of a URL, as a browser writes it in `Origin`; `null`
+/// for one that is not a URL with a host.
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url).map_or_else(|_| "null".to_owned(), |u| u.origin().ascii_serialization())
 }
 
 #[cfg(test)]
@@ -209,6 +204,7 @@ mod tests {
             origin_of("http://127.0.0.1:8080#top"),
             "http://127.0.0.1:8080"
         );
-        assert_eq!(origin_of("not a url"), "");
+        assert_eq!(origin_of("not a url"), "null");
+        assert_eq!(origin_of("http://127.0.0.1:80/x"), "http://127.0.0.1");
     }
 }

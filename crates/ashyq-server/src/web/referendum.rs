@@ -4,7 +4,7 @@ use ashyq_core::ledger::Ledger;
 use ashyq_core::protocol::ProtocolLines;
 use ashyq_core::referendum::{AdoptionRule, ReferendumDefinition, ReferendumId};
 use ashyq_core::tally::{ResultStatus, ResultsTree, Totals};
-use ashyq_core::territory::PrecinctId;
+use ashyq_core::territory::{Names, PrecinctId};
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use maud::{Markup, html};
@@ -83,6 +83,31 @@ pub fn render_national(ledger: &Ledger, lang: Lang, id: &str) -> Option<String> 
     let ctx = Ctx { lang, chosen: None };
     let (p, body) = national_markup(ledger, ctx, id, Measure::Yes, "/")?;
     Some(layout::document(ctx, &p, body).into_string())
+}
+
+/// The breadcrumbs of a page of referendum `def`: the referendum, then the region and the
+/// district (names and codes) above the page's unit, as far as given.
+fn trail(
+    lang: Lang,
+    def: &ReferendumDefinition,
+    region: Option<(&Names, &str)>,
+    district: Option<(&Names, &str)>,
+) -> Vec<(String, String)> {
+    let id = &def.id.0;
+    let mut crumbs = vec![(def.title.get(lang.code()).to_owned(), format!("/r/{id}"))];
+    if let Some((names, code)) = region {
+        crumbs.push((
+            capitalized(names.get(lang.code())),
+            format!("/r/{id}/region/{code}"),
+        ));
+    }
+    if let Some((names, code)) = district {
+        crumbs.push((
+            names.get(lang.code()).to_owned(),
+            format!("/r/{id}/district/{code}"),
+        ));
+    }
+    crumbs
 }
 
 fn tree_and_definition<'l>(
@@ -213,10 +238,7 @@ pub async fn region(
         (lines_section(tr, &r.totals.lines))
     };
     let p = Page::new(name, Section::Results, format!("/r/{id}/region/{code}"))
-        .crumbs(vec![(
-            def.title.get(lang.code()).to_owned(),
-            format!("/r/{id}"),
-        )])
+        .crumbs(trail(lang, def, None, None))
         .live(&id);
     layout::page(ctx, &p, body)
 }
@@ -304,13 +326,7 @@ pub async fn district(
         Section::Results,
         format!("/r/{id}/district/{district}"),
     )
-    .crumbs(vec![
-        (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-        (
-            capitalized(r.names.get(lang.code())),
-            format!("/r/{id}/region/{}", r.code.0),
-        ),
-    ])
+    .crumbs(trail(lang, def, Some((&r.names, &r.code.0)), None))
     .live(&id);
     layout::page(ctx, &p, body)
 }
@@ -431,17 +447,12 @@ pub async fn precinct(
         Section::Results,
         format!("/r/{id}/precinct/{}", p.id.0),
     )
-    .crumbs(vec![
-        (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-        (
-            capitalized(r.names.get(lang.code())),
-            format!("/r/{id}/region/{}", r.code.0),
-        ),
-        (
-            d.names.get(lang.code()).to_owned(),
-            format!("/r/{id}/district/{}", d.id.0),
-        ),
-    ]);
+    .crumbs(trail(
+        lang,
+        def,
+        Some((&r.names, &r.code.0)),
+        Some((&d.names, &d.id.0)),
+    ));
     layout::page(ctx, &page, body)
 }
 

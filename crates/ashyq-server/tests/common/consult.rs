@@ -3,14 +3,13 @@
 //! cookie-keeping HTTP client that signs in through it as a browser would.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ashyq_core::consult::sample;
 use ashyq_core::iin::DigestKey;
+use ashyq_server::ServerConfig;
 use ashyq_server::consult::{ConsultConfig, ConsultService};
 use ashyq_server::dev_idp::DevIdp;
-use ashyq_server::{ServerConfig, serve_with};
 use ashyq_store::registrar::Registrar;
 use ashyq_store::secretariat::Secretariat;
 use ashyq_store::testing::TestDb;
@@ -53,16 +52,7 @@ pub async fn consult_server() -> ConsultServer {
         dev_idp: Some(dev_idp),
         ..ServerConfig::default()
     };
-    let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
-    tokio::spawn(serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    let addr = rx.await.unwrap();
+    let addr = super::spawn_with(registrar, config).await;
     ConsultServer {
         base: format!("http://{addr}"),
         service,

@@ -5,19 +5,18 @@
 use std::collections::HashMap;
 
 use ashyq_core::consult::{Consultation, Proposal, ProposalId};
-use ashyq_core::legal::{self, Unit, UnitKind};
-use axum::extract::{Path, Query, State};
+use ashyq_core::legal::{self, Act, Unit, UnitKind};
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::frame::{consult_page, crumbs, no_consultation, page_of, service};
+use super::frame::{Served, consult_page, crumbs, page_of};
 use super::proposals::proposal_item;
 use super::text::{
     change_words, day, decision_markup, diff_markup, excerpt, legal_lang, parallel,
     serde_plain_kind, stats_sentence, unit_body, unit_label, unit_title,
 };
-use crate::AppState;
 use crate::consult::{ConsultService, article_of, text_is_public};
 use crate::signin::percent_encode;
 use crate::web::ctx::Ctx;
@@ -25,25 +24,34 @@ use crate::web::format::integer;
 use crate::web::i18n::{self, Arg, Tr};
 use crate::web::layout;
 
-/// `/consult/act?v=VERSION`: the act's structure, each article with its proposals' count.
-pub async fn act(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let tr = ctx.tr();
-    let l = legal_lang(ctx.lang);
+/// The version a page asks for with `?v=`, by default the one open for proposals; and the one
+/// open for proposals.
+fn asked_version(svc: &ConsultService, q: &HashMap<String, String>) -> Option<(Act, Option<Act>)> {
     let draft = svc.open_draft();
     let act = match q.get("v") {
         Some(v) => svc.version(v).map(|(_, a)| a),
         None => draft.clone(),
     };
-    let Some(act) = act else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-version").into_owned()));
+    Some((act?, draft))
+}
+
+/// The answer for a version that is not stored.
+fn no_version(ctx: Ctx) -> Response {
+    layout::not_found(ctx, Some(ctx.tr().t("consult-no-version").into_owned()))
+}
+
+/// `/consult/act?v=VERSION`: the act's structure, each article with its proposals' count.
+pub async fn act(
+    Served(svc): Served,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let tr = ctx.tr();
+    let l = legal_lang(ctx.lang);
+    let (act, draft) = match asked_version(&svc, &q) {
+        Some(x) => x,
+        None => return no_version(ctx),
     };
     let is_draft = draft.as_ref().is_some_and(|d| d.version == act.version);
     let counts = if is_draft {
@@ -89,7 +97,7 @@ pub async fn act(
         crumbs(tr),
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 pub(crate) fn toc_unit(
@@ -156,25 +164,18 @@ pub(crate) fn toc_unit(
 /// `/consult/article/{eid}?v=VERSION`: the article, its history through the versions, the
 /// proposals about it and the decisions behind it.
 pub async fn article(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Path(eid): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     let lang = ctx.lang;
     let l = legal_lang(lang);
-    let draft = svc.open_draft();
-    let act = match q.get("v") {
-        Some(v) => svc.version(v).map(|(_, a)| a),
-        None => draft.clone(),
-    };
-    let Some(act) = act else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-version").into_owned()));
+    let (act, draft) = match asked_version(&svc, &q) {
+        Some(x) => x,
+        None => return no_version(ctx),
     };
     let Some((unit, parent)) = act
         .articles()
@@ -187,7 +188,7 @@ pub async fn article(
     let history = svc
         .article_history(&act.version, &eid, l)
         .unwrap_or_default();
-    let in_draft = draft_eids(svc, &act.version, &eid, l);
+    let in_draft = draft_eids(&svc, &act.version, &eid, l);
     let is_draft = draft.as_ref().is_some_and(|d| d.version == act.version);
     let act_title = parallel(&act.title, l)
         .map(|(_, t)| t.to_owned())
@@ -306,7 +307,7 @@ pub async fn article(
         cr,
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 /// The article eIds in the open draft that correspond to article `eid` of `version` (through
@@ -342,14 +343,11 @@ pub(crate) fn proposals_per_article(c: &Consultation) -> HashMap<String, u64> {
 
 /// `/consult/compare?from=A&to=B`: the article-level comparison of two versions.
 pub async fn compare(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     let l = legal_lang(ctx.lang);
     let versions: Vec<String> = svc.acts().iter().map(|a| a.act.version.clone()).collect();
@@ -363,10 +361,10 @@ pub async fn compare(
     let from = q.get("from").cloned().or_else(|| default(2));
     let to = q.get("to").cloned().or_else(|| default(1));
     let (Some(from), Some(to)) = (from, to) else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-version").into_owned()));
+        return no_version(ctx);
     };
     let Some(cmp) = svc.compare(&from, &to, l) else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-version").into_owned()));
+        return no_version(ctx);
     };
     let link = |version: &str, refs: &[ashyq_core::legal::compare::ArticleRef]| -> Markup {
         html! {
@@ -419,5 +417,5 @@ pub async fn compare(
         crumbs(tr),
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }

@@ -6,24 +6,20 @@ use ashyq_core::consult::{
     AgendaItem, AmendmentTarget, Choice, Consultation, Meeting, Motion, MotionKind, minutes,
 };
 use ashyq_core::legal;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::frame::{consult_page, crumbs, no_consultation, page_of, service};
+use super::frame::{Served, consult_page, crumbs, page_of};
 use super::text::{day, eid_path_label, excerpt, legal_lang, parallel};
-use crate::AppState;
 use crate::web::ctx::Ctx;
 use crate::web::format::integer;
 use crate::web::i18n::{Arg, Tr};
 use crate::web::layout;
 
 /// `/consult/meetings`: the commission, its rules, members and meetings.
-pub async fn meetings(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
+pub async fn meetings(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
     let tr = ctx.tr();
     let lang = ctx.lang;
     let body = {
@@ -73,7 +69,7 @@ pub async fn meetings(State(state): State<AppState>, ctx: Ctx, headers: HeaderMa
         crumbs(tr),
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 pub(crate) fn meetings_list(tr: Tr, c: &Consultation) -> Markup {
@@ -107,14 +103,11 @@ pub(crate) fn choice_word(tr: Tr, c: Choice) -> String {
 /// `/consult/meetings/{n}`: a meeting with its agenda, attendance, recorded votes and
 /// decisions — the public minutes, generated from the log.
 pub async fn meeting(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Path(n): Path<String>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     let Some(number) = n.parse::<u32>().ok() else {
         return layout::not_found(ctx, Some(tr.t("consult-no-meeting").into_owned()));
@@ -141,7 +134,7 @@ pub async fn meeting(
         cr,
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 pub(crate) fn meeting_body(ctx: Ctx, c: &Consultation, m: &Meeting) -> Markup {
@@ -278,14 +271,7 @@ pub(crate) fn motion_markup(
 }
 
 /// `/consult/meetings/{n}/minutes.md`: the generated minutes as Markdown.
-pub async fn minutes_md(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(n): Path<String>,
-) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
+pub async fn minutes_md(Served(svc): Served, ctx: Ctx, Path(n): Path<String>) -> Response {
     let Some(number) = n.parse::<u32>().ok() else {
         return layout::not_found(ctx, Some(ctx.tr().t("consult-no-meeting").into_owned()));
     };

@@ -19,32 +19,24 @@ use ashyq_core::consult::{
 };
 use ashyq_core::legal::Lang as TextLang;
 use ashyq_store::secretariat::SecretariatError;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use maud::{Markup, html};
 
-use super::frame::{consult_page, message_page, no_consultation, service};
+use super::frame::{ProposalPath, Served, consult_page, message_page, no_proposal};
 use super::text::{article_choices, legal_lang, target_markup, when};
 use crate::AppState;
 use crate::consult::{ConsultService, parse_proposal_id};
 use crate::signin::{Session, percent_encode};
-use crate::web::ctx::Ctx;
+use crate::web::ctx::{Ctx, see_other};
 use crate::web::form::FormWrite;
 use crate::web::i18n::{self, Tr};
-use crate::web::layout::{self, Page, Section};
+use crate::web::layout::{Page, Section};
 use crate::writes::citizen_write;
 
 /// The largest proposal text and rationale, in characters (the consultation's rule).
 pub(crate) const MAX_TEXT: usize = 10_000;
-
-pub(crate) fn see_other(to: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
-}
 
 pub(crate) fn csrf_field(s: &Session) -> Markup {
     html! { input type="hidden" name="csrf" value=(s.csrf); }
@@ -247,36 +239,31 @@ pub(crate) fn propose_form(
 
 /// `GET /consult/propose?target=EID`: the form.
 pub async fn propose_page(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let Some(s) = svc.session(&headers) else {
-        return not_signed_in_page(ctx, svc, "/consult/propose");
+        return not_signed_in_page(ctx, &svc, "/consult/propose");
     };
     let d = Draft {
         target: q.get("target").cloned().unwrap_or_default(),
         ..Draft::default()
     };
-    propose_form(ctx, svc, &s, &d, None, StatusCode::OK)
+    propose_form(ctx, &svc, &s, &d, None, StatusCode::OK)
 }
 
 /// `POST /consult/propose`: records the proposal (then it waits for moderation).
 pub async fn propose(
     State(state): State<AppState>,
+    Served(svc): Served,
     FormWrite {
         who: s,
         body: form,
         ctx,
     }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     let get = |k: &str| form.text(k).to_owned();
     let d = Draft {
@@ -296,7 +283,7 @@ pub async fn propose(
     let bad = |key: &str| {
         propose_form(
             ctx,
-            svc,
+            &svc,
             &s,
             &d,
             Some(tr.t(key).into_owned()),
@@ -324,7 +311,7 @@ pub async fn propose(
     }
     let author = s.citizen.clone();
     let (text, rationale) = (d.text.trim().to_owned(), d.rationale.trim().to_owned());
-    let result = record(&state, svc, ctx, move |c| {
+    let result = record(&state, &svc, ctx, move |c| {
         Ok(ConsultEvent::ProposalSubmitted {
             id: c.next_proposal_id(),
             author: author.clone(),
@@ -339,9 +326,9 @@ pub async fn propose(
         Ok(entry) => match entry.event {
             ConsultEvent::ProposalSubmitted { id, .. } => {
                 tracing::info!(proposal = %id, "proposal submitted");
-                see_other(&format!("/consult/proposals/{}?submitted=1", id.0))
+                see_other(&format!("/consult/proposals/{}?submitted=1", id.0), &[])
             }
-            _ => see_other("/consult/proposals"),
+            _ => see_other("/consult/proposals", &[]),
         },
         Err(page) => page,
     }
@@ -368,6 +355,23 @@ where
     }
 }
 
+/// [`record`], then back to the page at `back`.
+async fn record_and_return<F>(
+    state: &AppState,
+    svc: &Arc<ConsultService>,
+    ctx: Ctx,
+    back: String,
+    decide: F,
+) -> Response
+where
+    F: Fn(&Consultation) -> Result<ConsultEvent, ConsultError> + Send + 'static,
+{
+    match record(state, svc, ctx, decide).await {
+        Ok(_) => see_other(&back, &[]),
+        Err(page) => page,
+    }
+}
+
 /// The page for a command the store could not record.
 fn unavailable(ctx: Ctx) -> Response {
     let tr = ctx.tr();
@@ -383,9 +387,7 @@ fn unavailable(ctx: Ctx) -> Response {
 pub(crate) fn failure(ctx: Ctx, e: SecretariatError) -> Response {
     let tr = ctx.tr();
     match e {
-        SecretariatError::Refused(ConsultError::NotFound(_)) => {
-            layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()))
-        }
+        SecretariatError::Refused(ConsultError::NotFound(_)) => no_proposal(ctx),
         SecretariatError::Refused(r) => message_page(
             ctx,
             StatusCode::CONFLICT,
@@ -399,33 +401,19 @@ pub(crate) fn failure(ctx: Ctx, e: SecretariatError) -> Response {
     }
 }
 
-pub(crate) fn proposal_path(id: &str) -> Option<ProposalId> {
-    parse_proposal_id(id)
-}
-
 /// `POST /consult/proposals/{id}/support`: one support per person.
 pub async fn support(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
     FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
-    };
     let by = s.citizen.clone();
     // The usual refusals in the reader's language (the rules check them again when recording).
     let refusal = {
         let c = svc.consultation();
         match c.proposals.get(&id) {
-            None => {
-                return layout::not_found(
-                    ctx,
-                    Some(ctx.tr().t("consult-no-proposal").into_owned()),
-                );
-            }
+            None => return no_proposal(ctx),
             Some(p) if p.author == by => Some("consult-own-proposal"),
             Some(_) if c.supports(id, &by) => Some("consult-you-support"),
             Some(p)
@@ -448,52 +436,39 @@ pub async fn support(
             &tr.t(key),
         );
     }
-    match record(&state, svc, ctx, move |_| {
+    let back = format!("/consult/proposals/{}?supported=1", id.0);
+    record_and_return(&state, &svc, ctx, back, move |_| {
         Ok(ConsultEvent::ProposalSupported { id, by: by.clone() })
     })
     .await
-    {
-        Ok(_) => see_other(&format!("/consult/proposals/{}?supported=1", id.0)),
-        Err(page) => page,
-    }
 }
 
 /// `POST /consult/proposals/{id}/withdraw`: the author withdraws.
 pub async fn withdraw(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
     FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
-    };
     let by = s.citizen.clone();
-    match record(&state, svc, ctx, move |_| {
+    let back = format!("/consult/proposals/{}", id.0);
+    record_and_return(&state, &svc, ctx, back, move |_| {
         Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() })
     })
     .await
-    {
-        Ok(_) => see_other(&format!("/consult/proposals/{}", id.0)),
-        Err(page) => page,
-    }
 }
 
 /// `POST /consult/proposals/{id}/moderate`: publish, or refuse with a reason.
 pub async fn moderate(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
     FormWrite {
         who: s,
         body: form,
         ctx,
     }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     if !svc.is_moderator(&s.citizen) {
         return message_page(
@@ -503,9 +478,6 @@ pub async fn moderate(
             &tr.t("consult-not-moderator"),
         );
     }
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()));
-    };
     let moderator = format!("moderator {}", s.citizen);
     let detail = form
         .get("detail")
@@ -557,23 +529,20 @@ pub async fn moderate(
             );
         }
     };
-    match record(&state, svc, ctx, move |_| Ok(event.clone())).await {
+    match record(&state, &svc, ctx, move |_| Ok(event.clone())).await {
         Ok(_) => {
             tracing::info!(proposal = %id, "proposal moderated");
-            see_other("/consult/moderation")
+            see_other("/consult/moderation", &[])
         }
         Err(page) => page,
     }
 }
 
 /// `GET /consult/moderation`: the proposals waiting for moderation.
-pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
+pub async fn moderation(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
     let tr = ctx.tr();
     let Some(s) = svc.session(&headers) else {
-        return not_signed_in_page(ctx, svc, "/consult/moderation");
+        return not_signed_in_page(ctx, &svc, "/consult/moderation");
     };
     if !svc.is_moderator(&s.citizen) {
         return message_page(
@@ -622,5 +591,5 @@ pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: Header
         tr.t("consult-title").into_owned(),
         "/consult".into(),
     )]);
-    consult_page(ctx, svc, Some(&s), &page, body)
+    consult_page(ctx, &svc, Some(&s), &page, body)
 }

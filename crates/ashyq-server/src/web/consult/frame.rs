@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use ashyq_core::consult::ProposalId;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::AppState;
-use crate::consult::ConsultService;
+use crate::consult::{ConsultService, parse_proposal_id};
 use crate::signin::{Session, percent_encode};
 use crate::web::ctx::{self, Ctx};
 use crate::web::form::{FormSession, Refusal};
@@ -19,9 +22,49 @@ pub(crate) fn service(state: &AppState) -> Option<&Arc<ConsultService>> {
     state.consult.as_ref()
 }
 
+/// The consultation this server serves, for a page's handler; a server without one answers
+/// every consultation page with [`no_consultation`].
+pub(crate) struct Served(pub Arc<ConsultService>);
+
+impl FromRequestParts<AppState> for Served {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Served, Response> {
+        service(state)
+            .cloned()
+            .map(Served)
+            .ok_or_else(|| no_consultation(Ctx::of(parts)))
+    }
+}
+
 /// The answer of every consultation page on a server without a consultation.
 pub fn no_consultation(ctx: Ctx) -> Response {
     layout::not_found(ctx, Some(ctx.tr().t("consult-none").into_owned()))
+}
+
+/// The answer for a proposal number that names no proposal.
+pub(crate) fn no_proposal(ctx: Ctx) -> Response {
+    layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()))
+}
+
+/// The proposal a path names (`/consult/proposals/{id}/…`: `42` or `P-000042`); another path
+/// answers [`no_proposal`].
+pub(crate) struct ProposalPath(pub ProposalId);
+
+impl FromRequestParts<AppState> for ProposalPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ProposalPath, Response> {
+        let id = Path::<String>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|Path(id)| parse_proposal_id(&id));
+        id.map(ProposalPath)
+            .ok_or_else(|| no_proposal(Ctx::of(parts)))
+    }
 }
 
 /// A page with a title and one paragraph, with `status`.
@@ -35,10 +78,7 @@ pub fn message_page(ctx: Ctx, status: StatusCode, title: &str, text: &str) -> Re
         p { (text) }
         p { a href="/consult" { (ctx.tr().t("consult-back")) } }
     };
-    let mut res = ctx::html(ctx, status, layout::document(ctx, &page, body));
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    ctx::no_store(ctx::html(ctx, status, layout::document(ctx, &page, body)))
 }
 
 /// The page that refuses a form for `why`.

@@ -2,16 +2,14 @@
 //! them, the figures, the search, the commission.
 
 use ashyq_core::consult::Proposal;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::html;
 
 use super::commission::meetings_list;
-use super::frame::{consult_page, no_consultation, page_of, service};
+use super::frame::{Served, consult_page, page_of};
 use super::proposals::search_form;
 use super::text::{day, legal_lang, parallel, stats_sentence};
-use crate::AppState;
 use crate::consult::text_is_public;
 use crate::signin::percent_encode;
 use crate::web::ctx::Ctx;
@@ -19,10 +17,7 @@ use crate::web::format::integer;
 use crate::web::i18n::Arg;
 
 /// `/consult`: the act's versions, the proposals, the commission.
-pub async fn overview(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
+pub async fn overview(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
     let tr = ctx.tr();
     let lang = ctx.lang;
     let l = legal_lang(lang);
@@ -122,5 +117,5 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, headers: HeaderMa
         Vec::new(),
     );
     drop(c);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }

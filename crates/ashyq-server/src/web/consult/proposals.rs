@@ -4,32 +4,27 @@
 use std::collections::HashMap;
 
 use ashyq_core::consult::{Consultation, Proposal, ProposalId, ProposalStatus};
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
 use super::forms::proposal_actions;
-use super::frame::{consult_page, crumbs, no_consultation, page_of, service};
+use super::frame::{ProposalPath, Served, consult_page, crumbs, no_proposal, page_of};
 use super::text::{decision_markup, excerpt, status_badge, status_sentence, target_markup, when};
-use crate::AppState;
-use crate::consult::{ConsultService, PAGE_SIZE, STATUS_WORDS, parse_proposal_id, text_is_public};
+use crate::consult::{ConsultService, PAGE_SIZE, STATUS_WORDS, text_is_public};
 use crate::signin::{Session, percent_encode};
 use crate::web::ctx::Ctx;
 use crate::web::format::integer;
 use crate::web::i18n::{self, Arg, Tr};
-use crate::web::layout;
 
 /// `/consult/proposals?q=&status=&page=`: search and list.
 pub async fn proposals(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
     let query: String = q
         .get("q")
@@ -92,7 +87,7 @@ pub async fn proposals(
         crumbs(tr),
     );
     let session = svc.session(&headers);
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 pub(crate) fn search_form(tr: Tr, q: &str, status: &str) -> Markup {
@@ -156,26 +151,20 @@ pub(crate) fn proposal_item(tr: Tr, p: &Proposal, show_text: bool) -> Markup {
 
 /// `/consult/proposals/{id}`: a proposal with its public timeline and what became of it.
 pub async fn proposal(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ProposalPath(id): ProposalPath,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let tr = ctx.tr();
-    let Some(id) = parse_proposal_id(&id) else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()));
-    };
     let session = svc.session(&headers);
     let body = {
         let c = svc.consultation();
         let Ok(trace) = c.trace_proposal(id) else {
-            return layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()));
+            return no_proposal(ctx);
         };
-        proposal_body(ctx, svc, &c, &trace, session.as_ref(), &q)
+        proposal_body(ctx, &svc, &c, &trace, session.as_ref(), &q)
     };
     let page = page_of(
         tr.a("consult-proposal-title", &[("id", Arg::S(id.to_string()))])
@@ -191,7 +180,7 @@ pub async fn proposal(
             c
         },
     );
-    consult_page(ctx, svc, session.as_ref(), &page, body)
+    consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
 pub(crate) fn proposal_body(

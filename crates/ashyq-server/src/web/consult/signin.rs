@@ -3,30 +3,23 @@
 //! `crate::signin` checks the answer and opens the session), `POST /consult/signout` ends it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::frame::{message_page, no_consultation, service};
+use super::frame::{Served, message_page};
 use crate::AppState;
+use crate::consult::ConsultService;
 use crate::cookies::cookie as read_cookie;
 use crate::signin::{
-    CALLBACK_PATH, FLOW_COOKIE, FLOW_TTL, SESSION_COOKIE, Session, SignInError, cookie,
-    percent_encode, safe_return,
+    CALLBACK_PATH, FLOW_COOKIE, FLOW_TTL, IdentityProvider, SESSION_COOKIE, Session, SignInError,
+    cookie, percent_encode, safe_return,
 };
-use crate::web::ctx::Ctx;
+use crate::web::ctx::{Ctx, see_other};
 use crate::web::form::{FormWrite, Refusal, Refused};
-
-fn redirect(to: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 fn failed(ctx: Ctx, status: StatusCode, e: &SignInError) -> Response {
     tracing::warn!(error = %e, "sign-in failed");
@@ -39,23 +32,39 @@ fn failed(ctx: Ctx, status: StatusCode, e: &SignInError) -> Response {
     )
 }
 
+/// The consultation and the provider its citizens sign in with; without one, the page that
+/// says none is configured.
+pub(super) struct SignInWith {
+    svc: Arc<ConsultService>,
+    provider: IdentityProvider,
+}
+
+impl FromRequestParts<AppState> for SignInWith {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<SignInWith, Response> {
+        let Served(svc) = Served::from_request_parts(parts, state).await?;
+        match svc.provider() {
+            Some(provider) => Ok(SignInWith { svc, provider }),
+            None => Err(failed(
+                Ctx::of(parts),
+                StatusCode::SERVICE_UNAVAILABLE,
+                &SignInError::NotConfigured,
+            )),
+        }
+    }
+}
+
 /// `GET /consult/signin?return=PATH`: sends the browser to the identity provider.
-pub async fn start(
-    State(state): State<AppState>,
+pub(super) async fn start(
+    SignInWith { svc, provider }: SignInWith,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let Some(provider) = svc.provider() else {
-        return failed(
-            ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &SignInError::NotConfigured,
-        );
-    };
     let return_to = safe_return(q.get("return").map(String::as_str));
     // The flow cookie must be set on the host the provider sends the browser back to: a
     // browser that came by another name for the listening address (localhost for 127.0.0.1)
@@ -68,12 +77,12 @@ pub async fn start(
         && h != host
     {
         let q = format!("return={}", percent_encode(&return_to));
-        return redirect(&format!("{origin}/consult/signin?{q}"));
+        return see_other(&format!("{origin}/consult/signin?{q}"), &[]);
     }
     let callback = format!("{origin}{CALLBACK_PATH}");
     match svc.signin.begin(&provider, &callback, return_to).await {
         Ok((url, flow)) => {
-            let mut res = redirect(&url);
+            let mut res = see_other(&url, &[]);
             res.headers_mut().append(
                 header::SET_COOKIE,
                 cookie(
@@ -90,22 +99,12 @@ pub async fn start(
 }
 
 /// `GET /consult/signin/callback?code=…&state=…`: the provider sends the browser back here.
-pub async fn callback(
-    State(state): State<AppState>,
+pub(super) async fn callback(
+    SignInWith { svc, provider }: SignInWith,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let Some(provider) = svc.provider() else {
-        return failed(
-            ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &SignInError::NotConfigured,
-        );
-    };
     let tr = ctx.tr();
     if let Some(error) = q.get("error") {
         // RFC 6749 §4.1.2.1: the person cancelled or the provider refused.
@@ -145,7 +144,7 @@ pub async fn callback(
     };
     tracing::info!(%citizen, development, "signed in");
     let secure = svc.secure_cookies();
-    let mut res = redirect(&return_to);
+    let mut res = see_other(&return_to, &[]);
     let h = res.headers_mut();
     h.append(
         header::SET_COOKIE,
@@ -157,9 +156,8 @@ pub async fn callback(
 
 /// `POST /consult/signout`: ends the session (and forgets the cookie of one that has ended
 /// already).
-pub async fn signout(
-    State(state): State<AppState>,
-    ctx: Ctx,
+pub(super) async fn signout(
+    Served(svc): Served,
     headers: HeaderMap,
     form: Result<FormWrite<Session>, Refused>,
 ) -> Response {
@@ -168,11 +166,8 @@ pub async fn signout(
         Err(r) if matches!(r.why, Refusal::NotSignedIn) => {}
         Err(r) => return r.into_response(),
     }
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     svc.signin.end_session(&headers);
-    let mut res = redirect("/consult");
+    let mut res = see_other("/consult", &[]);
     res.headers_mut().append(
         header::SET_COOKIE,
         cookie(SESSION_COOKIE, "", Some(0), svc.secure_cookies()),

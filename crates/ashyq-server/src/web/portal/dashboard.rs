@@ -8,15 +8,15 @@ use ashyq_core::operator::Role;
 use ashyq_core::referendum::ReferendumId;
 use ashyq_core::tally::ResultStatus;
 use ashyq_core::territory::PrecinctId;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::flash::{CLEAR_FLASH, Note, notes_markup, take_flash};
+use super::flash::{CLEAR_FLASH, Note, notes_markup};
 use super::frame::{
-    FORM_TOKEN, line_label, may_write, no_referendum, operator, page_frame, portal_nav,
-    portal_page, referendum_title, unit_name, violation_markup, who_line,
+    FORM_TOKEN, Operator, PortalReferendum, line_label, may_write, page_frame, portal_nav,
+    portal_page, unit_name, violation_markup, who_line,
 };
 use super::scope::Scope;
 use crate::AppState;
@@ -33,14 +33,13 @@ pub(super) const MISSING_SHOWN: usize = 60;
 /// next ones appear as these are decided.
 pub(super) const CONFLICTS_SHOWN: usize = 40;
 
-pub(super) async fn home(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let who = match operator(&state, &headers).await {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
+pub(super) async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Operator { who, notes }: Operator,
+) -> Response {
     let tr = ctx.tr();
     let lang = ctx.lang;
-    let notes = take_flash(&headers, &who.account.name);
     let ledger = state.registrar.ledger();
     let body = html! {
         h1 { (tr.t("portal-title")) }
@@ -66,19 +65,10 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx, headers: Heade
 pub(super) async fn dashboard(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Operator { who, notes }: Operator,
+    PortalReferendum { id, title }: PortalReferendum,
 ) -> Response {
-    let who = match operator(&state, &headers).await {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let notes = take_flash(&headers, &who.account.name);
     let ledger = state.registrar.ledger();
-    let title = match referendum_title(&ledger, ctx, &id) {
-        Some(t) => t,
-        None => return no_referendum(ctx),
-    };
     let body = dashboard_markup(ctx, &ledger, &who, &id, &title, &notes);
     drop(ledger);
     let tr = ctx.tr();
@@ -356,28 +346,49 @@ pub(super) fn conflict_markup(
                 }
             }
             @if let Some(token) = token {
+                @let decide = Decide { tr, id, token, precinct: precinct.0, hash, slug: &slug };
                 div.decide {
-                    form.stack method="post" action=(format!("/portal/r/{id}/accept")) {
-                        input type="hidden" name=(FORM_TOKEN) value=(token);
-                        input type="hidden" name="precinct" value=(precinct.0);
-                        input type="hidden" name="protocol_hash" value=(hash);
-                        div.field {
-                            label for=(format!("{slug}-accept")) { (tr.t("portal-accept-reason")) }
-                            textarea #(format!("{slug}-accept")) name="reason" rows="2" required {}
-                        }
-                        button type="submit" { (tr.t("portal-accept")) }
-                    }
-                    form.stack method="post" action=(format!("/portal/r/{id}/dismiss")) {
-                        input type="hidden" name=(FORM_TOKEN) value=(token);
-                        input type="hidden" name="precinct" value=(precinct.0);
-                        input type="hidden" name="protocol_hash" value=(hash);
-                        div.field {
-                            label for=(format!("{slug}-dismiss")) { (tr.t("portal-dismiss-reason")) }
-                            textarea #(format!("{slug}-dismiss")) name="reason" rows="2" required {}
-                        }
-                        button.secondary type="submit" { (tr.t("portal-dismiss")) }
-                    }
+                    (decide.form("accept", html! { button type="submit" { (tr.t("portal-accept")) } }))
+                    (decide.form("dismiss", html! { button.secondary type="submit" { (tr.t("portal-dismiss")) } }))
                 }
+            }
+        }
+    }
+}
+
+/// The forms that decide on one protocol held for review.
+struct Decide<'a> {
+    tr: Tr,
+    id: &'a str,
+    token: &'a str,
+    precinct: u32,
+    hash: &'a str,
+    slug: &'a str,
+}
+
+impl Decide<'_> {
+    /// The form posting to `/portal/r/{id}/{decision}` (`accept` or `dismiss`) with its
+    /// reason and `button`.
+    fn form(&self, decision: &str, button: Markup) -> Markup {
+        let Decide {
+            tr,
+            id,
+            token,
+            precinct,
+            hash,
+            slug,
+        } = *self;
+        let field = format!("{slug}-{decision}");
+        html! {
+            form.stack method="post" action=(format!("/portal/r/{id}/{decision}")) {
+                input type="hidden" name=(FORM_TOKEN) value=(token);
+                input type="hidden" name="precinct" value=(precinct);
+                input type="hidden" name="protocol_hash" value=(hash);
+                div.field {
+                    label for=(field) { (tr.t(&format!("portal-{decision}-reason"))) }
+                    textarea #(field) name="reason" rows="2" required {}
+                }
+                (button)
             }
         }
     }

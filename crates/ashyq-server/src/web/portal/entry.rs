@@ -10,14 +10,14 @@ use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines, Severity, Viol
 use ashyq_core::referendum::ReferendumId;
 use ashyq_core::territory::PrecinctId;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::flash::{CLEAR_FLASH, Note, Tone, after_write, notes_markup, refused, take_flash};
+use super::flash::{CLEAR_FLASH, Note, Tone, after_write, notes_markup, refused};
 use super::frame::{
-    FORM_TOKEN, line_label, may_write, no_referendum, operator, page_frame, portal_nav,
-    portal_page, referendum_title, violation_markup, who_line,
+    FORM_TOKEN, Operator, line_label, may_write, no_referendum, portal_nav, portal_page,
+    referendum_frame, referendum_title, violation_markup, who_line,
 };
 use crate::AppState;
 use crate::auth::{self, SignedIn};
@@ -268,13 +268,12 @@ pub(super) fn entry_response(
     };
     let body = entry_markup(ctx, &ledger, who, id, draft, notes, checked);
     drop(ledger);
-    let page = page_frame(
-        tr.t("portal-enter-title").into_owned(),
+    let page = referendum_frame(
+        tr,
+        "portal-enter-title",
         format!("/portal/r/{id}/enter"),
-        vec![
-            (tr.t("portal-title").into_owned(), "/portal".into()),
-            (title, format!("/portal/r/{id}")),
-        ],
+        id,
+        title,
     );
     portal_page(ctx, status, &page, body, &[CLEAR_FLASH])
 }
@@ -282,15 +281,10 @@ pub(super) fn entry_response(
 pub(super) async fn entry_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
+    Operator { who, notes }: Operator,
 ) -> Response {
-    let who = match operator(&state, &headers).await {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let notes = take_flash(&headers, &who.account.name);
     let draft = Draft::from_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let checked = !draft.is_blank();
     entry_response(
@@ -316,12 +310,7 @@ pub(super) async fn entry_check(
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
     let tr = ctx.tr();
-    let fragment = |status: StatusCode, m: Markup| {
-        let mut res = ctx::html(ctx, status, m);
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        res
-    };
+    let fragment = |status: StatusCode, m: Markup| ctx::no_store(ctx::html(ctx, status, m));
     let who = match auth::signed_in(&state, &headers).await {
         Ok(Some(w)) => w,
         _ => {
@@ -357,42 +346,25 @@ pub(super) async fn enter(
     let tr = ctx.tr();
     let draft = Draft::from_pairs(fields.pairs());
     let rid = ReferendumId(id.clone());
+    // The form again, filled in as sent, with the check and `notes`.
+    let again = |notes: &[Note], status| {
+        let view = EntryView {
+            draft: &draft,
+            notes,
+            checked: true,
+        };
+        entry_response(ctx, &state, &who, &id, view, status)
+    };
     if fields.get("step") == Some("check") {
-        return entry_response(
-            ctx,
-            &state,
-            &who,
-            &id,
-            EntryView {
-                draft: &draft,
-                notes: &[],
-                checked: true,
-            },
-            StatusCode::OK,
-        );
+        return again(&[], StatusCode::OK);
     }
     // Recording: the numbers must parse and pass the control ratios; otherwise the form comes
     // back filled in, with the check saying what to fix (nothing was recorded).
     let protocol = match draft.protocol(&rid) {
         Ok(p) if protocol::check(&p.lines).accepted() => p,
         _ => {
-            let note = Note {
-                tone: Tone::Refused,
-                text: tr.t("portal-enter-fix").into_owned(),
-                detail: None,
-            };
-            return entry_response(
-                ctx,
-                &state,
-                &who,
-                &id,
-                EntryView {
-                    draft: &draft,
-                    notes: &[note],
-                    checked: true,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            let note = Note::new(Tone::Refused, tr.t("portal-enter-fix"));
+            return again(&[note], StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let precinct = protocol.precinct;
@@ -416,22 +388,12 @@ pub(super) async fn enter(
                 ReceiptStatus::Conflict => (Tone::Held, "portal-entered-conflict"),
                 _ => (Tone::Done, "portal-entered"),
             };
-            let note = Note {
-                tone,
-                text: tr.a(key, &args).into_owned(),
-                detail: None,
-            };
+            let note = Note::new(tone, tr.a(key, &args));
             after_write(&who, &format!("/portal/r/{id}/enter"), vec![note])
         }
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let notes = [refused(refused_text, &p)];
-            let view = EntryView {
-                draft: &draft,
-                notes: &notes,
-                checked: true,
-            };
-            entry_response(ctx, &state, &who, &id, view, status)
+            again(&[refused(refused_text, &p)], status)
         }
     }
 }

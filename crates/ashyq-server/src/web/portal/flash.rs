@@ -9,9 +9,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::frame::see_other;
 use crate::auth::SignedIn;
 use crate::problem::Problem;
+use crate::web::ctx::see_other;
 use crate::web::i18n::Tr;
 
 /// The cookie naming the note to show after a redirect.
@@ -29,10 +29,10 @@ pub(super) enum Tone {
 /// One line of the outcome of a write, already in the operator's language.
 #[derive(Clone)]
 pub(super) struct Note {
-    pub(super) tone: Tone,
-    pub(super) text: String,
+    tone: Tone,
+    text: String,
     /// The server's reason, as the API states it.
-    pub(super) detail: Option<String>,
+    detail: Option<String>,
 }
 
 pub(super) struct Flash {
@@ -113,18 +113,31 @@ pub(super) fn after_write(who: &SignedIn, location: &str, notes: Vec<Note>) -> R
     see_other(location, &[cookie])
 }
 
-pub(super) fn refused(text: String, p: &Problem) -> Note {
-    Note {
-        tone: Tone::Refused,
-        text,
-        detail: Some(p.detail.clone()),
+impl Note {
+    /// A note in `tone`, without a reason of the server's.
+    pub(super) fn new(tone: Tone, text: impl Into<String>) -> Note {
+        Note {
+            tone,
+            text: text.into(),
+            detail: None,
+        }
+    }
+
+    /// The same note with the server's reason.
+    pub(super) fn because(self, detail: impl Into<String>) -> Note {
+        Note {
+            detail: Some(detail.into()),
+            ..self
+        }
     }
 }
 
+/// A refusal, with the server's reason.
+pub(super) fn refused(text: String, p: &Problem) -> Note {
+    Note::new(Tone::Refused, text).because(p.detail.clone())
+}
+
+/// A write done.
 pub(super) fn done(text: String) -> Note {
-    Note {
-        tone: Tone::Done,
-        text,
-        detail: None,
-    }
+    Note::new(Tone::Done, text)
 }

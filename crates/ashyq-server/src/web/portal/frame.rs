@@ -7,15 +7,18 @@ use ashyq_core::operator::{Role, TerritorialScope};
 use ashyq_core::protocol::{self, ProtocolLines, Violation};
 use ashyq_core::referendum::ReferendumId;
 use ashyq_core::territory::Territory;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{Markup, html};
 
+use super::flash::{Note, take_flash};
 use crate::AppState;
 use crate::auth::{self, SignedIn};
 use crate::problem::Problem;
 use crate::web::assets::PORTAL_CSS;
-use crate::web::ctx::{self, Ctx};
+use crate::web::ctx::{self, Ctx, see_other};
 use crate::web::form::{FormSession, Refusal};
 use crate::web::format::integer;
 use crate::web::i18n::{Arg, Tr};
@@ -23,21 +26,6 @@ use crate::web::layout::{self, Page, Section};
 
 /// The name of the form field carrying the form token.
 pub(super) const FORM_TOKEN: &str = "form_token";
-
-pub(super) fn see_other(location: &str, cookies: &[String]) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(location) {
-        h.insert(header::LOCATION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for c in cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            h.append(header::SET_COOKIE, v);
-        }
-    }
-    res
-}
 
 /// A portal page: never cached (it is one operator's view), with extra cookies.
 pub(super) fn portal_page(
@@ -51,9 +39,8 @@ pub(super) fn portal_page(
         link rel="stylesheet" href=(PORTAL_CSS.url());
         (body)
     };
-    let mut res = ctx::html(ctx, status, layout::document(ctx, page, body));
+    let mut res = ctx::no_store(ctx::html(ctx, status, layout::document(ctx, page, body)));
     let h = res.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
             h.append(header::SET_COOKIE, v);
@@ -75,6 +62,72 @@ pub(super) async fn operator(state: &AppState, headers: &HeaderMap) -> Result<Si
     SignedIn::open(state, headers)
         .await
         .map_err(|why| sign_in_again(state, &why))
+}
+
+/// The signed-in operator of a portal page, with the notes left for them by their last write;
+/// a request without a working session is sent to sign in.
+pub(super) struct Operator {
+    /// Who.
+    pub who: SignedIn,
+    /// The outcome of their last write, shown once.
+    pub notes: Vec<Note>,
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Operator, Response> {
+        let who = operator(state, &parts.headers).await?;
+        let notes = take_flash(&parts.headers, &who.account.name);
+        Ok(Operator { who, notes })
+    }
+}
+
+/// The referendum a portal page is about (`/portal/r/{id}/…`): its id, and its title in the
+/// page's language; an unknown id answers [`no_referendum`].
+pub(super) struct PortalReferendum {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+impl FromRequestParts<AppState> for PortalReferendum {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<PortalReferendum, Response> {
+        let ctx = Ctx::of(parts);
+        let Ok(Path(id)) = Path::<String>::from_request_parts(parts, state).await else {
+            return Err(no_referendum(ctx));
+        };
+        let title = referendum_title(&state.registrar.ledger(), ctx, &id);
+        match title {
+            Some(title) => Ok(PortalReferendum { id, title }),
+            None => Err(no_referendum(ctx)),
+        }
+    }
+}
+
+/// The frame of the portal page `heading` of referendum `id` (titled `title`), below the
+/// portal and the referendum's dashboard.
+pub(super) fn referendum_frame(
+    tr: Tr,
+    heading: &str,
+    path: String,
+    id: &str,
+    title: String,
+) -> Page<'static> {
+    page_frame(
+        tr.t(heading).into_owned(),
+        path,
+        vec![
+            (tr.t("portal-title").into_owned(), "/portal".into()),
+            (title, format!("/portal/r/{id}")),
+        ],
+    )
 }
 
 /// The way to the sign-in page, for a request without a working session.

@@ -18,15 +18,14 @@ use crate::writes::{amend_protocol, held_for_review, operator_write};
 /// The precinct number of a form, or the note that says what is wrong with it.
 pub(super) fn form_precinct(tr: Tr, fields: &Fields) -> Result<PrecinctId, Note> {
     let text = fields.text("precinct").trim();
-    text.parse::<u32>().map(PrecinctId).map_err(|_| Note {
-        tone: Tone::Refused,
-        text: tr
-            .a(
+    text.parse::<u32>().map(PrecinctId).map_err(|_| {
+        Note::new(
+            Tone::Refused,
+            tr.a(
                 "portal-bad-precinct",
                 &[("text", Arg::S(text.chars().take(20).collect()))],
-            )
-            .into_owned(),
-        detail: None,
+            ),
+        )
     })
 }
 

@@ -5,11 +5,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::frame::{page_frame, portal_page, problem_page, see_other};
+use super::frame::{page_frame, portal_page, problem_page};
 use crate::AppState;
 use crate::auth::{self, SignedIn};
-use crate::web::ctx::Ctx;
+use crate::web::ctx::{Ctx, see_other};
 use crate::web::form::{self, FormSession, FormWrite, Refusal};
+
+/// The sign-in page with `status`, the name as typed, and a note above the form.
+fn sign_in_form(ctx: Ctx, status: StatusCode, name: &str, note: Option<Markup>) -> Response {
+    let page = page_frame(
+        ctx.tr().t("portal-sign-in-title").into_owned(),
+        "/portal/sign-in".into(),
+        vec![],
+    );
+    portal_page(ctx, status, &page, sign_in_markup(ctx, name, note), &[])
+}
 
 pub(super) fn sign_in_markup(ctx: Ctx, name: &str, error: Option<Markup>) -> Markup {
     let tr = ctx.tr();
@@ -50,18 +60,7 @@ pub(super) async fn sign_in_page(
     } else {
         None
     };
-    let page = page_frame(
-        tr.t("portal-sign-in-title").into_owned(),
-        "/portal/sign-in".into(),
-        vec![],
-    );
-    portal_page(
-        ctx,
-        StatusCode::OK,
-        &page,
-        sign_in_markup(ctx, "", note),
-        &[],
-    )
+    sign_in_form(ctx, StatusCode::OK, "", note)
 }
 
 /// `POST /portal/sign-in`: the only portal form without a session; its origin is checked
@@ -104,18 +103,7 @@ pub(super) async fn sign_in(
                     p.detail { (p.detail) }
                 }
             };
-            let page = page_frame(
-                tr.t("portal-sign-in-title").into_owned(),
-                "/portal/sign-in".into(),
-                vec![],
-            );
-            portal_page(
-                ctx,
-                status,
-                &page,
-                sign_in_markup(ctx, &name, Some(error)),
-                &[],
-            )
+            sign_in_form(ctx, status, &name, Some(error))
         }
     }
 }

@@ -6,14 +6,14 @@ use ashyq_core::event::ReceiptStatus;
 use ashyq_core::operator::Action;
 use ashyq_core::signed::SignedProtocol;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 
-use super::flash::{CLEAR_FLASH, Note, Tone, after_write, notes_markup, take_flash};
+use super::flash::{CLEAR_FLASH, Note, Tone, after_write, notes_markup};
 use super::frame::{
-    FORM_TOKEN, may_write, no_referendum, operator, page_frame, portal_nav, portal_page,
-    referendum_title, who_line,
+    FORM_TOKEN, Operator, PortalReferendum, may_write, portal_nav, portal_page, referendum_frame,
+    who_line,
 };
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -32,18 +32,10 @@ pub(super) const MAX_FILES: usize = 200;
 pub(super) async fn upload_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Operator { who, notes }: Operator,
+    PortalReferendum { id, title }: PortalReferendum,
 ) -> Response {
-    let who = match operator(&state, &headers).await {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let notes = take_flash(&headers, &who.account.name);
     let ledger = state.registrar.ledger();
-    let Some(title) = referendum_title(&ledger, ctx, &id) else {
-        return no_referendum(ctx);
-    };
     let tr = ctx.tr();
     let body = html! {
         h1 { (tr.t("portal-upload-title")) }
@@ -66,13 +58,12 @@ pub(super) async fn upload_page(
         }
     };
     drop(ledger);
-    let page = page_frame(
-        tr.t("portal-upload-title").into_owned(),
+    let page = referendum_frame(
+        tr,
+        "portal-upload-title",
         format!("/portal/r/{id}/upload"),
-        vec![
-            (tr.t("portal-title").into_owned(), "/portal".into()),
-            (title, format!("/portal/r/{id}")),
-        ],
+        &id,
+        title,
     );
     portal_page(ctx, StatusCode::OK, &page, body, &[CLEAR_FLASH])
 }
@@ -164,11 +155,7 @@ pub(super) async fn upload(
     let tr = ctx.tr();
     let back = format!("/portal/r/{id}/upload");
     if let Some(why) = upload.unreadable {
-        let note = Note {
-            tone: Tone::Refused,
-            text: tr.t("portal-upload-unreadable").into_owned(),
-            detail: Some(why),
-        };
+        let note = Note::new(Tone::Refused, tr.t("portal-upload-unreadable")).because(why);
         return after_write(&who, &back, vec![note]);
     }
     let Upload {
@@ -176,26 +163,19 @@ pub(super) async fn upload(
     } = upload;
     let mut notes = Vec::new();
     if files.is_empty() {
-        notes.push(Note {
-            tone: Tone::Refused,
-            text: tr.t("portal-upload-none").into_owned(),
-            detail: None,
-        });
+        notes.push(Note::new(Tone::Refused, tr.t("portal-upload-none")));
     }
     for (name, content) in files {
         notes.push(upload_one(&state, ctx, &who, &id, &name, content).await);
     }
     if too_many {
-        notes.push(Note {
-            tone: Tone::Refused,
-            text: tr
-                .a(
-                    "portal-upload-too-many",
-                    &[("max", Arg::S(MAX_FILES.to_string()))],
-                )
-                .into_owned(),
-            detail: None,
-        });
+        notes.push(Note::new(
+            Tone::Refused,
+            tr.a(
+                "portal-upload-too-many",
+                &[("max", Arg::S(MAX_FILES.to_string()))],
+            ),
+        ));
     }
     after_write(&who, &back, notes)
 }
@@ -216,12 +196,12 @@ pub(super) async fn upload_one(
     } else {
         name.to_owned()
     };
-    let refused_note = |detail: String| Note {
-        tone: Tone::Refused,
-        text: tr
-            .a("portal-file-refused", &[("file", Arg::S(shown.clone()))])
-            .into_owned(),
-        detail: Some(detail),
+    let refused_note = |detail: String| {
+        Note::new(
+            Tone::Refused,
+            tr.a("portal-file-refused", &[("file", Arg::S(shown.clone()))]),
+        )
+        .because(detail)
     };
     let content = match content {
         Ok(c) => c,
@@ -262,11 +242,7 @@ pub(super) async fn upload_one(
                 ReceiptStatus::Conflict => (Tone::Held, "portal-file-conflict"),
                 _ => (Tone::Done, "portal-file-accepted"),
             };
-            Note {
-                tone,
-                text: tr.a(key, &args).into_owned(),
-                detail: None,
-            }
+            Note::new(tone, tr.a(key, &args))
         }
         Err(p) => refused_note(p.detail),
     }
