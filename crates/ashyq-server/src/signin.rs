@@ -12,8 +12,9 @@
 //! Sessions live in memory (a restart signs everyone out): a random 256-bit id in an
 //! `HttpOnly`, `SameSite=Lax` cookie, `Secure` whenever the browser honours it (https, or a
 //! loopback address); the server keeps only the SHA-256 of the id. Every form that changes
-//! something carries the session's CSRF token (compared in constant time), and a request
-//! whose `Origin` is another site is refused.
+//! something carries the session's CSRF token, checked with the request's origin by
+//! `web::form::FormWrite`. The pages of the flow (`/consult/signin`, its callback, sign-out)
+//! are `web/consult/signin.rs`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod consult;
+pub mod portal;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
