@@ -2,8 +2,10 @@
 //! act versions, persisted by `ashyq-store`), the full-text index of the public proposals,
 //! the comparisons of act versions, sign-in and the moderators.
 //!
-//! Pages are in `web/consult.rs`, the JSON API in `consult_api.rs`, sign-in in `signin.rs`
-//! and the development identity provider in `dev_idp.rs`.
+//! Pages are in `web/consult/`, the JSON API in `consult_api.rs`, the OpenID Connect relying
+//! party and the citizens' sessions in `signin.rs`. The service knows its identity provider
+//! only by its configuration ([`IdentityProvider`]); the development provider (`dev_idp.rs`)
+//! is served by the router when the server is configured with one.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,22 +20,23 @@ use ashyq_core::legal::{Act, Lang};
 use ashyq_search::ProposalIndex;
 use ashyq_store::consult::StoredAct;
 use ashyq_store::secretariat::{Secretariat, SecretariatError};
+use axum::http::HeaderMap;
 
-use crate::dev_idp::DevIdp;
-use crate::signin::{IdentityProvider, SignIn};
+use crate::signin::{IdentityProvider, Session, SignIn, secure_origin};
+
+/// Proposals per page of a list.
+pub const PAGE_SIZE: usize = 50;
 
 /// How the consultation is served.
 pub struct ConsultConfig {
     /// The key of the citizens' pseudonyms ([`CitizenRef::of_subject`]); keep it outside the
     /// database and never change it (every support in the log was counted with it).
     pub digest_key: DigestKey,
-    /// A real OpenID Connect provider to sign citizens in with, if any.
+    /// The OpenID Connect provider citizens sign in with, if any: a real one, or the
+    /// development provider's (`DevIdp::provider`, for demos and tests only).
     pub identity_provider: Option<IdentityProvider>,
-    /// Serve the development identity provider under `/dev-idp` and sign in with it (demo and
-    /// development only: anyone can sign in as any test person).
-    pub dev_idp: bool,
-    /// Citizens who may moderate proposals (their pseudonyms). With the development provider,
-    /// its test moderator is one too.
+    /// Citizens who may moderate proposals (their pseudonyms); the provider may name more
+    /// ([`IdentityProvider::moderators`]).
     pub moderators: Vec<CitizenRef>,
     /// The address citizens reach the server at, e.g. `https://consult.example.kz`; by default
     /// `http://` and the address the server listens on.
@@ -44,7 +47,6 @@ impl std::fmt::Debug for ConsultConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsultConfig")
             .field("identity_provider", &self.identity_provider)
-            .field("dev_idp", &self.dev_idp)
             .field("moderators", &self.moderators.len())
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
@@ -73,7 +75,6 @@ pub struct ConsultService {
     index: Mutex<SearchIndex>,
     comparisons: Mutex<HashMap<(String, String, Lang), Arc<Comparison>>>,
     pub(crate) signin: SignIn,
-    pub(crate) dev_idp: Option<DevIdp>,
     origin: OnceLock<String>,
     /// Whether the origin was configured (else it is the listening address).
     origin_configured: bool,
@@ -85,7 +86,7 @@ impl std::fmt::Debug for ConsultService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsultService")
             .field("origin", &self.origin.get())
-            .field("dev_idp", &self.dev_idp.is_some())
+            .field("identity_provider", &self.signin.provider)
             .finish_non_exhaustive()
     }
 }
@@ -159,13 +160,11 @@ impl ConsultService {
             }
         }
         index.index.commit()?;
-        let dev_idp = config.dev_idp.then(DevIdp::new).transpose()?;
         Ok(ConsultService {
             secretariat,
             index: Mutex::new(index),
             comparisons: Mutex::default(),
-            signin: SignIn::new(config.identity_provider)?,
-            dev_idp,
+            signin: SignIn::new(config.identity_provider).map_err(ConsultServiceError::SignIn)?,
             origin_configured: origin.get().is_some(),
             origin,
             key: config.digest_key,
@@ -209,12 +208,35 @@ impl ConsultService {
         CitizenRef::of_subject(&self.key, issuer, subject)
     }
 
-    /// Whether `who` may moderate.
+    /// Whether `who` may moderate: a configured moderator, or one the provider names.
     pub fn is_moderator(&self, who: &CitizenRef) -> bool {
         self.moderators.contains(who)
-            || self.dev_idp.as_ref().is_some_and(|d| {
-                *who == self.citizen(&d.issuer(self.origin()), crate::dev_idp::MODERATOR_SUBJECT)
+            || self.provider().is_some_and(|p| {
+                p.moderators
+                    .iter()
+                    .any(|subject| *who == self.citizen(&p.issuer, subject))
             })
+    }
+
+    /// The provider citizens sign in with, its issuer under this server's origin when it is
+    /// served here.
+    pub(crate) fn provider(&self) -> Option<IdentityProvider> {
+        self.signin.provider.as_ref().map(|p| p.at(self.origin()))
+    }
+
+    /// Whether citizens sign in with the development provider (then the pages say so).
+    pub(crate) fn development(&self) -> bool {
+        self.signin.provider.as_ref().is_some_and(|p| p.development)
+    }
+
+    /// The session of a request.
+    pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        self.signin.session(headers)
+    }
+
+    /// Whether session cookies get the `Secure` attribute.
+    pub(crate) fn secure_cookies(&self) -> bool {
+        secure_origin(self.origin())
     }
 
     /// Records a command's event (see [`Secretariat::record`]) and keeps the search index up
@@ -360,5 +382,75 @@ impl ConsultService {
             .collect();
         let refs: Vec<&Act> = acts.iter().collect();
         history::article_history(&refs, &comparisons, at, eid, lang)
+    }
+
+    /// The proposals a listing shows: the search hits (best first) or every proposal (newest
+    /// first), filtered by status word; refused and unmoderated ones only when asked for by
+    /// status, and then without their text.
+    pub fn list_proposals(&self, q: &str, status: &str) -> Vec<ProposalId> {
+        let c = self.consultation();
+        let keep = |p: &Proposal| {
+            let w = status_word(p.status());
+            if status.is_empty() {
+                text_is_public(p)
+            } else {
+                w == status
+            }
+        };
+        if q.trim().is_empty() {
+            c.proposals
+                .values()
+                .rev()
+                .filter(|p| keep(p))
+                .map(|p| p.id)
+                .collect()
+        } else {
+            let hits = self.search(q, 500);
+            hits.into_iter()
+                .filter(|id| c.proposals.get(id).is_some_and(&keep))
+                .collect()
+        }
+    }
+}
+
+/// The eId of the article a unit is in (itself if it is one, or the unit if it is above).
+pub fn article_of(eid: &str) -> String {
+    let parts: Vec<&str> = eid.split("__").collect();
+    match parts.iter().position(|p| p.starts_with("art_")) {
+        Some(i) => parts[..=i].join("__"),
+        None => eid.to_owned(),
+    }
+}
+
+/// A proposal number from a path: `42` or `P-000042`.
+pub fn parse_proposal_id(s: &str) -> Option<ProposalId> {
+    let digits = s
+        .strip_prefix("P-")
+        .or_else(|| s.strip_prefix("p-"))
+        .unwrap_or(s);
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().map(ProposalId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proposal_numbers_parse_in_both_spellings() {
+        assert_eq!(parse_proposal_id("42"), Some(ProposalId(42)));
+        assert_eq!(parse_proposal_id("P-000042"), Some(ProposalId(42)));
+        for bad in ["", "P-", "-1", "1e3", "99999999999999999999", "４２"] {
+            assert_eq!(parse_proposal_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn articles_are_found_above_their_paragraphs() {
+        assert_eq!(article_of("sec_3__art_9__para_1"), "sec_3__art_9");
+        assert_eq!(article_of("art_2"), "art_2");
+        assert_eq!(article_of("sec_3"), "sec_3");
     }
 }

@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::consult::{ConsultService, STATUS_WORDS, text_is_public};
+use crate::consult::{
+    ConsultService, PAGE_SIZE, STATUS_WORDS, article_of, parse_proposal_id, text_is_public,
+};
 use crate::problem::Problem;
-use crate::web::consult::{PAGE_SIZE, article_of, list_proposals, parse_proposal_id};
 
 fn service(state: &AppState) -> Result<&Arc<ConsultService>, Problem> {
     state.consult.as_ref().ok_or_else(|| {
@@ -82,7 +83,7 @@ pub struct ConsultSummary {
 #[utoipa::path(get, path = "/api/v1/consult", tag = "consultation",
     responses(
         (status = 200, description = "Summary", body = ConsultSummary),
-        (status = 404, description = "No consultation on this server", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No consultation on this server")))]
 pub async fn summary(State(state): State<AppState>) -> Result<Response, Problem> {
     let svc = service(&state)?;
     let draft = svc.open_draft().map(|a| a.version);
@@ -119,7 +120,7 @@ pub async fn summary(State(state): State<AppState>) -> Result<Response, Problem>
     params(("version" = String, Path, description = "Version label, e.g. v2-draft")),
     responses(
         (status = 200, description = "The act", body = Act),
-        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such version")))]
 pub async fn act(
     State(state): State<AppState>,
     Path(version): Path<String>,
@@ -221,8 +222,8 @@ pub struct ArticleDocument {
            LangQuery),
     responses(
         (status = 200, description = "The article", body = ArticleDocument),
-        (status = 400, description = "Unknown language", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such version or article", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Unknown language"),
+        (status = 404, description = "No such version or article")))]
 pub async fn article(
     State(state): State<AppState>,
     Path((version, eid)): Path<(String, String)>,
@@ -306,8 +307,8 @@ pub struct CompareQuery {
     params(CompareQuery),
     responses(
         (status = 200, description = "The comparison", body = Comparison),
-        (status = 400, description = "Missing version or unknown language", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Missing version or unknown language"),
+        (status = 404, description = "No such version")))]
 pub async fn compare(
     State(state): State<AppState>,
     Query(q): Query<CompareQuery>,
@@ -356,7 +357,7 @@ pub struct ProposalList {
     params(ProposalsQuery),
     responses(
         (status = 200, description = "A page of proposals", body = ProposalList),
-        (status = 400, description = "Unknown status or bad page", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Unknown status or bad page")))]
 pub async fn proposals(
     State(state): State<AppState>,
     Query(q): Query<ProposalsQuery>,
@@ -374,7 +375,7 @@ pub async fn proposals(
         return Err(Problem::bad_request("pages are numbered from 1"));
     }
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
-    let ids = list_proposals(svc, &query, status);
+    let ids = svc.list_proposals(&query, status);
     let c = svc.consultation();
     let skip = (page as usize - 1).saturating_mul(PAGE_SIZE);
     let list = ProposalList {
@@ -411,7 +412,7 @@ pub struct ProposalDocument {
     params(("id" = String, Path, description = "Proposal number: 42 or P-000042")),
     responses(
         (status = 200, description = "The proposal", body = ProposalDocument),
-        (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such proposal")))]
 pub async fn proposal(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -465,7 +466,7 @@ pub struct CommissionDocument {
 #[utoipa::path(get, path = "/api/v1/consult/meetings", tag = "consultation",
     responses(
         (status = 200, description = "The commission and its meetings", body = CommissionDocument),
-        (status = 404, description = "No consultation on this server", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No consultation on this server")))]
 pub async fn meetings(State(state): State<AppState>) -> Result<Response, Problem> {
     let svc = service(&state)?;
     let c = svc.consultation();
@@ -517,8 +518,8 @@ pub struct MeetingDocument {
     params(("number" = u32, Path, description = "Meeting number, from 1")),
     responses(
         (status = 200, description = "The meeting", body = MeetingDocument),
-        (status = 400, description = "Not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such meeting", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a number"),
+        (status = 404, description = "No such meeting")))]
 pub async fn meeting(
     State(state): State<AppState>,
     Path(number): Path<String>,

@@ -1,5 +1,7 @@
 //! A minimal OpenID Connect provider for the demo and for tests, served under `/dev-idp` only
-//! when the server is started in development mode (`ashyq demo`, `ashyq serve --dev-idp`).
+//! when the server is started in development mode (`ashyq demo`, `ashyq serve --dev-idp`):
+//! then the server's configuration carries a [`DevIdp`], the router mounts its routes, and the
+//! consultation signs in with [`DevIdp::provider`] like with any other provider.
 //! Anyone can sign in as any of its test persons: it exists so that the relying party's code
 //! path (`signin.rs`) runs exactly as it would against the state portal's provider, and its
 //! pages say in large letters that it is not a real identity provider.
@@ -16,8 +18,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use std::sync::Arc;
+
+use axum::extract::{Extension, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -37,10 +41,15 @@ use openidconnect::{
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
-use crate::consult::ConsultServiceError;
-use crate::signin::{CALLBACK_PATH, IdentityProvider, random_hex};
-use crate::web::Ctx;
+use crate::consult::ConsultService;
+use crate::signin::{CALLBACK_PATH, IdentityProvider, percent_encode, random_hex};
+use crate::web::consult::frame::refusal_page;
+use crate::web::ctx::{self, Ctx};
+use crate::web::form::{Refusal, same_origin};
 use crate::web::layout::{self, Page, Section};
+
+/// The path the provider is served under; its issuer is this server's origin and this path.
+const ISSUER_PATH: &str = "/dev-idp";
 
 /// The client id of ashyq at the development provider.
 pub const CLIENT_ID: &str = "ashyq-dev";
@@ -64,17 +73,30 @@ struct Grant {
     created: Instant,
 }
 
-/// The development provider's keys and outstanding codes.
-pub(crate) struct DevIdp {
+/// Why the development provider could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the development identity provider: {0}")]
+pub struct DevIdpError(String);
+
+/// The development provider's keys and outstanding codes. The key and the client secret are
+/// new for every instance.
+pub struct DevIdp {
     key: CoreEdDsaPrivateSigningKey,
     jwks: CoreJsonWebKeySet,
     client_secret: String,
     codes: Mutex<HashMap<String, Grant>>,
 }
 
+impl std::fmt::Debug for DevIdp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevIdp").finish_non_exhaustive()
+    }
+}
+
 impl DevIdp {
-    pub(crate) fn new() -> Result<DevIdp, ConsultServiceError> {
-        let fail = |e: String| ConsultServiceError::SignIn(format!("development provider: {e}"));
+    /// A provider with a new signing key and client secret.
+    pub fn new() -> Result<DevIdp, DevIdpError> {
+        let fail = DevIdpError;
         let seed = random_hex(32).map_err(|e| fail(e.to_string()))?;
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(&seed, &mut bytes).map_err(|e| fail(e.to_string()))?;
@@ -94,18 +116,20 @@ impl DevIdp {
     }
 
     /// The issuer URL under the server's origin.
-    pub(crate) fn issuer(&self, origin: &str) -> String {
-        format!("{origin}/dev-idp")
+    fn issuer(&self, origin: &str) -> String {
+        format!("{origin}{ISSUER_PATH}")
     }
 
-    /// The provider as the relying party sees it.
-    pub(crate) fn provider(&self, origin: &str) -> IdentityProvider {
+    /// The provider as the consultation's relying party sees it (its issuer a path under the
+    /// server's origin); its test moderator moderates.
+    pub fn provider(&self) -> IdentityProvider {
         IdentityProvider {
             name: "ashyq development sign-in".into(),
-            issuer: self.issuer(origin),
+            issuer: ISSUER_PATH.into(),
             client_id: CLIENT_ID.into(),
             client_secret: Some(self.client_secret.clone()),
             development: true,
+            moderators: vec![MODERATOR_SUBJECT.into()],
         }
     }
 
@@ -127,35 +151,41 @@ impl DevIdp {
     }
 }
 
-/// The routes under `/dev-idp` (they answer 404 unless the provider is enabled).
-pub fn routes() -> Router<AppState> {
+/// The routes of `idp` under `/dev-idp` (they answer 404 on a server without a
+/// consultation, whose origin is the provider's).
+pub(crate) fn routes(idp: Arc<DevIdp>) -> Router<AppState> {
     Router::new()
         .route("/dev-idp/.well-known/openid-configuration", get(discovery))
         .route("/dev-idp/jwks", get(jwks))
         .route("/dev-idp/authorize", get(authorize).post(approve))
         .route("/dev-idp/token", axum::routing::post(token))
+        .layer(Extension(idp))
 }
 
-fn enabled(state: &AppState) -> Option<(&crate::consult::ConsultService, &DevIdp)> {
-    let svc = state.consult.as_deref()?;
-    Some((svc, svc.dev_idp.as_ref()?))
+/// The consultation this provider signs citizens in for.
+fn consultation(state: &AppState) -> Option<&ConsultService> {
+    state.consult.as_deref()
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut res = (
-        status,
-        Json(serde_json::json!({"error": error, "error_description": description})),
+    ctx::no_store(
+        (
+            status,
+            Json(serde_json::json!({"error": error, "error_description": description})),
+        )
+            .into_response(),
     )
-        .into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
-async fn discovery(State(state): State<AppState>) -> Response {
-    let Some((svc, idp)) = enabled(&state) else {
-        return crate::problem::Problem::not_found("the development identity provider is off")
-            .into_response();
+async fn discovery(
+    State(state): State<AppState>,
+    Extension(idp): Extension<Arc<DevIdp>>,
+) -> Response {
+    let Some(svc) = consultation(&state) else {
+        return crate::problem::Problem::not_found(
+            "the development identity provider signs in for the consultation; this server serves none",
+        )
+        .into_response();
     };
     match idp.metadata(svc.origin()) {
         Some(m) => Json(m).into_response(),
@@ -167,20 +197,13 @@ async fn discovery(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn jwks(State(state): State<AppState>) -> Response {
-    let Some((_, idp)) = enabled(&state) else {
-        return crate::problem::Problem::not_found("the development identity provider is off")
-            .into_response();
-    };
+async fn jwks(Extension(idp): Extension<Arc<DevIdp>>) -> Response {
     Json(&idp.jwks).into_response()
 }
 
 /// Checks an authorization request; `Err` is a message for a page (never a redirect to an
 /// unchecked `redirect_uri`).
-fn check_request(
-    svc: &crate::consult::ConsultService,
-    q: &HashMap<String, String>,
-) -> Result<(), &'static str> {
+fn check_request(svc: &ConsultService, q: &HashMap<String, String>) -> Result<(), &'static str> {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     if get("client_id") != CLIENT_ID {
         return Err("unknown client_id");
@@ -205,18 +228,8 @@ fn check_request(
 
 fn dev_page(ctx: Ctx, status: StatusCode, body: maud::Markup) -> Response {
     let tr = ctx.tr();
-    let page = Page {
-        title: tr.t("devidp-title").into_owned(),
-        section: Section::None,
-        path: "/dev-idp/authorize".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
-    let mut res = crate::web::html(ctx, status, layout::document(ctx, &page, body));
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    let page = Page::new(tr.t("devidp-title"), Section::None, "/dev-idp/authorize");
+    ctx::no_store(ctx::html(ctx, status, layout::document(ctx, &page, body)))
 }
 
 /// `GET /dev-idp/authorize`: the page where a tester picks who to be.
@@ -226,7 +239,7 @@ async fn authorize(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let tr = ctx.tr();
-    let Some((svc, _)) = enabled(&state) else {
+    let Some(svc) = consultation(&state) else {
         return layout::not_found(ctx, None);
     };
     if let Err(why) = check_request(svc, &q) {
@@ -280,20 +293,18 @@ async fn authorize(
 /// `POST /dev-idp/authorize`: issues a code and sends the browser back to the client.
 async fn approve(
     State(state): State<AppState>,
+    Extension(idp): Extension<Arc<DevIdp>>,
     ctx: Ctx,
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let tr = ctx.tr();
-    let Some((svc, idp)) = enabled(&state) else {
+    let Some(svc) = consultation(&state) else {
         return layout::not_found(ctx, None);
     };
     // Only a form on this provider's own page may approve (no cross-site posts).
-    if let Some(o) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
-        && o != "null"
-        && o != svc.origin()
-    {
-        return crate::web::consult::refused(ctx, crate::signin::FormRefusal::CrossSite);
+    if !same_origin(&state, &headers) {
+        return refusal_page(ctx, &Refusal::CrossSite);
     }
     let subject = form.get("subject").map(String::as_str).unwrap_or("");
     let bad = check_request(svc, &form)
@@ -332,13 +343,9 @@ async fn approve(
     let to = format!(
         "{}?code={code}&state={}",
         get("redirect_uri"),
-        crate::signin::percent_encode(&get("state"))
+        percent_encode(&get("state"))
     );
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(&to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
+    ctx::see_other(&to, &[])
 }
 
 /// The client credentials of a token request: HTTP Basic (RFC 6749 §2.3.1, the form-encoded
@@ -390,12 +397,15 @@ fn form_urlencoded_decode(s: &str) -> Option<String> {
 /// `POST /dev-idp/token`: exchanges a code for an ID token.
 async fn token(
     State(state): State<AppState>,
+    Extension(idp): Extension<Arc<DevIdp>>,
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let Some((svc, idp)) = enabled(&state) else {
-        return crate::problem::Problem::not_found("the development identity provider is off")
-            .into_response();
+    let Some(svc) = consultation(&state) else {
+        return crate::problem::Problem::not_found(
+            "the development identity provider signs in for the consultation; this server serves none",
+        )
+        .into_response();
     };
     let Some((id, secret)) = client_credentials(&headers, &form) else {
         return oauth_error(
@@ -502,10 +512,7 @@ async fn token(
         CoreIdTokenFields::new(Some(id_token), EmptyExtraTokenFields {}),
     );
     body.set_expires_in(Some(&Duration::from_secs(300)));
-    let mut res = Json(body).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    ctx::no_store(Json(body).into_response())
 }
 
 #[cfg(test)]

@@ -14,16 +14,19 @@ use std::sync::Arc;
 pub mod auth;
 pub mod consult;
 mod consult_api;
-mod dev_idp;
+mod cookies;
+pub mod dev_idp;
 mod events;
 pub mod limits;
 mod openapi;
+mod operators;
 pub mod problem;
 mod read;
 pub mod signin;
 pub mod transparency;
 pub mod web;
 mod write;
+mod writes;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::report::ResultsDocument;
@@ -73,52 +76,9 @@ pub struct AppState {
     /// Failed sign-ins per account.
     sign_in_guard: Arc<auth::SignInGuard>,
     /// The executor of writes.
-    writes: Arc<WriteExecutor>,
+    writes: Arc<writes::WriteExecutor>,
     /// The public consultation, when this server serves one.
     pub consult: Option<Arc<consult::ConsultService>>,
-}
-
-/// A runtime of its own for writes (one worker thread). Readers polling the results keep the
-/// main runtime's queue full; a write waiting in that queue at each of its steps — queueing,
-/// the group commit, the database round trips — would take a queue's turn per step, and a
-/// crowd of readers would starve the commissions sending protocols. On its own runtime a
-/// write's steps follow one another at once; only its hand-over and its answer cross over.
-pub(crate) struct WriteExecutor(Option<tokio::runtime::Runtime>);
-
-impl WriteExecutor {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("ashyq-writes")
-            .enable_all()
-            .build();
-        if let Err(e) = &rt {
-            tracing::warn!("no runtime of its own for writes ({e}); writes share the main one");
-        }
-        WriteExecutor(rt.ok())
-    }
-
-    /// Runs `f` to completion on the write runtime (or, without one, as a task here).
-    pub(crate) fn spawn<F>(&self, f: F) -> tokio::task::JoinHandle<F::Output>
-    where
-        F: std::future::Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        match &self.0 {
-            Some(rt) => rt.spawn(f),
-            None => tokio::spawn(f),
-        }
-    }
-}
-
-impl Drop for WriteExecutor {
-    fn drop(&mut self) {
-        // Dropped when the server stops, possibly inside the async context that ran it, where
-        // a blocking shutdown is not allowed.
-        if let Some(rt) = self.0.take() {
-            rt.shutdown_background();
-        }
-    }
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -137,6 +97,10 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The public consultation to serve (pages under `/consult`, API under `/api/v1/consult`).
     pub consult: Option<Arc<consult::ConsultService>>,
+    /// The development identity provider to serve under `/dev-idp` (demo and development
+    /// only: anyone can sign in as any test person); the consultation signs in with it when
+    /// its configuration names [`dev_idp::DevIdp::provider`].
+    pub dev_idp: Option<Arc<dev_idp::DevIdp>>,
 }
 
 impl ServerConfig {
@@ -188,11 +152,15 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(write::certify))
         .routes(routes!(write::review))
         .routes(routes!(write::keys, write::change_key))
-        .routes(routes!(auth::sign_in, auth::whoami, auth::sign_out))
-        .routes(routes!(auth::create_token))
-        .routes(routes!(auth::operators, auth::create_operator))
-        .routes(routes!(auth::change_operator))
-        .routes(routes!(auth::audit_trail))
+        .routes(routes!(
+            operators::sign_in,
+            operators::whoami,
+            operators::sign_out
+        ))
+        .routes(routes!(operators::create_token))
+        .routes(routes!(operators::operators, operators::create_operator))
+        .routes(routes!(operators::change_operator))
+        .routes(routes!(operators::audit_trail))
         .routes(routes!(consult_api::summary))
         .routes(routes!(consult_api::act))
         .routes(routes!(consult_api::article))
@@ -218,13 +186,16 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         log_key,
         config: Arc::new(config.clone()),
         sign_in_guard: Arc::default(),
-        writes: Arc::new(WriteExecutor::new()),
+        writes: Arc::new(writes::WriteExecutor::new()),
         consult: config.consult.clone(),
     };
+    let mut pages = web::routes();
+    if let Some(idp) = &config.dev_idp {
+        pages = pages.merge(dev_idp::routes(idp.clone()));
+    }
     let mut app = Router::new()
         .route("/api/v1", get(index))
-        .merge(web::routes())
-        .merge(dev_idp::routes())
+        .merge(pages)
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))

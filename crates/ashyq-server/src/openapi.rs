@@ -18,8 +18,9 @@ use utoipa::openapi::path::{Operation, ParameterIn};
         description = "Open, verifiable results of a constitutional referendum and of party-list elections. Every number can be re-derived from the event log (`GET /api/v1/log`) with `ashyq verify`. Errors are RFC 9457 problem documents.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    // Reached only through generic types, whose parameters utoipa does not follow.
-    components(schemas(ashyq_core::protocol::PrecinctProtocol)),
+    // Reached only through generic types, whose parameters utoipa does not follow, and the
+    // problem document, which `complete` gives every error answer.
+    components(schemas(ashyq_core::protocol::PrecinctProtocol, crate::problem::Problem)),
     tags(
         (name = "results", description = "Referendum results at every level, precinct protocols and their history, live progress"),
         (name = "elections", description = "Party-list elections: the count, the seats, the deputies"),
@@ -33,6 +34,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 pub struct ApiDoc;
 
 /// Adds what every operation shares and the handlers' annotations leave out: the problem
+/// document as the content of every error answer they name, the problem
 /// answers the framework itself gives — 400 for a malformed path, query or JSON body, 413 for
 /// a body over the limit, 415 for a body that is not `application/json`, 422 for JSON of the
 /// wrong shape, 429 over the rate limit, 503 when a write could not be stored — and the bearer
@@ -77,6 +79,19 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
         for (write, op) in ops {
             let Some(op) = op else { continue };
             let r = &mut op.responses.responses;
+            // Every error answer is a problem document: the annotations give only its status
+            // and what it means.
+            for (code, response) in r.iter_mut() {
+                if let RefOr::T(response) = response
+                    && response.content.is_empty()
+                    && code.starts_with(['4', '5'])
+                {
+                    *response = match problem(&response.description) {
+                        RefOr::T(p) => p,
+                        RefOr::Ref(_) => continue,
+                    };
+                }
+            }
             let mut add = |code: &str, text: &str| {
                 r.entry(code.to_owned()).or_insert_with(|| problem(text));
             };

@@ -64,6 +64,11 @@ impl Problem {
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
     }
 
+    /// 503 for a read or write of the store that failed: its reason, and to try again.
+    pub fn store(e: impl std::fmt::Display) -> Self {
+        Problem::unavailable(format!("{e}; try again in a moment"))
+    }
+
     /// 404 with a detail.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::NOT_FOUND, "not-found", detail)

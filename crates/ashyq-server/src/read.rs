@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use ashyq_core::contest::ContestId;
-use ashyq_core::ledger::Ledger;
+use ashyq_core::ledger::{ElectionRecord, Ledger, ReferendumRecord};
 use ashyq_core::report::{self, Level, RegionDocument, ResultsDocument};
 use ashyq_core::tally::ResultsTree;
 use ashyq_core::territory::{Precinct, PrecinctId};
@@ -300,6 +300,18 @@ pub struct ReferendumSummary {
     pub certified: bool,
 }
 
+impl ReferendumSummary {
+    fn of(r: &ReferendumRecord) -> ReferendumSummary {
+        ReferendumSummary {
+            id: r.definition.id.0.clone(),
+            title: r.definition.title.clone(),
+            question: r.definition.question.clone(),
+            voting_day: r.definition.voting_day.to_string(),
+            certified: r.certification().is_some(),
+        }
+    }
+}
+
 /// The defined referendums.
 #[utoipa::path(get, path = "/api/v1/referendums", tag = "results",
     responses((status = 200, description = "Every referendum", body = [ReferendumSummary])))]
@@ -308,16 +320,7 @@ pub async fn referendums(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, "referendums".into(), |l| {
-        let list: Vec<ReferendumSummary> = l
-            .referendums()
-            .map(|r| ReferendumSummary {
-                id: r.definition.id.0.clone(),
-                title: r.definition.title.clone(),
-                question: r.definition.question.clone(),
-                voting_day: r.definition.voting_day.to_string(),
-                certified: r.certification().is_some(),
-            })
-            .collect();
+        let list: Vec<ReferendumSummary> = l.referendums().map(ReferendumSummary::of).collect();
         to_json(&list)
     })
     .await
@@ -329,7 +332,7 @@ pub async fn referendums(
     responses(
         (status = 200, description = "The national result", body = ResultsDocument),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such referendum")))]
 pub async fn results(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -347,7 +350,7 @@ pub async fn results(
     responses(
         (status = 200, description = "Every level", body = ResultsTree),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such referendum")))]
 pub async fn results_tree(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -385,8 +388,8 @@ pub struct LevelQuery {
     responses(
         (status = 200, description = "CSV with a header row", body = String, content_type = "text/csv"),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Unknown level", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Unknown level"),
+        (status = 404, description = "No such referendum")))]
 pub async fn results_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -415,7 +418,7 @@ pub async fn results_csv(
     responses(
         (status = 200, description = "The region", body = RegionDocument),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such referendum or region", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such referendum or region")))]
 pub async fn region(
     State(state): State<AppState>,
     Path((id, code)): Path<(String, String)>,
@@ -454,8 +457,8 @@ pub struct PrecinctDocument {
     responses(
         (status = 200, description = "The precinct", body = PrecinctDocument),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a number"),
+        (status = 404, description = "No such referendum or precinct")))]
 pub async fn precinct(
     State(state): State<AppState>,
     Path((id, number)): Path<(String, String)>,
@@ -518,6 +521,24 @@ pub struct ElectionSummary {
     pub allocated: bool,
 }
 
+impl ElectionSummary {
+    fn of(e: &ElectionRecord) -> ElectionSummary {
+        let d = &e.definition;
+        ElectionSummary {
+            id: d.id.0.clone(),
+            title: d.title.clone(),
+            election_day: d.election_day.to_string(),
+            seats: d.rules.seats,
+            threshold_percent: d.rules.threshold.percent().to_string(),
+            method: d.rules.method.name().to_owned(),
+            against_all: d.against_all,
+            tie_seed_sha256: d.tie_seed_sha256.clone(),
+            ballot: e.ballot().iter().map(|s| s.to_string()).collect(),
+            allocated: e.allocation().is_some(),
+        }
+    }
+}
+
 /// The defined party-list elections.
 #[utoipa::path(get, path = "/api/v1/elections", tag = "elections",
     responses((status = 200, description = "Every election with its ballot", body = [ElectionSummary])))]
@@ -526,21 +547,7 @@ pub async fn elections(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, "elections".into(), |l| {
-        let list: Vec<ElectionSummary> = l
-            .elections()
-            .map(|e| ElectionSummary {
-                id: e.definition.id.0.clone(),
-                title: e.definition.title.clone(),
-                election_day: e.definition.election_day.to_string(),
-                seats: e.definition.rules.seats,
-                threshold_percent: e.definition.rules.threshold.percent().to_string(),
-                method: e.definition.rules.method.name().to_owned(),
-                against_all: e.definition.against_all,
-                tie_seed_sha256: e.definition.tie_seed_sha256.clone(),
-                ballot: e.ballot().iter().map(|s| s.to_string()).collect(),
-                allocated: e.allocation().is_some(),
-            })
-            .collect();
+        let list: Vec<ElectionSummary> = l.elections().map(ElectionSummary::of).collect();
         to_json(&list)
     })
     .await
@@ -552,7 +559,7 @@ pub async fn elections(
     responses(
         (status = 200, description = "The count", body = Object),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such election", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such election")))]
 pub async fn election_results(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -570,7 +577,7 @@ pub async fn election_results(
     responses(
         (status = 200, description = "The allocation (null before it is made) and the deputies", body = Object),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such election", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such election")))]
 pub async fn election_seats(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -665,7 +672,7 @@ mod tests {
             )),
             config: Arc::new(crate::ServerConfig::default()),
             sign_in_guard: Arc::default(),
-            writes: Arc::new(crate::WriteExecutor::new()),
+            writes: Arc::new(crate::writes::WriteExecutor::new()),
             consult: None,
         }
     }

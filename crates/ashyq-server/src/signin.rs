@@ -12,17 +12,16 @@
 //! Sessions live in memory (a restart signs everyone out): a random 256-bit id in an
 //! `HttpOnly`, `SameSite=Lax` cookie, `Secure` whenever the browser honours it (https, or a
 //! loopback address); the server keeps only the SHA-256 of the id. Every form that changes
-//! something carries the session's CSRF token (compared in constant time), and a request
-//! whose `Origin` is another site is refused.
+//! something carries the session's CSRF token, checked with the request's origin by
+//! `web::form::FormWrite`. The pages of the flow (`/consult/signin`, its callback, sign-out)
+//! are `web/consult/signin.rs`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ashyq_core::consult::CitizenRef;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
 };
@@ -33,17 +32,15 @@ use openidconnect::{
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::AppState;
-use crate::consult::{ConsultService, ConsultServiceError};
-use crate::web::Ctx;
-use crate::web::consult::message_page;
+use crate::cookies::cookie as read_cookie;
 
 /// An OpenID Connect provider the server signs citizens in with.
 #[derive(Clone)]
 pub struct IdentityProvider {
     /// What the sign-in button says, e.g. "eGov".
     pub name: String,
-    /// The issuer URL; discovery reads `{issuer}/.well-known/openid-configuration`.
+    /// The issuer URL; discovery reads `{issuer}/.well-known/openid-configuration`. A path
+    /// (`/dev-idp`) names a provider served by this server, under its public origin.
     pub issuer: String,
     /// This server's client id at the provider.
     pub client_id: String,
@@ -51,6 +48,21 @@ pub struct IdentityProvider {
     pub client_secret: Option<String>,
     /// Whether this is the development provider (then the pages say so).
     pub development: bool,
+    /// Subjects at this provider who may moderate proposals (the development provider's test
+    /// moderator); moderators are usually configured by pseudonym instead.
+    pub moderators: Vec<String>,
+}
+
+impl IdentityProvider {
+    /// This provider with its issuer under `origin` when the issuer is a path (a provider
+    /// this server serves, such as the development one at `/dev-idp`).
+    pub(crate) fn at(&self, origin: &str) -> IdentityProvider {
+        let mut p = self.clone();
+        if p.issuer.starts_with('/') {
+            p.issuer = format!("{origin}{}", p.issuer);
+        }
+        p
+    }
 }
 
 impl std::fmt::Debug for IdentityProvider {
@@ -64,6 +76,7 @@ impl std::fmt::Debug for IdentityProvider {
                 &self.client_secret.as_ref().map(|_| "<secret>"),
             )
             .field("development", &self.development)
+            .field("moderators", &self.moderators.len())
             .finish()
     }
 }
@@ -76,7 +89,7 @@ pub const FLOW_COOKIE: &str = "ashyq_signin";
 pub const CALLBACK_PATH: &str = "/consult/signin/callback";
 
 const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
-const FLOW_TTL: Duration = Duration::from_secs(600);
+pub(crate) const FLOW_TTL: Duration = Duration::from_secs(600);
 const METADATA_TTL: Duration = Duration::from_secs(3600);
 const MAX_SESSIONS: usize = 100_000;
 
@@ -102,7 +115,7 @@ struct Pending {
 
 /// Sessions, sign-ins in progress and the providers' discovered metadata.
 pub(crate) struct SignIn {
-    provider: Option<IdentityProvider>,
+    pub(crate) provider: Option<IdentityProvider>,
     http: openidconnect::reqwest::Client,
     metadata: tokio::sync::Mutex<HashMap<String, (CoreProviderMetadata, Instant)>>,
     sessions: Mutex<HashMap<String, Session>>,
@@ -142,18 +155,6 @@ pub(crate) fn random_hex(n: usize) -> Result<String, SignInError> {
 
 fn digest(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
-}
-
-/// The value of cookie `name` in the request.
-pub(crate) fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// Whether browsers keep a `Secure` cookie for this origin: https, or plain http on a
@@ -197,13 +198,14 @@ pub(crate) fn safe_return(path: Option<&str>) -> String {
 }
 
 impl SignIn {
-    pub(crate) fn new(provider: Option<IdentityProvider>) -> Result<SignIn, ConsultServiceError> {
+    /// Sign-in with `provider`; `Err` when the HTTP client for it cannot be built.
+    pub(crate) fn new(provider: Option<IdentityProvider>) -> Result<SignIn, String> {
         let http = openidconnect::reqwest::ClientBuilder::new()
             // Following redirects would open the server up to SSRF (openidconnect's advice).
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| ConsultServiceError::SignIn(e.to_string()))?;
+            .map_err(|e| e.to_string())?;
         Ok(SignIn {
             provider,
             http,
@@ -223,7 +225,11 @@ impl SignIn {
             .cloned()
     }
 
-    fn start_session(&self, citizen: CitizenRef, development: bool) -> Result<String, SignInError> {
+    pub(crate) fn start_session(
+        &self,
+        citizen: CitizenRef,
+        development: bool,
+    ) -> Result<String, SignInError> {
         let id = random_hex(32)?;
         let session = Session {
             citizen,
@@ -239,7 +245,7 @@ impl SignIn {
         Ok(id)
     }
 
-    fn end_session(&self, headers: &HeaderMap) {
+    pub(crate) fn end_session(&self, headers: &HeaderMap) {
         if let Some(id) = read_cookie(headers, SESSION_COOKIE) {
             self.sessions
                 .lock()
@@ -291,7 +297,7 @@ impl SignIn {
 
     /// Starts a sign-in: returns the provider's authorization URL and the flow id for the
     /// browser's cookie.
-    async fn begin(
+    pub(crate) async fn begin(
         &self,
         provider: &IdentityProvider,
         redirect: &str,
@@ -328,7 +334,7 @@ impl SignIn {
 
     /// Finishes a sign-in: checks `state`, exchanges the code (with the PKCE verifier) and
     /// checks the ID token. Returns the issuer and subject, and where to go back to.
-    async fn finish(
+    pub(crate) async fn finish(
         &self,
         provider: &IdentityProvider,
         redirect: &str,
@@ -418,223 +424,6 @@ fn token_reason<RE: std::error::Error + 'static, T: openidconnect::ErrorResponse
     }
 }
 
-impl ConsultService {
-    /// The provider sign-in uses: the development provider when it is served, else the
-    /// configured one.
-    pub(crate) fn provider(&self) -> Option<IdentityProvider> {
-        match &self.dev_idp {
-            Some(d) => Some(d.provider(self.origin())),
-            None => self.signin.provider.clone(),
-        }
-    }
-
-    /// The session of a request.
-    pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        self.signin.session(headers)
-    }
-
-    /// Whether session cookies get the `Secure` attribute.
-    pub(crate) fn secure_cookies(&self) -> bool {
-        secure_origin(self.origin())
-    }
-
-    /// Checks a form post: a live session, the session's CSRF token in the form, and no
-    /// `Origin` of another site.
-    pub(crate) fn check_form(
-        &self,
-        headers: &HeaderMap,
-        form: &HashMap<String, String>,
-    ) -> Result<Session, FormRefusal> {
-        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
-            && origin != "null"
-            && origin != self.origin()
-        {
-            return Err(FormRefusal::CrossSite);
-        }
-        let session = self.session(headers).ok_or(FormRefusal::NotSignedIn)?;
-        let sent = form.get("csrf").map_or("", String::as_str);
-        if !bool::from(sent.as_bytes().ct_eq(session.csrf.as_bytes())) {
-            return Err(FormRefusal::Csrf);
-        }
-        Ok(session)
-    }
-}
-
-/// Why a form post is refused before its content is looked at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FormRefusal {
-    /// No session (expired, or signed out).
-    NotSignedIn,
-    /// The CSRF token is missing or wrong.
-    Csrf,
-    /// The post comes from another site.
-    CrossSite,
-}
-
-fn service(state: &AppState) -> Option<&std::sync::Arc<ConsultService>> {
-    state.consult.as_ref()
-}
-
-fn redirect(to: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
-fn failed(ctx: Ctx, status: StatusCode, e: &SignInError) -> Response {
-    tracing::warn!(error = %e, "sign-in failed");
-    let tr = ctx.tr();
-    message_page(
-        ctx,
-        status,
-        &tr.t("signin-failed"),
-        &format!("{} {e}.", tr.t("signin-failed-body")),
-    )
-}
-
-/// `GET /consult/signin?return=PATH`: sends the browser to the identity provider.
-pub async fn start(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(svc) = service(&state) else {
-        return crate::web::consult::no_consultation(ctx);
-    };
-    let Some(provider) = svc.provider() else {
-        return failed(
-            ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &SignInError::NotConfigured,
-        );
-    };
-    let return_to = safe_return(q.get("return").map(String::as_str));
-    // The flow cookie must be set on the host the provider sends the browser back to: a
-    // browser that came by another name for the listening address (localhost for 127.0.0.1)
-    // starts again there. A configured public URL is trusted as it is (behind a proxy the
-    // Host header may be an internal name).
-    let origin = svc.origin();
-    let host = origin.split("://").nth(1).unwrap_or("");
-    if !svc.origin_configured()
-        && let Some(h) = headers.get(header::HOST).and_then(|v| v.to_str().ok())
-        && h != host
-    {
-        let q = format!("return={}", percent_encode(&return_to));
-        return redirect(&format!("{origin}/consult/signin?{q}"));
-    }
-    let callback = format!("{origin}{CALLBACK_PATH}");
-    match svc.signin.begin(&provider, &callback, return_to).await {
-        Ok((url, flow)) => {
-            let mut res = redirect(&url);
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie(
-                    FLOW_COOKIE,
-                    &flow,
-                    Some(FLOW_TTL.as_secs()),
-                    svc.secure_cookies(),
-                ),
-            );
-            res
-        }
-        Err(e) => failed(ctx, StatusCode::BAD_GATEWAY, &e),
-    }
-}
-
-/// `GET /consult/signin/callback?code=…&state=…`: the provider sends the browser back here.
-pub async fn callback(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(svc) = service(&state) else {
-        return crate::web::consult::no_consultation(ctx);
-    };
-    let Some(provider) = svc.provider() else {
-        return failed(
-            ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &SignInError::NotConfigured,
-        );
-    };
-    let tr = ctx.tr();
-    if let Some(error) = q.get("error") {
-        // RFC 6749 §4.1.2.1: the person cancelled or the provider refused.
-        let error: String = error
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
-        return message_page(
-            ctx,
-            StatusCode::BAD_REQUEST,
-            &tr.t("signin-failed"),
-            &format!("{} ({error})", tr.t("signin-cancelled")),
-        );
-    }
-    let (Some(code), Some(st), Some(flow)) = (
-        q.get("code"),
-        q.get("state"),
-        read_cookie(&headers, FLOW_COOKIE),
-    ) else {
-        return failed(ctx, StatusCode::BAD_REQUEST, &SignInError::Expired);
-    };
-    let callback = format!("{}{CALLBACK_PATH}", svc.origin());
-    let (issuer, subject, return_to) = match svc
-        .signin
-        .finish(&provider, &callback, flow, st, code)
-        .await
-    {
-        Ok(x) => x,
-        Err(e) => return failed(ctx, StatusCode::BAD_REQUEST, &e),
-    };
-    let citizen = svc.citizen(&issuer, &subject);
-    let development = provider.development;
-    let id = match svc.signin.start_session(citizen.clone(), development) {
-        Ok(id) => id,
-        Err(e) => return failed(ctx, StatusCode::SERVICE_UNAVAILABLE, &e),
-    };
-    tracing::info!(%citizen, development, "signed in");
-    let secure = svc.secure_cookies();
-    let mut res = redirect(&return_to);
-    let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        cookie(SESSION_COOKIE, &id, None, secure),
-    );
-    h.append(header::SET_COOKIE, cookie(FLOW_COOKIE, "", Some(0), secure));
-    res
-}
-
-/// `POST /consult/signout`.
-pub async fn signout(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Response {
-    let Some(svc) = service(&state) else {
-        return crate::web::consult::no_consultation(ctx);
-    };
-    match svc.check_form(&headers, &form) {
-        Ok(_) | Err(FormRefusal::NotSignedIn) => {}
-        Err(r) => return crate::web::consult::refused(ctx, r),
-    }
-    svc.signin.end_session(&headers);
-    let mut res = redirect("/consult");
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookie(SESSION_COOKIE, "", Some(0), svc.secure_cookies()),
-    );
-    res
-}
-
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
 pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -651,6 +440,7 @@ pub(crate) fn percent_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn only_local_paths_are_returned_to() {

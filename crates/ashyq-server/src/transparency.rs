@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey, public_key_file};
-use ashyq_core::merkle::MerkleError;
+use ashyq_core::merkle::{MerkleError, MerkleTree};
 use ashyq_core::transparency::{
     ConsistencyProof, InclusionProof, SignedTreeHead, TransparencyError,
 };
@@ -148,8 +148,8 @@ pub async fn head(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     responses(
         (status = 200, description = "The signed tree head of that size", body = SignedTreeHead),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Not a size", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Beyond the log's current size", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a size"),
+        (status = 404, description = "Beyond the log's current size")))]
 pub async fn head_at(
     State(state): State<AppState>,
     UrlPath(size): UrlPath<String>,
@@ -178,23 +178,19 @@ pub struct InclusionQuery {
     responses(
         (status = 200, description = "The inclusion proof (RFC 9162 §2.1.3)", body = InclusionProof),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "The index is not below the size", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The size is beyond the log", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The index is not below the size"),
+        (status = 404, description = "The size is beyond the log")))]
 pub async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let key = format!("log/inclusion/{}/{}", q.leaf_index, q.tree_size);
-    cached(&state, &headers, key, |l| {
-        let hashes = l
-            .tree()
-            .inclusion_proof(q.leaf_index, q.tree_size)
-            .map_err(tree_problem)?;
-        to_json(&InclusionProof {
+    proof(&state, &headers, key, |tree| {
+        Ok(InclusionProof {
             leaf_index: q.leaf_index,
             tree_size: q.tree_size,
-            hashes,
+            hashes: tree.inclusion_proof(q.leaf_index, q.tree_size)?,
         })
     })
     .await
@@ -216,23 +212,19 @@ pub struct ConsistencyQuery {
     responses(
         (status = 200, description = "The consistency proof (RFC 9162 §2.1.4)", body = ConsistencyProof),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "The sizes are reversed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A size is beyond the log", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The sizes are reversed"),
+        (status = 404, description = "A size is beyond the log")))]
 pub async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let key = format!("log/consistency/{}/{}", q.first, q.second);
-    cached(&state, &headers, key, |l| {
-        let hashes = l
-            .tree()
-            .consistency_proof(q.first, q.second)
-            .map_err(tree_problem)?;
-        to_json(&ConsistencyProof {
+    proof(&state, &headers, key, |tree| {
+        Ok(ConsistencyProof {
             first_size: q.first,
             second_size: q.second,
-            hashes,
+            hashes: tree.consistency_proof(q.first, q.second)?,
         })
     })
     .await
@@ -258,8 +250,8 @@ const MAX_ENTRIES: u64 = 1_000;
     params(EntriesQuery),
     responses(
         (status = 200, description = "The entries, in order", body = [Object]),
-        (status = 400, description = "A range that is empty, reversed or too long", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A range beyond the log", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "A range that is empty, reversed or too long"),
+        (status = 404, description = "A range beyond the log")))]
 pub async fn entries(
     State(state): State<AppState>,
     Query(q): Query<EntriesQuery>,
@@ -290,8 +282,21 @@ pub async fn entries(
         .store()
         .entries_after(q.start - 1, limit)
         .await
-        .map_err(|e| Problem::unavailable(format!("{e}; try again in a moment")))?;
+        .map_err(Problem::store)?;
     Ok(axum::Json(page))
+}
+
+/// A proof about the log's tree, served like every answer: cached per head, with its ETag.
+async fn proof<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: String,
+    make: impl FnOnce(&MerkleTree) -> Result<T, MerkleError> + Send,
+) -> Result<Response, Problem> {
+    cached(state, headers, key, |l| {
+        to_json(&make(l.tree()).map_err(tree_problem)?)
+    })
+    .await
 }
 
 /// A size beyond the log is not there (yet): 404. An index or pair of sizes that contradict

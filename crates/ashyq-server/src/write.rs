@@ -2,11 +2,8 @@
 //! commission keys, amendments, dismissals, certification — each checked against the
 //! operator's role and recorded in the audit trail.
 //!
-//! Every write runs in its own task on the runtime kept for writes (`WriteExecutor`): a
-//! client that disconnects half-way cannot cancel a write between the in-memory decision and
-//! the database commit, and readers cannot starve writers.
-
-use std::future::Future;
+//! Every write goes through `writes.rs`: on the runtime kept for writes, an operator's
+//! authorised before and audited after by `operator_write`.
 
 use ashyq_core::keys::{
     Commission, CommissionPublicKey, KeyEvent, KeyId, KeyRecord, KeyRegistered, KeyRevoked,
@@ -18,37 +15,18 @@ use ashyq_core::receipt::Receipt;
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::transparency::SignedReceipt;
-use ashyq_store::registrar::Registrar;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{SignedIn, audit, authorize};
+use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::read::{cached, referendum_id, to_json};
-
-/// Runs a write on the registrar in a task of its own, on the write runtime, and waits for it.
-async fn spawn_write<T, F>(
-    state: &AppState,
-    write: impl FnOnce(Arc<Registrar>) -> F,
-) -> Result<T, Problem>
-where
-    F: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    state
-        .writes
-        .spawn(write(state.registrar.clone()))
-        .await
-        .map_err(|e| {
-            Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
-        })
-}
+use crate::writes::{self, amend_protocol, held_for_review, operator_write};
 
 /// The log's signed receipt for a receipt the ledger gave.
 fn sign_receipt(state: &AppState, receipt: &Receipt) -> Result<SignedReceipt, Problem> {
@@ -74,11 +52,11 @@ fn precinct_number(text: &str) -> Result<PrecinctId, Problem> {
     request_body(content = SignedProtocol, description = "The signed protocol document, unchanged", content_type = "application/json"),
     responses(
         (status = 200, description = "Accepted (or accepted before): the log's signed receipt", body = SignedReceipt),
-        (status = 400, description = "Not a signed protocol document, or for another referendum", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Different numbers for a precinct that reported (held for review; the problem carries the receipt), the polls are still open, or the result is certified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad signature, key not allowed, signing time, or a control ratio broken", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The store failed; nothing recorded, send it again", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a signed protocol document, or for another referendum"),
+        (status = 404, description = "No such referendum or precinct"),
+        (status = 409, description = "Different numbers for a precinct that reported (held for review; the problem carries the receipt), the polls are still open, or the result is certified"),
+        (status = 422, description = "Bad signature, key not allowed, signing time, or a control ratio broken"),
+        (status = 503, description = "The store failed; nothing recorded, send it again")))]
 pub async fn submit_protocol(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -91,9 +69,11 @@ pub async fn submit_protocol(
             document.statement.referendum, document.statement.referendum
         )));
     }
-    let outcome = spawn_write(&state, move |reg| async move {
-        reg.submit_signed(&document).await
-    })
+    let registrar = state.registrar.clone();
+    let outcome = writes::run(
+        &state,
+        async move { registrar.submit_signed(&document).await },
+    )
     .await?;
     let receipt = outcome.map_err(Problem::from)?.map_err(Problem::from)?;
     let signed = sign_receipt(&state, &receipt)?;
@@ -171,7 +151,7 @@ pub struct KeysQuery {
     responses(
         (status = 200, description = "Keys by id", body = [KeyDocument]),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Not a commission", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Not a commission")))]
 pub async fn keys(
     State(state): State<AppState>,
     Query(q): Query<KeysQuery>,
@@ -253,11 +233,11 @@ fn public_key(text: &str) -> Result<CommissionPublicKey, Problem> {
 #[utoipa::path(post, path = "/api/v1/keys", tag = "keys", request_body = KeyChangeRequest,
     responses(
         (status = 201, description = "Recorded: the key as it now stands", body = KeyDocument),
-        (status = 400, description = "Malformed key or commission", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The operator's commission is not above that one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such key (rotate, revoke)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused by the key rules (e.g. a second key, unknown key)", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Malformed key or commission"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "The operator's commission is not above that one"),
+        (status = 404, description = "No such key (rotate, revoke)"),
+        (status = 422, description = "Refused by the key rules (e.g. a second key, unknown key)")))]
 pub async fn change_key(
     State(state): State<AppState>,
     who: SignedIn,
@@ -345,21 +325,19 @@ pub async fn change_key(
             }
         }
     };
-    let action = Action::ManageKeys { of };
-    authorize(&state, &who, &action, &detail).await?;
     let key_id = match &change {
         KeyEvent::KeyRegistered(e) => e.public_key.key_id(),
         KeyEvent::KeyRotated(e) => e.new_public_key.key_id(),
         KeyEvent::KeyRevoked(e) => e.key.clone(),
     };
-    let result = spawn_write(
+    operator_write(
         &state,
-        move |reg| async move { reg.manage_key(change).await },
+        &who,
+        Action::ManageKeys { of },
+        &detail,
+        |reg| async move { reg.manage_key(change).await.map_err(Problem::from) },
     )
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    result?;
+    .await?;
     let doc = state
         .registrar
         .ledger()
@@ -391,12 +369,12 @@ pub struct AmendmentRequest {
     request_body = AmendmentRequest,
     responses(
         (status = 201, description = "Applied: the log's signed receipt", body = SignedReceipt),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum, precinct or conflict", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused by the rules", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Malformed request"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Outside the operator's territory or role"),
+        (status = 404, description = "No such referendum, precinct or conflict"),
+        (status = 409, description = "The result is certified and locked"),
+        (status = 422, description = "Refused by the rules")))]
 pub async fn amend(
     State(state): State<AppState>,
     who: SignedIn,
@@ -404,50 +382,38 @@ pub async fn amend(
     axum::Json(req): axum::Json<AmendmentRequest>,
 ) -> Result<Response, Problem> {
     let precinct = precinct_number(&number)?;
-    let action = Action::AmendProtocol { precinct };
     let detail = format!("amend precinct {precinct} of {id}: {}", req.reason.trim());
-    authorize(&state, &who, &action, &detail).await?;
     let rid = referendum_id(&id);
-    let (protocol, signature) = match (req.accept_conflict, req.lines) {
-        (Some(hash), None) => {
-            let ledger = state.registrar.ledger();
-            let open = ledger
-                .open_conflicts(&rid)?
-                .find(|c| c.protocol.precinct == precinct && c.receipt.protocol_hash == hash.trim())
-                .cloned();
-            let c = open.ok_or_else(|| {
-                Problem::not_found(format!(
-                    "precinct {precinct} has no protocol held for review with hash {hash}; see GET /api/v1/referendums/{id}/precincts/{precinct}"
-                ))
-            })?;
-            (c.protocol, c.receipt.signature)
-        }
-        (None, Some(lines)) => (
-            PrecinctProtocol {
-                referendum: rid.clone(),
-                precinct,
-                lines,
-            },
-            None,
-        ),
-        _ => {
-            return Err(Problem::bad_request(
-                "give either accept_conflict (the protocol hash of a version held for review) or lines (the corrected numbers), not both",
-            ));
-        }
-    };
     let author = who.author();
-    let reason = req.reason;
-    let result = spawn_write(&state, move |reg| async move {
-        match signature {
-            Some(sig) => reg.amend_signed(protocol, sig, &reason, author).await,
-            None => reg.amend(protocol, &reason, author).await,
-        }
+    let action = Action::AmendProtocol { precinct };
+    let receipt = operator_write(&state, &who, action, &detail, |reg| async move {
+        let (protocol, signature) = match (req.accept_conflict, req.lines) {
+            (Some(hash), None) => {
+                let c = held_for_review(&reg, &rid, precinct, hash.trim())?.ok_or_else(|| {
+                    Problem::not_found(format!(
+                        "precinct {precinct} has no protocol held for review with hash {hash}; see GET /api/v1/referendums/{id}/precincts/{precinct}"
+                    ))
+                })?;
+                (c.protocol, c.receipt.signature)
+            }
+            (None, Some(lines)) => (
+                PrecinctProtocol {
+                    referendum: rid,
+                    precinct,
+                    lines,
+                },
+                None,
+            ),
+            _ => {
+                return Err(Problem::bad_request(
+                    "give either accept_conflict (the protocol hash of a version held for review) or lines (the corrected numbers), not both",
+                ));
+            }
+        };
+        amend_protocol(&reg, protocol, signature, &req.reason, author).await
     })
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    let signed = sign_receipt(&state, &result?)?;
+    .await?;
+    let signed = sign_receipt(&state, &receipt)?;
     Ok((StatusCode::CREATED, axum::Json(signed)).into_response())
 }
 
@@ -489,11 +455,11 @@ impl From<ashyq_core::LogEntry> for Recorded {
     request_body = DismissalRequest,
     responses(
         (status = 201, description = "Recorded", body = Recorded),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Outside the operator's territory or role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum or precinct", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The result is certified and locked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such open conflict, or refused", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Outside the operator's territory or role"),
+        (status = 404, description = "No such referendum or precinct"),
+        (status = 409, description = "The result is certified and locked"),
+        (status = 422, description = "No such open conflict, or refused")))]
 pub async fn dismiss(
     State(state): State<AppState>,
     who: SignedIn,
@@ -501,16 +467,15 @@ pub async fn dismiss(
     axum::Json(req): axum::Json<DismissalRequest>,
 ) -> Result<Response, Problem> {
     let precinct = precinct_number(&number)?;
-    let action = Action::DismissConflict { precinct };
     let detail = format!(
         "dismiss {} at precinct {precinct} of {id}: {}",
         req.protocol_hash,
         req.reason.trim()
     );
-    authorize(&state, &who, &action, &detail).await?;
     let author = who.author();
     let rid = referendum_id(&id);
-    let result = spawn_write(&state, move |reg| async move {
+    let action = Action::DismissConflict { precinct };
+    let entry = operator_write(&state, &who, action, &detail, |reg| async move {
         reg.dismiss_conflict(
             &rid,
             precinct,
@@ -519,11 +484,10 @@ pub async fn dismiss(
             author,
         )
         .await
+        .map_err(Problem::from)
     })
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    Ok((StatusCode::CREATED, axum::Json(Recorded::from(result?))).into_response())
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(Recorded::from(entry))).into_response())
 }
 
 /// Certifies a final result and locks it (central operators only).
@@ -531,29 +495,28 @@ pub async fn dismiss(
     params(("id" = String, Path, description = "Referendum id")),
     responses(
         (status = 201, description = "Certified", body = Recorded),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a central operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already certified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not final yet (missing precincts or open conflicts)", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a central operator"),
+        (status = 404, description = "No such referendum"),
+        (status = 409, description = "Already certified"),
+        (status = 422, description = "Not final yet (missing precincts or open conflicts)")))]
 pub async fn certify(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let action = Action::CertifyResult;
     let detail = format!("certify {id}");
-    authorize(&state, &who, &action, &detail).await?;
     let author = who.author();
     let rid = referendum_id(&id);
-    let result = spawn_write(
+    let entry = operator_write(
         &state,
-        move |reg| async move { reg.certify(&rid, author).await },
+        &who,
+        Action::CertifyResult,
+        &detail,
+        |reg| async move { reg.certify(&rid, author).await.map_err(Problem::from) },
     )
-    .await
-    .and_then(|r| r.map_err(Problem::from));
-    audit(&state, &who, action, &detail, result.as_ref().map(drop)).await;
-    Ok((StatusCode::CREATED, axum::Json(Recorded::from(result?))).into_response())
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(Recorded::from(entry))).into_response())
 }
 
 /// What needs review before certification.
@@ -597,7 +560,7 @@ pub struct WarningItem {
     responses(
         (status = 200, description = "What needs review", body = ReviewDocument),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such referendum", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such referendum")))]
 pub async fn review(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -1,38 +1,20 @@
 //! The HTTP API against the real server on a random loopback port, on each database.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ashyq_core::referendum::presets;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
-use ashyq_core::{profile, scenario};
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing;
 use serde_json::Value;
 
-async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(ashyq_server::serve(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    rx.await.unwrap()
-}
+mod common;
+
+use common::{kz_2026, spawn};
 
 #[tokio::test]
 async fn results_build_up_and_every_level_is_served() {
     for db in testing::backends() {
         let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-        let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
-        registrar.load_territory(territory).await.unwrap();
-        registrar
-            .create_referendum(presets::kz_2026())
-            .await
-            .unwrap();
+        let (_, protocols) = kz_2026(&registrar, 2026).await;
         let addr = spawn(registrar.clone()).await;
         let base = format!("http://{addr}");
         let client = reqwest::Client::new();
@@ -148,13 +130,7 @@ async fn results_build_up_and_every_level_is_served() {
 async fn problems_etags_openapi_and_the_event_stream() {
     for db in testing::backends() {
         let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-        let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
-        registrar.load_territory(territory).await.unwrap();
-        registrar
-            .create_referendum(presets::kz_2026())
-            .await
-            .unwrap();
+        let (_, protocols) = kz_2026(&registrar, 2026).await;
         let addr = spawn(registrar.clone()).await;
         let base = format!("http://{addr}");
         let client = reqwest::Client::new();
@@ -317,7 +293,6 @@ async fn a_client_over_its_rate_limit_is_told_to_wait() {
     use std::num::NonZeroU32;
     let db = testing::TestDb::sqlite();
     let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let config = ashyq_server::ServerConfig {
         rate_limit: Some(RateLimit {
             per_second: NonZeroU32::new(1).unwrap(),
@@ -325,15 +300,7 @@ async fn a_client_over_its_rate_limit_is_told_to_wait() {
         }),
         ..Default::default()
     };
-    tokio::spawn(ashyq_server::serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    let addr = rx.await.unwrap();
+    let addr = common::spawn_with(registrar, config).await;
     let client = reqwest::Client::new();
     let mut statuses = Vec::new();
     let mut last = None;

@@ -123,14 +123,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     phase("turnout page open");
     screenshot(&c, "national-turnout").await;
     axe(&c, &tools, "national by turnout").await;
-    c.find(Locator::Css(
-        "svg.cartogram a[href='/r/kz-2026/region/KZ-43']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(&c, "svg.cartogram a[href='/r/kz-2026/region/KZ-43']").await;
     wait_for(&c, "h1", "Kyzylorda Region", 5).await;
     assert!(
         c.current_url()
@@ -144,22 +137,12 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     axe(&c, &tools, "region").await;
 
     // Drill down: district, then precinct.
-    c.find(Locator::Css("table a[href*='/district/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "table a[href*='/district/']").await;
     wait_for(&c, "nav.crumbs", "Kyzylorda Region", 5).await;
     phase("district open");
     screenshot(&c, "district").await;
     axe(&c, &tools, "district").await;
-    c.find(Locator::Css("table a[href*='/precinct/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "table a[href*='/precinct/']").await;
     wait_for(&c, "h1", "Precinct №", 5).await;
     let lines = c
         .find_all(Locator::Css("table.lines tbody tr"))
@@ -210,27 +193,16 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     );
 
     // 360 px wide: nothing but the tables' own scroll boxes is wider than the screen.
-    c.set_window_size(360, 900).await.unwrap();
-    for (path, name) in [
-        ("/?lang=kk", "national-kk-360"),
-        ("/r/kz-2026/region/KZ-75?lang=ru", "region-ru-360"),
-        ("/verify?lang=en", "verify-en-360"),
-    ] {
-        c.goto(&format!("{base}{path}")).await.unwrap();
-        let overflow = c
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert!(
-            overflow.as_i64().unwrap_or(1) <= 0,
-            "{path} scrolls sideways by {overflow} px at 360 px"
-        );
-        screenshot(&c, name).await;
-    }
-    c.set_window_size(1280, 1400).await.unwrap();
+    fits_360(
+        &c,
+        &base,
+        &[
+            ("/?lang=kk", "national-kk-360"),
+            ("/r/kz-2026/region/KZ-75?lang=ru", "region-ru-360"),
+            ("/verify?lang=en", "verify-en-360"),
+        ],
+    )
+    .await;
 
     // An election: votes, seats, the what-if form.
     phase("360 px checked");
@@ -250,12 +222,7 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
     let input = c.find(Locator::Css("input#threshold")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys("7").await.unwrap();
-    c.find(Locator::Css("form.whatif button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "form.whatif button").await;
     wait_for(&c, "caption", "D'Hondt", 5).await;
     assert!(
         c.current_url()
@@ -277,20 +244,6 @@ async fn type_into(c: &Client, css: &str, text: &str) {
     let e = c.find(Locator::Css(css)).await.unwrap();
     e.clear().await.unwrap();
     e.send_keys(text).await.unwrap();
-}
-
-async fn no_sideways_scroll(c: &Client, what: &str) {
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap_or(1) <= 0,
-        "{what} scrolls sideways by {overflow} px at 360 px"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -369,20 +322,10 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
     axe(&c, &tools, "portal sign-in").await;
     type_into(&c, "input[name=name]", "cec").await;
     type_into(&c, "input[name=password]", password).await;
-    c.find(Locator::Css("form[action='/portal/sign-in'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "form[action='/portal/sign-in'] button").await;
     wait_for(&c, "h1", "Commission portal", 10).await;
     axe(&c, &tools, "portal home").await;
-    c.find(Locator::Css("a[href='/portal/r/kz-2026']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "a[href='/portal/r/kz-2026']").await;
     wait_for(&c, "#conflicts", "2 lines differ", 5).await;
     screenshot(&c, "portal-dashboard").await;
     axe(&c, &tools, "portal dashboard").await;
@@ -397,12 +340,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         "recount ordered by the district commission",
     )
     .await;
-    c.find(Locator::Css(&format!("{accept} button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{accept} button")).await;
     wait_for(&c, ".note", "is applied as an amendment", 10).await;
     screenshot(&c, "portal-accepted").await;
     axe(&c, &tools, "portal after accepting").await;
@@ -421,12 +359,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
     let dismiss =
         format!("article.conflict:has(a[href$='/precinct/{second}']) form[action$='/dismiss']");
     type_into(&c, &format!("{dismiss} textarea"), "sent twice by mistake").await;
-    c.find(Locator::Css(&format!("{dismiss} button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{dismiss} button")).await;
     wait_for(&c, ".note", "is dismissed", 10).await;
     assert_eq!(
         s.registrar
@@ -452,12 +385,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
     axe(&c, &tools, "portal entry form with a broken ratio").await;
     type_into(&c, "#yes", &entered.lines.yes.to_string()).await;
     wait_for(&c, "#check", "Every control ratio holds", 10).await;
-    c.find(Locator::Css("button[value=record]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "button[value=record]").await;
     wait_for(&c, ".note", "is recorded as your entry", 10).await;
     screenshot(&c, "portal-entered").await;
     axe(&c, &tools, "portal entered").await;
@@ -473,12 +401,7 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         .send_keys(&file.path().display().to_string())
         .await
         .unwrap();
-    c.find(Locator::Css("form[enctype] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "form[enctype] button").await;
     wait_for(&c, ".note", "is accepted", 10).await;
     screenshot(&c, "portal-uploaded").await;
     axe(&c, &tools, "portal uploaded").await;
@@ -524,20 +447,17 @@ async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal()
         screenshot(&c, &format!("portal-dashboard-{lang}")).await;
         axe(&c, &tools, &format!("portal dashboard ({lang})")).await;
     }
-    c.set_window_size(360, 900).await.unwrap();
-    for (path, name) in [
-        ("/portal/r/kz-2026?lang=kk", "portal-dashboard-kk-360"),
-        ("/portal/r/kz-2026/enter?lang=ru", "portal-enter-ru-360"),
-        ("/portal/r/kz-2026/upload?lang=en", "portal-upload-en-360"),
-        (
-            &format!("/r/kz-2026/precinct/{}?lang=en", signed.precinct.0)[..],
-            "precinct-signed-360",
-        ),
-    ] {
-        c.goto(&format!("{base}{path}")).await.unwrap();
-        screenshot(&c, name).await;
-        no_sideways_scroll(&c, path).await;
-    }
-    c.set_window_size(1280, 1400).await.unwrap();
+    let precinct = format!("/r/kz-2026/precinct/{}?lang=en", signed.precinct.0);
+    fits_360(
+        &c,
+        &base,
+        &[
+            ("/portal/r/kz-2026?lang=kk", "portal-dashboard-kk-360"),
+            ("/portal/r/kz-2026/enter?lang=ru", "portal-enter-ru-360"),
+            ("/portal/r/kz-2026/upload?lang=en", "portal-upload-en-360"),
+            (&precinct, "precinct-signed-360"),
+        ],
+    )
+    .await;
     c.close().await.unwrap();
 }

@@ -185,35 +185,18 @@ async fn in_chromium_a_citizen_reads_signs_in_proposes_and_supports_and_a_modera
     wait_for(&c, "h1", "Published", 10).await;
 
     // 360 px wide: nothing but the tables' own scroll boxes is wider than the screen.
-    c.set_window_size(360, 900).await.unwrap();
-    for (path, name) in [
-        ("/consult?lang=kk", "overview-kk-360"),
-        ("/consult/article/sec_2__art_8?lang=ru", "article-ru-360"),
-        ("/consult/compare?lang=en", "compare-en-360"),
-        ("/consult/proposals/1?lang=kk", "proposal-kk-360"),
-        ("/consult/meetings/1?lang=ru", "meeting-ru-360"),
-        ("/consult/propose?lang=en", "propose-en-360"),
-    ] {
-        c.goto(&format!("{base}{path}")).await.unwrap();
-        let overflow = c
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        screenshot(&c, name).await;
-        let wide = c
-            .execute(
-                "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert!(
-            overflow.as_i64().unwrap_or(1) <= 0,
-            "{path} scrolls sideways by {overflow} px at 360 px: {wide}"
-        );
-    }
+    fits_360(
+        &c,
+        &base,
+        &[
+            ("/consult?lang=kk", "overview-kk-360"),
+            ("/consult/article/sec_2__art_8?lang=ru", "article-ru-360"),
+            ("/consult/compare?lang=en", "compare-en-360"),
+            ("/consult/proposals/1?lang=kk", "proposal-kk-360"),
+            ("/consult/meetings/1?lang=ru", "meeting-ru-360"),
+            ("/consult/propose?lang=en", "propose-en-360"),
+        ],
+    )
+    .await;
     c.close().await.unwrap();
 }

@@ -4,292 +4,18 @@
 //! conflicts, uploading signed protocol files, the entry form (a broken control ratio, then a
 //! good protocol) and certification (refused before the result is final, done after).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use ashyq_core::author::Author;
-use ashyq_core::contest::ContestId;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
-use ashyq_core::operator::{AuditOutcome, Role, TerritorialScope, hash_password};
+use ashyq_core::operator::AuditOutcome;
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
-use ashyq_core::territory::{PrecinctId, Territory};
-use ashyq_core::{profile, scenario};
-use ashyq_server::ServerConfig;
-use ashyq_store::registrar::Registrar;
 use ashyq_store::testing::{self, TestDb};
 use chrono::{TimeDelta, Utc};
-use rand::SeedableRng;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "correct horse battery staple";
-const ID: &str = "kz-2026";
+mod common;
 
-async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let config = ServerConfig {
-        rate_limit: None,
-        ..ServerConfig::standard()
-    };
-    tokio::spawn(ashyq_server::serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    rx.await.unwrap()
-}
-
-/// The kz territory and kz-2026 with three accounts: `cec` (central), `almaty-op` (the
-/// territorial operator of the first region) and `watcher` (observer).
-struct World {
-    base: String,
-    registrar: Arc<Registrar>,
-    territory: Territory,
-    protocols: Vec<PrecinctProtocol>,
-}
-
-impl World {
-    async fn new(db: &TestDb) -> World {
-        let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-        let protocols = scenario::referendum_2026(&territory, 11).unwrap();
-        registrar.load_territory(territory.clone()).await.unwrap();
-        registrar
-            .create_referendum(presets::kz_2026())
-            .await
-            .unwrap();
-        let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
-        let region = territory.regions[0].code.clone();
-        for (name, role) in [
-            ("cec", Role::CentralOperator),
-            ("watcher", Role::Observer),
-            (
-                "almaty-op",
-                Role::TerritorialOperator {
-                    scope: TerritorialScope::Region(region),
-                },
-            ),
-        ] {
-            let hash = hash_password(PASSWORD, &mut rng).unwrap();
-            registrar
-                .store()
-                .create_operator(name, &role, &hash, "2026-03-01T00:00:00Z")
-                .await
-                .unwrap();
-        }
-        let addr = spawn(registrar.clone()).await;
-        World {
-            base: format!("http://{addr}"),
-            registrar,
-            territory,
-            protocols,
-        }
-    }
-
-    /// The scenario protocol of the first precinct in the first region (`inside`) or in
-    /// another region.
-    fn protocol(&self, inside: bool, nth: usize) -> PrecinctProtocol {
-        let first = &self.territory.regions[0].code;
-        let districts: Vec<_> = self
-            .territory
-            .districts
-            .iter()
-            .filter(|d| (&d.region == first) == inside)
-            .map(|d| d.id.clone())
-            .collect();
-        let precinct = self
-            .territory
-            .precincts
-            .iter()
-            .filter(|p| districts.contains(&p.district))
-            .nth(nth)
-            .unwrap()
-            .id;
-        self.protocols
-            .iter()
-            .find(|p| p.precinct == precinct)
-            .unwrap()
-            .clone()
-    }
-
-    fn rid() -> ContestId {
-        ContestId(ID.into())
-    }
-
-    fn open_conflicts(&self, precinct: PrecinctId) -> Vec<String> {
-        self.registrar
-            .ledger()
-            .open_conflicts(&World::rid())
-            .unwrap()
-            .filter(|c| c.protocol.precinct == precinct)
-            .map(|c| c.receipt.protocol_hash.clone())
-            .collect()
-    }
-
-    fn applied_hash(&self, precinct: PrecinctId) -> Option<String> {
-        self.registrar
-            .ledger()
-            .applied(&World::rid(), precinct)
-            .unwrap()
-            .map(|a| a.protocol_hash.clone())
-    }
-}
-
-/// Other numbers for the same precinct: `moved` votes from yes to no.
-fn changed(p: &PrecinctProtocol, moved: u64) -> PrecinctProtocol {
-    let mut q = p.clone();
-    q.lines.yes -= moved;
-    q.lines.no += moved;
-    q
-}
-
-/// A browser without JavaScript: keeps its cookies, follows no redirect by itself.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: Vec<(String, String)>,
-}
-
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
-}
-
-impl Browser {
-    fn new(base: &str) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: base.to_owned(),
-            cookies: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        let mut parts: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        parts.push("lang=en".into());
-        parts.join("; ")
-    }
-
-    async fn answer(&mut self, res: reqwest::Response) -> Answer {
-        let status = res.status();
-        let location = res
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let set_cookies: Vec<String> = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        for c in &set_cookies {
-            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !attrs.contains("Max-Age=0") && k != "lang" {
-                self.cookies.push((k.to_owned(), v.to_owned()));
-            }
-        }
-        Answer {
-            status,
-            location,
-            set_cookies,
-            body: res.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        let res = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.answer(res).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.answer(res).await
-    }
-
-    /// Posts and, on `303 See Other`, loads the page it names (as a browser does).
-    async fn submit(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let a = self.post(path, form).await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}: {}", a.body);
-        let to = a.location.unwrap();
-        self.get(to.split('#').next().unwrap()).await
-    }
-
-    async fn sign_in(&mut self, name: &str) {
-        let a = self
-            .post("/portal/sign-in", &[("name", name), ("password", PASSWORD)])
-            .await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-        assert_eq!(a.location.as_deref(), Some("/portal"));
-        let session = a
-            .set_cookies
-            .iter()
-            .find(|c| c.starts_with("ashyq_session="))
-            .unwrap();
-        assert!(
-            session.contains("HttpOnly") && session.contains("SameSite=Strict"),
-            "{session}"
-        );
-    }
-
-    /// The form token on a page (every portal page has the sign-out form).
-    async fn form_token(&mut self, path: &str) -> String {
-        let page = self.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        token_in(&page.body)
-    }
-}
-
-fn token_in(html: &str) -> String {
-    let marker = "name=\"form_token\" value=\"";
-    let at = html.find(marker).expect("a form token on the page") + marker.len();
-    html[at..at + 32].to_owned()
-}
-
-/// `1234` as English pages write it: `1,234`.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn dashboard() -> String {
-    format!("/portal/r/{ID}")
-}
+use common::portal::*;
 
 #[tokio::test]
 async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
@@ -393,15 +119,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // No reason: refused, and it says what to give.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held_inside),
-                    ("reason", "  "),
-                ],
-            )
+            .decide("accept", &token, &inside_n, &held_inside, "  ")
             .await;
         assert!(page.body.contains("Refused:"), "{}", page.body);
         assert!(page.body.contains("give the reason"));
@@ -412,15 +130,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // Outside the territory: refused by the role check, and audited.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &outside_n),
-                    ("protocol_hash", &held_outside),
-                    ("reason", "recount"),
-                ],
-            )
+            .decide("accept", &token, &outside_n, &held_outside, "recount")
             .await;
         assert!(
             page.body.contains("outside that territory"),
@@ -443,14 +153,12 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
 
         // Accepted as an amendment, with the reason: applied, in the history, shown once.
         let page = b
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held_inside),
-                    ("reason", "the district commission ordered a recount"),
-                ],
+            .decide(
+                "accept",
+                &token,
+                &inside_n,
+                &held_inside,
+                "the district commission ordered a recount",
             )
             .await;
         assert!(
@@ -483,14 +191,12 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
         cec.sign_in("cec").await;
         let token = cec.form_token(&dashboard()).await;
         let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/dismiss"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &outside_n),
-                    ("protocol_hash", &held_outside),
-                    ("reason", "a duplicate typed in by mistake"),
-                ],
+            .decide(
+                "dismiss",
+                &token,
+                &outside_n,
+                &held_outside,
+                "a duplicate typed in by mistake",
             )
             .await;
         assert!(
@@ -521,15 +227,7 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
         );
         let token = token_in(&page.body);
         let page = watcher
-            .submit(
-                &format!("/portal/r/{ID}/accept"),
-                &[
-                    ("form_token", &token),
-                    ("precinct", &inside_n),
-                    ("protocol_hash", &held),
-                    ("reason", "I would like to"),
-                ],
-            )
+            .decide("accept", &token, &inside_n, &held, "I would like to")
             .await;
         assert!(page.body.contains("observer may not"), "{}", page.body);
         assert_eq!(w.open_conflicts(inside.precinct), [held]);
@@ -804,12 +502,7 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
         assert!(page.body.contains("Not yet possible"), "{}", page.body);
         assert!(page.body.contains("disabled"));
         let token = token_in(&page.body);
-        let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/certify"),
-                &[("form_token", &token)],
-            )
-            .await;
+        let page = cec.certify(&token).await;
         assert!(
             page.body.contains("cannot be certified yet"),
             "{}",
@@ -826,14 +519,12 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
         w.registrar.submit_batch(rest).await.unwrap();
         let held = w.open_conflicts(signed.precinct)[0].clone();
         let sn = signed.precinct.0.to_string();
-        cec.submit(
-            &format!("/portal/r/{ID}/dismiss"),
-            &[
-                ("form_token", &token),
-                ("precinct", &sn),
-                ("protocol_hash", &held),
-                ("reason", "version 2 was sent by mistake"),
-            ],
+        cec.decide(
+            "dismiss",
+            &token,
+            &sn,
+            &held,
+            "version 2 was sent by mistake",
         )
         .await;
         let page = cec.get(&dashboard()).await;
@@ -841,12 +532,7 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
             page.body
                 .contains("the result is final and can be certified")
         );
-        let page = cec
-            .submit(
-                &format!("/portal/r/{ID}/certify"),
-                &[("form_token", &token)],
-            )
-            .await;
+        let page = cec.certify(&token).await;
         assert!(
             page.body.contains("The result is certified and locked"),
             "{}",
@@ -908,119 +594,4 @@ async fn the_portal_speaks_each_language() {
     // An unknown referendum is a page, not an error.
     let page = b.get("/portal/r/no-such-vote").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-}
-
-#[tokio::test]
-async fn garbage_in_the_portal_gets_an_answer_never_a_server_error() {
-    let db = TestDb::sqlite();
-    let w = World::new(&db).await;
-    let mut b = Browser::new(&w.base);
-    b.sign_in("almaty-op").await;
-    let token = b.form_token(&dashboard()).await;
-    let long = "9".repeat(5_000);
-    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
-        (
-            format!("/portal/r/{ID}/accept"),
-            vec![("form_token", &token), ("precinct", "abc")],
-        ),
-        (
-            format!("/portal/r/{ID}/accept"),
-            vec![
-                ("form_token", &token),
-                ("precinct", &long),
-                ("protocol_hash", &long),
-                ("reason", &long),
-            ],
-        ),
-        (
-            format!("/portal/r/{ID}/dismiss"),
-            vec![
-                ("form_token", &token),
-                ("precinct", "1"),
-                ("protocol_hash", "nope"),
-                ("reason", "x"),
-            ],
-        ),
-        (
-            "/portal/r/no-such/dismiss".into(),
-            vec![
-                ("form_token", &token),
-                ("precinct", "1"),
-                ("protocol_hash", "nope"),
-                ("reason", "x"),
-            ],
-        ),
-        (
-            "/portal/r/no-such/certify".into(),
-            vec![("form_token", &token)],
-        ),
-        (
-            format!("/portal/r/{ID}/enter"),
-            vec![
-                ("form_token", &token),
-                ("step", "record"),
-                ("precinct", "-1"),
-                ("yes", "1e9"),
-            ],
-        ),
-        (
-            format!("/portal/r/{ID}/enter"),
-            vec![
-                ("form_token", &token),
-                ("step", "record"),
-                ("precinct", "99999999"),
-            ],
-        ),
-        (
-            "/portal/r/no-such/enter".into(),
-            vec![("form_token", &token), ("step", "check")],
-        ),
-        (
-            "/portal/sign-in".into(),
-            vec![("name", &long), ("password", &long)],
-        ),
-        (
-            format!("/portal/r/{ID}/upload"),
-            vec![("form_token", &token)],
-        ),
-    ];
-    for (path, form) in &forms {
-        let a = b.post(path, form).await;
-        assert!(
-            a.status.is_success() || a.status.is_redirection() || a.status.is_client_error(),
-            "{path}: {}",
-            a.status
-        );
-        assert!(!a.body.contains(PASSWORD));
-    }
-    // A precinct number beyond the territory is named in the check; every line out of range too.
-    let mut q = format!("/portal/r/{ID}/enter/check?precinct=99999999");
-    for f in ashyq_core::protocol::ProtocolLines::FIELDS {
-        q.push_str(&format!("&{f}=20000000"));
-    }
-    let a = b.get(&q).await;
-    assert_eq!(a.status, StatusCode::OK);
-    assert!(
-        a.body.contains("There is no precinct 99999999"),
-        "{}",
-        a.body
-    );
-    assert!(a.body.contains("KR-0"), "{}", a.body);
-    for path in [
-        "/portal/r/%ZZ/enter",
-        "/portal/r/kz-2026/enter/check?precinct=%FF%FE",
-        "/portal/r/kz-2026/enter?voters_on_list=%00",
-    ] {
-        let a = b.get(path).await;
-        assert!(a.status.as_u16() < 500, "{path}: {}", a.status);
-    }
-    // Nothing of that was recorded.
-    assert!(
-        w.registrar
-            .ledger()
-            .applied_protocols(&World::rid())
-            .unwrap()
-            .next()
-            .is_none()
-    );
 }

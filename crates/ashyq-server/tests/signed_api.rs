@@ -5,17 +5,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ashyq_core::keys::{Commission, CommissionPublicKey, CommissionSigningKey};
-use ashyq_core::operator::{Role, TerritorialScope, hash_password};
+use ashyq_core::operator::{Role, TerritorialScope};
 use ashyq_core::protocol::PrecinctProtocol;
-use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{PrecinctId, RegionCode, Territory};
 use ashyq_core::transparency::{
     ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead, verify_receipt_inclusion,
     verify_tree_heads_consistent,
 };
-use ashyq_core::{Event, LogEntry, profile, scenario};
+use ashyq_core::{Event, LogEntry};
 use ashyq_server::ServerConfig;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing::{self, TestDb};
@@ -25,25 +23,15 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery staple";
 
+mod common;
+
+/// The server with `log_key`, without a rate limit: the tests make many requests.
 async fn spawn(registrar: Arc<Registrar>, log_key: CommissionSigningKey) -> SocketAddr {
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let config = ServerConfig {
         rate_limit: None,
         ..ServerConfig::with_log_key(log_key)
     };
-    tokio::spawn(ashyq_server::serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    rx.await.unwrap()
-}
-
-fn territory() -> Territory {
-    generate(&profile::kz(), &TerritorySpec::default()).unwrap()
+    common::spawn_with(registrar, config).await
 }
 
 fn key(commission: &str, seed: u8) -> CommissionSigningKey {
@@ -64,32 +52,23 @@ struct World {
 impl World {
     async fn new(db: &TestDb) -> World {
         let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-        let territory = territory();
-        let protocols = scenario::referendum_2026(&territory, 7).unwrap();
-        registrar.load_territory(territory.clone()).await.unwrap();
-        registrar
-            .create_referendum(presets::kz_2026())
-            .await
-            .unwrap();
-        let mut rng = rand_chacha::ChaCha20Rng::from_seed([9; 32]);
-        let store = registrar.store();
+        let (territory, protocols) = common::kz_2026(&registrar, 7).await;
         let first_region = territory.regions[0].code.clone();
-        for (name, role) in [
-            ("cec", Role::CentralOperator),
-            ("watcher", Role::Observer),
-            (
-                "region-op",
-                Role::TerritorialOperator {
-                    scope: TerritorialScope::Region(first_region),
-                },
-            ),
-        ] {
-            let hash = hash_password(PASSWORD, &mut rng).unwrap();
-            store
-                .create_operator(name, &role, &hash, "2026-03-01T00:00:00Z")
-                .await
-                .unwrap();
-        }
+        common::operators(
+            &registrar,
+            PASSWORD,
+            &[
+                ("cec", Role::CentralOperator),
+                ("watcher", Role::Observer),
+                (
+                    "region-op",
+                    Role::TerritorialOperator {
+                        scope: TerritorialScope::Region(first_region),
+                    },
+                ),
+            ],
+        )
+        .await;
         let log_key = key("central", 200);
         let addr = spawn(registrar.clone(), key("central", 200)).await;
         World {
@@ -127,6 +106,21 @@ impl World {
         );
         let body: Value = res.json().await.unwrap();
         body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// `GET /api/v1/session` with `token`.
+    async fn whoami(&self, token: &str) -> reqwest::Response {
+        self.get_as(token, "/api/v1/session").await
+    }
+
+    /// `GET path` with `token`.
+    async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -195,8 +189,6 @@ impl World {
         (res.status(), res.json().await.unwrap())
     }
 }
-
-use rand::SeedableRng;
 
 #[tokio::test]
 async fn signed_protocols_get_receipts_that_check_offline() {
@@ -417,13 +409,7 @@ async fn signed_protocols_get_receipts_that_check_offline() {
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        let audit = w
-            .http
-            .get(w.url("/api/v1/audit"))
-            .bearer_auth(&cec)
-            .send()
-            .await
-            .unwrap();
+        let audit = w.get_as(&cec, "/api/v1/audit").await;
         let audit: Value = audit.json().await.unwrap();
         let actions: Vec<(String, String)> = audit
             .as_array()
@@ -587,13 +573,7 @@ async fn roles_territories_and_tokens_decide_who_may_write() {
             .await;
         assert_eq!(status, StatusCode::CREATED);
         let api = token["token"].as_str().unwrap().to_owned();
-        let who = w
-            .http
-            .get(w.url("/api/v1/session"))
-            .bearer_auth(&api)
-            .send()
-            .await
-            .unwrap();
+        let who = w.whoami(&api).await;
         assert_eq!(who.status(), StatusCode::OK);
         assert_eq!(who.json::<Value>().await.unwrap()["kind"], "api");
         let res = w
@@ -606,13 +586,7 @@ async fn roles_territories_and_tokens_decide_who_may_write() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         for t in [&api, &op] {
-            let res = w
-                .http
-                .get(w.url("/api/v1/session"))
-                .bearer_auth(t)
-                .send()
-                .await
-                .unwrap();
+            let res = w.whoami(t).await;
             assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         }
         let out = w
@@ -623,13 +597,7 @@ async fn roles_territories_and_tokens_decide_who_may_write() {
             .await
             .unwrap();
         assert_eq!(out.status(), StatusCode::NO_CONTENT);
-        let res = w
-            .http
-            .get(w.url("/api/v1/session"))
-            .bearer_auth(&watcher)
-            .send()
-            .await
-            .unwrap();
+        let res = w.whoami(&watcher).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
         // Five wrong passwords lock the account for a while, even with the right one after.
@@ -653,13 +621,7 @@ async fn roles_territories_and_tokens_decide_who_may_write() {
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
 
         // The audit trail holds the refusals too, and never a password or token.
-        let audit = w
-            .http
-            .get(w.url("/api/v1/audit?limit=500"))
-            .bearer_auth(&cec)
-            .send()
-            .await
-            .unwrap();
+        let audit = w.get_as(&cec, "/api/v1/audit?limit=500").await;
         let text = audit.text().await.unwrap();
         assert!(text.contains("\"refused\""), "{text}");
         assert!(

@@ -36,7 +36,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let registrar = Arc::new(open(&db).await?);
             let log_key = load_log_key(&db, log_key_file.as_deref())?;
-            let consult =
+            let (consult, dev_idp) =
                 crate::consult_cmd::consult_service(registrar.store().clone(), consult).await?;
             // Follow what the secretariat records from the command line meanwhile.
             let following = consult.clone();
@@ -52,6 +52,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             });
             let config = ashyq_server::ServerConfig {
                 consult: Some(consult),
+                dev_idp,
                 rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
                     ashyq_server::limits::RateLimit {
                         per_second: n,

@@ -20,6 +20,7 @@ use ashyq_core::legal::compare::{self, ChangeKind, CompareOptions};
 use ashyq_core::legal::{Act, Lang, akn, markdown};
 use ashyq_search::ProposalIndex;
 use ashyq_server::consult::{ConsultConfig, ConsultService};
+use ashyq_server::dev_idp::DevIdp;
 use ashyq_server::signin::IdentityProvider;
 use ashyq_store::Store;
 use ashyq_store::consult::ActStored;
@@ -215,7 +216,11 @@ pub struct ConsultServeArgs {
 }
 
 /// The consultation stored in `store`, served with sign-in as `args` say.
-pub async fn consult_service(store: Store, args: ConsultServeArgs) -> Result<Arc<ConsultService>> {
+/// With `--dev-idp`, also the development provider for the server to serve.
+pub async fn consult_service(
+    store: Store,
+    args: ConsultServeArgs,
+) -> Result<(Arc<ConsultService>, Option<Arc<DevIdp>>)> {
     let signs_in = args.dev_idp || args.oidc_issuer.is_some();
     let digest_key = if signs_in && !args.dev_idp {
         args.key.key()?
@@ -231,6 +236,7 @@ pub async fn consult_service(store: Store, args: ConsultServeArgs) -> Result<Arc
                 .ok()
                 .filter(|s| !s.is_empty()),
             development: false,
+            moderators: Vec::new(),
         }),
         (Some(_), None) => bail!("--oidc-issuer needs --oidc-client-id (or ASHYQ_OIDC_CLIENT_ID)"),
         _ => None,
@@ -244,17 +250,19 @@ pub async fn consult_service(store: Store, args: ConsultServeArgs) -> Result<Arc
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let dev_idp = args.dev_idp.then(DevIdp::new).transpose()?.map(Arc::new);
+    let identity_provider = dev_idp.as_ref().map(|d| d.provider()).or(identity_provider);
     let secretariat = Arc::new(Secretariat::open(store).await?);
-    Ok(Arc::new(ConsultService::new(
+    let service = ConsultService::new(
         secretariat,
         ConsultConfig {
             digest_key,
             identity_provider,
-            dev_idp: args.dev_idp,
             moderators,
             public_url: args.public_url,
         },
-    )?))
+    )?;
+    Ok((Arc::new(service), dev_idp))
 }
 
 /// Loads the sample consultation into an empty store (for `ashyq demo`): the three versions

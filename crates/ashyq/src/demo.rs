@@ -95,13 +95,13 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     // commission and its meetings; sign-in through the development provider.
     let secretariat = Arc::new(Secretariat::open(store).await?);
     crate::consult_cmd::load_sample(&secretariat).await?;
+    let dev_idp = Arc::new(ashyq_server::dev_idp::DevIdp::new()?);
     let consult = Arc::new(ConsultService::new(
         secretariat,
         ConsultConfig {
             // Public and fixed: the demo's citizens are test persons.
             digest_key: DigestKey::from_bytes(&[0x5a; 32])?,
-            identity_provider: None,
-            dev_idp: true,
+            identity_provider: Some(dev_idp.provider()),
             moderators: Vec::new(),
             public_url: None,
         },
@@ -150,6 +150,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let log_key = crate::commands::load_log_key(&db, args.log_key_file.as_deref())?;
         let config = ashyq_server::ServerConfig {
             consult: Some(consult),
+            dev_idp: Some(dev_idp),
             ..ashyq_server::ServerConfig::with_log_key(log_key)
         };
         let handle = tokio::spawn(async move {

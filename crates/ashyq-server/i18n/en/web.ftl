@@ -487,6 +487,7 @@ portal-session-expired = Your session has ended. Sign in again.
 portal-signed-out = You are signed out.
 portal-form-expired-title = This form cannot be accepted
 portal-form-expired-body = The form did not carry this session's form token: it is from an earlier session or from another page. Nothing was changed. Open the page again and send the form from there.
+portal-form-cross-site = The form was sent from a page of another site. Nothing was changed. Open the portal on this site and send the form from there.
 portal-problem-title = Something went wrong
 portal-no-referendum = No referendum has been defined on this server yet.
 portal-referendums = Referendums

@@ -14,7 +14,7 @@ use super::Ctx;
 use super::format::{integer, percent, percent_text};
 use super::i18n::{Arg, Tr};
 use super::layout::{self, Page, Section};
-use super::referendum::query_param;
+use super::query::query_param;
 use crate::AppState;
 
 /// `/e/{id}`: the count, and once allocated the seats and the deputies.
@@ -113,14 +113,11 @@ pub async fn election(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         }
         p { a href=(format!("/e/{id}/what-if")) { (tr.t("whatif-link")) } }
     };
-    let p = Page {
-        title: e.definition.title.clone(),
-        section: Section::Election,
-        path: format!("/e/{id}"),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(
+        e.definition.title.clone(),
+        Section::Election,
+        format!("/e/{id}"),
+    );
     layout::page(ctx, &p, body)
 }
 
@@ -256,13 +253,16 @@ pub async fn what_if(
             None => { p.notice { (tr.t("election-no-votes")) } }
         }
     };
-    let p = Page {
-        title: tr.t("whatif-title").into_owned(),
-        section: Section::Election,
-        path: format!("/e/{id}/what-if"),
-        keep_query: format!("method={}&threshold={}", method.name(), threshold.percent()),
-        crumbs: vec![(e.definition.title.clone(), format!("/e/{id}"))],
-        live: None,
-    };
+    let p = Page::new(
+        tr.t("whatif-title"),
+        Section::Election,
+        format!("/e/{id}/what-if"),
+    )
+    .crumbs(vec![(e.definition.title.clone(), format!("/e/{id}"))])
+    .keeping(format!(
+        "method={}&threshold={}",
+        method.name(),
+        threshold.percent()
+    ));
     layout::page(ctx, &p, body)
 }

@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{DOCTYPE, Markup, html};
 
+use super::assets::{LIVE_JS, STYLE};
+use super::ctx::{Ctx, html as respond};
 use super::i18n::Lang;
-use super::{Ctx, LIVE_JS, STYLE, html as respond};
 
 /// Which item of the main navigation a page belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,47 @@ pub struct Page<'a> {
     pub crumbs: Vec<(String, String)>,
     /// The contest whose progress events should refresh this page.
     pub live: Option<&'a str>,
+}
+
+impl Page<'static> {
+    /// A page at `path` in `section`, with no breadcrumbs, no query to keep and no live count.
+    pub fn new(title: impl Into<String>, section: Section, path: impl Into<String>) -> Self {
+        Page {
+            title: title.into(),
+            section,
+            path: path.into(),
+            keep_query: String::new(),
+            crumbs: Vec::new(),
+            live: None,
+        }
+    }
+}
+
+impl<'a> Page<'a> {
+    /// The same page under these breadcrumbs.
+    pub fn crumbs(self, crumbs: Vec<(String, String)>) -> Self {
+        Page { crumbs, ..self }
+    }
+
+    /// The same page, its language links keeping `query` (already URL-safe).
+    pub fn keeping(self, query: String) -> Self {
+        Page {
+            keep_query: query,
+            ..self
+        }
+    }
+
+    /// The same page, refreshed by the progress events of contest `id`.
+    pub fn live<'b>(self, id: &'b str) -> Page<'b> {
+        Page {
+            title: self.title,
+            section: self.section,
+            path: self.path,
+            keep_query: self.keep_query,
+            crumbs: self.crumbs,
+            live: Some(id),
+        }
+    }
 }
 
 /// The whole document around `body`.
@@ -134,14 +176,7 @@ pub fn page(ctx: Ctx, page: &Page, body: Markup) -> Response {
 /// The "not found" page; `what` says what was looked for.
 pub fn not_found(ctx: Ctx, what: Option<String>) -> Response {
     let tr = ctx.tr();
-    let p = Page {
-        title: tr.t("not-found-title").into_owned(),
-        section: Section::None,
-        path: "/".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(tr.t("not-found-title"), Section::None, "/");
     let body = html! {
         h1 { (tr.t("not-found-title")) }
         @if let Some(w) = what { p { (w) } }

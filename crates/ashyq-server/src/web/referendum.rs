@@ -5,7 +5,7 @@ use ashyq_core::ledger::Ledger;
 use ashyq_core::protocol::ProtocolLines;
 use ashyq_core::referendum::{AdoptionRule, ReferendumDefinition};
 use ashyq_core::tally::{ResultStatus, ResultsTree, Totals};
-use ashyq_core::territory::PrecinctId;
+use ashyq_core::territory::{Names, PrecinctId};
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use maud::{Markup, html};
@@ -15,17 +15,9 @@ use super::format::{self, integer, percent};
 use super::i18n::{Arg, Lang, Tr};
 use super::layout::{self, Page, Section};
 use super::provenance::{self, Provenance};
+use super::query::query_param;
 use super::{Ctx, election};
 use crate::AppState;
-
-/// The value of `name` in a raw query string (no decoding: the values used are ASCII words).
-pub fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
-    query?
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
 
 /// A unit's name as a heading or the start of a table row: "город Алматы" → "Город Алматы".
 fn capitalized(name: &str) -> String {
@@ -55,14 +47,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery
         return election::election(State(state), ctx, Path(id)).await;
     }
     let tr = ctx.tr();
-    let p = Page {
-        title: tr.t("home-empty-title").into_owned(),
-        section: Section::Results,
-        path: "/".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(tr.t("home-empty-title"), Section::Results, "/");
     layout::page(
         ctx,
         &p,
@@ -91,6 +76,31 @@ pub fn render_national(ledger: &Ledger, lang: Lang, id: &str) -> Option<String> 
     let ctx = Ctx { lang, chosen: None };
     let (p, body) = national_markup(ledger, ctx, id, Measure::Yes, "/")?;
     Some(layout::document(ctx, &p, body).into_string())
+}
+
+/// The breadcrumbs of a page of referendum `def`: the referendum, then the region and the
+/// district (names and codes) above the page's unit, as far as given.
+fn trail(
+    lang: Lang,
+    def: &ReferendumDefinition,
+    region: Option<(&Names, &str)>,
+    district: Option<(&Names, &str)>,
+) -> Vec<(String, String)> {
+    let id = &def.id.0;
+    let mut crumbs = vec![(def.title.get(lang.code()).to_owned(), format!("/r/{id}"))];
+    if let Some((names, code)) = region {
+        crumbs.push((
+            capitalized(names.get(lang.code())),
+            format!("/r/{id}/region/{code}"),
+        ));
+    }
+    if let Some((names, code)) = district {
+        crumbs.push((
+            names.get(lang.code()).to_owned(),
+            format!("/r/{id}/district/{code}"),
+        ));
+    }
+    crumbs
 }
 
 fn tree_and_definition<'l>(
@@ -174,18 +184,13 @@ fn national_markup<'a>(
             }
         }
     };
-    let page = Page {
-        title,
-        section: Section::Results,
-        path: path.to_owned(),
-        keep_query: if measure == Measure::Turnout {
+    let page = Page::new(title, Section::Results, path.to_owned())
+        .keeping(if measure == Measure::Turnout {
             "by=turnout".into()
         } else {
             String::new()
-        },
-        crumbs: Vec::new(),
-        live: Some(id),
-    };
+        })
+        .live(id);
     Some((page, body))
 }
 
@@ -225,14 +230,9 @@ pub async fn region(
         }
         (lines_section(tr, &r.totals.lines))
     };
-    let p = Page {
-        title: name,
-        section: Section::Results,
-        path: format!("/r/{id}/region/{code}"),
-        keep_query: String::new(),
-        crumbs: vec![(def.title.get(lang.code()).to_owned(), format!("/r/{id}"))],
-        live: Some(&id),
-    };
+    let p = Page::new(name, Section::Results, format!("/r/{id}/region/{code}"))
+        .crumbs(trail(lang, def, None, None))
+        .live(&id);
     layout::page(ctx, &p, body)
 }
 
@@ -314,20 +314,13 @@ pub async fn district(
             }
         }
     };
-    let p = Page {
-        title: name,
-        section: Section::Results,
-        path: format!("/r/{id}/district/{district}"),
-        keep_query: String::new(),
-        crumbs: vec![
-            (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-            (
-                capitalized(r.names.get(lang.code())),
-                format!("/r/{id}/region/{}", r.code.0),
-            ),
-        ],
-        live: Some(&id),
-    };
+    let p = Page::new(
+        name,
+        Section::Results,
+        format!("/r/{id}/district/{district}"),
+    )
+    .crumbs(trail(lang, def, Some((&r.names, &r.code.0)), None))
+    .live(&id);
     layout::page(ctx, &p, body)
 }
 
@@ -442,24 +435,17 @@ pub async fn precinct(
         }
         p { a href=(format!("/api/v1/referendums/{id}/precincts/{}", p.id.0)) { (tr.t("precinct-json")) } }
     };
-    let page = Page {
+    let page = Page::new(
         title,
-        section: Section::Results,
-        path: format!("/r/{id}/precinct/{}", p.id.0),
-        keep_query: String::new(),
-        crumbs: vec![
-            (def.title.get(lang.code()).to_owned(), format!("/r/{id}")),
-            (
-                capitalized(r.names.get(lang.code())),
-                format!("/r/{id}/region/{}", r.code.0),
-            ),
-            (
-                d.names.get(lang.code()).to_owned(),
-                format!("/r/{id}/district/{}", d.id.0),
-            ),
-        ],
-        live: None,
-    };
+        Section::Results,
+        format!("/r/{id}/precinct/{}", p.id.0),
+    )
+    .crumbs(trail(
+        lang,
+        def,
+        Some((&r.names, &r.code.0)),
+        Some((&d.names, &d.id.0)),
+    ));
     layout::page(ctx, &page, body)
 }
 

@@ -48,14 +48,7 @@ pub async fn downloads(State(state): State<AppState>, ctx: Ctx) -> Response {
             }
         }
     };
-    let p = Page {
-        title: tr.t("downloads-title").into_owned(),
-        section: Section::Downloads,
-        path: "/downloads".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(tr.t("downloads-title"), Section::Downloads, "/downloads");
     layout::page(ctx, &p, body)
 }
 
@@ -106,14 +99,7 @@ pub async fn verify(State(state): State<AppState>, ctx: Ctx) -> Response {
             }
         }
     };
-    let p = Page {
-        title: tr.t("verify-title").into_owned(),
-        section: Section::Verify,
-        path: "/verify".into(),
-        keep_query: String::new(),
-        crumbs: Vec::new(),
-        live: None,
-    };
+    let p = Page::new(tr.t("verify-title"), Section::Verify, "/verify");
     layout::page(ctx, &p, body)
 }
 

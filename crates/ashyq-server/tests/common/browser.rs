@@ -192,3 +192,38 @@ pub async fn click(c: &Client, css: &str) {
         .await
         .unwrap();
 }
+
+/// At 360 px wide, nothing on each page (`path`, screenshot `name`) but the tables' own
+/// scroll boxes is wider than the screen; the window is made 1280 × 1400 again after.
+pub async fn fits_360(c: &Client, base: &str, pages: &[(&str, &str)]) {
+    c.set_window_size(360, 900).await.unwrap();
+    for (path, name) in pages {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        screenshot(c, name).await;
+        no_sideways_scroll(c, path).await;
+    }
+    c.set_window_size(1280, 1400).await.unwrap();
+}
+
+/// Nothing on the page but the tables' own scroll boxes is wider than the window (`what`
+/// names the page in the message).
+pub async fn no_sideways_scroll(c: &Client, what: &str) {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let wide = c
+        .execute(
+            "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap_or(1) <= 0,
+        "{what} scrolls sideways by {overflow} px: {wide}"
+    );
+}

@@ -3,13 +3,13 @@
 //! cookie-keeping HTTP client that signs in through it as a browser would.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ashyq_core::consult::sample;
 use ashyq_core::iin::DigestKey;
+use ashyq_server::ServerConfig;
 use ashyq_server::consult::{ConsultConfig, ConsultService};
-use ashyq_server::{ServerConfig, serve_with};
+use ashyq_server::dev_idp::DevIdp;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::secretariat::Secretariat;
 use ashyq_store::testing::TestDb;
@@ -33,13 +33,13 @@ pub async fn consult_server() -> ConsultServer {
         secretariat.add_act_version(act).await.unwrap();
     }
     secretariat.import(&s.consultation.log).await.unwrap();
+    let dev_idp = Arc::new(DevIdp::new().unwrap());
     let service = Arc::new(
         ConsultService::new(
             secretariat,
             ConsultConfig {
                 digest_key: DigestKey::from_bytes(&[0x33; 32]).unwrap(),
-                identity_provider: None,
-                dev_idp: true,
+                identity_provider: Some(dev_idp.provider()),
                 moderators: Vec::new(),
                 public_url: None,
             },
@@ -49,18 +49,10 @@ pub async fn consult_server() -> ConsultServer {
     let config = ServerConfig {
         rate_limit: None,
         consult: Some(service.clone()),
+        dev_idp: Some(dev_idp),
         ..ServerConfig::default()
     };
-    let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
-    tokio::spawn(serve_with(
-        registrar,
-        "127.0.0.1:0".parse().unwrap(),
-        config,
-        move |a| {
-            let _ = tx.send(a);
-        },
-    ));
-    let addr = rx.await.unwrap();
+    let addr = super::spawn_with(registrar, config).await;
     ConsultServer {
         base: format!("http://{addr}"),
         service,

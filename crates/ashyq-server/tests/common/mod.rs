@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod consult;
+pub mod portal;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use ashyq_core::author::Author;
 use ashyq_core::contest::ContestId;
 use ashyq_core::iin::DigestKey;
+use ashyq_core::operator::{Role, hash_password};
 use ashyq_core::party::check_application;
 use ashyq_core::party::list::check_list;
 use ashyq_core::protocol::PrecinctProtocol;
@@ -18,9 +20,11 @@ use ashyq_core::seats::TieSeed;
 use ashyq_core::territory::Territory;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::{election, profile, scenario};
+use ashyq_server::ServerConfig;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing::TestDb;
 use chrono::NaiveDate;
+use rand::SeedableRng;
 
 /// A running server.
 pub struct Server {
@@ -29,11 +33,18 @@ pub struct Server {
     _db: TestDb,
 }
 
+/// Serves `registrar` with the standard configuration on a random loopback port.
 pub async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
+    spawn_with(registrar, ServerConfig::standard()).await
+}
+
+/// Serves `registrar` with `config` on a random loopback port.
+pub async fn spawn_with(registrar: Arc<Registrar>, config: ServerConfig) -> SocketAddr {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(ashyq_server::serve(
+    tokio::spawn(ashyq_server::serve_with(
         registrar,
         "127.0.0.1:0".parse().unwrap(),
+        config,
         move |a| {
             let _ = tx.send(a);
         },
@@ -41,18 +52,39 @@ pub async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
     rx.await.unwrap()
 }
 
+/// The kz territory and kz-2026 defined in `registrar`, no protocol yet; returns the
+/// territory and the scenario's protocols drawn with `seed` (whose totals are the official
+/// figures).
+pub async fn kz_2026(registrar: &Registrar, seed: u64) -> (Territory, Vec<PrecinctProtocol>) {
+    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+    let protocols = scenario::referendum_2026(&territory, seed).unwrap();
+    registrar.load_territory(territory.clone()).await.unwrap();
+    registrar
+        .create_referendum(presets::kz_2026())
+        .await
+        .unwrap();
+    (territory, protocols)
+}
+
+/// Operator accounts with their roles, all with `password`.
+pub async fn operators(registrar: &Registrar, password: &str, accounts: &[(&str, Role)]) {
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
+    for (name, role) in accounts {
+        let hash = hash_password(password, &mut rng).unwrap();
+        registrar
+            .store()
+            .create_operator(name, role, &hash, "2026-03-01T00:00:00Z")
+            .await
+            .unwrap();
+    }
+}
+
 /// The 2026 territory and the referendum defined, no protocol yet; returns the scenario's
 /// protocols (whose totals are the official figures).
 pub async fn referendum() -> (Server, Vec<PrecinctProtocol>) {
     let db = TestDb::sqlite();
     let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-    let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
-    registrar.load_territory(territory).await.unwrap();
-    registrar
-        .create_referendum(presets::kz_2026())
-        .await
-        .unwrap();
+    let (_, protocols) = kz_2026(&registrar, 2026).await;
     let addr = spawn(registrar.clone()).await;
     (
         Server {

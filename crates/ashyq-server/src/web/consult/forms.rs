@@ -1,50 +1,44 @@
 //! The consultation's forms: propose a change to an article or a new article, support a
 //! proposal (once per person), withdraw one's own, and moderate (publish, or refuse with a
-//! reason). Every form needs a session and carries its CSRF token; every answer to a post is a
-//! redirect to the page that shows the result (post/redirect/get), or the form again with the
-//! reason it was refused and the input kept.
+//! reason). Every form is a [`FormWrite`] of the citizen's session (signed in, its token,
+//! this server's origin); every answer to a post is a redirect to the page that shows the
+//! result (post/redirect/get), or the form again with the reason it was refused and the input
+//! kept.
 //!
 //! Moderation is deliberately minimal and isolated here: a moderator is a signed-in citizen
-//! whose pseudonym the server is configured with (`ConsultConfig::moderators`; with the
-//! development provider, its test moderator). Operator accounts can replace
+//! whose pseudonym the server is configured with (`ConsultConfig::moderators`, or the
+//! provider's `IdentityProvider::moderators`). Operator accounts can replace
 //! `ConsultService::is_moderator` later without touching the pages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ashyq_core::consult::{
-    ConsultError, ConsultEvent, ModerationReason, Proposal, ProposalId, ProposalStatus,
-    ProposalTarget,
+    ConsultEntry, ConsultError, ConsultEvent, Consultation, ModerationReason, Proposal, ProposalId,
+    ProposalStatus, ProposalTarget,
 };
 use ashyq_core::legal::Lang as TextLang;
 use ashyq_store::secretariat::SecretariatError;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use maud::{Markup, html};
 
-use super::Ctx;
-use super::consult::{
-    article_choices, consult_page, legal_lang, message_page, no_consultation, parse_proposal_id,
-    refused, service, target_markup, when,
-};
-use super::i18n::{self, Tr};
-use super::layout::{self, Page, Section};
+use super::frame::{ProposalPath, Served, consult_page, message_page, no_proposal};
+use super::text::{article_choices, legal_lang, target_markup, when};
 use crate::AppState;
-use crate::consult::ConsultService;
+use crate::consult::{ConsultService, parse_proposal_id};
 use crate::signin::{Session, percent_encode};
+use crate::web::ctx::{Ctx, see_other};
+use crate::web::form::FormWrite;
+use crate::web::i18n::{self, Tr};
+use crate::web::layout::{Page, Section};
+use crate::writes::citizen_write;
 
 /// The largest proposal text and rationale, in characters (the consultation's rule).
-const MAX_TEXT: usize = 10_000;
+pub(crate) const MAX_TEXT: usize = 10_000;
 
-fn see_other(to: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
-}
-
-fn csrf_field(s: &Session) -> Markup {
+pub(crate) fn csrf_field(s: &Session) -> Markup {
     html! { input type="hidden" name="csrf" value=(s.csrf); }
 }
 
@@ -100,7 +94,7 @@ pub(crate) fn proposal_actions(
     }
 }
 
-fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
+pub(crate) fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
     let n = id.0;
     html! {
         div.moderate {
@@ -131,16 +125,17 @@ fn moderation_form(tr: Tr, s: &Session, id: ProposalId) -> Markup {
     }
 }
 
-fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
+pub(crate) fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
     let tr = ctx.tr();
-    let page = Page {
-        title: tr.t("consult-signin-needed").into_owned(),
-        section: Section::Consultation,
-        path: path.to_owned(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
+    let page = Page::new(
+        tr.t("consult-signin-needed"),
+        Section::Consultation,
+        path.to_owned(),
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
     let body = html! {
         h1 { (tr.t("consult-signin-needed")) }
         p { (tr.t("consult-signin-why-propose")) }
@@ -150,14 +145,14 @@ fn not_signed_in_page(ctx: Ctx, svc: &ConsultService, path: &str) -> Response {
 
 /// What the proposal form was given, kept when it is shown again.
 #[derive(Default)]
-struct Draft {
+pub(crate) struct Draft {
     target: String,
     lang: String,
     text: String,
     rationale: String,
 }
 
-fn propose_form(
+pub(crate) fn propose_form(
     ctx: Ctx,
     svc: &ConsultService,
     s: &Session,
@@ -228,14 +223,15 @@ fn propose_form(
             button type="submit" { (tr.t("consult-send")) }
         }
     };
-    let page = Page {
-        title: tr.t("consult-propose").into_owned(),
-        section: Section::Consultation,
-        path: "/consult/propose".into(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
+    let page = Page::new(
+        tr.t("consult-propose"),
+        Section::Consultation,
+        "/consult/propose",
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
     let mut res = consult_page(ctx, svc, Some(s), &page, body);
     *res.status_mut() = status;
     res
@@ -243,40 +239,33 @@ fn propose_form(
 
 /// `GET /consult/propose?target=EID`: the form.
 pub async fn propose_page(
-    State(state): State<AppState>,
+    Served(svc): Served,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
     let Some(s) = svc.session(&headers) else {
-        return not_signed_in_page(ctx, svc, "/consult/propose");
+        return not_signed_in_page(ctx, &svc, "/consult/propose");
     };
     let d = Draft {
         target: q.get("target").cloned().unwrap_or_default(),
         ..Draft::default()
     };
-    propose_form(ctx, svc, &s, &d, None, StatusCode::OK)
+    propose_form(ctx, &svc, &s, &d, None, StatusCode::OK)
 }
 
 /// `POST /consult/propose`: records the proposal (then it waits for moderation).
 pub async fn propose(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    Served(svc): Served,
+    FormWrite {
+        who: s,
+        body: form,
+        ctx,
+    }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
-    };
     let tr = ctx.tr();
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let get = |k: &str| form.text(k).to_owned();
     let d = Draft {
         target: get("target"),
         lang: get("lang"),
@@ -294,7 +283,7 @@ pub async fn propose(
     let bad = |key: &str| {
         propose_form(
             ctx,
-            svc,
+            &svc,
             &s,
             &d,
             Some(tr.t(key).into_owned()),
@@ -322,37 +311,83 @@ pub async fn propose(
     }
     let author = s.citizen.clone();
     let (text, rationale) = (d.text.trim().to_owned(), d.rationale.trim().to_owned());
-    let result = svc
-        .record(|c| {
-            Ok(ConsultEvent::ProposalSubmitted {
-                id: c.next_proposal_id(),
-                author: author.clone(),
-                target: target.clone(),
-                lang,
-                text: text.clone(),
-                rationale: rationale.clone(),
-            })
+    let result = record(&state, &svc, ctx, move |c| {
+        Ok(ConsultEvent::ProposalSubmitted {
+            id: c.next_proposal_id(),
+            author: author.clone(),
+            target: target.clone(),
+            lang,
+            text: text.clone(),
+            rationale: rationale.clone(),
         })
-        .await;
+    })
+    .await;
     match result {
         Ok(entry) => match entry.event {
             ConsultEvent::ProposalSubmitted { id, .. } => {
                 tracing::info!(proposal = %id, "proposal submitted");
-                see_other(&format!("/consult/proposals/{}?submitted=1", id.0))
+                see_other(&format!("/consult/proposals/{}?submitted=1", id.0), &[])
             }
-            _ => see_other("/consult/proposals"),
+            _ => see_other("/consult/proposals", &[]),
         },
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
 }
 
+/// Records a citizen's command on the write runtime (`writes::citizen_write`): the entry, or
+/// the page that says why nothing was recorded.
+async fn record<F>(
+    state: &AppState,
+    svc: &Arc<ConsultService>,
+    ctx: Ctx,
+    decide: F,
+) -> Result<ConsultEntry, Response>
+where
+    F: Fn(&Consultation) -> Result<ConsultEvent, ConsultError> + Send + 'static,
+{
+    match citizen_write(state, svc, decide).await {
+        Ok(Ok(entry)) => Ok(entry),
+        Ok(Err(e)) => Err(failure(ctx, e)),
+        Err(p) => {
+            tracing::error!(error = %p.detail, "a consultation command was interrupted");
+            Err(unavailable(ctx))
+        }
+    }
+}
+
+/// [`record`], then back to the page at `back`.
+async fn record_and_return<F>(
+    state: &AppState,
+    svc: &Arc<ConsultService>,
+    ctx: Ctx,
+    back: String,
+    decide: F,
+) -> Response
+where
+    F: Fn(&Consultation) -> Result<ConsultEvent, ConsultError> + Send + 'static,
+{
+    match record(state, svc, ctx, decide).await {
+        Ok(_) => see_other(&back, &[]),
+        Err(page) => page,
+    }
+}
+
+/// The page for a command the store could not record.
+fn unavailable(ctx: Ctx) -> Response {
+    let tr = ctx.tr();
+    message_page(
+        ctx,
+        StatusCode::SERVICE_UNAVAILABLE,
+        &tr.t("consult-unavailable"),
+        &tr.t("consult-unavailable-body"),
+    )
+}
+
 /// The page for a command the rules or the store refused.
-fn failure(ctx: Ctx, e: SecretariatError) -> Response {
+pub(crate) fn failure(ctx: Ctx, e: SecretariatError) -> Response {
     let tr = ctx.tr();
     match e {
-        SecretariatError::Refused(ConsultError::NotFound(_)) => {
-            layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()))
-        }
+        SecretariatError::Refused(ConsultError::NotFound(_)) => no_proposal(ctx),
         SecretariatError::Refused(r) => message_page(
             ctx,
             StatusCode::CONFLICT,
@@ -361,49 +396,24 @@ fn failure(ctx: Ctx, e: SecretariatError) -> Response {
         ),
         other => {
             tracing::error!(error = %other, "a consultation command could not be recorded");
-            message_page(
-                ctx,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &tr.t("consult-unavailable"),
-                &tr.t("consult-unavailable-body"),
-            )
+            unavailable(ctx)
         }
     }
-}
-
-fn proposal_path(id: &str) -> Option<ProposalId> {
-    parse_proposal_id(id)
 }
 
 /// `POST /consult/proposals/{id}/support`: one support per person.
 pub async fn support(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
+    FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
-    };
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
-    };
     let by = s.citizen.clone();
     // The usual refusals in the reader's language (the rules check them again when recording).
     let refusal = {
         let c = svc.consultation();
         match c.proposals.get(&id) {
-            None => {
-                return layout::not_found(
-                    ctx,
-                    Some(ctx.tr().t("consult-no-proposal").into_owned()),
-                );
-            }
+            None => return no_proposal(ctx),
             Some(p) if p.author == by => Some("consult-own-proposal"),
             Some(_) if c.supports(id, &by) => Some("consult-you-support"),
             Some(p)
@@ -426,58 +436,39 @@ pub async fn support(
             &tr.t(key),
         );
     }
-    match svc
-        .record(|_| Ok(ConsultEvent::ProposalSupported { id, by: by.clone() }))
-        .await
-    {
-        Ok(_) => see_other(&format!("/consult/proposals/{}?supported=1", id.0)),
-        Err(e) => failure(ctx, e),
-    }
+    let back = format!("/consult/proposals/{}?supported=1", id.0);
+    record_and_return(&state, &svc, ctx, back, move |_| {
+        Ok(ConsultEvent::ProposalSupported { id, by: by.clone() })
+    })
+    .await
 }
 
 /// `POST /consult/proposals/{id}/withdraw`: the author withdraws.
 pub async fn withdraw(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
+    FormWrite { who: s, ctx, .. }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
-    };
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(ctx.tr().t("consult-no-proposal").into_owned()));
-    };
     let by = s.citizen.clone();
-    match svc
-        .record(|_| Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() }))
-        .await
-    {
-        Ok(_) => see_other(&format!("/consult/proposals/{}", id.0)),
-        Err(e) => failure(ctx, e),
-    }
+    let back = format!("/consult/proposals/{}", id.0);
+    record_and_return(&state, &svc, ctx, back, move |_| {
+        Ok(ConsultEvent::ProposalWithdrawn { id, by: by.clone() })
+    })
+    .await
 }
 
 /// `POST /consult/proposals/{id}/moderate`: publish, or refuse with a reason.
 pub async fn moderate(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    Served(svc): Served,
+    ProposalPath(id): ProposalPath,
+    FormWrite {
+        who: s,
+        body: form,
+        ctx,
+    }: FormWrite<Session>,
 ) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
-    let s = match svc.check_form(&headers, &form) {
-        Ok(s) => s,
-        Err(r) => return refused(ctx, r),
-    };
     let tr = ctx.tr();
     if !svc.is_moderator(&s.citizen) {
         return message_page(
@@ -487,18 +478,15 @@ pub async fn moderate(
             &tr.t("consult-not-moderator"),
         );
     }
-    let Some(id) = proposal_path(&id) else {
-        return layout::not_found(ctx, Some(tr.t("consult-no-proposal").into_owned()));
-    };
     let moderator = format!("moderator {}", s.citizen);
     let detail = form
         .get("detail")
         .map(|d| d.trim().to_owned())
         .unwrap_or_default();
-    let event = match form.get("action").map(String::as_str) {
+    let event = match form.get("action") {
         Some("publish") => ConsultEvent::ProposalPublished { id, moderator },
         Some("reject") => {
-            let reason = match form.get("reason").map(String::as_str) {
+            let reason = match form.get("reason") {
                 Some("off_topic") => ModerationReason::OffTopic,
                 Some("abusive") => ModerationReason::Abusive,
                 Some("personal_data") => ModerationReason::PersonalData,
@@ -541,23 +529,20 @@ pub async fn moderate(
             );
         }
     };
-    match svc.record(|_| Ok(event.clone())).await {
+    match record(&state, &svc, ctx, move |_| Ok(event.clone())).await {
         Ok(_) => {
             tracing::info!(proposal = %id, "proposal moderated");
-            see_other("/consult/moderation")
+            see_other("/consult/moderation", &[])
         }
-        Err(e) => failure(ctx, e),
+        Err(page) => page,
     }
 }
 
 /// `GET /consult/moderation`: the proposals waiting for moderation.
-pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let Some(svc) = service(&state) else {
-        return no_consultation(ctx);
-    };
+pub async fn moderation(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
     let tr = ctx.tr();
     let Some(s) = svc.session(&headers) else {
-        return not_signed_in_page(ctx, svc, "/consult/moderation");
+        return not_signed_in_page(ctx, &svc, "/consult/moderation");
     };
     if !svc.is_moderator(&s.citizen) {
         return message_page(
@@ -597,13 +582,14 @@ pub async fn moderation(State(state): State<AppState>, ctx: Ctx, headers: Header
             }
         }
     };
-    let page = Page {
-        title: tr.t("consult-moderation").into_owned(),
-        section: Section::Consultation,
-        path: "/consult/moderation".into(),
-        keep_query: String::new(),
-        crumbs: vec![(tr.t("consult-title").into_owned(), "/consult".into())],
-        live: None,
-    };
-    consult_page(ctx, svc, Some(&s), &page, body)
+    let page = Page::new(
+        tr.t("consult-moderation"),
+        Section::Consultation,
+        "/consult/moderation",
+    )
+    .crumbs(vec![(
+        tr.t("consult-title").into_owned(),
+        "/consult".into(),
+    )]);
+    consult_page(ctx, &svc, Some(&s), &page, body)
 }
