@@ -20,12 +20,11 @@ use ashyq_core::consult::{
     apply_amendment, minutes,
 };
 use ashyq_core::legal::Act;
-use ashyq_store::Store;
 use ashyq_store::consult::ActStored;
 use ashyq_store::secretariat::Secretariat;
 use clap::{Subcommand, ValueEnum};
 
-use crate::commands::mask;
+use crate::database::open_store;
 
 /// `ashyq commission …`.
 #[derive(Subcommand)]
@@ -388,9 +387,7 @@ fn entry_line(entry: &ashyq_core::consult::ConsultEntry) -> String {
 pub async fn run(db: &str, cmd: CommissionCommand) -> Result<ExitCode> {
     // Check the command's own inputs before opening the database.
     let prepared = Prepared::read(&cmd)?;
-    let store = Store::open(db)
-        .await
-        .with_context(|| format!("cannot open the database {}", mask(db)))?;
+    let store = open_store(db).await?;
     let sec = Secretariat::open(store).await?;
     match cmd {
         CommissionCommand::Moderate {

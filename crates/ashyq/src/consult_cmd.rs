@@ -27,8 +27,8 @@ use ashyq_store::secretariat::Secretariat;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::commands::mask;
-use crate::election_cmd::{KeyArgs, one_off_key};
+use crate::database::open_store;
+use crate::digest_key::{KeyArgs, one_off_key};
 use crate::output;
 
 /// `ashyq act …`.
@@ -325,9 +325,7 @@ pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
     match cmd {
         ActCommand::Import { files, open } => {
             let act = load_act(&files)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let sec = Secretariat::open(store).await?;
             let what = match sec.add_act_version(&act).await? {
                 ActStored::New(n) => format!("stored as version {n}"),
@@ -372,9 +370,7 @@ pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
             format,
         } => {
             let lang = lang(&l)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let acts = store.act_versions().await?;
             let find = |label: &str| -> Result<Act> {
                 let found: Vec<&Act> = acts
@@ -472,9 +468,7 @@ fn comparison_text(c: &compare::Comparison) -> String {
 pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
     match cmd {
         ConsultCommand::Export { log } => {
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let mut out = String::new();
             let mut after = 0;
             loop {
@@ -494,9 +488,7 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
         ConsultCommand::Demo { out } => demo(&out),
         ConsultCommand::Import { log } => {
             let entries = read_log(&log)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let sec = Secretariat::open(store).await?;
             let held = sec.consultation().log.len();
             for (stored, given) in sec.consultation().log.iter().zip(&entries) {

@@ -6,15 +6,13 @@
 //! the digest key (never stored in the database, see `docs/elections.md`) and
 //! recorded with digests and masked IINs only.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use ashyq_core::election::scenario::{self as election_scenario, KZ_2023_LIST_SEATS};
 use ashyq_core::election::{ElectionDefinition, PartyListProtocol};
-use ashyq_core::event::{Author, Event, ReceiptStatus};
-use ashyq_core::iin::DigestKey;
+use ashyq_core::event::{Event, ReceiptStatus};
 use ashyq_core::iin::PreparedDigestKey;
 use ashyq_core::party::list::{
     CandidateList, CandidateRef, ListQuota, ListRules, MandateEnd, WithdrawnBy, check_list,
@@ -28,47 +26,11 @@ use ashyq_core::share::Fraction;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::commands::open;
+use crate::authors;
+use crate::database::open;
+use crate::digest_key::{KeyArgs, one_off_key};
 use crate::output::{self, thousands};
 use crate::seats_cmd::{self, BaseArg, MethodArg, SeatsFormat};
-
-/// Where the digest key comes from.
-#[derive(Args, Clone)]
-pub struct KeyArgs {
-    /// File holding the digest key in hex (at least 32 bytes), kept outside the database.
-    /// Create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > digest.key`.
-    #[arg(long, env = "ASHYQ_DIGEST_KEY_FILE", value_name = "FILE")]
-    digest_key_file: Option<PathBuf>,
-}
-
-impl KeyArgs {
-    pub(crate) fn key(&self) -> Result<DigestKey> {
-        if self.digest_key_file.is_none()
-            && let Ok(hex) = std::env::var("ASHYQ_DIGEST_KEY")
-        {
-            return DigestKey::from_hex(hex.trim())
-                .context("ASHYQ_DIGEST_KEY does not hold a valid digest key in hex");
-        }
-        let path = self.digest_key_file.as_ref().ok_or_else(|| {
-            anyhow!(
-                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE, or ASHYQ_DIGEST_KEY to the key in hex); create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > digest.key` and keep it outside the database"
-            )
-        })?;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the digest key file {}", path.display()))?;
-        DigestKey::from_hex(text.trim())
-            .with_context(|| format!("{} does not hold a valid digest key", path.display()))
-    }
-}
-
-/// A one-off random key, for demo data that nobody needs to look up later.
-pub(crate) fn one_off_key() -> Result<DigestKey> {
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom for a one-off digest key; pass --digest-key-file")?;
-    Ok(DigestKey::from_bytes(&bytes)?)
-}
 
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -86,13 +48,6 @@ fn parse_percent(s: &str) -> std::result::Result<Fraction, String> {
 
 fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-fn author(name: &str) -> Author {
-    Author {
-        name: name.trim().to_owned(),
-        role: "central commission operator".into(),
-    }
 }
 
 // ---- party ---------------------------------------------------------------------------------
@@ -215,7 +170,7 @@ pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
                 min_member_age: min_age,
             };
             let entry = registrar
-                .record(|l| l.set_party_rules(rules, author(&who)))
+                .record(|l| l.set_party_rules(rules, authors::commission_operator(&who)))
                 .await?;
             println!(
                 "Parties now need {min_members} members of at least {min_age} (log entry {}).",
@@ -484,7 +439,7 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
                 .clone();
             let seed = TieSeed::new(seed)?;
             let entry = registrar
-                .record(|l| l.allocate_seats(&id, seed.clone(), author(&who)))
+                .record(|l| l.allocate_seats(&id, seed.clone(), authors::commission_operator(&who)))
                 .await?;
             let Event::SeatsAllocated {
                 allocation,
@@ -862,7 +817,16 @@ pub async fn mandate(db: &str, cmd: MandateCommand) -> Result<ExitCode> {
                 .clone();
             let on = on.unwrap_or_else(today);
             let entry = registrar
-                .record(|l| l.end_mandate(&id, &party, position, ground.into(), on, author(&who)))
+                .record(|l| {
+                    l.end_mandate(
+                        &id,
+                        &party,
+                        position,
+                        ground.into(),
+                        on,
+                        authors::commission_operator(&who),
+                    )
+                })
                 .await?;
             if let Event::MandateEnded {
                 deputy,

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ashyq_core::event::Author;
 use ashyq_core::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyEvent, KeyId, KeyRegistered,
     KeyRevoked, KeyRotated, public_key_file, read_public_key_file,
@@ -19,6 +18,10 @@ use ashyq_core::signed::{
 };
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
+
+use crate::authors;
+use crate::database::open;
+use crate::files::read_protocols;
 
 /// `ashyq keys …`
 #[derive(Subcommand)]
@@ -178,10 +181,7 @@ pub struct VerifyConsistencyArgs {
 
 /// Runs `ashyq keys …` (on the database at `db` where needed).
 pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
-    let author = |name: String| Author {
-        name,
-        role: "operator (command line)".into(),
-    };
+    let author = authors::command_line_operator;
     let change = match cmd {
         KeysCommand::Generate(args) => return generate(&args),
         KeysCommand::List { commission } => return list(db, commission.as_deref()).await,
@@ -232,7 +232,7 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
             author: author(who),
         }),
     };
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let entry = registrar.manage_key(change).await?;
     println!(
         "Recorded as log entry {} ({}).",
@@ -253,7 +253,7 @@ fn time_or_now(flag: &str, text: Option<&str>) -> Result<DateTime<Utc>> {
 
 async fn list(db: &str, commission: Option<&str>) -> Result<ExitCode> {
     let filter = commission.map(Commission::parse).transpose()?;
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let ledger = registrar.ledger();
     let mut n = 0;
     for k in ledger.keys().keys() {
@@ -397,7 +397,7 @@ fn read_text(path: &Path) -> Result<String> {
 pub fn sign(args: &SignArgs) -> Result<ExitCode> {
     let key = CommissionSigningKey::from_key_file(&read_text(&args.key)?)
         .with_context(|| format!("cannot read the key file {}", args.key.display()))?;
-    let mut protocols = crate::commands::read_protocols(&args.protocol)?;
+    let mut protocols = read_protocols(&args.protocol)?;
     if protocols.len() != 1 {
         bail!(
             "{} holds {} protocols; a signed document carries exactly one: put each precinct's protocol in its own file",

@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use crate::database::{open, open_store};
 use crate::output;
 
 /// The environment variable holding the digest key in hex.
@@ -213,7 +214,7 @@ fn default_territory() -> Result<Territory> {
 
 /// The database's territory, or the generated default when none is loaded.
 async fn territory_of(db: &str) -> Result<(Store, Territory)> {
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let territory = registrar.ledger().territory().cloned();
     let territory = match territory {
         Some(t) => t,
@@ -274,7 +275,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             event,
             output: out,
         } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let at = now();
             let op = Operator {
                 name: &operator,
@@ -301,7 +302,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Eligibility { on } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let c = store.eligibility_counts(on).await?;
             println!(
                 "on {on}: {} people on the register",
@@ -321,7 +322,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             key,
         } => {
             let key = PreparedDigestKey::new(&key.load()?);
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let mut requests = Vec::new();
             for (i, line) in std::io::stdin().lock().lines().enumerate() {
                 let line = line?;
@@ -376,7 +377,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             operator,
             event,
         } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let at = now();
             store
                 .close_precinct(
