@@ -25,6 +25,7 @@ use ashyq_store::secretariat::Secretariat;
 use clap::{Subcommand, ValueEnum};
 
 use crate::database::open_store;
+use crate::files::read_text;
 
 /// `ashyq commission …`.
 #[derive(Subcommand)]
@@ -242,10 +243,6 @@ pub enum BaseArg {
     Voting,
     /// All members of the commission.
     Membership,
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn in_file<T>(path: &Path, r: Result<T, InputError>) -> Result<T> {
@@ -914,7 +911,7 @@ impl Prepared {
                 majority,
                 ..
             } => Prepared::Constitute {
-                members: in_file(members, files::parse_members(&read(members)?))?,
+                members: in_file(members, files::parse_members(&read_text(members)?))?,
                 quorum: files::parse_fraction(quorum).map_err(|e| anyhow!("--quorum: {e}"))?,
                 majority: files::parse_fraction(majority)
                     .map_err(|e| anyhow!("--majority: {e}"))?,
@@ -941,7 +938,7 @@ impl Prepared {
                             .collect(),
                     ),
                     (_, _, Some(f)) => Some(
-                        in_file(f, files::parse_attendance(&read(f)?))?
+                        in_file(f, files::parse_attendance(&read_text(f)?))?
                             .into_iter()
                             .map(|(l, m)| (Some(l), m))
                             .collect(),
@@ -950,9 +947,9 @@ impl Prepared {
                 },
             },
             CommissionCommand::Vote { votes, accept, .. } => Prepared::Vote {
-                votes: in_file(votes, files::parse_votes(&read(votes)?))?,
+                votes: in_file(votes, files::parse_votes(&read_text(votes)?))?,
                 amendment: match accept {
-                    Some(f) => Some(in_file(f, files::parse_amendment(&read(f)?))?),
+                    Some(f) => Some(in_file(f, files::parse_amendment(&read_text(f)?))?),
                     None => None,
                 },
             },

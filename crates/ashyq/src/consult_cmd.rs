@@ -29,6 +29,7 @@ use serde_json::json;
 
 use crate::database::open_store;
 use crate::digest_key::{KeyArgs, one_off_key};
+use crate::files::read_text;
 use crate::output;
 
 /// `ashyq act …`.
@@ -292,10 +293,6 @@ pub struct BenchConsultArgs {
     seed: u64,
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
 fn lang(code: &str) -> Result<Lang> {
     Lang::parse(code).ok_or_else(|| anyhow!("unknown language {code:?}; use kk, ru or en"))
 }
@@ -304,7 +301,7 @@ fn lang(code: &str) -> Result<Lang> {
 pub fn load_act(files: &[PathBuf]) -> Result<Act> {
     let is_md = |p: &PathBuf| p.extension().is_some_and(|e| e == "md" || e == "markdown");
     if files.len() == 1 && is_md(&files[0]) {
-        return markdown::parse(&read(&files[0])?)
+        return markdown::parse(&read_text(&files[0])?)
             .with_context(|| format!("{} is not a valid act", files[0].display()));
     }
     if files.iter().any(is_md) {
@@ -313,7 +310,7 @@ pub fn load_act(files: &[PathBuf]) -> Result<Act> {
     let mut docs = Vec::new();
     for f in files {
         docs.push(
-            akn::import(&read(f)?)
+            akn::import(&read_text(f)?)
                 .with_context(|| format!("{} is not a valid Akoma Ntoso act", f.display()))?,
         );
     }
@@ -547,7 +544,7 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
 
 /// Reads a consultation log in JSON Lines, naming the line of an entry that does not parse.
 fn read_log(log: &Path) -> Result<Vec<ConsultEntry>> {
-    let text = read(log)?;
+    let text = read_text(log)?;
     let mut entries = Vec::new();
     for (i, line) in text
         .lines()

@@ -29,6 +29,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::authors;
 use crate::database::open;
 use crate::digest_key::{KeyArgs, one_off_key};
+use crate::files::read_text;
 use crate::output::{self, thousands};
 use crate::seats_cmd::{self, BaseArg, MethodArg, SeatsFormat};
 
@@ -105,7 +106,7 @@ pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
             operator,
         } => {
             let key = key.key()?;
-            let text = read(&file)?;
+            let text = read_text(&file)?;
             let app: PartyApplication = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a party application: {e}", file.display()))?;
             let on = on.unwrap_or_else(today);
@@ -553,6 +554,20 @@ fn csv(s: &str) -> String {
 
 // ---- lists ---------------------------------------------------------------------------------
 
+/// A place on a party's list: the candidate or deputy a command is about.
+#[derive(Args)]
+pub struct ListPlace {
+    /// Election id (needed only when there are several).
+    #[arg(long)]
+    election: Option<String>,
+    /// The party.
+    #[arg(long)]
+    party: String,
+    /// Position on the party's list.
+    #[arg(long)]
+    position: usize,
+}
+
 /// Who withdraws.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ByArg {
@@ -586,15 +601,8 @@ other list; the list must meet the quota. Errors name each position with the IIN
     #[command(after_help = "Example:
   ashyq list withdraw --party Amanat --position 12 --by candidate --on 2026-08-15")]
     Withdraw {
-        /// Election id (needed only when there are several).
-        #[arg(long)]
-        election: Option<String>,
-        /// The party.
-        #[arg(long)]
-        party: String,
-        /// Position on the list.
-        #[arg(long)]
-        position: usize,
+        #[command(flatten)]
+        candidate: ListPlace,
         /// Who withdraws.
         #[arg(long, value_enum)]
         by: ByArg,
@@ -623,7 +631,7 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
             key,
         } => {
             let key = key.key()?;
-            let text = read(&file)?;
+            let text = read_text(&file)?;
             let list: CandidateList = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a candidate list: {e}", file.display()))?;
             let id = registrar
@@ -654,13 +662,12 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
                 );
             }
         }
-        ListCommand::Withdraw {
-            election,
-            party,
-            position,
-            by,
-            on,
-        } => {
+        ListCommand::Withdraw { candidate, by, on } => {
+            let ListPlace {
+                election,
+                party,
+                position,
+            } = candidate;
             let id = registrar
                 .ledger()
                 .resolve_election(election.as_deref())?
@@ -760,15 +767,8 @@ pub enum MandateCommand {
     #[command(after_help = "Example:
   ashyq mandate end --party Auyl --position 3 --ground refused --on 2026-09-02 --author \"CEC secretary\"")]
     End {
-        /// Election id (needed only when there are several).
-        #[arg(long)]
-        election: Option<String>,
-        /// The deputy's party.
-        #[arg(long)]
-        party: String,
-        /// The deputy's position on the list.
-        #[arg(long)]
-        position: usize,
+        #[command(flatten)]
+        deputy: ListPlace,
         /// Why.
         #[arg(long, value_enum)]
         ground: GroundArg,
@@ -802,13 +802,16 @@ pub async fn mandate(db: &str, cmd: MandateCommand) -> Result<ExitCode> {
             }
         }
         MandateCommand::End {
-            election,
-            party,
-            position,
+            deputy,
             ground,
             on,
             author: who,
         } => {
+            let ListPlace {
+                election,
+                party,
+                position,
+            } = deputy;
             let id = registrar
                 .ledger()
                 .resolve_election(election.as_deref())?
@@ -897,8 +900,4 @@ pub async fn submit_party_lists(
 /// Reads party-list protocols from a JSON file.
 pub fn read_party_lists(path: &Path, text: &str) -> Result<Vec<PartyListProtocol>> {
     PartyListProtocol::parse_json(text).with_context(|| format!("cannot read {}", path.display()))
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }

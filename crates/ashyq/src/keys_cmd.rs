@@ -21,7 +21,7 @@ use clap::{Args, Subcommand};
 
 use crate::authors;
 use crate::database::open;
-use crate::files::read_protocols;
+use crate::files::{read_protocols, read_text};
 
 /// `ashyq keys …`
 #[derive(Subcommand)]
@@ -46,12 +46,8 @@ district → precinct; the central commission may act for any.")]
     Register {
         /// The public key file (`ashyq keys generate` wrote it).
         public_key: PathBuf,
-        /// The commission that registers it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
         /// From when it may sign, RFC 3339 (default: now).
         #[arg(long)]
         valid_from: Option<String>,
@@ -64,12 +60,8 @@ district → precinct; the central commission may act for any.")]
         old_key: String,
         /// The new public key file.
         public_key: PathBuf,
-        /// The commission that rotates it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
         /// The moment of the switch, RFC 3339 (default: now).
         #[arg(long)]
         at: Option<String>,
@@ -86,12 +78,8 @@ district → precinct; the central commission may act for any.")]
         /// From when its signatures are invalid, RFC 3339 (default: now).
         #[arg(long)]
         effective_from: Option<String>,
-        /// The commission that revokes it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// List the registered keys.
     List {
@@ -99,6 +87,25 @@ district → precinct; the central commission may act for any.")]
         #[arg(long)]
         commission: Option<String>,
     },
+}
+
+/// Who records a change of keys: the commission acting and the person.
+#[derive(Args)]
+pub struct Acting {
+    /// The commission acting: above the key's commission (the central commission may act for
+    /// any).
+    #[arg(long)]
+    by: String,
+    /// Who records it.
+    #[arg(long)]
+    author: String,
+}
+
+impl Acting {
+    /// The acting commission, parsed.
+    fn commission(&self) -> Result<Commission> {
+        Ok(Commission::parse(&self.by)?)
+    }
 }
 
 /// Arguments of `ashyq protocol send`.
@@ -187,8 +194,7 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
         KeysCommand::List { commission } => return list(db, commission.as_deref()).await,
         KeysCommand::Register {
             public_key,
-            by,
-            author: who,
+            acting,
             valid_from,
         } => {
             let (commission, key) = read_public_key_file(&read_text(&public_key)?)
@@ -197,15 +203,14 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
                 commission,
                 public_key: key,
                 valid_from: time_or_now("--valid-from", valid_from.as_deref())?,
-                by: Commission::parse(&by)?,
-                author: author(who),
+                by: acting.commission()?,
+                author: author(acting.author),
             })
         }
         KeysCommand::Rotate {
             old_key,
             public_key,
-            by,
-            author: who,
+            acting,
             at,
         } => {
             let (_, key) = read_public_key_file(&read_text(&public_key)?)
@@ -214,22 +219,21 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
                 old_key: KeyId(old_key.trim().to_owned()),
                 new_public_key: key,
                 at: time_or_now("--at", at.as_deref())?,
-                by: Commission::parse(&by)?,
-                author: author(who),
+                by: acting.commission()?,
+                author: author(acting.author),
             })
         }
         KeysCommand::Revoke {
             key,
             reason,
             effective_from,
-            by,
-            author: who,
+            acting,
         } => KeyEvent::KeyRevoked(KeyRevoked {
             key: KeyId(key.trim().to_owned()),
             effective_from: time_or_now("--effective-from", effective_from.as_deref())?,
             reason,
-            by: Commission::parse(&by)?,
-            author: author(who),
+            by: acting.commission()?,
+            author: author(acting.author),
         }),
     };
     let registrar = open(db).await?;
@@ -386,11 +390,6 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
 }
 
 /// Runs `ashyq protocol sign`.

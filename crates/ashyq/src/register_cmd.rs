@@ -57,12 +57,8 @@ nothing is imported.")]
     #[command(after_help = "Example:
   ashyq register list --precinct 17 --operator \"A. Operator\" --output precinct-17.csv")]
     List {
-        /// The precinct.
-        #[arg(long)]
-        precinct: u32,
-        /// Who asks (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         /// Event id, for certificates issued.
         #[arg(long, default_value = "kz-2026")]
         event: String,
@@ -80,12 +76,8 @@ nothing is imported.")]
     #[command(after_help = "Example:
   ashyq register mark --precinct 17 --operator \"PEC 17\" < iins.txt")]
     Mark {
-        /// The precinct marking.
-        #[arg(long)]
-        precinct: u32,
-        /// Who marks (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         #[command(flatten)]
         event: EventArgs,
         #[command(flatten)]
@@ -93,12 +85,8 @@ nothing is imported.")]
     },
     /// Lock a precinct's list at close.
     Close {
-        /// The precinct.
-        #[arg(long)]
-        precinct: u32,
-        /// Who closes (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         /// Event id.
         #[arg(long, default_value = "kz-2026")]
         event: String,
@@ -173,6 +161,17 @@ pub struct KeyArgs {
     /// A file holding the digest key in hex (at least 32 bytes). Or set ASHYQ_DIGEST_KEY.
     #[arg(long)]
     digest_key_file: Option<PathBuf>,
+}
+
+/// The precinct and the operator of an audited act there.
+#[derive(Args)]
+pub struct AtPrecinct {
+    /// The precinct.
+    #[arg(long)]
+    precinct: u32,
+    /// Who does it (audited).
+    #[arg(long)]
+    operator: String,
 }
 
 /// The event and its voting day.
@@ -270,8 +269,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         RegisterCommand::List {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
             output: out,
         } => {
@@ -316,8 +314,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Mark {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
             key,
         } => {
@@ -373,8 +370,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             })
         }
         RegisterCommand::Close {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
         } => {
             let store = open_store(db).await?;
