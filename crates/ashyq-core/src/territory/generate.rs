@@ -13,6 +13,8 @@
 //! bit may differ between platforms' maths libraries). Every count is then an exact integer
 //! from [`apportion_bounded`].
 
+use std::sync::LazyLock;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -147,6 +149,13 @@ pub enum GenerateError {
         /// The most voters that fit.
         highest: u64,
     },
+    /// The embedded table of missions abroad is malformed: a broken build, which the tests
+    /// catch.
+    #[error("the embedded data/kz-missions.csv is malformed: {reason}; correct the file")]
+    BadMissionTable {
+        /// What is wrong, with its row and column.
+        reason: String,
+    },
     /// The profile makes an inconsistent territory (e.g. two regions with one code).
     #[error("the profile gives an inconsistent territory: {0}; fix the profile's region list")]
     Invalid(#[from] TerritoryError),
@@ -223,333 +232,119 @@ const RURAL_MEAN: f64 = 860.0;
 /// Mean size aimed at abroad: missions register a few hundred to a few thousand voters.
 const ABROAD_MEAN: f64 = 700.0;
 
+/// Countries where Kazakhstan has an embassy, with the cities of its further consulates and a
+/// synthetic weight: `data/kz-missions.csv` (see `data/README.md`).
+const KZ_MISSIONS_CSV: &str = include_str!("../../data/kz-missions.csv");
+
 /// A country with a Kazakh diplomatic mission: ISO 3166-1 alpha-2 code, names (en, ru, kk), the
 /// city of the embassy, further cities with a consulate, and a weight for how many voters it
 /// registers. Ordered by weight, so a spec with fewer countries keeps the largest.
+#[derive(Debug)]
 struct Mission {
-    iso: &'static str,
-    en: &'static str,
-    ru: &'static str,
-    kk: &'static str,
-    embassy: &'static str,
-    consulates: &'static [&'static str],
+    iso: String,
+    en: String,
+    ru: String,
+    kk: String,
+    embassy: String,
+    consulates: Vec<String>,
     weight: u32,
 }
 
-const fn mission(
-    iso: &'static str,
-    en: &'static str,
-    ru: &'static str,
-    kk: &'static str,
-    embassy: &'static str,
-    consulates: &'static [&'static str],
-    weight: u32,
-) -> Mission {
-    Mission {
-        iso,
-        en,
-        ru,
-        kk,
-        embassy,
-        consulates,
-        weight,
+/// The missions of [`KZ_MISSIONS_CSV`], parsed on first use. The file is compiled in and
+/// checked by the tests, so an error here is a broken build; it is still an error, not a panic.
+fn missions() -> Result<&'static [Mission], GenerateError> {
+    static MISSIONS: LazyLock<Result<Vec<Mission>, String>> =
+        LazyLock::new(|| parse_missions(KZ_MISSIONS_CSV));
+    MISSIONS
+        .as_deref()
+        .map_err(|reason| GenerateError::BadMissionTable {
+            reason: reason.clone(),
+        })
+}
+
+/// Reads a mission table with the header
+/// `iso,name_en,name_ru,name_kk,embassy,consulates,weight`: consulates separated by `;` (none:
+/// empty), weights whole numbers of at least 1 that never rise from one row to the next.
+fn parse_missions(text: &str) -> Result<Vec<Mission>, String> {
+    const HEADER: [&str; 7] = [
+        "iso",
+        "name_en",
+        "name_ru",
+        "name_kk",
+        "embassy",
+        "consulates",
+        "weight",
+    ];
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?;
+    if header.iter().ne(HEADER) {
+        return Err(format!(
+            "the header is {:?}; expected {:?}",
+            header.iter().collect::<Vec<_>>().join(","),
+            HEADER.join(",")
+        ));
     }
+    let mut missions: Vec<Mission> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        let record = record.map_err(|e| format!("row {row}: {e}"))?;
+        let cell = |idx: usize| -> Result<String, String> {
+            match record.get(idx) {
+                Some(v) if !v.is_empty() => Ok(v.to_owned()),
+                _ => Err(format!("row {row}, column {}: empty", HEADER[idx])),
+            }
+        };
+        let iso = cell(0)?;
+        if iso.len() != 2 || !iso.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "row {row}, column iso: {iso:?} is not two capital letters (ISO 3166-1 alpha-2)"
+            ));
+        }
+        if missions.iter().any(|m| m.iso == iso) {
+            return Err(format!("row {row}, column iso: {iso} is listed twice"));
+        }
+        let weight = record
+            .get(6)
+            .and_then(|w| w.parse::<u32>().ok())
+            .filter(|w| *w >= 1)
+            .ok_or_else(|| {
+                format!(
+                    "row {row}, column weight: {:?} is not a whole number of at least 1",
+                    record.get(6).unwrap_or("")
+                )
+            })?;
+        if let Some(previous) = missions.last().filter(|m| m.weight < weight) {
+            return Err(format!(
+                "row {row}, column weight: {weight} is more than the {} of the row before; order the rows by falling weight",
+                previous.weight
+            ));
+        }
+        let consulates = record
+            .get(5)
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        missions.push(Mission {
+            iso,
+            en: cell(1)?,
+            ru: cell(2)?,
+            kk: cell(3)?,
+            embassy: cell(4)?,
+            consulates,
+            weight,
+        });
+    }
+    Ok(missions)
 }
-
-/// Countries where Kazakhstan has an embassy (the weights are synthetic).
-const MISSIONS: &[Mission] = &[
-    mission(
-        "RU",
-        "Russia",
-        "Россия",
-        "Ресей",
-        "Moscow",
-        &[
-            "Saint Petersburg",
-            "Kazan",
-            "Omsk",
-            "Astrakhan",
-            "Novosibirsk",
-        ],
-        10,
-    ),
-    mission(
-        "TR",
-        "Türkiye",
-        "Турция",
-        "Түркия",
-        "Ankara",
-        &["Istanbul", "Antalya"],
-        6,
-    ),
-    mission(
-        "CN",
-        "China",
-        "Китай",
-        "Қытай",
-        "Beijing",
-        &["Shanghai", "Guangzhou", "Hong Kong", "Urumqi", "Xi'an"],
-        5,
-    ),
-    mission(
-        "DE",
-        "Germany",
-        "Германия",
-        "Германия",
-        "Berlin",
-        &["Frankfurt am Main"],
-        5,
-    ),
-    mission(
-        "US",
-        "United States",
-        "Соединённые Штаты Америки",
-        "Америка Құрама Штаттары",
-        "Washington",
-        &["New York"],
-        5,
-    ),
-    mission(
-        "AE",
-        "United Arab Emirates",
-        "Объединённые Арабские Эмираты",
-        "Біріккен Араб Әмірліктері",
-        "Abu Dhabi",
-        &["Dubai"],
-        4,
-    ),
-    mission(
-        "UZ",
-        "Uzbekistan",
-        "Узбекистан",
-        "Өзбекстан",
-        "Tashkent",
-        &[],
-        4,
-    ),
-    mission(
-        "KR",
-        "Republic of Korea",
-        "Республика Корея",
-        "Корея Республикасы",
-        "Seoul",
-        &[],
-        4,
-    ),
-    mission(
-        "GB",
-        "United Kingdom",
-        "Великобритания",
-        "Ұлыбритания",
-        "London",
-        &[],
-        3,
-    ),
-    mission(
-        "KG",
-        "Kyrgyzstan",
-        "Кыргызстан",
-        "Қырғызстан",
-        "Bishkek",
-        &["Osh"],
-        3,
-    ),
-    mission("CZ", "Czechia", "Чехия", "Чехия", "Prague", &[], 2),
-    mission("PL", "Poland", "Польша", "Польша", "Warsaw", &[], 2),
-    mission("IT", "Italy", "Италия", "Италия", "Rome", &[], 2),
-    mission("FR", "France", "Франция", "Франция", "Paris", &[], 2),
-    mission("ES", "Spain", "Испания", "Испания", "Madrid", &[], 2),
-    mission(
-        "NL",
-        "Netherlands",
-        "Нидерланды",
-        "Нидерланд",
-        "The Hague",
-        &[],
-        2,
-    ),
-    mission("CA", "Canada", "Канада", "Канада", "Ottawa", &[], 2),
-    mission("BY", "Belarus", "Беларусь", "Беларусь", "Minsk", &[], 2),
-    mission(
-        "AZ",
-        "Azerbaijan",
-        "Азербайджан",
-        "Әзербайжан",
-        "Baku",
-        &[],
-        2,
-    ),
-    mission("GE", "Georgia", "Грузия", "Грузия", "Tbilisi", &[], 2),
-    mission(
-        "SA",
-        "Saudi Arabia",
-        "Саудовская Аравия",
-        "Сауд Арабиясы",
-        "Riyadh",
-        &["Jeddah"],
-        2,
-    ),
-    mission(
-        "MN",
-        "Mongolia",
-        "Монголия",
-        "Моңғолия",
-        "Ulaanbaatar",
-        &["Ölgii"],
-        2,
-    ),
-    mission("UA", "Ukraine", "Украина", "Украина", "Kyiv", &[], 1),
-    mission(
-        "TJ",
-        "Tajikistan",
-        "Таджикистан",
-        "Тәжікстан",
-        "Dushanbe",
-        &[],
-        1,
-    ),
-    mission(
-        "TM",
-        "Turkmenistan",
-        "Туркменистан",
-        "Түрікменстан",
-        "Ashgabat",
-        &[],
-        1,
-    ),
-    mission("AM", "Armenia", "Армения", "Армения", "Yerevan", &[], 1),
-    mission("MD", "Moldova", "Молдова", "Молдова", "Chișinău", &[], 1),
-    mission("LT", "Lithuania", "Литва", "Литва", "Vilnius", &[], 1),
-    mission("LV", "Latvia", "Латвия", "Латвия", "Riga", &[], 1),
-    mission("EE", "Estonia", "Эстония", "Эстония", "Tallinn", &[], 1),
-    mission(
-        "FI",
-        "Finland",
-        "Финляндия",
-        "Финляндия",
-        "Helsinki",
-        &[],
-        1,
-    ),
-    mission("SE", "Sweden", "Швеция", "Швеция", "Stockholm", &[], 1),
-    mission("NO", "Norway", "Норвегия", "Норвегия", "Oslo", &[], 1),
-    mission("AT", "Austria", "Австрия", "Австрия", "Vienna", &[], 1),
-    mission(
-        "CH",
-        "Switzerland",
-        "Швейцария",
-        "Швейцария",
-        "Bern",
-        &[],
-        1,
-    ),
-    mission("BE", "Belgium", "Бельгия", "Бельгия", "Brussels", &[], 1),
-    mission("HU", "Hungary", "Венгрия", "Венгрия", "Budapest", &[], 1),
-    mission("RO", "Romania", "Румыния", "Румыния", "Bucharest", &[], 1),
-    mission("BG", "Bulgaria", "Болгария", "Болгария", "Sofia", &[], 1),
-    mission("GR", "Greece", "Греция", "Грекия", "Athens", &[], 1),
-    mission("RS", "Serbia", "Сербия", "Сербия", "Belgrade", &[], 1),
-    mission("HR", "Croatia", "Хорватия", "Хорватия", "Zagreb", &[], 1),
-    mission(
-        "SK",
-        "Slovakia",
-        "Словакия",
-        "Словакия",
-        "Bratislava",
-        &[],
-        1,
-    ),
-    mission("JP", "Japan", "Япония", "Жапония", "Tokyo", &[], 1),
-    mission("IN", "India", "Индия", "Үндістан", "New Delhi", &[], 1),
-    mission("QA", "Qatar", "Катар", "Катар", "Doha", &[], 1),
-    mission("KW", "Kuwait", "Кувейт", "Кувейт", "Kuwait City", &[], 1),
-    mission("EG", "Egypt", "Египет", "Мысыр", "Cairo", &[], 1),
-    mission("IL", "Israel", "Израиль", "Израиль", "Tel Aviv", &[], 1),
-    mission("IR", "Iran", "Иран", "Иран", "Tehran", &[], 1),
-    mission(
-        "MY",
-        "Malaysia",
-        "Малайзия",
-        "Малайзия",
-        "Kuala Lumpur",
-        &[],
-        1,
-    ),
-    mission(
-        "SG",
-        "Singapore",
-        "Сингапур",
-        "Сингапур",
-        "Singapore",
-        &[],
-        1,
-    ),
-    mission("TH", "Thailand", "Таиланд", "Тайланд", "Bangkok", &[], 1),
-    mission(
-        "AU",
-        "Australia",
-        "Австралия",
-        "Аустралия",
-        "Canberra",
-        &[],
-        1,
-    ),
-    mission("VN", "Vietnam", "Вьетнам", "Вьетнам", "Hanoi", &[], 1),
-    mission(
-        "ID",
-        "Indonesia",
-        "Индонезия",
-        "Индонезия",
-        "Jakarta",
-        &[],
-        1,
-    ),
-    mission(
-        "PK",
-        "Pakistan",
-        "Пакистан",
-        "Пәкістан",
-        "Islamabad",
-        &[],
-        1,
-    ),
-    mission(
-        "AF",
-        "Afghanistan",
-        "Афганистан",
-        "Ауғанстан",
-        "Kabul",
-        &[],
-        1,
-    ),
-    mission("JO", "Jordan", "Иордания", "Иордания", "Amman", &[], 1),
-    mission("OM", "Oman", "Оман", "Оман", "Muscat", &[], 1),
-    mission("BR", "Brazil", "Бразилия", "Бразилия", "Brasília", &[], 1),
-    mission("MX", "Mexico", "Мексика", "Мексика", "Mexico City", &[], 1),
-    mission(
-        "ZA",
-        "South Africa",
-        "Южно-Африканская Республика",
-        "Оңтүстік Африка Республикасы",
-        "Pretoria",
-        &[],
-        1,
-    ),
-    mission("KE", "Kenya", "Кения", "Кения", "Nairobi", &[], 1),
-    mission(
-        "ET",
-        "Ethiopia",
-        "Эфиопия",
-        "Эфиопия",
-        "Addis Ababa",
-        &[],
-        1,
-    ),
-];
 
 /// Countries the generator can place abroad precincts in.
 pub fn known_abroad_countries() -> usize {
-    MISSIONS.len()
+    missions().map_or(0, <[Mission]>::len)
 }
 
 /// A precinct before its voters and number are known.
@@ -635,7 +430,8 @@ pub fn generate(profile: &Profile, spec: &TerritorySpec) -> Result<Territory, Ge
         place(planned, unit_voters[i], &mut precincts).ok_or_else(|| out_of_range(spec))?;
     }
     if let (Some(region), true) = (abroad, abroad_n > 0) {
-        let planned = plan_abroad(region, spec, &mut rng, &mut districts)
+        let countries = &missions()?[..spec.abroad_countries as usize];
+        let planned = plan_abroad(region, countries, spec, &mut rng, &mut districts)
             .ok_or_else(|| out_of_range(spec))?;
         place(planned, unit_voters[n], &mut precincts).ok_or_else(|| out_of_range(spec))?;
     }
@@ -681,10 +477,11 @@ fn check_spec(
                 profile: profile.code.clone(),
             });
         }
-        if spec.abroad_countries as usize > MISSIONS.len() {
+        let known = missions()?.len();
+        if spec.abroad_countries as usize > known {
             return Err(GenerateError::TooManyCountries {
                 requested: spec.abroad_countries,
-                available: MISSIONS.len(),
+                available: known,
             });
         }
         if spec.abroad_countries == 0 {
@@ -936,11 +733,11 @@ fn plan_region(
 /// Creates one district per country abroad and plans the mission precincts.
 fn plan_abroad(
     region: &Region,
+    countries: &[Mission],
     spec: &TerritorySpec,
     rng: &mut ChaCha8Rng,
     districts: &mut Vec<District>,
 ) -> Option<Vec<Planned>> {
-    let countries = &MISSIONS[..spec.abroad_countries as usize];
     let total = u64::from(spec.abroad_precincts);
     let k = countries.len();
     let weights: Vec<f64> = countries.iter().map(|m| f64::from(m.weight)).collect();
@@ -1305,6 +1102,53 @@ mod tests {
                 "42ed0f745aee1970e82e3d9da46a006be55224763d66357b762c94f325a1b31d",
             ]
         );
+    }
+
+    #[test]
+    fn the_embedded_mission_table_is_well_formed() {
+        let missions = parse_missions(KZ_MISSIONS_CSV).unwrap();
+        assert_eq!(missions.len(), 65);
+        assert_eq!(known_abroad_countries(), 65);
+        let russia = &missions[0];
+        assert_eq!((russia.iso.as_str(), russia.weight), ("RU", 10));
+        assert_eq!(russia.consulates.len(), 5);
+        assert!(
+            missions
+                .iter()
+                .any(|m| m.iso == "UZ" && m.consulates.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_malformed_mission_row_is_refused_with_its_row_and_column() {
+        const HEADER: &str = "iso,name_en,name_ru,name_kk,embassy,consulates,weight\n";
+        let refused = |rows: &str| parse_missions(&format!("{HEADER}{rows}")).unwrap_err();
+        let err = refused("RU,Russia,Россия,Ресей,Moscow,,ten\n");
+        assert!(
+            err.contains("row 2, column weight") && err.contains("\"ten\""),
+            "{err}"
+        );
+        let err = refused("RU,Russia,Россия,Ресей,Moscow,,2\nru,Ruritania,Р,Р,Strelsau,,1\n");
+        assert!(err.contains("row 3, column iso"), "{err}");
+        let err = refused("RU,Russia,Россия,Ресей,Moscow,,2\nRU,Russia,Россия,Ресей,Moscow,,1\n");
+        assert!(err.contains("row 3") && err.contains("twice"), "{err}");
+        let err = refused("UZ,Uzbekistan,У,Ө,Tashkent,,1\nRU,Russia,Россия,Ресей,Moscow,,10\n");
+        assert!(
+            err.contains("row 3, column weight") && err.contains("falling"),
+            "{err}"
+        );
+        let err = refused("RU,Russia,,Ресей,Moscow,,1\n");
+        assert!(err.contains("row 2, column name_ru: empty"), "{err}");
+        let err = refused("RU,Russia,Россия\n");
+        assert!(err.contains("row 2"), "{err}");
+        let err = parse_missions("code,weight\n").unwrap_err();
+        assert!(err.contains("header"), "{err}");
+        // A consulate list with spaces and a trailing separator reads as its cities.
+        let m = parse_missions(&format!(
+            "{HEADER}CN,China,Китай,Қытай,Beijing, Shanghai ;Xi'an;,5\n"
+        ))
+        .unwrap();
+        assert_eq!(m[0].consulates, ["Shanghai", "Xi'an"]);
     }
 
     #[test]
