@@ -4,7 +4,7 @@
 //! and the offline verifier re-derives all of it — and catches a log whose seats were changed.
 
 use ashyq_core::election::{BallotLines, ElectionDefinition, PartyListProtocol, seed_commitment};
-use ashyq_core::event::{Author, Event, LogEntry, LogHash, ReceiptStatus};
+use ashyq_core::event::{Event, LogEntry, LogHash, ReceiptStatus};
 use ashyq_core::iin::{DigestKey, Iin, Sex};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::party::list::{
@@ -15,11 +15,12 @@ use ashyq_core::protocol::ControlRule;
 use ashyq_core::referendum::ReferendumId;
 use ashyq_core::seats::{self, Method, PartyVotes, TieSeed};
 use ashyq_core::tally::ResultStatus;
-use ashyq_core::territory::{
-    District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
-};
+use ashyq_core::territory::{PrecinctId, Territory, UnitKind};
 use ashyq_core::verify::{self, VerifyError};
 use chrono::{Days, NaiveDate};
+
+mod common;
+use common::{author, hand_made};
 
 const T: &str = "2026-08-30T20:00:00Z";
 const SEED: &str = "lottery 2026-08-29: 07 19 23 31 42";
@@ -40,50 +41,17 @@ fn key() -> DigestKey {
     DigestKey::from_bytes(&[9; 32]).unwrap()
 }
 
-fn author() -> Author {
-    Author {
-        name: "A. Operator".into(),
-        role: "central commission operator".into(),
-    }
-}
-
 fn territory() -> Territory {
-    let region = |code: &str, kind| Region {
-        code: RegionCode(code.into()),
-        kind,
-        names: Names::same(code),
-        centre: String::new(),
-    };
-    let district = |id: &str, region: &str| District {
-        id: DistrictId(id.into()),
-        region: RegionCode(region.into()),
-        names: Names::same(id),
-    };
-    let precinct = |id: u32, d: &str, voters: u64| Precinct {
-        id: PrecinctId(id),
-        district: DistrictId(d.into()),
-        name: format!("School No. {id}"),
-        registered_voters: voters,
-    };
-    Territory {
-        profile: "test".into(),
-        country: Names::same("Testland"),
-        utc_offset_minutes: 300,
-        source: "hand-made for tests".into(),
-        regions: vec![
-            region("KZ-43", UnitKind::Oblys),
-            region("ABROAD", UnitKind::Abroad),
+    hand_made::territory(
+        "hand-made for tests",
+        &[("KZ-43", UnitKind::Oblys), ("ABROAD", UnitKind::Abroad)],
+        &[("KZ-43-01", "KZ-43"), ("ABROAD-TR", "ABROAD")],
+        &[
+            (1, "KZ-43-01", 3000),
+            (2, "KZ-43-01", 3000),
+            (3, "ABROAD-TR", 1000),
         ],
-        districts: vec![
-            district("KZ-43-01", "KZ-43"),
-            district("ABROAD-TR", "ABROAD"),
-        ],
-        precincts: vec![
-            precinct(1, "KZ-43-01", 3000),
-            precinct(2, "KZ-43-01", 3000),
-            precinct(3, "ABROAD-TR", 1000),
-        ],
-    }
+    )
 }
 
 /// A person born on `born` (callers give distinct people distinct birth dates), with a serial
