@@ -23,6 +23,7 @@ use ashyq_core::register::RegisterLookup;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{AllocationRules, TieSeed, threshold_from_percent};
 use ashyq_core::share::Fraction;
+use ashyq_store::registrar::Registrar;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -45,6 +46,16 @@ fn parse_time(s: &str) -> std::result::Result<chrono::NaiveTime, String> {
 
 fn parse_percent(s: &str) -> std::result::Result<Fraction, String> {
     threshold_from_percent(s).map_err(|e| e.to_string())
+}
+
+/// The id of the election `election` names, or of the only one when it names none.
+fn election_id(registrar: &Registrar, election: Option<&str>) -> Result<ReferendumId> {
+    Ok(registrar
+        .ledger()
+        .resolve_election(election)?
+        .definition
+        .id
+        .clone())
 }
 
 fn today() -> NaiveDate {
@@ -432,12 +443,7 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             svg,
             format,
         } => {
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let seed = TieSeed::new(seed)?;
             let entry = registrar
                 .record(|l| l.allocate_seats(&id, seed.clone(), authors::commission_operator(&who)))
@@ -634,12 +640,7 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
             let text = read_text(&file)?;
             let list: CandidateList = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a candidate list: {e}", file.display()))?;
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let entry = registrar
                 .record(|l| {
                     let e = l.election(&id)?;
@@ -668,12 +669,7 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
                 party,
                 position,
             } = candidate;
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let by = match by {
                 ByArg::Candidate => WithdrawnBy::Candidate,
                 ByArg::Party => WithdrawnBy::Party,
@@ -812,12 +808,7 @@ pub async fn mandate(db: &str, cmd: MandateCommand) -> Result<ExitCode> {
                 party,
                 position,
             } = deputy;
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let on = on.unwrap_or_else(today);
             let entry = registrar
                 .record(|l| {

@@ -185,6 +185,16 @@ pub struct EventArgs {
     voting_day: NaiveDate,
 }
 
+impl EventArgs {
+    /// The event, for the store.
+    fn event(&self) -> RegisterEvent<'_> {
+        RegisterEvent {
+            id: &self.event,
+            voting_day: self.voting_day,
+        }
+    }
+}
+
 impl KeyArgs {
     fn load(&self) -> Result<DigestKey> {
         let text = match &self.digest_key_file {
@@ -333,10 +343,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
                 });
             }
             let at = now();
-            let ev = RegisterEvent {
-                id: &event.event,
-                voting_day: event.voting_day,
-            };
+            let ev = event.event();
             let outcomes = store
                 .mark_voted(
                     &ev,
@@ -412,10 +419,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             let (store, territory) = territory_of(db).await?;
             let destination = destination.map(DistrictId);
             let at = now();
-            let ev = RegisterEvent {
-                id: &event.event,
-                voting_day: event.voting_day,
-            };
+            let ev = event.event();
             let result = store
                 .issue_certificate(
                     &ev,
