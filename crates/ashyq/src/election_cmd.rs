@@ -663,12 +663,16 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
                 );
             }
         }
-        ListCommand::Withdraw { candidate, by, on } => {
-            let ListPlace {
-                election,
-                party,
-                position,
-            } = candidate;
+        ListCommand::Withdraw {
+            candidate:
+                ListPlace {
+                    election,
+                    party,
+                    position,
+                },
+            by,
+            on,
+        } => {
             let id = election_id(&registrar, election.as_deref())?;
             let by = match by {
                 ByArg::Candidate => WithdrawnBy::Candidate,
@@ -798,16 +802,16 @@ pub async fn mandate(db: &str, cmd: MandateCommand) -> Result<ExitCode> {
             }
         }
         MandateCommand::End {
-            deputy,
+            deputy:
+                ListPlace {
+                    election,
+                    party,
+                    position,
+                },
             ground,
             on,
             author: who,
         } => {
-            let ListPlace {
-                election,
-                party,
-                position,
-            } = deputy;
             let id = election_id(&registrar, election.as_deref())?;
             let on = on.unwrap_or_else(today);
             let entry = registrar

@@ -21,11 +21,18 @@ const PROTOCOL: &str = r#"{"referendum": "kz-2026", "precinct": 17, "lines": {
   "ballots_cancelled": 200, "ballots_found": 800, "yes": 700, "no": 80,
   "both_marked": 5, "invalid": 15}}"#;
 
-fn generate(dir: &Path, commission: &str) {
-    ashyq()
-        .args(["keys", "generate", "--out-dir"])
+/// `ashyq keys generate` of `commission`'s key files into `dir`.
+fn keys_generate(dir: &Path, commission: &str) -> assert_cmd::Command {
+    let mut cmd = ashyq();
+    cmd.args(["keys", "generate", "--out-dir"])
         .arg(dir)
-        .args(["--commission", commission])
+        .args(["--commission", commission]);
+    cmd
+}
+
+/// [`keys_generate`], which must succeed.
+fn generate(dir: &Path, commission: &str) {
+    keys_generate(dir, commission)
         .assert()
         .success()
         .stdout(predicate::str::contains("key id:"));
@@ -56,19 +63,13 @@ fn generate_writes_a_private_secret_key_and_never_overwrites_it() {
 
     let before = std::fs::read(&secret).unwrap();
     fails_with(
-        ashyq()
-            .args(["keys", "generate", "--out-dir"])
-            .arg(dir.path())
-            .args(["--commission", "precinct:17"]),
+        &mut keys_generate(dir.path(), "precinct:17"),
         "never overwritten",
     );
     assert_eq!(std::fs::read(&secret).unwrap(), before);
 
     fails_with(
-        ashyq()
-            .args(["keys", "generate", "--out-dir"])
-            .arg(dir.path())
-            .args(["--commission", "precinct:seventeen"]),
+        &mut keys_generate(dir.path(), "precinct:seventeen"),
         "precinct:17",
     );
 }
@@ -81,11 +82,16 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
     let protocol = dir.path().join("precinct-17.json");
     std::fs::write(&protocol, PROTOCOL).unwrap();
     let out = dir.path().join("signed.json");
-    ashyq()
-        .args(["protocol", "sign", "--key"])
-        .arg(dir.path().join("precinct-17.key"))
-        .arg("--protocol")
-        .arg(&protocol)
+    // `ashyq protocol sign` of the file `protocol` with the key file `key` of `dir`.
+    let sign = |key: &str, protocol: &Path| {
+        let mut cmd = ashyq();
+        cmd.args(["protocol", "sign", "--key"])
+            .arg(dir.path().join(key))
+            .arg("--protocol")
+            .arg(protocol);
+        cmd
+    };
+    sign("precinct-17.key", &protocol)
         .args([
             "--version",
             "2",
@@ -112,32 +118,16 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
 
     // Another precinct's key, a bad time, and a file with two protocols are refused.
     fails_with(
-        ashyq()
-            .args(["protocol", "sign", "--key"])
-            .arg(dir.path().join("precinct-18.key"))
-            .arg("--protocol")
-            .arg(&protocol),
+        &mut sign("precinct-18.key", &protocol),
         "sign with that precinct's key",
     );
     fails_with(
-        ashyq()
-            .args(["protocol", "sign", "--key"])
-            .arg(dir.path().join("precinct-17.key"))
-            .arg("--protocol")
-            .arg(&protocol)
-            .args(["--signed-at", "yesterday"]),
+        sign("precinct-17.key", &protocol).args(["--signed-at", "yesterday"]),
         "RFC 3339",
     );
     let two = dir.path().join("two.json");
     std::fs::write(&two, format!("[{PROTOCOL}, {PROTOCOL}]")).unwrap();
-    fails_with(
-        ashyq()
-            .args(["protocol", "sign", "--key"])
-            .arg(dir.path().join("precinct-17.key"))
-            .arg("--protocol")
-            .arg(&two),
-        "exactly one",
-    );
+    fails_with(&mut sign("precinct-17.key", &two), "exactly one");
 }
 
 /// A log of `n` entries kept by a server whose key is in `dir/central.key`, a receipt for

@@ -262,82 +262,90 @@ fn missions() -> Result<&'static [Mission], GenerateError> {
         })
 }
 
-/// Reads a mission table with the header
+/// A row of the mission table as written; [`parse_missions`] checks it.
+#[derive(serde::Deserialize)]
+struct MissionRow {
+    iso: String,
+    name_en: String,
+    name_ru: String,
+    name_kk: String,
+    embassy: String,
+    consulates: String,
+    weight: String,
+}
+
+/// Reads a mission table with the columns
 /// `iso,name_en,name_ru,name_kk,embassy,consulates,weight`: consulates separated by `;` (none:
 /// empty), weights whole numbers of at least 1 that never rise from one row to the next.
 fn parse_missions(text: &str) -> Result<Vec<Mission>, String> {
-    const HEADER: [&str; 7] = [
-        "iso",
-        "name_en",
-        "name_ru",
-        "name_kk",
-        "embassy",
-        "consulates",
-        "weight",
-    ];
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| e.to_string())?;
-    if header.iter().ne(HEADER) {
-        return Err(format!(
-            "the header is {:?}; expected {:?}",
-            header.iter().collect::<Vec<_>>().join(","),
-            HEADER.join(",")
-        ));
-    }
     let mut missions: Vec<Mission> = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2;
-        let record = record.map_err(|e| format!("row {row}: {e}"))?;
-        let cell = |idx: usize| -> Result<String, String> {
-            match record.get(idx) {
-                Some(v) if !v.is_empty() => Ok(v.to_owned()),
-                _ => Err(format!("row {row}, column {}: empty", HEADER[idx])),
+    for (i, row) in reader.deserialize::<MissionRow>().enumerate() {
+        let row_no = i + 2;
+        let r = row.map_err(|e| format!("row {row_no}: {e}"))?;
+        for (column, value) in [
+            ("name_en", &r.name_en),
+            ("name_ru", &r.name_ru),
+            ("name_kk", &r.name_kk),
+            ("embassy", &r.embassy),
+        ] {
+            if value.is_empty() {
+                return Err(format!("row {row_no}, column {column}: empty"));
             }
-        };
-        let iso = cell(0)?;
-        if iso.len() != 2 || !iso.bytes().all(|b| b.is_ascii_uppercase()) {
+        }
+        if r.iso.len() != 2 || !r.iso.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(format!(
-                "row {row}, column iso: {iso:?} is not two capital letters (ISO 3166-1 alpha-2)"
+                "row {row_no}, column iso: {:?} is not two capital letters (ISO 3166-1 alpha-2)",
+                r.iso
             ));
         }
-        if missions.iter().any(|m| m.iso == iso) {
-            return Err(format!("row {row}, column iso: {iso} is listed twice"));
+        if missions.iter().any(|m| m.iso == r.iso) {
+            return Err(format!(
+                "row {row_no}, column iso: {} is listed twice",
+                r.iso
+            ));
         }
-        let weight = record
-            .get(6)
-            .and_then(|w| w.parse::<u32>().ok())
+        let weight = r
+            .weight
+            .parse::<u32>()
+            .ok()
             .filter(|w| *w >= 1)
             .ok_or_else(|| {
                 format!(
-                    "row {row}, column weight: {:?} is not a whole number of at least 1",
-                    record.get(6).unwrap_or("")
+                    "row {row_no}, column weight: {:?} is not a whole number of at least 1",
+                    r.weight
                 )
             })?;
         if let Some(previous) = missions.last().filter(|m| m.weight < weight) {
             return Err(format!(
-                "row {row}, column weight: {weight} is more than the {} of the row before; order the rows by falling weight",
+                "row {row_no}, column weight: {weight} is more than the {} of the row before; order the rows by falling weight",
                 previous.weight
             ));
         }
-        let consulates = record
-            .get(5)
-            .unwrap_or("")
+        let consulates = r
+            .consulates
             .split(';')
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_owned)
             .collect();
         missions.push(Mission {
-            iso,
-            en: cell(1)?,
-            ru: cell(2)?,
-            kk: cell(3)?,
-            embassy: cell(4)?,
+            iso: r.iso,
+            en: r.name_en,
+            ru: r.name_ru,
+            kk: r.name_kk,
+            embassy: r.embassy,
             consulates,
             weight,
         });
+    }
+    if missions.is_empty() {
+        return Err(
+            "no missions: write a header iso,name_en,name_ru,name_kk,embassy,consulates,weight and a row per country"
+                .to_owned(),
+        );
     }
     Ok(missions)
 }
@@ -1120,35 +1128,46 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_mission_row_is_refused_with_its_row_and_column() {
+    fn a_malformed_mission_table_is_refused_with_its_row_and_column() {
         const HEADER: &str = "iso,name_en,name_ru,name_kk,embassy,consulates,weight\n";
-        let refused = |rows: &str| parse_missions(&format!("{HEADER}{rows}")).unwrap_err();
-        let err = refused("RU,Russia,Россия,Ресей,Moscow,,ten\n");
-        assert!(
-            err.contains("row 2, column weight") && err.contains("\"ten\""),
-            "{err}"
-        );
-        let err = refused("RU,Russia,Россия,Ресей,Moscow,,2\nru,Ruritania,Р,Р,Strelsau,,1\n");
-        assert!(err.contains("row 3, column iso"), "{err}");
-        let err = refused("RU,Russia,Россия,Ресей,Moscow,,2\nRU,Russia,Россия,Ресей,Moscow,,1\n");
-        assert!(err.contains("row 3") && err.contains("twice"), "{err}");
-        let err = refused("UZ,Uzbekistan,У,Ө,Tashkent,,1\nRU,Russia,Россия,Ресей,Moscow,,10\n");
-        assert!(
-            err.contains("row 3, column weight") && err.contains("falling"),
-            "{err}"
-        );
-        let err = refused("RU,Russia,,Ресей,Moscow,,1\n");
-        assert!(err.contains("row 2, column name_ru: empty"), "{err}");
-        let err = refused("RU,Russia,Россия\n");
-        assert!(err.contains("row 2"), "{err}");
-        let err = parse_missions("code,weight\n").unwrap_err();
-        assert!(err.contains("header"), "{err}");
+        const RUSSIA: &str = "RU,Russia,Россия,Ресей,Moscow,,2\n";
+        let cases: [(String, &[&str]); 8] = [
+            (
+                format!("{HEADER}RU,Russia,Россия,Ресей,Moscow,,ten\n"),
+                &["row 2, column weight", "\"ten\""],
+            ),
+            (
+                format!("{HEADER}{RUSSIA}ru,Ruritania,Р,Р,Strelsau,,1\n"),
+                &["row 3, column iso"],
+            ),
+            (format!("{HEADER}{RUSSIA}{RUSSIA}"), &["row 3", "twice"]),
+            (
+                format!("{HEADER}UZ,Uzbekistan,У,Ө,Tashkent,,1\n{RUSSIA}"),
+                &["row 3, column weight", "falling"],
+            ),
+            (
+                format!("{HEADER}RU,Russia,,Ресей,Moscow,,1\n"),
+                &["row 2, column name_ru: empty"],
+            ),
+            (format!("{HEADER}RU,Russia,Россия\n"), &["row 2"]),
+            (
+                "code,weight\nRU,1\n".to_owned(),
+                &["row 2", "missing field"],
+            ),
+            (HEADER.to_owned(), &["no missions"]),
+        ];
+        for (table, expected) in &cases {
+            let err = parse_missions(table).unwrap_err();
+            for e in *expected {
+                assert!(err.contains(e), "{table:?}: {err:?} does not say {e:?}");
+            }
+        }
         // A consulate list with spaces and a trailing separator reads as its cities.
-        let m = parse_missions(&format!(
-            "{HEADER}CN,China,Китай,Қытай,Beijing, Shanghai ;Xi'an;,5\n"
-        ))
-        .unwrap();
-        assert_eq!(m[0].consulates, ["Shanghai", "Xi'an"]);
+        let table = format!("{HEADER}CN,China,Китай,Қытай,Beijing, Shanghai ;Xi'an;,5\n");
+        assert_eq!(
+            parse_missions(&table).unwrap()[0].consulates,
+            ["Shanghai", "Xi'an"]
+        );
     }
 
     #[test]
