@@ -101,6 +101,7 @@ pub fn split_voter(
 
 impl KeyRow {
     /// The citizenship as text.
+    #[inline]
     pub fn citizenship(&self) -> &str {
         // Two ASCII capitals by construction (`split_voter`).
         std::str::from_utf8(&self.citizenship).unwrap_or("??")
@@ -124,6 +125,11 @@ pub fn sort_key_rows(keys: &mut [KeyRow]) -> Vec<(u64, u64)> {
 }
 
 /// Appends the 64 hex digits of a digest (the form stored and compared).
+///
+/// `#[inline]` on this, [`iso_date`] and [`KeyRow::citizenship`], which run once per person in
+/// the key rows' loop: after the register module was split, that loop measured about 6% slower
+/// (2,000,000 people, 10 runs each) with the same code; with the hint it measured as before.
+#[inline]
 fn hex_digest(bytes: &[u8; 32], out: &mut String) {
     let mut text = [0u8; 64];
     // Neither can fail: 64 bytes for 32, and hex digits are ASCII.
@@ -132,6 +138,7 @@ fn hex_digest(bytes: &[u8; 32], out: &mut String) {
     }
 }
 
+#[inline]
 fn iso_date(d: NaiveDate, out: &mut String) {
     use chrono::Datelike;
     use std::fmt::Write as _;
