@@ -1,58 +1,36 @@
 //! A small hand-made territory and a valid, certified log over it, built with the Ledger API
 //! exactly as the registrar does (decide, then record).
 
-use ashyq_core::protocol::BallotLines;
 use std::sync::OnceLock;
 
-use ashyq_core::author::Author;
-use ashyq_core::contest::ContestId;
 use ashyq_core::event::{Event, LogEntry};
+use ashyq_core::author::Author;
 use ashyq_core::ledger::{Decided, Decision, Ledger};
-use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
+use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::presets;
+use ashyq_core::contest::ContestId;
 use ashyq_core::tally::ResultsTree;
-use ashyq_core::territory::{
-    District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
-};
+use ashyq_core::territory::{PrecinctId, Territory, UnitKind};
+
+/// The territory, protocol and author builders the core's tests use too.
+#[path = "../../crates/ashyq-core/tests/common/hand_made.rs"]
+mod hand_made;
 
 /// The time every entry is recorded at.
 pub const T: &str = "2026-03-15T16:00:00Z";
 
 /// Two regions, two districts, three precincts (two in the first district).
 pub fn territory() -> Territory {
-    let region = |code: &str, kind| Region {
-        code: RegionCode(code.into()),
-        kind,
-        names: Names::same(code),
-        centre: String::new(),
-    };
-    let district = |id: &str, region: &str| District {
-        id: DistrictId(id.into()),
-        region: RegionCode(region.into()),
-        names: Names::same(id),
-    };
-    let precinct = |id: u32, d: &str, voters: u64| Precinct {
-        id: PrecinctId(id),
-        district: DistrictId(d.into()),
-        name: format!("School No. {id}"),
-        registered_voters: voters,
-    };
-    Territory {
-        profile: "test".into(),
-        country: Names::same("Testland"),
-        utc_offset_minutes: 300,
-        source: "hand-made for fuzzing".into(),
-        regions: vec![
-            region("KZ-43", UnitKind::Oblys),
-            region("KZ-75", UnitKind::City),
+    hand_made::territory(
+        "hand-made for fuzzing",
+        &[("KZ-43", UnitKind::Oblys), ("KZ-75", UnitKind::City)],
+        &[("KZ-43-01", "KZ-43"), ("KZ-75-01", "KZ-75")],
+        &[
+            (1, "KZ-43-01", 1000),
+            (2, "KZ-43-01", 800),
+            (3, "KZ-75-01", 2500),
         ],
-        districts: vec![district("KZ-43-01", "KZ-43"), district("KZ-75-01", "KZ-75")],
-        precincts: vec![
-            precinct(1, "KZ-43-01", 1000),
-            precinct(2, "KZ-43-01", 800),
-            precinct(3, "KZ-75-01", 2500),
-        ],
-    }
+    )
 }
 
 /// The referendum of the fixture.
@@ -60,37 +38,15 @@ pub fn kz2026() -> ContestId {
     ContestId("kz-2026".into())
 }
 
-/// A consistent protocol: `issued` of `list` took part, `yes` said yes, 1 both-marked,
-/// 2 invalid, the rest no.
+/// A consistent protocol of the fixture's referendum: `issued` of `list` took part, `yes`
+/// said yes, 1 both-marked, 2 invalid, the rest no.
 pub fn protocol(precinct: u32, list: u64, issued: u64, yes: u64) -> PrecinctProtocol {
-    PrecinctProtocol {
-        referendum: kz2026(),
-        precinct: PrecinctId(precinct),
-        lines: ProtocolLines {
-            ballots: BallotLines {
-                voters_on_list: list,
-                voters_added_on_day: 0,
-                voters_added_absentee: 0,
-                absentee_certificates_issued: 0,
-                ballots_received: list,
-                ballots_issued: issued,
-                ballots_cancelled: list - issued,
-                ballots_found: issued,
-            },
-            yes,
-            no: issued - yes - 3,
-            both_marked: 1,
-            invalid: 2,
-        },
-    }
+    hand_made::protocol(kz2026(), precinct, list, issued, yes)
 }
 
 /// The operator.
 pub fn author() -> Author {
-    Author {
-        name: "A. Operator".into(),
-        role: "central commission operator".into(),
-    }
+    hand_made::author()
 }
 
 /// The valid log and what it establishes after each of its prefixes.
@@ -134,7 +90,7 @@ pub fn build() -> Fixture {
     submit(&mut ledger, &mut entries, protocol(2, 800, 700, 600));
     // One ballot missing from the box: accepted with warning KW-1.
     let mut p3 = protocol(3, 2500, 900, 700);
-    p3.lines.ballots.ballots_found -= 1;
+    p3.lines.ballots_found -= 1;
     p3.lines.invalid -= 1;
     submit(&mut ledger, &mut entries, p3);
     // A different protocol for precinct 1, dismissed.

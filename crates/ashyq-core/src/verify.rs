@@ -1,19 +1,65 @@
 //! The offline verifier: trusts nothing but an exported log.
 //!
 //! It reads the JSON Lines export entry by entry, re-checks the hash chain, and replays every
-//! event through [`Ledger::apply`] — the same rules the live system used — re-deriving every
-//! protocol's hash and warnings, every aggregate and every certified figure and outcome. The
-//! first entry that fails is named with its line, sequence number and kind.
+//! event through its domain's [`Domain::apply`] — the same rules the live system used. For
+//! the public log that re-derives every protocol's hash and warnings, every aggregate and
+//! every certified figure and outcome; for the consultation every rule of supports, quorum and
+//! majority; for the register's trail its chain and that no IIN stands in it. The first entry
+//! that fails is named with its line, sequence number and kind. [`ChainKind::of_line`] tells
+//! which chain an exported file holds.
 
-use crate::chain::LogHash;
+use serde::de::DeserializeOwned;
+
+use crate::chain::{ChainEvent, Entry, LogHash};
+use crate::consult::ConsultEvent;
 use crate::contest::ContestId;
-use crate::event::LogEntry;
+use crate::event::Event;
+use crate::journal::Domain;
 use crate::ledger::{Ledger, LedgerError};
+use crate::register::acts::RegisterAct;
 use crate::tally::ResultsTree;
+
+/// The chains ashyq exports, each verified by its own domain's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainKind {
+    /// The public log: territory, referendums, elections, keys, mandates.
+    Public,
+    /// The consultation's log.
+    Consultation,
+    /// The register's audited acts.
+    Register,
+}
+
+impl ChainKind {
+    /// The chain an exported line is an entry of, when it is one.
+    pub fn of_line(line: &str) -> Option<ChainKind> {
+        fn is<E: DeserializeOwned>(line: &str) -> bool {
+            serde_json::from_str::<Entry<E>>(line).is_ok()
+        }
+        if is::<Event>(line) {
+            Some(ChainKind::Public)
+        } else if is::<ConsultEvent>(line) {
+            Some(ChainKind::Consultation)
+        } else if is::<RegisterAct>(line) {
+            Some(ChainKind::Register)
+        } else {
+            None
+        }
+    }
+
+    /// The chain's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChainKind::Public => "public",
+            ChainKind::Consultation => "consultation",
+            ChainKind::Register => "register",
+        }
+    }
+}
 
 /// Why a log does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum VerifyError {
+pub enum VerifyError<E: std::error::Error + 'static = LedgerError> {
     /// A line is not a log entry.
     #[error(
         "line {line}: not a log entry ({detail}); the file must hold one JSON log entry per line, as written by `ashyq export --log`"
@@ -34,7 +80,7 @@ pub enum VerifyError {
         /// The event kind.
         kind: &'static str,
         /// What is wrong.
-        reason: LedgerError,
+        reason: E,
     },
     /// No entries at all.
     #[error("the log holds no entries")]
@@ -54,30 +100,38 @@ pub struct VerifyReport {
     pub ledger: Ledger,
 }
 
-/// Feeds a log line by line (so a caller can stream a large file and show progress).
+/// Feeds a log of the chain of `D` line by line (so a caller can stream a large file and show
+/// progress). [`Verifier`] is the public log's.
 #[derive(Debug, Default)]
-pub struct Verifier {
-    ledger: Ledger,
+pub struct ChainVerifier<D> {
+    state: D,
     line: u64,
 }
 
-impl Verifier {
+/// The verifier of the public log.
+pub type Verifier = ChainVerifier<Ledger>;
+
+impl<D: Domain> ChainVerifier<D> {
     /// A verifier at the start of a log.
     pub fn new() -> Self {
-        Verifier::default()
+        ChainVerifier {
+            state: D::default(),
+            line: 0,
+        }
     }
 
     /// Checks the next line. Blank lines are allowed only at the end (they are skipped).
-    pub fn feed(&mut self, text: &str) -> Result<(), VerifyError> {
+    pub fn feed(&mut self, text: &str) -> Result<(), VerifyError<D::Error>> {
         self.line += 1;
         if text.trim().is_empty() {
             return Ok(());
         }
-        let entry: LogEntry = serde_json::from_str(text).map_err(|e| VerifyError::Malformed {
-            line: self.line,
-            detail: e.to_string(),
-        })?;
-        self.ledger
+        let entry: Entry<D::Event> =
+            serde_json::from_str(text).map_err(|e| VerifyError::Malformed {
+                line: self.line,
+                detail: e.to_string(),
+            })?;
+        self.state
             .apply(&entry)
             .map_err(|reason| VerifyError::BadEntry {
                 line: self.line,
@@ -89,22 +143,30 @@ impl Verifier {
 
     /// Sequence number and hash of the last entry checked so far.
     pub fn head(&self) -> Option<(u64, &LogHash)> {
-        self.ledger.head()
+        self.state.head()
     }
 
-    /// Ends the log and reports what it establishes.
-    pub fn finish(self) -> Result<VerifyReport, VerifyError> {
-        let Some((entries, head)) = self.ledger.head() else {
+    /// Ends the log: its length, its head and the replayed state.
+    pub fn finish_chain(self) -> Result<(u64, LogHash, D), VerifyError<D::Error>> {
+        let Some((entries, head)) = self.state.head() else {
             return Err(VerifyError::Empty);
         };
         let head = head.clone();
-        let results = self
-            .ledger
+        Ok((entries, head, self.state))
+    }
+}
+
+impl ChainVerifier<Ledger> {
+    /// Ends the public log and reports what it establishes: every referendum's result.
+    pub fn finish(self) -> Result<VerifyReport, VerifyError> {
+        let line = self.line;
+        let (entries, head, ledger) = self.finish_chain()?;
+        let results = ledger
             .referendums()
-            .map(|r| self.ledger.results(&r.definition.id))
+            .map(|r| ledger.results(&r.definition.id))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|reason| VerifyError::BadEntry {
-                line: self.line,
+                line,
                 seq: entries,
                 kind: "end of log",
                 reason,
@@ -113,7 +175,7 @@ impl Verifier {
             entries,
             head,
             results,
-            ledger: self.ledger,
+            ledger,
         })
     }
 }

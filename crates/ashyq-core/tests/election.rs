@@ -3,7 +3,6 @@
 //! referendum's, the seats are allocated with the committed seed, mandates pass down the list,
 //! and the offline verifier re-derives all of it — and catches a log whose seats were changed.
 
-use ashyq_core::author::Author;
 use ashyq_core::chain::LogHash;
 use ashyq_core::contest::ContestId;
 use ashyq_core::election::{ElectionDefinition, PartyListProtocol, seed_commitment};
@@ -19,11 +18,12 @@ use ashyq_core::protocol::ControlRule;
 use ashyq_core::receipt::ReceiptStatus;
 use ashyq_core::seats::{self, Method, PartyVotes, TieSeed};
 use ashyq_core::tally::ResultStatus;
-use ashyq_core::territory::{
-    District, DistrictId, Names, Precinct, PrecinctId, Region, RegionCode, Territory, UnitKind,
-};
+use ashyq_core::territory::{PrecinctId, Territory, UnitKind};
 use ashyq_core::verify::{self, VerifyError};
 use chrono::{Days, NaiveDate};
+
+mod common;
+use common::{author, hand_made};
 
 const T: &str = "2026-08-30T20:00:00Z";
 const SEED: &str = "lottery 2026-08-29: 07 19 23 31 42";
@@ -44,50 +44,17 @@ fn key() -> DigestKey {
     DigestKey::from_bytes(&[9; 32]).unwrap()
 }
 
-fn author() -> Author {
-    Author {
-        name: "A. Operator".into(),
-        role: "central commission operator".into(),
-    }
-}
-
 fn territory() -> Territory {
-    let region = |code: &str, kind| Region {
-        code: RegionCode(code.into()),
-        kind,
-        names: Names::same(code),
-        centre: String::new(),
-    };
-    let district = |id: &str, region: &str| District {
-        id: DistrictId(id.into()),
-        region: RegionCode(region.into()),
-        names: Names::same(id),
-    };
-    let precinct = |id: u32, d: &str, voters: u64| Precinct {
-        id: PrecinctId(id),
-        district: DistrictId(d.into()),
-        name: format!("School No. {id}"),
-        registered_voters: voters,
-    };
-    Territory {
-        profile: "test".into(),
-        country: Names::same("Testland"),
-        utc_offset_minutes: 300,
-        source: "hand-made for tests".into(),
-        regions: vec![
-            region("KZ-43", UnitKind::Oblys),
-            region("ABROAD", UnitKind::Abroad),
+    hand_made::territory(
+        "hand-made for tests",
+        &[("KZ-43", UnitKind::Oblys), ("ABROAD", UnitKind::Abroad)],
+        &[("KZ-43-01", "KZ-43"), ("ABROAD-TR", "ABROAD")],
+        &[
+            (1, "KZ-43-01", 3000),
+            (2, "KZ-43-01", 3000),
+            (3, "ABROAD-TR", 1000),
         ],
-        districts: vec![
-            district("KZ-43-01", "KZ-43"),
-            district("ABROAD-TR", "ABROAD"),
-        ],
-        precincts: vec![
-            precinct(1, "KZ-43-01", 3000),
-            precinct(2, "KZ-43-01", 3000),
-            precinct(3, "ABROAD-TR", 1000),
-        ],
-    }
+    )
 }
 
 /// A person born on `born` (callers give distinct people distinct birth dates), with a serial

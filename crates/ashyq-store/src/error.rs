@@ -77,6 +77,10 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// An audited act of the register was refused by the trail's rules; nothing was done.
+    #[error("the register's audit trail refused the act: {0}")]
+    AuditRefused(String),
+
     /// The events of a batch cannot be projected: they contradict the stored state.
     /// Nothing was written.
     #[error("entry seq {seq} cannot be recorded: {reason}; nothing was written")]

@@ -51,6 +51,47 @@ impl StoredDomain for RegisterActs {
     const TABLE: ChainTable = REGISTER_LOG;
 }
 
+/// A domain whose rules need nothing of the past but the chain's head (the register's
+/// audited acts: the register itself is decided in SQL by the store). Its journal keeps no
+/// state in memory: see [`append_on_stored_head`].
+pub trait HeadOnly: StoredDomain {
+    /// The state at a stored head.
+    fn at_head(head: Option<(u64, ashyq_core::LogHash)>) -> Self;
+}
+
+impl HeadOnly for RegisterActs {
+    fn at_head(head: Option<(u64, ashyq_core::LogHash)>) -> Self {
+        RegisterActs::at(head)
+    }
+}
+
+/// Records `decided` as the next entry of a [`HeadOnly`] domain's chain: the rules are checked
+/// on the state at the stored head, the entry sealed there and appended; when another writer
+/// appended first, the same is done again on the new head.
+pub async fn append_on_stored_head<D: HeadOnly>(
+    store: &Store,
+    recorded_at: String,
+    decided: D::Decided,
+) -> Result<Entry<D::Event>, JournalError<D::Error>>
+where
+    D::Decided: Clone,
+{
+    loop {
+        let mut state = D::at_head(store.chain_head(&D::TABLE).await?);
+        let entry = state
+            .record(decided.clone(), recorded_at.clone())
+            .map_err(JournalError::Refused)?;
+        match store
+            .append_chain(&D::TABLE, std::slice::from_ref(&entry), D::projection().0)
+            .await
+        {
+            Ok(()) => return Ok(entry),
+            Err(StoreError::HeadMoved { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// The projection a domain's appends write, if any: SQL tables derived from its events in
 /// the same transaction. Only the store's own projections exist (nothing but the store knows
 /// SQL); a domain without one is read back from its entries.
@@ -305,51 +346,47 @@ impl<D: StoredDomain> Journal<D> {
         }
     }
 
-    /// Reads entries appended by other processes into memory. Cheap when nothing changed: one
+    /// Reads entries appended by other processes into memory, applying each to the state in
+    /// place (readers never see a partial or empty state). Cheap when nothing changed: one
     /// query. Returns whether the head moved.
     pub async fn catch_up(&self) -> Result<bool, JournalError<D::Error>> {
         let _w = self.writer.lock().await;
         let before = seq_of(&*self.state());
-        let current = std::mem::take(&mut *self.write_state());
-        match replay(&self.store, current).await {
-            Ok(state) => {
-                let seq = seq_of(&state);
-                *self.write_state() = state;
-                self.head.send_replace(seq);
-                Ok(seq != before)
+        loop {
+            let after = seq_of(&*self.state());
+            let page: Vec<Entry<D::Event>> = self
+                .store
+                .chain_entries_after(&D::TABLE, after, PAGE)
+                .await?;
+            if page.is_empty() {
+                break;
             }
-            Err(e) => {
-                // The state was taken out above: put a full replay back rather than leave
-                // memory empty.
-                self.rebuild().await?;
-                Err(e)
+            let applied = {
+                let mut state = self.write_state();
+                page.iter().try_for_each(|entry| {
+                    state.apply(entry).map_err(|reason| JournalError::Corrupt {
+                        chain: D::CHAIN,
+                        seq: entry.seq,
+                        reason,
+                    })
+                })
+            };
+            if let Err(e) = applied {
+                // The state holds the entries before the bad one, which are durable; the
+                // store is damaged from there on.
+                self.head.send_replace(seq_of(&*self.state()));
+                return Err(e);
             }
         }
+        let seq = seq_of(&*self.state());
+        self.head.send_replace(seq);
+        Ok(seq != before)
     }
 
     /// Catches up every `every` until the journal is dropped: what other processes (another
     /// server, the CLI) append reaches this one's readers. Failures are logged and retried.
     pub fn follow(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
-        let journal = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                let Some(journal) = journal.upgrade() else {
-                    break;
-                };
-                match journal.catch_up().await {
-                    Ok(true) => tracing::info!(
-                        chain = D::CHAIN,
-                        head = seq_of(&*journal.state()),
-                        "took in entries appended by another process"
-                    ),
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(chain = D::CHAIN, "following the log failed: {e}"),
-                }
-            }
-        })
+        follow(self, every, |j: &Journal<D>| j)
     }
 
     fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, D> {
@@ -396,6 +433,39 @@ impl<D: StoredDomain> Journal<D> {
         self.head.send_replace(seq);
         Ok(())
     }
+}
+
+/// Catches up the journal that `owner` holds every `every`, until `owner` is dropped: what
+/// other processes (another server instance, the command line) append reaches this one's
+/// readers. Failures are logged and retried at the next tick.
+pub fn follow<T, D>(
+    owner: &Arc<T>,
+    every: Duration,
+    journal: impl Fn(&T) -> &Journal<D> + Send + 'static,
+) -> tokio::task::JoinHandle<()>
+where
+    T: Send + Sync + 'static,
+    D: StoredDomain,
+{
+    let owner = Arc::downgrade(owner);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(owner) = owner.upgrade() else { break };
+            let journal = journal(&owner);
+            match journal.catch_up().await {
+                Ok(true) => tracing::info!(
+                    chain = D::CHAIN,
+                    head = seq_of(&*journal.state()),
+                    "took in entries appended by another process"
+                ),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(chain = D::CHAIN, "following the log failed: {e}"),
+            }
+        }
+    })
 }
 
 /// What one item of [`Journal::record_batch`] came to.

@@ -22,7 +22,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use ashyq_core::author::Author;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
@@ -37,7 +36,7 @@ use clap::Args;
 use http_body_util::{BodyExt as _, Full};
 use serde_json::json;
 
-use crate::output;
+use crate::{authors, output};
 
 /// Arguments of `ashyq bench load`.
 #[derive(Args)]
@@ -259,10 +258,7 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
             CommissionSigningKey::from_seed(Commission::Precinct(p.precinct), &seed)
         })
         .collect();
-    let author = Author {
-        name: "bench".into(),
-        role: "central commission".into(),
-    };
+    let author = authors::central_commission("bench");
     let valid_from = "2026-03-01T00:00:00Z".parse()?;
     let registrations: Vec<KeyEvent> = keys
         .iter()

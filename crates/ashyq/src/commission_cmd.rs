@@ -20,12 +20,12 @@ use ashyq_core::consult::{
     apply_amendment, minutes,
 };
 use ashyq_core::legal::Act;
-use ashyq_store::Store;
 use ashyq_store::consult::ActStored;
 use ashyq_store::secretariat::Secretariat;
 use clap::{Subcommand, ValueEnum};
 
-use crate::commands::mask;
+use crate::database::open_store;
+use crate::files::read_text;
 
 /// `ashyq commission …`.
 #[derive(Subcommand)]
@@ -245,10 +245,6 @@ pub enum BaseArg {
     Membership,
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
 fn in_file<T>(path: &Path, r: Result<T, InputError>) -> Result<T> {
     r.map_err(|e| anyhow!("{}: {e}", path.display()))
 }
@@ -388,9 +384,7 @@ fn entry_line(entry: &ashyq_core::consult::ConsultEntry) -> String {
 pub async fn run(db: &str, cmd: CommissionCommand) -> Result<ExitCode> {
     // Check the command's own inputs before opening the database.
     let prepared = Prepared::read(&cmd)?;
-    let store = Store::open(db)
-        .await
-        .with_context(|| format!("cannot open the database {}", mask(db)))?;
+    let store = open_store(db).await?;
     let sec = Secretariat::open(store).await?;
     match cmd {
         CommissionCommand::Moderate {
@@ -917,7 +911,7 @@ impl Prepared {
                 majority,
                 ..
             } => Prepared::Constitute {
-                members: in_file(members, files::parse_members(&read(members)?))?,
+                members: in_file(members, files::parse_members(&read_text(members)?))?,
                 quorum: files::parse_fraction(quorum).map_err(|e| anyhow!("--quorum: {e}"))?,
                 majority: files::parse_fraction(majority)
                     .map_err(|e| anyhow!("--majority: {e}"))?,
@@ -944,7 +938,7 @@ impl Prepared {
                             .collect(),
                     ),
                     (_, _, Some(f)) => Some(
-                        in_file(f, files::parse_attendance(&read(f)?))?
+                        in_file(f, files::parse_attendance(&read_text(f)?))?
                             .into_iter()
                             .map(|(l, m)| (Some(l), m))
                             .collect(),
@@ -953,9 +947,9 @@ impl Prepared {
                 },
             },
             CommissionCommand::Vote { votes, accept, .. } => Prepared::Vote {
-                votes: in_file(votes, files::parse_votes(&read(votes)?))?,
+                votes: in_file(votes, files::parse_votes(&read_text(votes)?))?,
                 amendment: match accept {
-                    Some(f) => Some(in_file(f, files::parse_amendment(&read(f)?))?),
+                    Some(f) => Some(in_file(f, files::parse_amendment(&read_text(f)?))?),
                     None => None,
                 },
             },

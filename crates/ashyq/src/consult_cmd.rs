@@ -28,8 +28,9 @@ use ashyq_store::secretariat::Secretariat;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::commands::mask;
-use crate::election_cmd::{KeyArgs, one_off_key};
+use crate::database::open_store;
+use crate::digest_key::{KeyArgs, one_off_key};
+use crate::files::read_text;
 use crate::output;
 
 /// `ashyq act …`.
@@ -300,10 +301,6 @@ pub struct BenchConsultArgs {
     seed: u64,
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
 fn lang(code: &str) -> Result<Lang> {
     Lang::parse(code).ok_or_else(|| anyhow!("unknown language {code:?}; use kk, ru or en"))
 }
@@ -312,7 +309,7 @@ fn lang(code: &str) -> Result<Lang> {
 pub fn load_act(files: &[PathBuf]) -> Result<Act> {
     let is_md = |p: &PathBuf| p.extension().is_some_and(|e| e == "md" || e == "markdown");
     if files.len() == 1 && is_md(&files[0]) {
-        return markdown::parse(&read(&files[0])?)
+        return markdown::parse(&read_text(&files[0])?)
             .with_context(|| format!("{} is not a valid act", files[0].display()));
     }
     if files.iter().any(is_md) {
@@ -321,7 +318,7 @@ pub fn load_act(files: &[PathBuf]) -> Result<Act> {
     let mut docs = Vec::new();
     for f in files {
         docs.push(
-            akn::import(&read(f)?)
+            akn::import(&read_text(f)?)
                 .with_context(|| format!("{} is not a valid Akoma Ntoso act", f.display()))?,
         );
     }
@@ -333,9 +330,7 @@ pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
     match cmd {
         ActCommand::Import { files, open } => {
             let act = load_act(&files)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let sec = Secretariat::open(store).await?;
             let what = match sec.add_act_version(&act).await? {
                 ActStored::New(n) => format!("stored as version {n}"),
@@ -380,9 +375,7 @@ pub async fn act(db: &str, cmd: ActCommand) -> Result<ExitCode> {
             format,
         } => {
             let lang = lang(&l)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let acts = store.act_versions().await?;
             let find = |label: &str| -> Result<Act> {
                 let found: Vec<&Act> = acts
@@ -480,31 +473,20 @@ fn comparison_text(c: &compare::Comparison) -> String {
 pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
     match cmd {
         ConsultCommand::Export { log } => {
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
-            let mut out = String::new();
-            let mut after = 0;
-            loop {
-                let page = store.consult_entries_after(after, 5_000).await?;
-                let Some(last) = page.last() else { break };
-                after = last.seq;
-                for e in &page {
-                    out.push_str(&serde_json::to_string(e)?);
-                    out.push('\n');
-                }
-            }
-            std::fs::write(&log, &out)
-                .with_context(|| format!("cannot write {}", log.display()))?;
-            println!("{} entries written to {}", after, log.display());
+            let store = open_store(db).await?;
+            let n = crate::export_cmd::export_chain::<ashyq_core::consult::ConsultEvent>(
+                &store,
+                &ashyq_store::chain::CONSULT_LOG,
+                &log,
+            )
+            .await?;
+            println!("{n} entries written to {}", log.display());
             Ok(ExitCode::SUCCESS)
         }
         ConsultCommand::Demo { out } => demo(&out),
         ConsultCommand::Import { log } => {
             let entries = read_log(&log)?;
-            let store = Store::open(db)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(db)))?;
+            let store = open_store(db).await?;
             let sec = Secretariat::open(store).await?;
             let held = sec.consultation().log.len();
             for (stored, given) in sec.consultation().log.iter().zip(&entries) {
@@ -563,7 +545,7 @@ pub async fn consult(db: &str, cmd: ConsultCommand) -> Result<ExitCode> {
 
 /// Reads a consultation log in JSON Lines, naming the line of an entry that does not parse.
 fn read_log(log: &Path) -> Result<Vec<ConsultEntry>> {
-    let text = read(log)?;
+    let text = read_text(log)?;
     let mut entries = Vec::new();
     for (i, line) in text
         .lines()

@@ -16,12 +16,13 @@
 //! make the demo reproducible and are worthless as secrets; real keys come from
 //! `ashyq keys generate` on each commission's own computer.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use ashyq_core::author::Author;
 use ashyq_core::contest::ContestId;
 use ashyq_core::iin::DigestKey;
 use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
@@ -37,19 +38,42 @@ use ashyq_store::Store;
 use ashyq_store::registrar::{Clock, Registrar};
 use ashyq_store::secretariat::Secretariat;
 use chrono::{DateTime, TimeDelta, Utc};
+use clap::Args;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-use crate::DemoArgs;
-use crate::commands::{mask, territory_summary};
-use crate::output;
+use crate::authors;
+use crate::consult_cmd;
+use crate::database::{DEFAULT_DATABASE, load_log_key, mask};
+use crate::output::{self, territory_summary};
+
+/// Arguments of `ashyq demo`.
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Load all protocols at once instead of replaying election night.
+    #[arg(long)]
+    instant: bool,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seconds over which election night is replayed.
+    #[arg(long, default_value_t = 60)]
+    seconds: u64,
+    /// Load the data, print the result and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+    /// The key that signs tree heads and receipts (created if missing; default: next to the
+    /// database, ashyq-demo.db.log-key).
+    #[arg(long, env = "ASHYQ_LOG_KEY_FILE")]
+    log_key_file: Option<PathBuf>,
+}
 
 /// Where the demo keeps its database unless `--database-url` says otherwise.
 const DEMO_DATABASE: &str = "sqlite://ashyq-demo.db";
 const SEED: u64 = 2026;
 
 pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
-    let db = if database_url == crate::DEFAULT_DATABASE {
+    let db = if database_url == DEFAULT_DATABASE {
         // The demo starts from scratch each time in its own file, never in ashyq.db.
         for suffix in ["", "-wal", "-shm"] {
             let path = format!("ashyq-demo.db{suffix}");
@@ -94,7 +118,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     // The public consultation: the sample act in three versions, the sample proposals, the
     // commission and its meetings; sign-in through the development provider.
     let secretariat = Arc::new(Secretariat::open(store).await?);
-    crate::consult_cmd::load_sample(&secretariat).await?;
+    consult_cmd::load_sample(&secretariat).await?;
     let dev_idp = Arc::new(ashyq_server::dev_idp::DevIdp::new()?);
     let consult = Arc::new(ConsultService::new(
         secretariat,
@@ -147,7 +171,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let reg = registrar.clone();
         let listen = args.listen;
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-        let log_key = crate::commands::load_log_key(&db, args.log_key_file.as_deref())?;
+        let log_key = load_log_key(&db, args.log_key_file.as_deref())?;
         let config = ashyq_server::ServerConfig {
             consult: Some(consult),
             dev_idp: Some(dev_idp),
@@ -256,10 +280,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         bail!("{refused} demo protocols were refused; the scenario is inconsistent");
     }
     review(&registrar, &id).await?;
-    let operator = Author {
-        name: "Central Referendum Commission (demo)".into(),
-        role: "central commission".into(),
-    };
+    let operator = authors::central_commission("Central Referendum Commission (demo)");
     registrar.certify(&id, operator).await?;
     let tree = registrar.ledger().results(&id)?;
     print!("{}", output::national_table(&def, &tree));
@@ -333,10 +354,7 @@ fn key_registrations(
     keys: &std::collections::HashMap<Commission, CommissionSigningKey>,
 ) -> Vec<KeyEvent> {
     let valid_from = "2026-03-01T00:00:00Z".parse().expect("a valid time");
-    let author = Author {
-        name: "Central Referendum Commission (demo)".into(),
-        role: "central commission".into(),
-    };
+    let author = authors::central_commission("Central Referendum Commission (demo)");
     let register = |c: Commission, by: Commission| {
         KeyEvent::KeyRegistered(KeyRegistered {
             public_key: keys[&c].public(),
@@ -436,10 +454,7 @@ async fn demo_operators(registrar: &Registrar) -> Result<Vec<(String, String, St
 /// amendment (keeping the commission's signature), dismisses the stray version.
 async fn review(registrar: &Registrar, id: &ContestId) -> Result<()> {
     let conflicts: Vec<_> = registrar.ledger().open_conflicts(id)?.cloned().collect();
-    let operator = Author {
-        name: "A. Operator (demo)".into(),
-        role: "central commission operator".into(),
-    };
+    let operator = authors::commission_operator("A. Operator (demo)");
     for c in conflicts {
         let applied = registrar
             .ledger()

@@ -6,17 +6,14 @@
 //! the digest key (never stored in the database, see `docs/elections.md`) and
 //! recorded with digests and masked IINs only.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ashyq_core::author::Author;
 use ashyq_core::contest::ContestId;
 use ashyq_core::election::scenario::{self as election_scenario, KZ_2023_LIST_SEATS};
 use ashyq_core::election::{ElectionDefinition, PartyListProtocol};
 use ashyq_core::event::Event;
-use ashyq_core::iin::DigestKey;
 use ashyq_core::iin::PreparedDigestKey;
 use ashyq_core::party::list::{
     CandidateList, CandidateRef, ListQuota, ListRules, MandateEnd, WithdrawnBy, check_list,
@@ -27,50 +24,16 @@ use ashyq_core::register::RegisterLookup;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{AllocationRules, TieSeed, threshold_from_percent};
 use ashyq_core::share::Fraction;
+use ashyq_store::registrar::Registrar;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::commands::open;
+use crate::authors;
+use crate::database::open;
+use crate::digest_key::{KeyArgs, one_off_key};
+use crate::files::read_text;
 use crate::output::{self, thousands};
 use crate::seats_cmd::{self, BaseArg, MethodArg, SeatsFormat};
-
-/// Where the digest key comes from.
-#[derive(Args, Clone)]
-pub struct KeyArgs {
-    /// File holding the digest key in hex (at least 32 bytes), kept outside the database.
-    /// Create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > digest.key`.
-    #[arg(long, env = "ASHYQ_DIGEST_KEY_FILE", value_name = "FILE")]
-    digest_key_file: Option<PathBuf>,
-}
-
-impl KeyArgs {
-    pub(crate) fn key(&self) -> Result<DigestKey> {
-        if self.digest_key_file.is_none()
-            && let Ok(hex) = std::env::var("ASHYQ_DIGEST_KEY")
-        {
-            return DigestKey::from_hex(hex.trim())
-                .context("ASHYQ_DIGEST_KEY does not hold a valid digest key in hex");
-        }
-        let path = self.digest_key_file.as_ref().ok_or_else(|| {
-            anyhow!(
-                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE, or ASHYQ_DIGEST_KEY to the key in hex); create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > digest.key` and keep it outside the database"
-            )
-        })?;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the digest key file {}", path.display()))?;
-        DigestKey::from_hex(text.trim())
-            .with_context(|| format!("{} does not hold a valid digest key", path.display()))
-    }
-}
-
-/// A one-off random key, for demo data that nobody needs to look up later.
-pub(crate) fn one_off_key() -> Result<DigestKey> {
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom for a one-off digest key; pass --digest-key-file")?;
-    Ok(DigestKey::from_bytes(&bytes)?)
-}
 
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -86,15 +49,18 @@ fn parse_percent(s: &str) -> std::result::Result<Fraction, String> {
     threshold_from_percent(s).map_err(|e| e.to_string())
 }
 
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+/// The id of the election `election` names, or of the only one when it names none.
+fn election_id(registrar: &Registrar, election: Option<&str>) -> Result<ContestId> {
+    Ok(registrar
+        .ledger()
+        .resolve_election(election)?
+        .definition
+        .id
+        .clone())
 }
 
-fn author(name: &str) -> Author {
-    Author {
-        name: name.trim().to_owned(),
-        role: "central commission operator".into(),
-    }
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 // ---- party ---------------------------------------------------------------------------------
@@ -152,7 +118,7 @@ pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
             operator,
         } => {
             let key = key.key()?;
-            let text = read(&file)?;
+            let text = read_text(&file)?;
             let app: PartyApplication = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a party application: {e}", file.display()))?;
             let on = on.unwrap_or_else(today);
@@ -217,7 +183,7 @@ pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
                 min_member_age: min_age,
             };
             let entry = registrar
-                .record(|l| l.set_party_rules(rules, author(&who)))
+                .record(|l| l.set_party_rules(rules, authors::commission_operator(&who)))
                 .await?;
             println!(
                 "Parties now need {min_members} members of at least {min_age} (log entry {}).",
@@ -478,15 +444,10 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             svg,
             format,
         } => {
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let seed = TieSeed::new(seed)?;
             let entry = registrar
-                .record(|l| l.allocate_seats(&id, seed.clone(), author(&who)))
+                .record(|l| l.allocate_seats(&id, seed.clone(), authors::commission_operator(&who)))
                 .await?;
             let Event::SeatsAllocated {
                 allocation,
@@ -600,6 +561,20 @@ fn csv(s: &str) -> String {
 
 // ---- lists ---------------------------------------------------------------------------------
 
+/// A place on a party's list: the candidate or deputy a command is about.
+#[derive(Args)]
+pub struct ListPlace {
+    /// Election id (needed only when there are several).
+    #[arg(long)]
+    election: Option<String>,
+    /// The party.
+    #[arg(long)]
+    party: String,
+    /// Position on the party's list.
+    #[arg(long)]
+    position: usize,
+}
+
 /// Who withdraws.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ByArg {
@@ -633,15 +608,8 @@ other list; the list must meet the quota. Errors name each position with the IIN
     #[command(after_help = "Example:
   ashyq list withdraw --party Amanat --position 12 --by candidate --on 2026-08-15")]
     Withdraw {
-        /// Election id (needed only when there are several).
-        #[arg(long)]
-        election: Option<String>,
-        /// The party.
-        #[arg(long)]
-        party: String,
-        /// Position on the list.
-        #[arg(long)]
-        position: usize,
+        #[command(flatten)]
+        candidate: ListPlace,
         /// Who withdraws.
         #[arg(long, value_enum)]
         by: ByArg,
@@ -670,15 +638,10 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
             key,
         } => {
             let key = key.key()?;
-            let text = read(&file)?;
+            let text = read_text(&file)?;
             let list: CandidateList = serde_json::from_str(&text)
                 .map_err(|e| anyhow!("{} is not a candidate list: {e}", file.display()))?;
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let entry = registrar
                 .record(|l| {
                     let e = l.election(&id)?;
@@ -702,18 +665,16 @@ pub async fn list(db: &str, cmd: ListCommand) -> Result<ExitCode> {
             }
         }
         ListCommand::Withdraw {
-            election,
-            party,
-            position,
+            candidate:
+                ListPlace {
+                    election,
+                    party,
+                    position,
+                },
             by,
             on,
         } => {
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let by = match by {
                 ByArg::Candidate => WithdrawnBy::Candidate,
                 ByArg::Party => WithdrawnBy::Party,
@@ -807,15 +768,8 @@ pub enum MandateCommand {
     #[command(after_help = "Example:
   ashyq mandate end --party Auyl --position 3 --ground refused --on 2026-09-02 --author \"CEC secretary\"")]
     End {
-        /// Election id (needed only when there are several).
-        #[arg(long)]
-        election: Option<String>,
-        /// The deputy's party.
-        #[arg(long)]
-        party: String,
-        /// The deputy's position on the list.
-        #[arg(long)]
-        position: usize,
+        #[command(flatten)]
+        deputy: ListPlace,
         /// Why.
         #[arg(long, value_enum)]
         ground: GroundArg,
@@ -849,22 +803,29 @@ pub async fn mandate(db: &str, cmd: MandateCommand) -> Result<ExitCode> {
             }
         }
         MandateCommand::End {
-            election,
-            party,
-            position,
+            deputy:
+                ListPlace {
+                    election,
+                    party,
+                    position,
+                },
             ground,
             on,
             author: who,
         } => {
-            let id = registrar
-                .ledger()
-                .resolve_election(election.as_deref())?
-                .definition
-                .id
-                .clone();
+            let id = election_id(&registrar, election.as_deref())?;
             let on = on.unwrap_or_else(today);
             let entry = registrar
-                .record(|l| l.end_mandate(&id, &party, position, ground.into(), on, author(&who)))
+                .record(|l| {
+                    l.end_mandate(
+                        &id,
+                        &party,
+                        position,
+                        ground.into(),
+                        on,
+                        authors::commission_operator(&who),
+                    )
+                })
                 .await?;
             if let Event::MandateEnded {
                 deputy,
@@ -935,8 +896,4 @@ pub async fn submit_party_lists(
 /// Reads party-list protocols from a JSON file.
 pub fn read_party_lists(path: &Path, text: &str) -> Result<Vec<PartyListProtocol>> {
     PartyListProtocol::parse_json(text).with_context(|| format!("cannot read {}", path.display()))
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }

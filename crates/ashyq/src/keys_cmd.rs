@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ashyq_core::author::Author;
 use ashyq_core::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyEvent, KeyId, KeyRegistered,
     KeyRevoked, KeyRotated, public_key_file, read_public_key_file,
@@ -20,6 +19,10 @@ use ashyq_core::transparency::{
 };
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
+
+use crate::authors;
+use crate::database::open;
+use crate::files::{read_protocols, read_text};
 
 /// `ashyq keys …`
 #[derive(Subcommand)]
@@ -44,12 +47,8 @@ district → precinct; the central commission may act for any.")]
     Register {
         /// The public key file (`ashyq keys generate` wrote it).
         public_key: PathBuf,
-        /// The commission that registers it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
         /// From when it may sign, RFC 3339 (default: now).
         #[arg(long)]
         valid_from: Option<String>,
@@ -62,12 +61,8 @@ district → precinct; the central commission may act for any.")]
         old_key: String,
         /// The new public key file.
         public_key: PathBuf,
-        /// The commission that rotates it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
         /// The moment of the switch, RFC 3339 (default: now).
         #[arg(long)]
         at: Option<String>,
@@ -84,12 +79,8 @@ district → precinct; the central commission may act for any.")]
         /// From when its signatures are invalid, RFC 3339 (default: now).
         #[arg(long)]
         effective_from: Option<String>,
-        /// The commission that revokes it.
-        #[arg(long)]
-        by: String,
-        /// Who records it.
-        #[arg(long)]
-        author: String,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// List the registered keys.
     List {
@@ -97,6 +88,25 @@ district → precinct; the central commission may act for any.")]
         #[arg(long)]
         commission: Option<String>,
     },
+}
+
+/// Who records a change of keys: the commission acting and the person.
+#[derive(Args)]
+pub struct Acting {
+    /// The commission acting: above the key's commission (the central commission may act for
+    /// any).
+    #[arg(long)]
+    by: String,
+    /// Who records it.
+    #[arg(long)]
+    author: String,
+}
+
+impl Acting {
+    /// The acting commission, parsed.
+    fn commission(&self) -> Result<Commission> {
+        Ok(Commission::parse(&self.by)?)
+    }
 }
 
 /// Arguments of `ashyq protocol send`.
@@ -179,17 +189,13 @@ pub struct VerifyConsistencyArgs {
 
 /// Runs `ashyq keys …` (on the database at `db` where needed).
 pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
-    let author = |name: String| Author {
-        name,
-        role: "operator (command line)".into(),
-    };
+    let author = authors::command_line_operator;
     let change = match cmd {
         KeysCommand::Generate(args) => return generate(&args),
         KeysCommand::List { commission } => return list(db, commission.as_deref()).await,
         KeysCommand::Register {
             public_key,
-            by,
-            author: who,
+            acting,
             valid_from,
         } => {
             let (commission, key) = read_public_key_file(&read_text(&public_key)?)
@@ -198,15 +204,14 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
                 commission,
                 public_key: key,
                 valid_from: time_or_now("--valid-from", valid_from.as_deref())?,
-                by: Commission::parse(&by)?,
-                author: author(who),
+                by: acting.commission()?,
+                author: author(acting.author),
             })
         }
         KeysCommand::Rotate {
             old_key,
             public_key,
-            by,
-            author: who,
+            acting,
             at,
         } => {
             let (_, key) = read_public_key_file(&read_text(&public_key)?)
@@ -215,25 +220,24 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
                 old_key: KeyId(old_key.trim().to_owned()),
                 new_public_key: key,
                 at: time_or_now("--at", at.as_deref())?,
-                by: Commission::parse(&by)?,
-                author: author(who),
+                by: acting.commission()?,
+                author: author(acting.author),
             })
         }
         KeysCommand::Revoke {
             key,
             reason,
             effective_from,
-            by,
-            author: who,
+            acting,
         } => KeyEvent::KeyRevoked(KeyRevoked {
             key: KeyId(key.trim().to_owned()),
             effective_from: time_or_now("--effective-from", effective_from.as_deref())?,
             reason,
-            by: Commission::parse(&by)?,
-            author: author(who),
+            by: acting.commission()?,
+            author: author(acting.author),
         }),
     };
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let entry = registrar.manage_key(change).await?;
     println!(
         "Recorded as log entry {} ({}).",
@@ -254,7 +258,7 @@ fn time_or_now(flag: &str, text: Option<&str>) -> Result<DateTime<Utc>> {
 
 async fn list(db: &str, commission: Option<&str>) -> Result<ExitCode> {
     let filter = commission.map(Commission::parse).transpose()?;
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let ledger = registrar.ledger();
     let mut n = 0;
     for k in ledger.keys().keys() {
@@ -389,16 +393,11 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
-}
-
 /// Runs `ashyq protocol sign`.
 pub fn sign(args: &SignArgs) -> Result<ExitCode> {
     let key = CommissionSigningKey::from_key_file(&read_text(&args.key)?)
         .with_context(|| format!("cannot read the key file {}", args.key.display()))?;
-    let mut protocols = crate::commands::read_protocols(&args.protocol)?;
+    let mut protocols = read_protocols(&args.protocol)?;
     if protocols.len() != 1 {
         bail!(
             "{} holds {} protocols; a signed document carries exactly one: put each precinct's protocol in its own file",

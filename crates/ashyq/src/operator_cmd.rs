@@ -8,13 +8,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use ashyq_core::operator::{ApiToken, hash_password};
 use ashyq_server::auth::parse_role;
-use ashyq_store::Store;
 use ashyq_store::operators::TokenKind;
 use chrono::Utc;
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
-use crate::commands::mask;
+use crate::database::open_store;
 
 /// `ashyq operator …`
 #[derive(Subcommand)]
@@ -83,9 +82,7 @@ fn rng() -> impl rand::CryptoRng {
 
 /// Runs `ashyq operator …` on the database at `db`.
 pub async fn run(db: &str, cmd: OperatorCommand) -> Result<ExitCode> {
-    let store = Store::open(db)
-        .await
-        .with_context(|| format!("cannot open {}", mask(db)))?;
+    let store = open_store(db).await?;
     match cmd {
         OperatorCommand::Add { name, role } => {
             let role = parse_role(&role).map_err(anyhow::Error::msg)?;

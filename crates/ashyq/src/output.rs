@@ -8,6 +8,7 @@ use ashyq_core::receipt::Receipt;
 use ashyq_core::referendum::ReferendumDefinition;
 use ashyq_core::report::{RegionDocument, ResultsDocument};
 use ashyq_core::tally::{RegionResult, ResultsTree, Totals};
+use ashyq_core::territory::Territory;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// `12482613` → `12,482,613`.
@@ -192,6 +193,17 @@ pub fn region_table(tree: &ResultsTree, code: &str) -> Result<String> {
     }
     row(&mut out, &r.names.en.to_uppercase(), &r.totals);
     Ok(out)
+}
+
+/// One line about a territory: how many regions, districts, precincts and voters.
+pub fn territory_summary(t: &Territory) -> String {
+    format!(
+        "{} regions, {} districts, {} precincts, {} registered voters",
+        t.regions.len(),
+        thousands(t.districts.len() as u64),
+        thousands(t.precincts.len() as u64),
+        thousands(t.registered_voters())
+    )
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use crate::database::{open, open_store};
 use crate::output;
 
 /// The environment variable holding the digest key in hex.
@@ -56,12 +57,8 @@ nothing is imported.")]
     #[command(after_help = "Example:
   ashyq register list --precinct 17 --operator \"A. Operator\" --output precinct-17.csv")]
     List {
-        /// The precinct.
-        #[arg(long)]
-        precinct: u32,
-        /// Who asks (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         /// Event id, for certificates issued.
         #[arg(long, default_value = "kz-2026")]
         event: String,
@@ -79,12 +76,8 @@ nothing is imported.")]
     #[command(after_help = "Example:
   ashyq register mark --precinct 17 --operator \"PEC 17\" < iins.txt")]
     Mark {
-        /// The precinct marking.
-        #[arg(long)]
-        precinct: u32,
-        /// Who marks (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         #[command(flatten)]
         event: EventArgs,
         #[command(flatten)]
@@ -92,12 +85,8 @@ nothing is imported.")]
     },
     /// Lock a precinct's list at close.
     Close {
-        /// The precinct.
-        #[arg(long)]
-        precinct: u32,
-        /// Who closes (audited).
-        #[arg(long)]
-        operator: String,
+        #[command(flatten)]
+        at: AtPrecinct,
         /// Event id.
         #[arg(long, default_value = "kz-2026")]
         event: String,
@@ -174,6 +163,17 @@ pub struct KeyArgs {
     digest_key_file: Option<PathBuf>,
 }
 
+/// The precinct and the operator of an audited act there.
+#[derive(Args)]
+pub struct AtPrecinct {
+    /// The precinct.
+    #[arg(long)]
+    precinct: u32,
+    /// Who does it (audited).
+    #[arg(long)]
+    operator: String,
+}
+
 /// The event and its voting day.
 #[derive(Args)]
 pub struct EventArgs {
@@ -183,6 +183,16 @@ pub struct EventArgs {
     /// Voting day.
     #[arg(long, default_value = "2026-03-15")]
     voting_day: NaiveDate,
+}
+
+impl EventArgs {
+    /// The event, for the store.
+    fn event(&self) -> RegisterEvent<'_> {
+        RegisterEvent {
+            id: &self.event,
+            voting_day: self.voting_day,
+        }
+    }
 }
 
 impl KeyArgs {
@@ -213,7 +223,7 @@ fn default_territory() -> Result<Territory> {
 
 /// The database's territory, or the generated default when none is loaded.
 async fn territory_of(db: &str) -> Result<(Store, Territory)> {
-    let registrar = crate::commands::open(db).await?;
+    let registrar = open(db).await?;
     let territory = registrar.ledger().territory().cloned();
     let territory = match territory {
         Some(t) => t,
@@ -269,12 +279,11 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         RegisterCommand::List {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
             output: out,
         } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let at = now();
             let op = Operator {
                 name: &operator,
@@ -301,7 +310,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Eligibility { on } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let c = store.eligibility_counts(on).await?;
             println!(
                 "on {on}: {} people on the register",
@@ -315,13 +324,12 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Mark {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
             key,
         } => {
             let key = PreparedDigestKey::new(&key.load()?);
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let mut requests = Vec::new();
             for (i, line) in std::io::stdin().lock().lines().enumerate() {
                 let line = line?;
@@ -335,10 +343,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
                 });
             }
             let at = now();
-            let ev = RegisterEvent {
-                id: &event.event,
-                voting_day: event.voting_day,
-            };
+            let ev = event.event();
             let outcomes = store
                 .mark_voted(
                     &ev,
@@ -372,11 +377,10 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             })
         }
         RegisterCommand::Close {
-            precinct,
-            operator,
+            at: AtPrecinct { precinct, operator },
             event,
         } => {
-            let store = Store::open(db).await?;
+            let store = open_store(db).await?;
             let at = now();
             store
                 .close_precinct(
@@ -415,10 +419,7 @@ pub async fn run(db: &str, command: RegisterCommand) -> Result<ExitCode> {
             let (store, territory) = territory_of(db).await?;
             let destination = destination.map(DistrictId);
             let at = now();
-            let ev = RegisterEvent {
-                id: &event.event,
-                voting_day: event.voting_day,
-            };
+            let ev = event.event();
             let result = store
                 .issue_certificate(
                     &ev,

@@ -22,6 +22,8 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::output::thousands;
+
 /// Allocate seats proportionally from a votes file.
 #[derive(Args)]
 #[command(after_help = "Examples:
@@ -206,19 +208,6 @@ fn capitalise(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// `12482613` → `12,482,613`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn base_text(base: ThresholdBase) -> &'static str {

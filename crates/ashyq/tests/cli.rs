@@ -5,48 +5,35 @@
 use std::path::Path;
 
 use ashyq_store::testing::{self, TestDb};
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn ashyq(db: &TestDb) -> Command {
-    let mut cmd = Command::cargo_bin("ashyq").unwrap();
-    cmd.env("ASHYQ_DATABASE_URL", &db.url)
-        .env_remove("RUST_LOG");
-    cmd
-}
+mod common;
+use common::{ashyq, ashyq_on, fails_with, succeeds};
 
 fn results_json(db: &TestDb) -> Value {
-    let out = ashyq(db)
-        .args(["results", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(ashyq_on(db).args(["results", "--format", "json"]));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// init + referendum + the scenario's protocols written to `dir/protocols.csv`.
 fn prepared(db: &TestDb, dir: &Path) {
-    ashyq(db)
+    ashyq_on(db)
         .arg("init")
         .assert()
         .success()
         .stdout(predicate::str::contains("10,459 precincts"));
-    ashyq(db)
+    ashyq_on(db)
         .arg("init")
         .assert()
         .failure()
         .stderr(predicate::str::contains("already has a territory"));
-    ashyq(db)
+    ashyq_on(db)
         .args(["referendum", "create", "--preset", "kz-2026"])
         .assert()
         .success();
     let csv = dir.join("protocols.csv");
-    ashyq(db)
+    ashyq_on(db)
         .args(["protocol", "scenario", "--output"])
         .arg(&csv)
         .assert()
@@ -59,7 +46,7 @@ fn from_empty_database_to_a_verified_certified_result() {
         let dir = tempfile::tempdir().unwrap();
         prepared(&db, dir.path());
         let csv = dir.path().join("protocols.csv");
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["protocol", "submit"])
             .arg(&csv)
             .assert()
@@ -84,14 +71,14 @@ fn from_empty_database_to_a_verified_certified_result() {
         );
 
         // Submitting the same file again changes nothing.
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["protocol", "submit"])
             .arg(&csv)
             .assert()
             .success();
         assert_eq!(results_json(&db)["yes"], 7_954_667);
 
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["certify", "--author", "CEC secretary"])
             .assert()
             .success();
@@ -99,7 +86,7 @@ fn from_empty_database_to_a_verified_certified_result() {
 
         let log = dir.path().join("log.jsonl");
         let results = dir.path().join("results.json");
-        ashyq(&db)
+        ashyq_on(&db)
             .arg("export")
             .arg("--log")
             .arg(&log)
@@ -107,8 +94,7 @@ fn from_empty_database_to_a_verified_certified_result() {
             .arg(&results)
             .assert()
             .success();
-        Command::cargo_bin("ashyq")
-            .unwrap()
+        ashyq()
             .env(
                 "ASHYQ_DATABASE_URL",
                 "sqlite:///nonexistent/dir/never-used.db",
@@ -132,12 +118,10 @@ fn from_empty_database_to_a_verified_certified_result() {
             r#"{"referendum":"kz-2026","precinct":1,"lines":{"voters_on_list":10,"voters_added_on_day":0,"voters_added_absentee":0,"absentee_certificates_issued":0,"ballots_received":10,"ballots_issued":5,"ballots_cancelled":5,"ballots_found":5,"yes":5,"no":0,"both_marked":0,"invalid":0}}"#,
         )
         .unwrap();
-        ashyq(&db)
-            .args(["protocol", "submit"])
-            .arg(&p)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("certified and locked"));
+        fails_with(
+            ashyq_on(&db).args(["protocol", "submit"]).arg(&p),
+            "certified and locked",
+        );
         assert_eq!(results_json(&db)["yes"], 7_954_667);
     }
 }
@@ -164,13 +148,13 @@ fn verify_names_the_first_bad_entry_of_a_tampered_log() {
     let db = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
     prepared(&db, dir.path());
-    ashyq(&db)
+    ashyq_on(&db)
         .args(["protocol", "submit"])
         .arg(dir.path().join("protocols.csv"))
         .assert()
         .success();
     let log = dir.path().join("log.jsonl");
-    ashyq(&db)
+    ashyq_on(&db)
         .arg("export")
         .arg("--log")
         .arg(&log)
@@ -199,14 +183,8 @@ fn verify_names_the_first_bad_entry_of_a_tampered_log() {
         .to_owned();
     let head: Value = serde_json::from_str(&last).unwrap();
     let head = head["hash"].as_str().unwrap();
-    Command::cargo_bin("ashyq")
-        .unwrap()
-        .arg("verify")
-        .arg(&cut)
-        .assert()
-        .success();
-    Command::cargo_bin("ashyq")
-        .unwrap()
+    ashyq().arg("verify").arg(&cut).assert().success();
+    ashyq()
         .args(["verify", "--head", head])
         .arg(&cut)
         .assert()
@@ -214,8 +192,7 @@ fn verify_names_the_first_bad_entry_of_a_tampered_log() {
         .stdout(predicate::str::contains(
             "the log is cut short or is not the published one",
         ));
-    Command::cargo_bin("ashyq")
-        .unwrap()
+    ashyq()
         .args(["verify", "--head", head])
         .arg(&log)
         .assert()
@@ -232,8 +209,7 @@ fn verify_names_the_first_bad_entry_of_a_tampered_log() {
             "line 701, entry 702 (protocol_accepted): expected entry 701 but found entry 702",
         ),
     ] {
-        Command::cargo_bin("ashyq")
-            .unwrap()
+        ashyq()
             .arg("verify")
             .arg(file)
             .assert()
@@ -262,6 +238,16 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
             p
         };
         let lines = r#""voters_on_list":1000,"voters_added_on_day":0,"voters_added_absentee":0,"absentee_certificates_issued":0,"ballots_received":1000,"ballots_issued":800,"ballots_cancelled":200,"ballots_found":800,"yes":700,"no":90,"both_marked":4,"invalid":6"#;
+        // A protocol of precinct 1 whose lines have `from` replaced by `to`.
+        let precinct_1_with = |name: &str, from: &str, to: &str| {
+            write(
+                name,
+                &format!(
+                    r#"{{"referendum":"kz-2026","precinct":1,"lines":{{{}}}}}"#,
+                    lines.replace(from, to)
+                ),
+            )
+        };
         let cases = [
             (
                 write("malformed.json", "{\"referendum\": \"kz-2026\", "),
@@ -275,33 +261,19 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
                 "precinct 999999 is not in the territory",
             ),
             (
-                write(
-                    "negative.json",
-                    &format!(
-                        r#"{{"referendum":"kz-2026","precinct":1,"lines":{{{}}}}}"#,
-                        lines.replace("\"yes\":700", "\"yes\":-700")
-                    ),
-                ),
+                precinct_1_with("negative.json", "\"yes\":700", "\"yes\":-700"),
                 "invalid value: integer `-700`",
             ),
             (
-                write(
+                precinct_1_with(
                     "overflow.json",
-                    &format!(
-                        r#"{{"referendum":"kz-2026","precinct":1,"lines":{{{}}}}}"#,
-                        lines.replace("\"yes\":700", "\"yes\":99999999999999999999999")
-                    ),
+                    "\"yes\":700",
+                    "\"yes\":99999999999999999999999",
                 ),
                 "not a valid protocol document",
             ),
             (
-                write(
-                    "huge.json",
-                    &format!(
-                        r#"{{"referendum":"kz-2026","precinct":1,"lines":{{{}}}}}"#,
-                        lines.replace("\"yes\":700", "\"yes\":18446744073709551615")
-                    ),
-                ),
+                precinct_1_with("huge.json", "\"yes\":700", "\"yes\":18446744073709551615"),
                 "KR-0",
             ),
             (
@@ -312,19 +284,17 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
                 "there is no referendum kz-2022; known: kz-2026",
             ),
             (
-                write(
+                precinct_1_with(
                     "ratios.json",
-                    &format!(
-                        r#"{{"referendum":"kz-2026","precinct":1,"lines":{{{}}}}}"#,
-                        lines.replace("\"ballots_received\":1000", "\"ballots_received\":1001")
-                    ),
+                    "\"ballots_received\":1000",
+                    "\"ballots_received\":1001",
                 ),
                 "KR-2 ballots_received = ballots_issued + ballots_cancelled: 1001 ≠ 800 + 200 = 1000",
             ),
             (write("binary.csv", "\u{0}\u{1}garbage"), "cannot read"),
         ];
         for (file, message) in &cases {
-            let out = ashyq(&db)
+            let out = ashyq_on(&db)
                 .args(["protocol", "submit"])
                 .arg(file)
                 .output()
@@ -340,14 +310,11 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         }
         let r = results_json(&db);
         assert_eq!(r["precincts_reported"], 0, "nothing was applied");
-        ashyq(&db)
-            .args(["certify", "--author", "x"])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains(
-                "10459 precincts have not reported",
-            ));
-        ashyq(&db)
+        fails_with(
+            ashyq_on(&db).args(["certify", "--author", "x"]),
+            "10459 precincts have not reported",
+        );
+        ashyq_on(&db)
             .args(["results", "--region", "KZ-99"])
             .assert()
             .failure()
@@ -362,7 +329,7 @@ fn territory_generation_is_deterministic_and_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::sqlite();
     for (name, seed) in [("a.json", "7"), ("b.json", "7"), ("c.json", "8")] {
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["territory", "generate", "--seed", seed, "--output"])
             .arg(dir.path().join(name))
             .assert()
@@ -371,24 +338,24 @@ fn territory_generation_is_deterministic_and_round_trips() {
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
     assert_eq!(read("a.json"), read("b.json"));
     assert_ne!(read("a.json"), read("c.json"));
-    ashyq(&db)
+    ashyq_on(&db)
         .args(["territory", "import"])
         .arg(dir.path().join("a.json"))
         .assert()
         .success();
-    ashyq(&db)
+    ashyq_on(&db)
         .args(["territory", "export", "--output"])
         .arg(dir.path().join("back.json"))
         .assert()
         .success();
     assert_eq!(read("a.json"), read("back.json"));
-    ashyq(&db)
+    ashyq_on(&db)
         .args(["territory", "export", "--output"])
         .arg(dir.path().join("back.csv"))
         .assert()
         .success();
     let fresh = TestDb::sqlite();
-    ashyq(&fresh)
+    ashyq_on(&fresh)
         .args(["territory", "import"])
         .arg(dir.path().join("back.csv"))
         .assert()
@@ -398,7 +365,7 @@ fn territory_generation_is_deterministic_and_round_trips() {
 #[test]
 fn demo_instant_loads_the_official_figures_and_certifies() {
     let db = TestDb::sqlite();
-    ashyq(&db)
+    ashyq_on(&db)
         .args(["demo", "--instant", "--no-serve"])
         .assert()
         .success()
@@ -420,7 +387,7 @@ fn demo_instant_loads_the_official_figures_and_certifies() {
     // The review left its trace: one amendment and one dismissal in the history.
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("log.jsonl");
-    ashyq(&db)
+    ashyq_on(&db)
         .arg("export")
         .arg("--log")
         .arg(&log)
@@ -430,10 +397,5 @@ fn demo_instant_loads_the_official_figures_and_certifies() {
     assert_eq!(text.matches("\"type\":\"protocol_amended\"").count(), 1);
     assert_eq!(text.matches("\"type\":\"conflict_dismissed\"").count(), 1);
     assert_eq!(text.matches("\"type\":\"protocol_conflict\"").count(), 2);
-    Command::cargo_bin("ashyq")
-        .unwrap()
-        .arg("verify")
-        .arg(&log)
-        .assert()
-        .success();
+    ashyq().arg("verify").arg(&log).assert().success();
 }

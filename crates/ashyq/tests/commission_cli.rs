@@ -4,7 +4,6 @@
 //! minutes, the amended text and its comparison; every refused command records nothing.
 
 use std::path::Path;
-use std::process::Output;
 
 use ashyq_core::consult::{
     Amendment, AmendmentTarget, Choice, ConsultEvent, Consultation, ProposalStatus, VotingRules,
@@ -13,24 +12,27 @@ use ashyq_core::consult::{
 use ashyq_core::iin::DigestKey;
 use ashyq_core::legal::compare::{self, CompareOptions};
 use ashyq_core::legal::{Lang, Parallel};
-use assert_cmd::Command;
 
-fn ashyq() -> Command {
-    Command::cargo_bin("ashyq").unwrap()
-}
+mod common;
+use common::{ashyq, ashyq_on, stderr, stdout};
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
+/// [`common::write`], the path as text for an argument list.
 fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_str().unwrap().to_owned()
+    common::write(dir, name, text).to_str().unwrap().to_owned()
+}
+
+/// The arguments of the vote on item 1 that accepts `amendment`, with the votes file `votes`.
+fn accept_item_1<'a>(amendment: &'a str, votes: &'a str) -> [&'a str; 8] {
+    [
+        "commission",
+        "vote",
+        "--item",
+        "1",
+        "--accept",
+        amendment,
+        "--votes",
+        votes,
+    ]
 }
 
 /// The votes of `present` members: the first `yes` for, then `no` against, the rest abstain.
@@ -107,14 +109,7 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
         eprintln!("running the commission's cycle on {b}");
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let run = |args: &[&str]| {
-            ashyq()
-                .arg("--database-url")
-                .arg(&db.url)
-                .args(args)
-                .output()
-                .unwrap()
-        };
+        let run = |args: &[&str]| ashyq_on(&db).args(args).output().unwrap();
         let ok = |args: &[&str]| {
             let o = run(args);
             assert!(o.status.success(), "{b}: {args:?} failed: {}", stderr(&o));
@@ -343,46 +338,19 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
         nonmember.push_str("131,for\n");
         let nonmember = write(d, "votes-nonmember.csv", &nonmember);
         refused(
-            &[
-                "commission",
-                "vote",
-                "--item",
-                "1",
-                "--accept",
-                &amendment_file,
-                "--votes",
-                &nonmember,
-            ],
+            &accept_item_1(&amendment_file, &nonmember),
             &[&format!("line {}", v1.len() + 2), "131 is not a member"],
         );
         let mut absentee = votes_csv(&v1);
         absentee.push_str("9,for\n");
         let absentee = write(d, "votes-absent.csv", &absentee);
         refused(
-            &[
-                "commission",
-                "vote",
-                "--item",
-                "1",
-                "--accept",
-                &amendment_file,
-                "--votes",
-                &absentee,
-            ],
+            &accept_item_1(&amendment_file, &absentee),
             &["member 9", "not recorded as present"],
         );
         let badvote = write(d, "votes-bad.csv", "member,choice\n1,for\n2,maybe\n");
         refused(
-            &[
-                "commission",
-                "vote",
-                "--item",
-                "1",
-                "--accept",
-                &amendment_file,
-                "--votes",
-                &badvote,
-            ],
+            &accept_item_1(&amendment_file, &badvote),
             &[
                 "votes-bad.csv",
                 "line 3",
@@ -396,16 +364,7 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
             "---\nreplace: sec_99__art_99\n---\nru: Текст статьи.\n",
         );
         refused(
-            &[
-                "commission",
-                "vote",
-                "--item",
-                "1",
-                "--accept",
-                &nowhere,
-                "--votes",
-                &v1_file,
-            ],
+            &accept_item_1(&nowhere, &v1_file),
             &["does not apply", "sec_99__art_99"],
         );
         refused(
@@ -421,16 +380,7 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
             ],
             &["meeting 1 has no item 7"],
         );
-        let out = ok(&[
-            "commission",
-            "vote",
-            "--item",
-            "1",
-            "--accept",
-            &amendment_file,
-            "--votes",
-            &v1_file,
-        ]);
+        let out = ok(&accept_item_1(&amendment_file, &v1_file));
         assert!(
             out.contains(&format!(
                 "For {}, against {}, abstained {}",
@@ -511,16 +461,7 @@ fn the_secretariat_runs_the_commission_on_a_live_database() {
         let json_file = write(d, "amendment.json", &new_article.to_string());
         let v3 = votes(&present2, present2.len(), 0);
         let v3_file = write(d, "votes-3.csv", &votes_csv(&v3));
-        let out = ok(&[
-            "commission",
-            "vote",
-            "--item",
-            "1",
-            "--accept",
-            &json_file,
-            "--votes",
-            &v3_file,
-        ]);
+        let out = ok(&accept_item_1(&json_file, &v3_file));
         assert!(out.contains("NOT CARRIED: no quorum"), "{b}: {out}");
         assert!(
             out.contains(&format!("a new article 7-1 after {art7}")),

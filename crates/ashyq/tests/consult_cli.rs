@@ -1,24 +1,12 @@
 //! The consultation commands, run as a user would.
 
-use assert_cmd::Command;
-
-fn ashyq() -> Command {
-    Command::cargo_bin("ashyq").unwrap()
-}
+mod common;
+use common::{ashyq, ashyq_on, succeeds};
 
 #[test]
 fn demo_writes_a_log_that_verifies_and_minutes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ashyq()
-        .args(["consult", "demo", "--out"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(ashyq().args(["consult", "demo", "--out"]).arg(dir.path()));
     let minutes = std::fs::read_to_string(dir.path().join("minutes-1.md")).unwrap();
     assert!(minutes.contains("of 130 members; quorum 87"), "{minutes}");
     let v = ashyq()
@@ -64,16 +52,7 @@ fn act_converts_through_akoma_ntoso_and_compares() {
         std::fs::write(&f, &out.stdout).unwrap();
         files.push(f);
     }
-    let md = ashyq()
-        .args(["act", "convert"])
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        md.status.success(),
-        "{}",
-        String::from_utf8_lossy(&md.stderr)
-    );
+    let md = succeeds(ashyq().args(["act", "convert"]).args(&files));
     let back = dir.path().join("v2.md");
     std::fs::write(&back, &md.stdout).unwrap();
     let cmp = ashyq()
@@ -129,14 +108,7 @@ fn acts_are_imported_into_the_database_once_and_the_log_exports_and_verifies() {
     for db in ashyq_store::testing::backends() {
         let b = db.backend();
         let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            ashyq()
-                .arg("--database-url")
-                .arg(&db.url)
-                .args(args)
-                .output()
-                .unwrap()
-        };
+        let run = |args: &[&str]| ashyq_on(&db).args(args).output().unwrap();
         let v1 = format!("{data}sample-act-v1.md");
         let out = run(&["act", "import", &v1]);
         assert!(
@@ -189,22 +161,17 @@ fn acts_are_imported_into_the_database_once_and_the_log_exports_and_verifies() {
 
 #[test]
 fn a_citizen_reference_is_printed_in_full_for_the_moderators_list() {
-    let out = ashyq()
-        .args([
-            "consult",
-            "citizen-ref",
-            "--issuer",
-            "https://idp.example",
-            "--subject",
-            "s-1",
-        ])
-        .env("ASHYQ_DIGEST_KEY", "5a".repeat(32))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        ashyq()
+            .args([
+                "consult",
+                "citizen-ref",
+                "--issuer",
+                "https://idp.example",
+                "--subject",
+                "s-1",
+            ])
+            .env("ASHYQ_DIGEST_KEY", "5a".repeat(32)),
     );
     let hex = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_eq!(hex.len(), 64);

@@ -10,19 +10,12 @@ use ashyq_core::election::seed_commitment;
 use ashyq_core::iin::{Iin, Sex};
 use ashyq_core::seats::TieSeed;
 use ashyq_store::testing::{self, TestDb};
-use assert_cmd::Command;
 use chrono::{Days, NaiveDate};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-fn ashyq(db: &TestDb) -> Command {
-    let mut cmd = Command::cargo_bin("ashyq").unwrap();
-    cmd.env("ASHYQ_DATABASE_URL", &db.url)
-        .env_remove("RUST_LOG")
-        .env_remove("ASHYQ_DIGEST_KEY_FILE")
-        .env_remove("ASHYQ_DIGEST_KEY");
-    cmd
-}
+mod common;
+use common::{ashyq_on, fails_with, succeeds};
 
 fn person(k: u64, sex: Sex) -> Iin {
     let born = NaiveDate::from_ymd_opt(1975, 3, 1).unwrap() + Days::new(k);
@@ -37,6 +30,31 @@ fn write(dir: &Path, name: &str, v: &Value) -> std::path::PathBuf {
     p
 }
 
+/// `ashyq party register --on 2026-06-01` of the application file `app`, with the digest key
+/// file `key`.
+fn register_party(db: &TestDb, key: &Path, app: &Path) -> assert_cmd::Command {
+    let mut cmd = ashyq_on(db);
+    cmd.args([
+        "party",
+        "register",
+        "--on",
+        "2026-06-01",
+        "--digest-key-file",
+    ])
+    .arg(key)
+    .arg(app);
+    cmd
+}
+
+/// `ashyq register import` of the register file `file` with the digest key file `key`.
+fn import_register(db: &TestDb, key: &Path, file: &Path) -> assert_cmd::Command {
+    let mut cmd = ashyq_on(db);
+    cmd.args(["register", "import", "--digest-key-file"])
+        .arg(key)
+        .arg(file);
+    cmd
+}
+
 /// An initialised database, a digest key file and a generated register file of `count`
 /// people in `dir`: (key file, register file).
 fn generated_register(
@@ -44,11 +62,11 @@ fn generated_register(
     dir: &Path,
     count: u32,
 ) -> (std::path::PathBuf, std::path::PathBuf) {
-    ashyq(db).arg("init").assert().success();
+    ashyq_on(db).arg("init").assert().success();
     let key = dir.join("digest.key");
     std::fs::write(&key, "cd".repeat(32)).unwrap();
     let voters = dir.join("voters.csv");
-    ashyq(db)
+    ashyq_on(db)
         .args([
             "register",
             "generate",
@@ -66,8 +84,8 @@ fn generated_register(
 fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
     for db in testing::backends() {
         let dir = tempfile::tempdir().unwrap();
-        ashyq(&db).arg("init").assert().success();
-        ashyq(&db)
+        ashyq_on(&db).arg("init").assert().success();
+        ashyq_on(&db)
             .args([
                 "election",
                 "scenario",
@@ -79,7 +97,7 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
             .assert()
             .success()
             .stdout(predicate::str::contains("2023 Mazhilis"));
-        let out = ashyq(&db)
+        let out = ashyq_on(&db)
             .args(["election", "results", "--format", "json"])
             .output()
             .unwrap();
@@ -90,26 +108,20 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
         assert_eq!(r["national"]["votes"][0]["votes"], 3_431_510);
 
         // Only the committed seed allocates.
-        ashyq(&db)
-            .args([
+        fails_with(
+            ashyq_on(&db).args([
                 "election", "allocate", "--seed", "another", "--author", "sec",
-            ])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("does not match the commitment"));
+            ]),
+            "does not match the commitment",
+        );
         let svg = dir.path().join("k.svg");
-        let out = ashyq(&db)
-            .args([
-                "election", "allocate", "--seed", "s3cret", "--author", "sec",
-            ])
-            .args(["--format", "json", "--svg"])
-            .arg(&svg)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = succeeds(
+            ashyq_on(&db)
+                .args([
+                    "election", "allocate", "--seed", "s3cret", "--author", "sec",
+                ])
+                .args(["--format", "json", "--svg"])
+                .arg(&svg),
         );
         let seats: Value = serde_json::from_slice(&out.stdout).unwrap();
         // The seats the CEC announced in 2023 (crates/ashyq-core/tests/data/README.md).
@@ -127,7 +139,7 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
         );
 
         // A refusal passes the seat to the next on the list.
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["mandate", "end", "--party", "Auyl", "--position", "3"])
             .args([
                 "--ground",
@@ -142,7 +154,7 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
             .stdout(predicate::str::contains(
                 "The seat passes to Auyl candidate 9",
             ));
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["mandate", "list"])
             .assert()
             .success()
@@ -151,25 +163,24 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
 
         // The log verifies offline: seats and successions re-derived.
         let log = dir.path().join("log.jsonl");
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["export", "--log"])
             .arg(&log)
             .assert()
             .success();
-        ashyq(&db)
+        ashyq_on(&db)
             .arg("verify")
             .arg(&log)
             .assert()
             .success()
             .stdout(predicate::str::contains("Log verified"));
         // Locked: no more protocols or lists.
-        ashyq(&db)
-            .args([
+        fails_with(
+            ashyq_on(&db).args([
                 "election", "allocate", "--seed", "s3cret", "--author", "sec",
-            ])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("already allocated"));
+            ]),
+            "already allocated",
+        );
     }
 }
 
@@ -177,8 +188,8 @@ fn the_2023_votes_give_the_announced_seats_and_the_log_verifies() {
 fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
     for db in testing::backends() {
         let dir = tempfile::tempdir().unwrap();
-        ashyq(&db).arg("init").assert().success();
-        ashyq(&db)
+        ashyq_on(&db).arg("init").assert().success();
+        ashyq_on(&db)
             .args(["party", "rules", "--min-members", "3", "--author", "sec"])
             .assert()
             .success();
@@ -192,22 +203,11 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
                     "members": members.iter().map(Iin::expose).collect::<Vec<_>>()}),
         );
         // Without a key: a clear error that says how to make one.
-        ashyq(&db)
-            .args(["party", "register"])
-            .arg(&app)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("--digest-key-file"));
-        ashyq(&db)
-            .args([
-                "party",
-                "register",
-                "--on",
-                "2026-06-01",
-                "--digest-key-file",
-            ])
-            .arg(&key)
-            .arg(&app)
+        fails_with(
+            ashyq_on(&db).args(["party", "register"]).arg(&app),
+            "--digest-key-file",
+        );
+        register_party(&db, &key, &app)
             .assert()
             .success()
             .stdout(predicate::str::contains(
@@ -221,18 +221,7 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
                     "members": [members[0].expose(), members[1].expose(),
                                 person(10, Sex::Female).expose(), person(11, Sex::Female).expose()]}),
         );
-        let out = ashyq(&db)
-            .args([
-                "party",
-                "register",
-                "--on",
-                "2026-06-01",
-                "--digest-key-file",
-            ])
-            .arg(&key)
-            .arg(&app2)
-            .output()
-            .unwrap();
+        let out = register_party(&db, &key, &app2).output().unwrap();
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(&members[0].masked()), "{err}");
@@ -242,7 +231,7 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
         }
 
         let commitment = seed_commitment(&TieSeed::new("seed").unwrap());
-        ashyq(&db)
+        ashyq_on(&db)
             .args([
                 "election",
                 "create",
@@ -267,26 +256,26 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
             "l.json",
             &json!({"party": "Alpha", "candidates": cands}),
         );
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["list", "submit", "--digest-key-file"])
             .arg(&key)
             .arg(&list)
             .assert()
             .success()
             .stdout(predicate::str::contains("with 5 candidates"));
-        ashyq(&db)
-            .args(["list", "withdraw", "--party", "Alpha", "--position", "2"])
-            .args(["--by", "candidate", "--on", "2026-08-21"])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("withdrawals close on 2026-08-20"));
-        ashyq(&db)
+        fails_with(
+            ashyq_on(&db)
+                .args(["list", "withdraw", "--party", "Alpha", "--position", "2"])
+                .args(["--by", "candidate", "--on", "2026-08-21"]),
+            "withdrawals close on 2026-08-20",
+        );
+        ashyq_on(&db)
             .args(["list", "withdraw", "--party", "Alpha", "--position", "3"])
             .args(["--by", "candidate", "--on", "2026-08-19"])
             .assert()
             .success();
         let log = dir.path().join("log.jsonl");
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["export", "--log"])
             .arg(&log)
             .assert()
@@ -296,7 +285,7 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
             assert!(!text.contains(&person(k, Sex::Male).expose()));
         }
         assert!(!text.contains(&person(100, Sex::Male).expose()));
-        ashyq(&db).arg("verify").arg(&log).assert().success();
+        ashyq_on(&db).arg("verify").arg(&log).assert().success();
 
         // A party-list protocol with the wrong ballot is refused with the ballot named.
         let p = write(
@@ -309,12 +298,10 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
                                 "ballots_cancelled": 50, "ballots_found": 50},
                     "votes": [{"party": "Beta", "votes": 40}], "against_all": 10, "invalid": 0}),
         );
-        ashyq(&db)
-            .args(["protocol", "submit"])
-            .arg(&p)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("the ballot is [\"Alpha\"]"));
+        fails_with(
+            ashyq_on(&db).args(["protocol", "submit"]).arg(&p),
+            "the ballot is [\"Alpha\"]",
+        );
     }
 }
 
@@ -325,13 +312,8 @@ fn party_members_are_checked_against_the_voter_register_once_it_exists() {
     for db in testing::backends() {
         let dir = tempfile::tempdir().unwrap();
         let (key, voters) = generated_register(&db, dir.path(), 300);
-        ashyq(&db)
-            .args(["register", "import", "--digest-key-file"])
-            .arg(&key)
-            .arg(&voters)
-            .assert()
-            .success();
-        ashyq(&db)
+        import_register(&db, &key, &voters).assert().success();
+        ashyq_on(&db)
             .args(["party", "rules", "--min-members", "3", "--author", "sec"])
             .assert()
             .success();
@@ -356,18 +338,7 @@ fn party_members_are_checked_against_the_voter_register_once_it_exists() {
                 stranger.expose(),
             ]),
         );
-        let out = ashyq(&db)
-            .args([
-                "party",
-                "register",
-                "--on",
-                "2026-06-01",
-                "--digest-key-file",
-            ])
-            .arg(&key)
-            .arg(&refused)
-            .output()
-            .unwrap();
+        let out = register_party(&db, &key, &refused).output().unwrap();
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("not on the voter register"), "{err}");
@@ -378,16 +349,7 @@ fn party_members_are_checked_against_the_voter_register_once_it_exists() {
             "ok.json",
             &app(on_register.iter().map(Iin::expose).collect()),
         );
-        ashyq(&db)
-            .args([
-                "party",
-                "register",
-                "--on",
-                "2026-06-01",
-                "--digest-key-file",
-            ])
-            .arg(&key)
-            .arg(&ok)
+        register_party(&db, &key, &ok)
             .assert()
             .success()
             .stdout(predicate::str::contains(
@@ -415,10 +377,7 @@ fn a_register_file_with_problems_imports_nothing_and_says_where() {
         std::fs::write(&bad, format!("{text}{repeated}\n{bad_citizenship}\n")).unwrap();
         let errors = dir.path().join("bad.csv.errors.csv");
         let iin = repeated.split(',').next().unwrap();
-        ashyq(&db)
-            .args(["register", "import", "--digest-key-file"])
-            .arg(&key)
-            .arg(&bad)
+        import_register(&db, &key, &bad)
             .assert()
             .failure()
             .stderr(predicate::str::contains("nothing was imported"))
@@ -427,15 +386,12 @@ fn a_register_file_with_problems_imports_nothing_and_says_where() {
         assert!(report.contains("202,iin,the same IIN as row 2"), "{report}");
         assert!(report.contains("203,citizenship"), "{report}");
         assert!(!report.contains(iin), "{report}");
-        ashyq(&db)
+        ashyq_on(&db)
             .args(["register", "eligibility"])
             .assert()
             .success()
             .stdout(predicate::str::contains("0 people on the register"));
-        ashyq(&db)
-            .args(["register", "import", "--digest-key-file"])
-            .arg(&key)
-            .arg(&good)
+        import_register(&db, &key, &good)
             .assert()
             .success()
             .stdout(predicate::str::contains("200 people imported"));

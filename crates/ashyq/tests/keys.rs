@@ -9,15 +9,11 @@ use ashyq_core::merkle::{self, MerkleTree};
 use ashyq_core::receipt::{Receipt, ReceiptStatus};
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::transparency::{ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead};
-use assert_cmd::Command;
 use chrono::{DateTime, Utc};
 use predicates::prelude::*;
 
-fn ashyq() -> Command {
-    let mut cmd = Command::cargo_bin("ashyq").unwrap();
-    cmd.env_remove("RUST_LOG");
-    cmd
-}
+mod common;
+use common::{ashyq, fails_with};
 
 const PROTOCOL: &str = r#"{"referendum": "kz-2026", "precinct": 17, "lines": {
   "voters_on_list": 1000, "voters_added_on_day": 10, "voters_added_absentee": 5,
@@ -25,11 +21,18 @@ const PROTOCOL: &str = r#"{"referendum": "kz-2026", "precinct": 17, "lines": {
   "ballots_cancelled": 200, "ballots_found": 800, "yes": 700, "no": 80,
   "both_marked": 5, "invalid": 15}}"#;
 
-fn generate(dir: &Path, commission: &str) {
-    ashyq()
-        .args(["keys", "generate", "--out-dir"])
+/// `ashyq keys generate` of `commission`'s key files into `dir`.
+fn keys_generate(dir: &Path, commission: &str) -> assert_cmd::Command {
+    let mut cmd = ashyq();
+    cmd.args(["keys", "generate", "--out-dir"])
         .arg(dir)
-        .args(["--commission", commission])
+        .args(["--commission", commission]);
+    cmd
+}
+
+/// [`keys_generate`], which must succeed.
+fn generate(dir: &Path, commission: &str) {
+    keys_generate(dir, commission)
         .assert()
         .success()
         .stdout(predicate::str::contains("key id:"));
@@ -59,22 +62,16 @@ fn generate_writes_a_private_secret_key_and_never_overwrites_it() {
     assert_eq!(public_key, key.public());
 
     let before = std::fs::read(&secret).unwrap();
-    ashyq()
-        .args(["keys", "generate", "--out-dir"])
-        .arg(dir.path())
-        .args(["--commission", "precinct:17"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("never overwritten"));
+    fails_with(
+        &mut keys_generate(dir.path(), "precinct:17"),
+        "never overwritten",
+    );
     assert_eq!(std::fs::read(&secret).unwrap(), before);
 
-    ashyq()
-        .args(["keys", "generate", "--out-dir"])
-        .arg(dir.path())
-        .args(["--commission", "precinct:seventeen"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("precinct:17"));
+    fails_with(
+        &mut keys_generate(dir.path(), "precinct:seventeen"),
+        "precinct:17",
+    );
 }
 
 #[test]
@@ -85,11 +82,16 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
     let protocol = dir.path().join("precinct-17.json");
     std::fs::write(&protocol, PROTOCOL).unwrap();
     let out = dir.path().join("signed.json");
-    ashyq()
-        .args(["protocol", "sign", "--key"])
-        .arg(dir.path().join("precinct-17.key"))
-        .arg("--protocol")
-        .arg(&protocol)
+    // `ashyq protocol sign` of the file `protocol` with the key file `key` of `dir`.
+    let sign = |key: &str, protocol: &Path| {
+        let mut cmd = ashyq();
+        cmd.args(["protocol", "sign", "--key"])
+            .arg(dir.path().join(key))
+            .arg("--protocol")
+            .arg(protocol);
+        cmd
+    };
+    sign("precinct-17.key", &protocol)
         .args([
             "--version",
             "2",
@@ -115,33 +117,17 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
     assert!(!std::fs::read_to_string(&out).unwrap().contains(pem_body));
 
     // Another precinct's key, a bad time, and a file with two protocols are refused.
-    ashyq()
-        .args(["protocol", "sign", "--key"])
-        .arg(dir.path().join("precinct-18.key"))
-        .arg("--protocol")
-        .arg(&protocol)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("sign with that precinct's key"));
-    ashyq()
-        .args(["protocol", "sign", "--key"])
-        .arg(dir.path().join("precinct-17.key"))
-        .arg("--protocol")
-        .arg(&protocol)
-        .args(["--signed-at", "yesterday"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("RFC 3339"));
+    fails_with(
+        &mut sign("precinct-18.key", &protocol),
+        "sign with that precinct's key",
+    );
+    fails_with(
+        sign("precinct-17.key", &protocol).args(["--signed-at", "yesterday"]),
+        "RFC 3339",
+    );
     let two = dir.path().join("two.json");
     std::fs::write(&two, format!("[{PROTOCOL}, {PROTOCOL}]")).unwrap();
-    ashyq()
-        .args(["protocol", "sign", "--key"])
-        .arg(dir.path().join("precinct-17.key"))
-        .arg("--protocol")
-        .arg(&two)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("exactly one"));
+    fails_with(&mut sign("precinct-17.key", &two), "exactly one");
 }
 
 /// A log of `n` entries kept by a server whose key is in `dir/central.key`, a receipt for
@@ -194,86 +180,101 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> PathBuf {
     path.to_owned()
 }
 
+/// The inclusion proof of leaf `index` in the first `size` entries of `tree`, written to `path`.
+fn inclusion_file(path: &Path, tree: &MerkleTree, index: u64, size: u64) -> PathBuf {
+    let hashes = tree.inclusion_proof(index, size).unwrap();
+    write_json(
+        path,
+        &InclusionProof {
+            leaf_index: index,
+            tree_size: size,
+            hashes,
+        },
+    )
+}
+
+/// The consistency proof of `tree` between sizes `first` and `second`, written to `path`.
+fn consistency_file(path: &Path, tree: &MerkleTree, first: u64, second: u64) -> PathBuf {
+    let hashes = tree.consistency_proof(first, second).unwrap();
+    write_json(
+        path,
+        &ConsistencyProof {
+            first_size: first,
+            second_size: second,
+            hashes,
+        },
+    )
+}
+
+/// `ashyq verify-receipt` with the log key and receipt files `key` and `receipt` of `d`, the
+/// inclusion proof `proof` and, if given, the tree head `head`.
+fn verify_receipt(
+    d: &Path,
+    key: &str,
+    receipt: &str,
+    proof: &Path,
+    head: Option<&Path>,
+) -> assert_cmd::assert::Assert {
+    let mut cmd = ashyq();
+    cmd.args(["verify-receipt", "--log-key"])
+        .arg(d.join(key))
+        .arg("--receipt")
+        .arg(d.join(receipt))
+        .arg("--proof")
+        .arg(proof);
+    if let Some(head) = head {
+        cmd.arg("--head").arg(head);
+    }
+    cmd.assert()
+}
+
+/// `ashyq verify-consistency` of the tree heads `older` and `newer` with `proof`, under the
+/// log key `central.pub` of `d`.
+fn verify_consistency(
+    d: &Path,
+    older: &Path,
+    newer: &Path,
+    proof: &Path,
+) -> assert_cmd::assert::Assert {
+    ashyq()
+        .args(["verify-consistency", "--log-key"])
+        .arg(d.join("central.pub"))
+        .arg("--older")
+        .arg(older)
+        .arg("--newer")
+        .arg(newer)
+        .arg("--proof")
+        .arg(proof)
+        .assert()
+}
+
 #[test]
 fn a_receipt_checks_offline_against_its_own_and_a_later_tree_head() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (tree, _, server) = server_log(d, 30, 11);
-    let own = write_json(
-        &d.join("proof-own.json"),
-        &InclusionProof {
-            leaf_index: 11,
-            tree_size: 12,
-            hashes: tree.inclusion_proof(11, 12).unwrap(),
-        },
-    );
-    ashyq()
-        .args(["verify-receipt", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--receipt")
-        .arg(d.join("receipt.json"))
-        .arg("--proof")
-        .arg(&own)
-        .assert()
+    let own = inclusion_file(&d.join("proof-own.json"), &tree, 11, 12);
+    verify_receipt(d, "central.pub", "receipt.json", &own, None)
         .success()
         .stdout(predicate::str::contains("is entry 12 of the log"));
 
     let later = SignedTreeHead::sign(30, tree.root(), at("2026-03-15T21:00:00Z"), &server).unwrap();
     let later = write_json(&d.join("sth-30.json"), &later);
-    let proof = write_json(
-        &d.join("proof-30.json"),
-        &InclusionProof {
-            leaf_index: 11,
-            tree_size: 30,
-            hashes: tree.inclusion_proof(11, 30).unwrap(),
-        },
-    );
-    ashyq()
-        .args(["verify-receipt", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--receipt")
-        .arg(d.join("receipt.json"))
-        .arg("--proof")
-        .arg(&proof)
-        .arg("--head")
-        .arg(&later)
-        .assert()
+    let proof = inclusion_file(&d.join("proof-30.json"), &tree, 11, 30);
+    verify_receipt(d, "central.pub", "receipt.json", &proof, Some(&later))
         .success()
         .stdout(predicate::str::contains("tree of size 30"));
 
     // The proof for the other head, and a key that is not the log's, fail with status 1.
-    ashyq()
-        .args(["verify-receipt", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--receipt")
-        .arg(d.join("receipt.json"))
-        .arg("--proof")
-        .arg(&own)
-        .arg("--head")
-        .arg(&later)
-        .assert()
+    verify_receipt(d, "central.pub", "receipt.json", &own, Some(&later))
         .code(1)
         .stderr(predicate::str::contains("fetch the proof for this receipt"));
-    ashyq()
-        .args(["verify-receipt", "--log-key"])
-        .arg(d.join("precinct-17.pub"))
-        .arg("--receipt")
-        .arg(d.join("receipt.json"))
-        .arg("--proof")
-        .arg(&own)
-        .assert()
+    verify_receipt(d, "precinct-17.pub", "receipt.json", &own, None)
         .code(1)
         .stderr(predicate::str::contains("right log key"));
     // A malformed receipt is named.
     std::fs::write(d.join("bad.json"), "{\"receipt\": 1}").unwrap();
-    ashyq()
-        .args(["verify-receipt", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--receipt")
-        .arg(d.join("bad.json"))
-        .arg("--proof")
-        .arg(&own)
-        .assert()
+    verify_receipt(d, "central.pub", "bad.json", &own, None)
         .failure()
         .stderr(predicate::str::contains("receipt file is malformed"));
 }
@@ -295,24 +296,8 @@ fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
     // Honest growth: consistent.
     let newer = SignedTreeHead::sign(30, tree.root(), at("2026-03-15T21:00:00Z"), &server).unwrap();
     let newer = write_json(&d.join("sth-30.json"), &newer);
-    let proof = write_json(
-        &d.join("consistency.json"),
-        &ConsistencyProof {
-            first_size: 12,
-            second_size: 30,
-            hashes: tree.consistency_proof(12, 30).unwrap(),
-        },
-    );
-    ashyq()
-        .args(["verify-consistency", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--older")
-        .arg(&older)
-        .arg("--newer")
-        .arg(&newer)
-        .arg("--proof")
-        .arg(&proof)
-        .assert()
+    let proof = consistency_file(&d.join("consistency.json"), &tree, 12, 30);
+    verify_consistency(d, &older, &newer, &proof)
         .success()
         .stdout(predicate::str::contains("extends the log of size 12"));
 
@@ -323,37 +308,12 @@ fn a_server_that_rewrites_an_old_entry_is_caught_offline() {
     let forged_head =
         SignedTreeHead::sign(30, forged.root(), at("2026-03-15T22:00:00Z"), &server).unwrap();
     let forged_head = write_json(&d.join("sth-forged.json"), &forged_head);
-    let forged_proof = write_json(
-        &d.join("consistency-forged.json"),
-        &ConsistencyProof {
-            first_size: 12,
-            second_size: 30,
-            hashes: forged.consistency_proof(12, 30).unwrap(),
-        },
-    );
-    ashyq()
-        .args(["verify-consistency", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--older")
-        .arg(&older)
-        .arg("--newer")
-        .arg(&forged_head)
-        .arg("--proof")
-        .arg(&forged_proof)
-        .assert()
+    let forged_proof = consistency_file(&d.join("consistency-forged.json"), &forged, 12, 30);
+    verify_consistency(d, &older, &forged_head, &forged_proof)
         .code(1)
         .stderr(predicate::str::contains("NOT CONSISTENT"));
     // Heads in the wrong order are explained.
-    ashyq()
-        .args(["verify-consistency", "--log-key"])
-        .arg(d.join("central.pub"))
-        .arg("--older")
-        .arg(&newer)
-        .arg("--newer")
-        .arg(&older)
-        .arg("--proof")
-        .arg(&proof)
-        .assert()
+    verify_consistency(d, &newer, &older, &proof)
         .code(1)
         .stderr(predicate::str::contains(
             "fetch the proof for these two heads",

@@ -8,22 +8,19 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+mod common;
+use common::{fails_with, succeeds, write};
+
+/// The binary on a database that `ashyq seats` must never open.
 fn ashyq() -> Command {
-    let mut cmd = Command::cargo_bin("ashyq").unwrap();
-    cmd.env_remove("RUST_LOG")
-        .env("ASHYQ_DATABASE_URL", "sqlite://unused-by-seats.db");
+    let mut cmd = common::ashyq();
+    cmd.env("ASHYQ_DATABASE_URL", "sqlite://unused-by-seats.db");
     cmd
 }
 
 fn kz_2023() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../ashyq-core/tests/data/kz-2023-mazhilis-party-list.csv")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 #[test]
@@ -57,15 +54,10 @@ fn the_2023_mazhilis_seats_as_a_table() {
 
 #[test]
 fn json_keeps_the_parties_in_input_order_with_exact_shares() {
-    let out = ashyq()
-        .args(["seats", "--seats", "69", "--format", "json"])
-        .arg(kz_2023())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        ashyq()
+            .args(["seats", "--seats", "69", "--format", "json"])
+            .arg(kz_2023()),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
@@ -267,18 +259,12 @@ fn bad_input_is_refused_with_a_reason() {
     ];
     for (name, text, message) in cases {
         let path = write(dir.path(), name, text);
-        ashyq()
-            .arg("seats")
-            .arg(&path)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains(message));
+        fails_with(ashyq().arg("seats").arg(&path), message);
     }
-    ashyq()
-        .args(["seats", "does-not-exist.csv"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("cannot read the votes file"));
+    fails_with(
+        ashyq().args(["seats", "does-not-exist.csv"]),
+        "cannot read the votes file",
+    );
     let ok = write(dir.path(), "ok.csv", "party,votes\nA,1\n");
     for args in [
         ["--threshold", "five"],
@@ -289,18 +275,11 @@ fn bad_input_is_refused_with_a_reason() {
     ] {
         ashyq().arg("seats").args(args).arg(&ok).assert().failure();
     }
-    ashyq()
-        .args(["seats", "--seats", "0"])
-        .arg(&ok)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("0 seats"));
-    ashyq()
-        .args(["seats", "--seed", ""])
-        .arg(&ok)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("seed is empty"));
+    fails_with(ashyq().args(["seats", "--seats", "0"]).arg(&ok), "0 seats");
+    fails_with(
+        ashyq().args(["seats", "--seed", ""]).arg(&ok),
+        "seed is empty",
+    );
 }
 
 #[test]
@@ -315,24 +294,16 @@ fn help_has_examples() {
 
 #[test]
 fn bench_seats_ends_with_one_json_line() {
-    let out = ashyq()
-        .args([
-            "bench",
-            "seats",
-            "--sweep",
-            "3000",
-            "--repetitions",
-            "5",
-            "--parties",
-            "12",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(ashyq().args([
+        "bench",
+        "seats",
+        "--sweep",
+        "3000",
+        "--repetitions",
+        "5",
+        "--parties",
+        "12",
+    ]));
     let text = String::from_utf8(out.stdout).unwrap();
     let last = text.lines().last().unwrap();
     let v: Value = serde_json::from_str(last).unwrap();

@@ -13,8 +13,10 @@ use ashyq_core::referendum::presets;
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::{Event, LogEntry, LogHash, profile, scenario};
-use assert_cmd::Command;
 use predicates::prelude::*;
+
+mod common;
+use common::{ashyq, fails_with};
 
 fn record(ledger: &mut Ledger, log: &mut Vec<LogEntry>, d: ashyq_core::ledger::Decided, at: &str) {
     log.push(ledger.record(d, at.into()).unwrap());
@@ -38,8 +40,7 @@ fn reseal(log: &mut [LogEntry]) {
 }
 
 fn verify(dir: &Path, log: &str) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("ashyq")
-        .unwrap()
+    ashyq()
         .current_dir(dir)
         .args([
             "verify",
@@ -135,8 +136,7 @@ fn kept_receipts_and_heads_catch_a_rewritten_or_shortened_log() {
     }
     reseal(&mut rewritten);
     write_log(&d.join("rewritten.jsonl"), &rewritten);
-    Command::cargo_bin("ashyq")
-        .unwrap()
+    ashyq()
         .current_dir(d)
         .args(["verify", "rewritten.jsonl"])
         .assert()
@@ -166,11 +166,10 @@ fn kept_receipts_and_heads_catch_a_rewritten_or_shortened_log() {
         .failure()
         .stdout(predicate::str::contains("signature does not verify"));
     // Without the log key, a clear error.
-    Command::cargo_bin("ashyq")
-        .unwrap()
-        .current_dir(d)
-        .args(["verify", "honest.jsonl", "--receipt", "receipt.json"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--log-key"));
+    fails_with(
+        ashyq()
+            .current_dir(d)
+            .args(["verify", "honest.jsonl", "--receipt", "receipt.json"]),
+        "--log-key",
+    );
 }

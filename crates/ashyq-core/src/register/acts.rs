@@ -99,7 +99,16 @@ pub struct RegisterActs {
 }
 
 impl RegisterActs {
-    /// How many acts the trail holds.
+    /// The trail at a stored head, for recording the next act without replaying the trail
+    /// (the store appends acts on its stored head). Its count is unknown there: 0.
+    pub fn at(head: Option<(u64, LogHash)>) -> Self {
+        RegisterActs {
+            head: Head::from(head),
+            count: 0,
+        }
+    }
+
+    /// How many acts the trail holds (since the state it was built from).
     pub fn len(&self) -> u64 {
         self.count
     }

@@ -13,6 +13,8 @@
 //! bit may differ between platforms' maths libraries). Every count is then an exact integer
 //! from [`apportion_bounded`].
 
+use std::sync::LazyLock;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -147,6 +149,13 @@ pub enum GenerateError {
         /// The most voters that fit.
         highest: u64,
     },
+    /// The embedded table of missions abroad is malformed: a broken build, which the tests
+    /// catch.
+    #[error("the embedded data/kz-missions.csv is malformed: {reason}; correct the file")]
+    BadMissionTable {
+        /// What is wrong, with its row and column.
+        reason: String,
+    },
     /// The profile makes an inconsistent territory (e.g. two regions with one code).
     #[error("the profile gives an inconsistent territory: {0}; fix the profile's region list")]
     Invalid(#[from] TerritoryError),
@@ -223,333 +232,127 @@ const RURAL_MEAN: f64 = 860.0;
 /// Mean size aimed at abroad: missions register a few hundred to a few thousand voters.
 const ABROAD_MEAN: f64 = 700.0;
 
+/// Countries where Kazakhstan has an embassy, with the cities of its further consulates and a
+/// synthetic weight: `data/kz-missions.csv` (see `data/README.md`).
+const KZ_MISSIONS_CSV: &str = include_str!("../../data/kz-missions.csv");
+
 /// A country with a Kazakh diplomatic mission: ISO 3166-1 alpha-2 code, names (en, ru, kk), the
 /// city of the embassy, further cities with a consulate, and a weight for how many voters it
 /// registers. Ordered by weight, so a spec with fewer countries keeps the largest.
+#[derive(Debug)]
 struct Mission {
-    iso: &'static str,
-    en: &'static str,
-    ru: &'static str,
-    kk: &'static str,
-    embassy: &'static str,
-    consulates: &'static [&'static str],
+    iso: String,
+    en: String,
+    ru: String,
+    kk: String,
+    embassy: String,
+    consulates: Vec<String>,
     weight: u32,
 }
 
-const fn mission(
-    iso: &'static str,
-    en: &'static str,
-    ru: &'static str,
-    kk: &'static str,
-    embassy: &'static str,
-    consulates: &'static [&'static str],
-    weight: u32,
-) -> Mission {
-    Mission {
-        iso,
-        en,
-        ru,
-        kk,
-        embassy,
-        consulates,
-        weight,
+/// The missions of [`KZ_MISSIONS_CSV`], parsed on first use. The file is compiled in and
+/// checked by the tests, so an error here is a broken build; it is still an error, not a panic.
+fn missions() -> Result<&'static [Mission], GenerateError> {
+    static MISSIONS: LazyLock<Result<Vec<Mission>, String>> =
+        LazyLock::new(|| parse_missions(KZ_MISSIONS_CSV));
+    MISSIONS
+        .as_deref()
+        .map_err(|reason| GenerateError::BadMissionTable {
+            reason: reason.clone(),
+        })
+}
+
+/// A row of the mission table as written; [`parse_missions`] checks it.
+#[derive(serde::Deserialize)]
+struct MissionRow {
+    iso: String,
+    name_en: String,
+    name_ru: String,
+    name_kk: String,
+    embassy: String,
+    consulates: String,
+    weight: String,
+}
+
+/// Reads a mission table with the columns
+/// `iso,name_en,name_ru,name_kk,embassy,consulates,weight`: consulates separated by `;` (none:
+/// empty), weights whole numbers of at least 1 that never rise from one row to the next.
+fn parse_missions(text: &str) -> Result<Vec<Mission>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut missions: Vec<Mission> = Vec::new();
+    for (i, row) in reader.deserialize::<MissionRow>().enumerate() {
+        let row_no = i + 2;
+        let r = row.map_err(|e| format!("row {row_no}: {e}"))?;
+        for (column, value) in [
+            ("name_en", &r.name_en),
+            ("name_ru", &r.name_ru),
+            ("name_kk", &r.name_kk),
+            ("embassy", &r.embassy),
+        ] {
+            if value.is_empty() {
+                return Err(format!("row {row_no}, column {column}: empty"));
+            }
+        }
+        if r.iso.len() != 2 || !r.iso.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "row {row_no}, column iso: {:?} is not two capital letters (ISO 3166-1 alpha-2)",
+                r.iso
+            ));
+        }
+        if missions.iter().any(|m| m.iso == r.iso) {
+            return Err(format!(
+                "row {row_no}, column iso: {} is listed twice",
+                r.iso
+            ));
+        }
+        let weight = r
+            .weight
+            .parse::<u32>()
+            .ok()
+            .filter(|w| *w >= 1)
+            .ok_or_else(|| {
+                format!(
+                    "row {row_no}, column weight: {:?} is not a whole number of at least 1",
+                    r.weight
+                )
+            })?;
+        if let Some(previous) = missions.last().filter(|m| m.weight < weight) {
+            return Err(format!(
+                "row {row_no}, column weight: {weight} is more than the {} of the row before; order the rows by falling weight",
+                previous.weight
+            ));
+        }
+        let consulates = r
+            .consulates
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        missions.push(Mission {
+            iso: r.iso,
+            en: r.name_en,
+            ru: r.name_ru,
+            kk: r.name_kk,
+            embassy: r.embassy,
+            consulates,
+            weight,
+        });
     }
+    if missions.is_empty() {
+        return Err(
+            "no missions: write a header iso,name_en,name_ru,name_kk,embassy,consulates,weight and a row per country"
+                .to_owned(),
+        );
+    }
+    Ok(missions)
 }
-
-/// Countries where Kazakhstan has an embassy (the weights are synthetic).
-const MISSIONS: &[Mission] = &[
-    mission(
-        "RU",
-        "Russia",
-        "Россия",
-        "Ресей",
-        "Moscow",
-        &[
-            "Saint Petersburg",
-            "Kazan",
-            "Omsk",
-            "Astrakhan",
-            "Novosibirsk",
-        ],
-        10,
-    ),
-    mission(
-        "TR",
-        "Türkiye",
-        "Турция",
-        "Түркия",
-        "Ankara",
-        &["Istanbul", "Antalya"],
-        6,
-    ),
-    mission(
-        "CN",
-        "China",
-        "Китай",
-        "Қытай",
-        "Beijing",
-        &["Shanghai", "Guangzhou", "Hong Kong", "Urumqi", "Xi'an"],
-        5,
-    ),
-    mission(
-        "DE",
-        "Germany",
-        "Германия",
-        "Германия",
-        "Berlin",
-        &["Frankfurt am Main"],
-        5,
-    ),
-    mission(
-        "US",
-        "United States",
-        "Соединённые Штаты Америки",
-        "Америка Құрама Штаттары",
-        "Washington",
-        &["New York"],
-        5,
-    ),
-    mission(
-        "AE",
-        "United Arab Emirates",
-        "Объединённые Арабские Эмираты",
-        "Біріккен Араб Әмірліктері",
-        "Abu Dhabi",
-        &["Dubai"],
-        4,
-    ),
-    mission(
-        "UZ",
-        "Uzbekistan",
-        "Узбекистан",
-        "Өзбекстан",
-        "Tashkent",
-        &[],
-        4,
-    ),
-    mission(
-        "KR",
-        "Republic of Korea",
-        "Республика Корея",
-        "Корея Республикасы",
-        "Seoul",
-        &[],
-        4,
-    ),
-    mission(
-        "GB",
-        "United Kingdom",
-        "Великобритания",
-        "Ұлыбритания",
-        "London",
-        &[],
-        3,
-    ),
-    mission(
-        "KG",
-        "Kyrgyzstan",
-        "Кыргызстан",
-        "Қырғызстан",
-        "Bishkek",
-        &["Osh"],
-        3,
-    ),
-    mission("CZ", "Czechia", "Чехия", "Чехия", "Prague", &[], 2),
-    mission("PL", "Poland", "Польша", "Польша", "Warsaw", &[], 2),
-    mission("IT", "Italy", "Италия", "Италия", "Rome", &[], 2),
-    mission("FR", "France", "Франция", "Франция", "Paris", &[], 2),
-    mission("ES", "Spain", "Испания", "Испания", "Madrid", &[], 2),
-    mission(
-        "NL",
-        "Netherlands",
-        "Нидерланды",
-        "Нидерланд",
-        "The Hague",
-        &[],
-        2,
-    ),
-    mission("CA", "Canada", "Канада", "Канада", "Ottawa", &[], 2),
-    mission("BY", "Belarus", "Беларусь", "Беларусь", "Minsk", &[], 2),
-    mission(
-        "AZ",
-        "Azerbaijan",
-        "Азербайджан",
-        "Әзербайжан",
-        "Baku",
-        &[],
-        2,
-    ),
-    mission("GE", "Georgia", "Грузия", "Грузия", "Tbilisi", &[], 2),
-    mission(
-        "SA",
-        "Saudi Arabia",
-        "Саудовская Аравия",
-        "Сауд Арабиясы",
-        "Riyadh",
-        &["Jeddah"],
-        2,
-    ),
-    mission(
-        "MN",
-        "Mongolia",
-        "Монголия",
-        "Моңғолия",
-        "Ulaanbaatar",
-        &["Ölgii"],
-        2,
-    ),
-    mission("UA", "Ukraine", "Украина", "Украина", "Kyiv", &[], 1),
-    mission(
-        "TJ",
-        "Tajikistan",
-        "Таджикистан",
-        "Тәжікстан",
-        "Dushanbe",
-        &[],
-        1,
-    ),
-    mission(
-        "TM",
-        "Turkmenistan",
-        "Туркменистан",
-        "Түрікменстан",
-        "Ashgabat",
-        &[],
-        1,
-    ),
-    mission("AM", "Armenia", "Армения", "Армения", "Yerevan", &[], 1),
-    mission("MD", "Moldova", "Молдова", "Молдова", "Chișinău", &[], 1),
-    mission("LT", "Lithuania", "Литва", "Литва", "Vilnius", &[], 1),
-    mission("LV", "Latvia", "Латвия", "Латвия", "Riga", &[], 1),
-    mission("EE", "Estonia", "Эстония", "Эстония", "Tallinn", &[], 1),
-    mission(
-        "FI",
-        "Finland",
-        "Финляндия",
-        "Финляндия",
-        "Helsinki",
-        &[],
-        1,
-    ),
-    mission("SE", "Sweden", "Швеция", "Швеция", "Stockholm", &[], 1),
-    mission("NO", "Norway", "Норвегия", "Норвегия", "Oslo", &[], 1),
-    mission("AT", "Austria", "Австрия", "Австрия", "Vienna", &[], 1),
-    mission(
-        "CH",
-        "Switzerland",
-        "Швейцария",
-        "Швейцария",
-        "Bern",
-        &[],
-        1,
-    ),
-    mission("BE", "Belgium", "Бельгия", "Бельгия", "Brussels", &[], 1),
-    mission("HU", "Hungary", "Венгрия", "Венгрия", "Budapest", &[], 1),
-    mission("RO", "Romania", "Румыния", "Румыния", "Bucharest", &[], 1),
-    mission("BG", "Bulgaria", "Болгария", "Болгария", "Sofia", &[], 1),
-    mission("GR", "Greece", "Греция", "Грекия", "Athens", &[], 1),
-    mission("RS", "Serbia", "Сербия", "Сербия", "Belgrade", &[], 1),
-    mission("HR", "Croatia", "Хорватия", "Хорватия", "Zagreb", &[], 1),
-    mission(
-        "SK",
-        "Slovakia",
-        "Словакия",
-        "Словакия",
-        "Bratislava",
-        &[],
-        1,
-    ),
-    mission("JP", "Japan", "Япония", "Жапония", "Tokyo", &[], 1),
-    mission("IN", "India", "Индия", "Үндістан", "New Delhi", &[], 1),
-    mission("QA", "Qatar", "Катар", "Катар", "Doha", &[], 1),
-    mission("KW", "Kuwait", "Кувейт", "Кувейт", "Kuwait City", &[], 1),
-    mission("EG", "Egypt", "Египет", "Мысыр", "Cairo", &[], 1),
-    mission("IL", "Israel", "Израиль", "Израиль", "Tel Aviv", &[], 1),
-    mission("IR", "Iran", "Иран", "Иран", "Tehran", &[], 1),
-    mission(
-        "MY",
-        "Malaysia",
-        "Малайзия",
-        "Малайзия",
-        "Kuala Lumpur",
-        &[],
-        1,
-    ),
-    mission(
-        "SG",
-        "Singapore",
-        "Сингапур",
-        "Сингапур",
-        "Singapore",
-        &[],
-        1,
-    ),
-    mission("TH", "Thailand", "Таиланд", "Тайланд", "Bangkok", &[], 1),
-    mission(
-        "AU",
-        "Australia",
-        "Австралия",
-        "Аустралия",
-        "Canberra",
-        &[],
-        1,
-    ),
-    mission("VN", "Vietnam", "Вьетнам", "Вьетнам", "Hanoi", &[], 1),
-    mission(
-        "ID",
-        "Indonesia",
-        "Индонезия",
-        "Индонезия",
-        "Jakarta",
-        &[],
-        1,
-    ),
-    mission(
-        "PK",
-        "Pakistan",
-        "Пакистан",
-        "Пәкістан",
-        "Islamabad",
-        &[],
-        1,
-    ),
-    mission(
-        "AF",
-        "Afghanistan",
-        "Афганистан",
-        "Ауғанстан",
-        "Kabul",
-        &[],
-        1,
-    ),
-    mission("JO", "Jordan", "Иордания", "Иордания", "Amman", &[], 1),
-    mission("OM", "Oman", "Оман", "Оман", "Muscat", &[], 1),
-    mission("BR", "Brazil", "Бразилия", "Бразилия", "Brasília", &[], 1),
-    mission("MX", "Mexico", "Мексика", "Мексика", "Mexico City", &[], 1),
-    mission(
-        "ZA",
-        "South Africa",
-        "Южно-Африканская Республика",
-        "Оңтүстік Африка Республикасы",
-        "Pretoria",
-        &[],
-        1,
-    ),
-    mission("KE", "Kenya", "Кения", "Кения", "Nairobi", &[], 1),
-    mission(
-        "ET",
-        "Ethiopia",
-        "Эфиопия",
-        "Эфиопия",
-        "Addis Ababa",
-        &[],
-        1,
-    ),
-];
 
 /// Countries the generator can place abroad precincts in.
 pub fn known_abroad_countries() -> usize {
-    MISSIONS.len()
+    missions().map_or(0, <[Mission]>::len)
 }
 
 /// A precinct before its voters and number are known.
@@ -635,7 +438,8 @@ pub fn generate(profile: &Profile, spec: &TerritorySpec) -> Result<Territory, Ge
         place(planned, unit_voters[i], &mut precincts).ok_or_else(|| out_of_range(spec))?;
     }
     if let (Some(region), true) = (abroad, abroad_n > 0) {
-        let planned = plan_abroad(region, spec, &mut rng, &mut districts)
+        let countries = &missions()?[..spec.abroad_countries as usize];
+        let planned = plan_abroad(region, countries, spec, &mut rng, &mut districts)
             .ok_or_else(|| out_of_range(spec))?;
         place(planned, unit_voters[n], &mut precincts).ok_or_else(|| out_of_range(spec))?;
     }
@@ -681,10 +485,11 @@ fn check_spec(
                 profile: profile.code.clone(),
             });
         }
-        if spec.abroad_countries as usize > MISSIONS.len() {
+        let known = missions()?.len();
+        if spec.abroad_countries as usize > known {
             return Err(GenerateError::TooManyCountries {
                 requested: spec.abroad_countries,
-                available: MISSIONS.len(),
+                available: known,
             });
         }
         if spec.abroad_countries == 0 {
@@ -936,11 +741,11 @@ fn plan_region(
 /// Creates one district per country abroad and plans the mission precincts.
 fn plan_abroad(
     region: &Region,
+    countries: &[Mission],
     spec: &TerritorySpec,
     rng: &mut ChaCha8Rng,
     districts: &mut Vec<District>,
 ) -> Option<Vec<Planned>> {
-    let countries = &MISSIONS[..spec.abroad_countries as usize];
     let total = u64::from(spec.abroad_precincts);
     let k = countries.len();
     let weights: Vec<f64> = countries.iter().map(|m| f64::from(m.weight)).collect();
@@ -1273,6 +1078,96 @@ mod tests {
         let other = generate(&kz(), &TerritorySpec { seed: 7, ..spec }).unwrap();
         assert_ne!(other, a);
         assert_eq!(other.registered_voters(), a.registered_voters());
+    }
+
+    /// The SHA-256 of the territory's JSON (`territory::io::to_json`, what `ashyq territory
+    /// generate --output FILE.json` writes).
+    fn json_sha256(t: &Territory) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(crate::territory::io::to_json(t).as_bytes()))
+    }
+
+    #[test]
+    fn the_generated_territory_is_the_same_byte_for_byte() {
+        // These digests were computed from the code as it was before the missions moved from
+        // a table in this file to data/kz-missions.csv (commit 9e2c4b8); moving data must not
+        // change a byte of what is generated. The second spec places precincts in every one
+        // of the 65 countries, so every row of the table is covered.
+        let all_countries = TerritorySpec {
+            seed: 7,
+            abroad_precincts: 90,
+            abroad_countries: 65,
+            ..TerritorySpec::default()
+        };
+        let digests = [
+            json_sha256(default_territory()),
+            json_sha256(&generate(&kz(), &all_countries).unwrap()),
+        ];
+        assert_eq!(
+            digests,
+            [
+                "4f12a243862fa3d9b3bc183489ed20f3f69bc4681184b9384d958ac23585260b",
+                "42ed0f745aee1970e82e3d9da46a006be55224763d66357b762c94f325a1b31d",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_embedded_mission_table_is_well_formed() {
+        let missions = parse_missions(KZ_MISSIONS_CSV).unwrap();
+        assert_eq!(missions.len(), 65);
+        assert_eq!(known_abroad_countries(), 65);
+        let russia = &missions[0];
+        assert_eq!((russia.iso.as_str(), russia.weight), ("RU", 10));
+        assert_eq!(russia.consulates.len(), 5);
+        assert!(
+            missions
+                .iter()
+                .any(|m| m.iso == "UZ" && m.consulates.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_malformed_mission_table_is_refused_with_its_row_and_column() {
+        const HEADER: &str = "iso,name_en,name_ru,name_kk,embassy,consulates,weight\n";
+        const RUSSIA: &str = "RU,Russia,Россия,Ресей,Moscow,,2\n";
+        let cases: [(String, &[&str]); 8] = [
+            (
+                format!("{HEADER}RU,Russia,Россия,Ресей,Moscow,,ten\n"),
+                &["row 2, column weight", "\"ten\""],
+            ),
+            (
+                format!("{HEADER}{RUSSIA}ru,Ruritania,Р,Р,Strelsau,,1\n"),
+                &["row 3, column iso"],
+            ),
+            (format!("{HEADER}{RUSSIA}{RUSSIA}"), &["row 3", "twice"]),
+            (
+                format!("{HEADER}UZ,Uzbekistan,У,Ө,Tashkent,,1\n{RUSSIA}"),
+                &["row 3, column weight", "falling"],
+            ),
+            (
+                format!("{HEADER}RU,Russia,,Ресей,Moscow,,1\n"),
+                &["row 2, column name_ru: empty"],
+            ),
+            (format!("{HEADER}RU,Russia,Россия\n"), &["row 2"]),
+            (
+                "code,weight\nRU,1\n".to_owned(),
+                &["row 2", "missing field"],
+            ),
+            (HEADER.to_owned(), &["no missions"]),
+        ];
+        for (table, expected) in &cases {
+            let err = parse_missions(table).unwrap_err();
+            for e in *expected {
+                assert!(err.contains(e), "{table:?}: {err:?} does not say {e:?}");
+            }
+        }
+        // A consulate list with spaces and a trailing separator reads as its cities.
+        let table = format!("{HEADER}CN,China,Китай,Қытай,Beijing, Shanghai ;Xi'an;,5\n");
+        assert_eq!(
+            parse_missions(&table).unwrap()[0].consulates,
+            ["Shanghai", "Xi'an"]
+        );
     }
 
     #[test]

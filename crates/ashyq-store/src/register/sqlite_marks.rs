@@ -4,19 +4,18 @@
 //! the connection's worker thread, and with two cores those thread switches, not SQLite, were
 //! most of the time of a batch (measured with perf: scheduler and wake-up functions on top).
 //! Here the whole batch runs on the thread that holds the connection: one hand-over per batch.
-//! The rules are the same as on PostgreSQL ([`super::mark_in_pg_tx`]): read, [`decide_marks`],
-//! write, all inside one `BEGIN IMMEDIATE` transaction.
+//! The rules are the same as on PostgreSQL ([`super::pg_marks::mark_in_pg_tx`]): read,
+//! [`decide_marks`], write, all inside one `BEGIN IMMEDIATE` transaction.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::{
-    MARK_GROUP_MAX, MarkBook, MarkOutcome, MarkRequest, MarkState, Operator, QueuedMark,
-    RegisterEvent, answer, batch_items, batch_operators, decide_marks,
-};
+use super::audit::Operator;
+use super::columns::digest_key;
+use super::event::RegisterEvent;
+use super::marks::{MarkBook, MarkOutcome, MarkRequest, MarkState, decide_marks};
 use crate::StoreError;
 
 const ACTION: &str = "marking voters";
@@ -114,7 +113,7 @@ pub(super) fn mark_batch(
             {
                 st.certificates.insert(d.to_owned(), c);
             }
-            if let Some(p) = book.marked.get(&super::digest_key(d)?) {
+            if let Some(p) = book.marked.get(&digest_key(d)?) {
                 st.marked.insert(d.to_owned(), *p);
             }
             let at = i64::from(r.precinct.0);
@@ -187,48 +186,4 @@ pub(super) fn mark_batch(
     let recorded = decided.recorded(items, first_seq)?;
     tx.commit().map_err(e(ACTION))?;
     Ok(book.committed(recorded))
-}
-
-/// The thread of a [`super::MarkDesk`] on SQLite: takes one waiting mark, then everything
-/// else waiting (up to [`MARK_GROUP_MAX`]), records them in one transaction, answers each, and
-/// again, until every sender is gone. The connection is opened on first use and again after
-/// a failure; `_checkpoints` stops the desk's checkpointing task when the thread ends.
-pub(super) fn desk_thread(
-    path: PathBuf,
-    event: String,
-    voting_day: NaiveDate,
-    mut rx: tokio::sync::mpsc::Receiver<QueuedMark>,
-    _checkpoints: tokio::sync::oneshot::Sender<()>,
-) {
-    let mut db: Option<Connection> = None;
-    let mut book = MarkBook::new(&event);
-    let mut batch: Vec<QueuedMark> = Vec::with_capacity(MARK_GROUP_MAX);
-    let ev = RegisterEvent {
-        id: &event,
-        voting_day,
-    };
-    while let Some(first) = rx.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MARK_GROUP_MAX {
-            match rx.try_recv() {
-                Ok(q) => batch.push(q),
-                Err(_) => break,
-            }
-        }
-        let operators = batch_operators(&batch);
-        let items = batch_items(&batch, &operators);
-        let outcome = match &mut db {
-            Some(c) => mark_batch(c, &ev, &items, &mut book),
-            None => open(&path, false).and_then(|c| {
-                let c = db.insert(c);
-                mark_batch(c, &ev, &items, &mut book)
-            }),
-        };
-        drop(items);
-        drop(operators);
-        if !answer(&mut batch, outcome) {
-            // The connection may be what failed: the next batch opens a new one.
-            db = None;
-        }
-    }
 }

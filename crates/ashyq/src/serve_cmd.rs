@@ -1,0 +1,89 @@
+//! `ashyq serve`: the API, the web pages and the consultation for an existing database.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::consult_cmd;
+use crate::database::{load_log_key, mask, open};
+
+/// Arguments of `ashyq serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Requests per second each client address may make on average (bursts of twice
+    /// that); 0 turns the limit off.
+    #[arg(long, default_value_t = 100)]
+    rate_limit: u32,
+    /// The key that signs tree heads and receipts; created if missing. Default: next to a
+    /// SQLite database (FILE.log-key), or ./ashyq-log.key for PostgreSQL. Every instance
+    /// serving one database must use the same key.
+    #[arg(long, env = "ASHYQ_LOG_KEY_FILE")]
+    log_key_file: Option<PathBuf>,
+    /// Mark the session cookie Secure (when clients reach the server over HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Sign-in for the public consultation.
+    #[command(flatten)]
+    consult: consult_cmd::ConsultServeArgs,
+}
+
+/// Runs `ashyq serve` on `db` until it is stopped.
+pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
+    let ServeArgs {
+        listen,
+        rate_limit,
+        log_key_file,
+        secure_cookies,
+        consult,
+    } = args;
+    let registrar = Arc::new(open(db).await?);
+    let log_key = load_log_key(db, log_key_file.as_deref())?;
+    let (consult, dev_idp) =
+        consult_cmd::consult_service(registrar.store().clone(), consult).await?;
+    // Follow what other processes (another instance, the command line) append to the public
+    // log: one cheap query a second when nothing changed.
+    let _following_log = ashyq_store::journal::follow(
+        &registrar,
+        std::time::Duration::from_secs(1),
+        |r: &ashyq_store::registrar::Registrar| r.journal(),
+    );
+    // Follow what the secretariat records from the command line meanwhile.
+    let following = consult.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = following.follow().await {
+                tracing::warn!(error = %e, "could not read the consultation's new entries");
+            }
+        }
+    });
+    let config = ashyq_server::ServerConfig {
+        consult: Some(consult),
+        dev_idp,
+        rate_limit: std::num::NonZeroU32::new(rate_limit).map(|n| {
+            ashyq_server::limits::RateLimit {
+                per_second: n,
+                burst: n.saturating_mul(std::num::NonZeroU32::new(2).expect("2 > 0")),
+            }
+        }),
+        secure_cookies,
+        ..ashyq_server::ServerConfig::with_log_key(log_key)
+    };
+    ashyq_server::serve_with(registrar, listen, config, |addr| {
+        println!(
+            "ashyq is serving {db_shown} on http://{addr}/",
+            db_shown = mask(db)
+        );
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
