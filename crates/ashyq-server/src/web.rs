@@ -5,7 +5,7 @@
 //!
 //! The modules form layers; each imports only from those listed before it:
 //!
-//! - `i18n.rs` — the Fluent messages (`i18n/{kk,ru,en}/web.ftl`) and the language choice.
+//! - `i18n.rs` — the Fluent messages (`i18n/{kk,ru,en}/*.ftl`: `web.ftl` and one file per domain, gathered by `build.rs`) and the language choice.
 //! - `format.rs` — numbers, percentages and dates per language.
 //! - `ctx.rs` — the request's language (`Ctx`) and the HTML answer.
 //! - `assets.rs` — the stylesheets and scripts.

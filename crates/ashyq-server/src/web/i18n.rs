@@ -1,5 +1,5 @@
 //! The pages' text in Kazakh, Russian and English, from Fluent files compiled into the binary
-//! (`i18n/{kk,ru,en}/web.ftl`), and the choice of language for a request.
+//! (`i18n/{kk,ru,en}/*.ftl`, gathered by the build script), and the choice of language for a request.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -86,15 +86,18 @@ fn bundle(lang: &str, source: &'static str) -> Bundle {
     // The text goes into HTML, where the Unicode isolation marks would only add bytes.
     b.set_use_isolating(false);
     let res = FluentResource::try_new(source.to_owned())
-        .unwrap_or_else(|(_, errors)| panic!("i18n/{lang}/web.ftl does not parse: {errors:?}"));
+        .unwrap_or_else(|(_, errors)| panic!("i18n/{lang}/*.ftl does not parse: {errors:?}"));
     b.add_resource(res)
-        .unwrap_or_else(|errors| panic!("i18n/{lang}/web.ftl has duplicates: {errors:?}"));
+        .unwrap_or_else(|errors| panic!("i18n/{lang}/*.ftl has duplicates: {errors:?}"));
     b
 }
 
-static KK: LazyLock<Bundle> = LazyLock::new(|| bundle("kk", include_str!("../../i18n/kk/web.ftl")));
-static RU: LazyLock<Bundle> = LazyLock::new(|| bundle("ru", include_str!("../../i18n/ru/web.ftl")));
-static EN: LazyLock<Bundle> = LazyLock::new(|| bundle("en", include_str!("../../i18n/en/web.ftl")));
+static KK: LazyLock<Bundle> =
+    LazyLock::new(|| bundle("kk", include_str!(concat!(env!("OUT_DIR"), "/kk.ftl"))));
+static RU: LazyLock<Bundle> =
+    LazyLock::new(|| bundle("ru", include_str!(concat!(env!("OUT_DIR"), "/ru.ftl"))));
+static EN: LazyLock<Bundle> =
+    LazyLock::new(|| bundle("en", include_str!(concat!(env!("OUT_DIR"), "/en.ftl"))));
 
 /// The translator for one request.
 #[derive(Clone, Copy)]
@@ -163,11 +166,11 @@ mod tests {
 
     #[test]
     fn every_language_has_every_message() {
-        let en = keys(include_str!("../../i18n/en/web.ftl"));
+        let en = keys(include_str!(concat!(env!("OUT_DIR"), "/en.ftl")));
         assert!(en.len() > 50, "{} messages", en.len());
         for (lang, src) in [
-            ("kk", include_str!("../../i18n/kk/web.ftl")),
-            ("ru", include_str!("../../i18n/ru/web.ftl")),
+            ("kk", include_str!(concat!(env!("OUT_DIR"), "/kk.ftl"))),
+            ("ru", include_str!(concat!(env!("OUT_DIR"), "/ru.ftl"))),
         ] {
             let theirs = keys(src);
             let missing: Vec<_> = en.iter().filter(|k| !theirs.contains(k)).collect();
