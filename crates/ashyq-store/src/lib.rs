@@ -24,7 +24,7 @@
 //! Queries are written once with `$1, $2, …` placeholders: PostgreSQL numbers them natively,
 //! and sqlx's SQLite driver binds `$N` to the N-th argument (not merely the next one), so the
 //! same text runs on both.
-// One `unsafe` block, allowed where it stands: `register::direct` (the bulk load on SQLite's handle).
+// One `unsafe` block, allowed where it stands: `register::import::direct` (the bulk load on SQLite's handle).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
