@@ -3,12 +3,12 @@
 
 use std::sync::OnceLock;
 
-use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::author::Author;
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::ledger::{Decided, Decision, Ledger};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::referendum::presets;
-use ashyq_core::contest::ContestId;
 use ashyq_core::tally::ResultsTree;
 use ashyq_core::territory::{PrecinctId, Territory, UnitKind};
 
@@ -90,7 +90,7 @@ pub fn build() -> Fixture {
     submit(&mut ledger, &mut entries, protocol(2, 800, 700, 600));
     // One ballot missing from the box: accepted with warning KW-1.
     let mut p3 = protocol(3, 2500, 900, 700);
-    p3.lines.ballots_found -= 1;
+    p3.lines.ballots.ballots_found -= 1;
     p3.lines.invalid -= 1;
     submit(&mut ledger, &mut entries, p3);
     // A different protocol for precinct 1, dismissed.

@@ -406,25 +406,7 @@ impl LinesSpec {
                 added_absentee.into(),
                 certificates.into(),
             ),
-            LinesSpec::Raw(a) => {
-                let a = a.map(u64::from);
-                ProtocolLines {
-                    ballots: BallotLines {
-                        voters_on_list: a[0],
-                        voters_added_on_day: a[1],
-                        voters_added_absentee: a[2],
-                        absentee_certificates_issued: a[3],
-                        ballots_received: a[4],
-                        ballots_issued: a[5],
-                        ballots_cancelled: a[6],
-                        ballots_found: a[7],
-                    },
-                    yes: a[8],
-                    no: a[9],
-                    both_marked: a[10],
-                    invalid: a[11],
-                }
-            }
+            LinesSpec::Raw(a) => ProtocolLines::from_array(a.map(u64::from)),
             LinesSpec::Poke { line, value } => {
                 let mut l = consistent(1000, 700, 300, 0, 500, 150, 10, 5, 1, 2);
                 let fields = [

@@ -267,9 +267,12 @@ pub enum Contest {
     PartyList(ElectionRecord),
 }
 
-/// `ContestRecord` for the record held by one variant of [`Contest`].
+/// For one kind of contest: `ContestRecord` for the record held by its variant of
+/// [`Contest`], and the ledger's typed look-ups of it (one, every one, the named or only one),
+/// all answered by the one registry.
 macro_rules! contest_record {
-    ($record:ty, $variant:ident, $kind:expr) => {
+    ($record:ty, $variant:ident, $kind:expr, $noun:literal:
+     $one:ident, $all:ident, $resolve:ident) => {
         impl ContestRecord<Contest> for $record {
             const KIND: ContestKind = $kind;
             fn pick(c: &Contest) -> Option<&Self> {
@@ -285,11 +288,41 @@ macro_rules! contest_record {
                 }
             }
         }
+
+        impl Ledger {
+            #[doc = concat!("One ", $noun, ".")]
+            pub fn $one(&self, id: &ContestId) -> Result<&$record, LedgerError> {
+                Ok(self.contests.get(id)?)
+            }
+
+            #[doc = concat!("Every ", $noun, ", by id.")]
+            pub fn $all(&self) -> impl Iterator<Item = &$record> {
+                self.contests.of_kind()
+            }
+
+            #[doc = concat!("The ", $noun, " named, or the only one; an error listing the known ones otherwise.")]
+            pub fn $resolve(&self, id: Option<&str>) -> Result<&$record, LedgerError> {
+                Ok(self.contests.resolve(id)?)
+            }
+        }
     };
 }
 
-contest_record!(ReferendumRecord, Referendum, ContestKind::Referendum);
-contest_record!(ElectionRecord, PartyList, ContestKind::PartyList);
+contest_record!(ReferendumRecord, Referendum, ContestKind::Referendum, "referendum":
+    referendum, referendums, resolve_referendum);
+contest_record!(ElectionRecord, PartyList, ContestKind::PartyList, "party-list election":
+    election, elections, resolve_election);
+
+/// The decision a replayed protocol entry must have been: a new record, never the receipt of
+/// one already recorded (recording the same protocol again is no new entry).
+fn recorded_anew(decision: Decision, precinct: PrecinctId) -> Result<Decided, LedgerError> {
+    match decision {
+        Decision::Record(d) => Ok(d),
+        Decision::Known(_) => Err(LedgerError::Inconsistent(format!(
+            "precinct {precinct}: this protocol was already recorded; recording it again changes nothing and is not a new entry"
+        ))),
+    }
+}
 
 /// A contest whose precincts send protocols of one kind into a [`ProtocolBook`].
 trait KeepsProtocols: ContestRecord<Contest> {
@@ -378,21 +411,6 @@ impl Ledger {
     /// Every contest — referendums and elections — in one registry under one namespace.
     pub fn contests(&self) -> &Registry<Contest> {
         &self.contests
-    }
-
-    /// The defined referendums.
-    pub fn referendums(&self) -> impl Iterator<Item = &ReferendumRecord> {
-        self.contests.of_kind()
-    }
-
-    /// One referendum.
-    pub fn referendum(&self, id: &ContestId) -> Result<&ReferendumRecord, LedgerError> {
-        Ok(self.contests.get(id)?)
-    }
-
-    /// The only referendum, or the one named; a helpful error when it is ambiguous.
-    pub fn resolve_referendum(&self, id: Option<&str>) -> Result<&ReferendumRecord, LedgerError> {
-        Ok(self.contests.resolve(id)?)
     }
 
     fn open(&self, id: &ContestId) -> Result<&ReferendumRecord, LedgerError> {
@@ -956,15 +974,7 @@ impl Ledger {
                         )));
                     }
                 };
-                match decision {
-                    Decision::Record(d) => d,
-                    Decision::Known(_) => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {}: this protocol was already recorded; recording it again changes nothing and is not a new entry",
-                            protocol.precinct
-                        )));
-                    }
-                }
+                recorded_anew(decision, protocol.precinct)?
             }
             Event::ProtocolAmended {
                 protocol,

@@ -10,7 +10,6 @@
 //! `docs/consultation.md`). Versions are compared by [`compare`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,48 +18,7 @@ pub mod compare;
 pub mod history;
 pub mod markdown;
 
-/// A language of the parallel text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Kazakh (the state language).
-    Kk,
-    /// Russian.
-    Ru,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// All languages, in the order they are written.
-    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
-
-    /// The ISO 639-1 code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Kk => "kk",
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses an ISO 639-1 code (`kk`, `ru`, `en`).
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "kk" | "kaz" => Some(Lang::Kk),
-            "ru" | "rus" => Some(Lang::Ru),
-            "en" | "eng" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
+pub use crate::lang::Lang;
 
 /// The same text in several languages; a language may be missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

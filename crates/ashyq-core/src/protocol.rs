@@ -90,6 +90,26 @@ pub struct ProtocolLines {
 }
 
 impl ProtocolLines {
+    /// The twelve lines from their values in protocol order (line 1 first).
+    pub fn from_array(a: [u64; 12]) -> Self {
+        ProtocolLines {
+            ballots: BallotLines {
+                voters_on_list: a[0],
+                voters_added_on_day: a[1],
+                voters_added_absentee: a[2],
+                absentee_certificates_issued: a[3],
+                ballots_received: a[4],
+                ballots_issued: a[5],
+                ballots_cancelled: a[6],
+                ballots_found: a[7],
+            },
+            yes: a[8],
+            no: a[9],
+            both_marked: a[10],
+            invalid: a[11],
+        }
+    }
+
     /// The lines with their field names, in protocol order.
     pub fn named(&self) -> [(&'static str, u64); 12] {
         [
@@ -646,22 +666,7 @@ mod tests {
 
     fn arb_lines() -> impl Strategy<Value = ProtocolLines> {
         proptest::array::uniform12(prop_oneof![0u64..3000, Just(u64::MAX), 0u64..=u64::MAX])
-            .prop_map(|a| ProtocolLines {
-                ballots: BallotLines {
-                    voters_on_list: a[0],
-                    voters_added_on_day: a[1],
-                    voters_added_absentee: a[2],
-                    absentee_certificates_issued: a[3],
-                    ballots_received: a[4],
-                    ballots_issued: a[5],
-                    ballots_cancelled: a[6],
-                    ballots_found: a[7],
-                },
-                yes: a[8],
-                no: a[9],
-                both_marked: a[10],
-                invalid: a[11],
-            })
+            .prop_map(ProtocolLines::from_array)
     }
 
     proptest! {

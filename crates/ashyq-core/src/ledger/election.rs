@@ -33,7 +33,7 @@ use crate::territory::PrecinctId;
 
 use super::{
     Contest, Decided, Decision, KeepsProtocols, Ledger, LedgerError, ProtocolBook, SubmitStep,
-    require,
+    recorded_anew, require,
 };
 
 /// A mandate: who holds (or held) a seat of a party's list.
@@ -149,21 +149,6 @@ impl Ledger {
     /// The rules of party registration now.
     pub fn party_rules(&self) -> PartyRules {
         self.party_rules
-    }
-
-    /// The defined elections.
-    pub fn elections(&self) -> impl Iterator<Item = &ElectionRecord> {
-        self.contests.of_kind()
-    }
-
-    /// One election.
-    pub fn election(&self, id: &ContestId) -> Result<&ElectionRecord, LedgerError> {
-        Ok(self.contests.get(id)?)
-    }
-
-    /// The only election, or the one named.
-    pub fn resolve_election(&self, id: Option<&str>) -> Result<&ElectionRecord, LedgerError> {
-        Ok(self.contests.resolve(id)?)
     }
 
     pub(super) fn open_election(&self, id: &ContestId) -> Result<&ElectionRecord, LedgerError> {
@@ -588,15 +573,7 @@ impl Ledger {
             )?,
             Event::PartyListAccepted { protocol, .. }
             | Event::PartyListConflict { protocol, .. } => {
-                match self.submit_party_list(protocol.clone())? {
-                    Decision::Record(d) => d,
-                    Decision::Known(_) => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {}: this protocol was already recorded; recording it again is not a new entry",
-                            protocol.precinct
-                        )));
-                    }
-                }
+                recorded_anew(self.submit_party_list(protocol.clone())?, protocol.precinct)?
             }
             Event::PartyListAmended {
                 protocol,

@@ -8,75 +8,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-/// A language of the pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Kazakh, the state language (the default).
-    Kk,
-    /// Russian.
-    Ru,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// Every language, in the order of the switch.
-    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
-
-    /// The BCP 47 tag, also the `?lang=` value and the key of `Names::get`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Kk => "kk",
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-
-    /// The language's own name, for the switch.
-    pub fn endonym(self) -> &'static str {
-        match self {
-            Lang::Kk => "Қазақша",
-            Lang::Ru => "Русский",
-            Lang::En => "English",
-        }
-    }
-
-    /// `kk`, `ru` or `en` (any case, with or without a region such as `ru-KZ`).
-    pub fn parse(text: &str) -> Option<Lang> {
-        let primary = text.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "kk" | "kz" => Some(Lang::Kk),
-            "ru" => Some(Lang::Ru),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The best of our languages for an `Accept-Language` header (highest q first; ties in
-    /// the header's order), if any is acceptable.
-    pub fn negotiate(accept_language: &str) -> Option<Lang> {
-        let mut best: Option<(u32, Lang)> = None;
-        for item in accept_language.split(',') {
-            let mut parts = item.split(';');
-            let Some(lang) = parts.next().and_then(Lang::parse) else {
-                continue;
-            };
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .filter_map(|q| q.trim().parse::<f32>().ok())
-                .next()
-                .unwrap_or(1.0);
-            if q.is_nan() || q <= 0.0 {
-                continue;
-            }
-            let q = (q.min(1.0) * 1000.0) as u32;
-            if best.is_none_or(|(b, _)| q > b) {
-                best = Some((q, lang));
-            }
-        }
-        best.map(|(_, l)| l)
-    }
-}
+pub use ashyq_core::lang::Lang;
 
 type Bundle = FluentBundle<FluentResource>;
 
