@@ -25,6 +25,14 @@ pub struct ChainTable {
     pub lock: i64,
 }
 
+impl ChainTable {
+    /// The PostgreSQL notification channel on which each append announces its last sequence
+    /// number (`ashyq_` + the table's name).
+    pub fn channel(&self) -> String {
+        format!("ashyq_{}", self.name)
+    }
+}
+
 /// The public log: territory, referendums, elections, keys, mandates ("ashyq" + 1).
 pub const EVENT_LOG: ChainTable = ChainTable {
     name: "event_log",
@@ -290,6 +298,18 @@ impl Store {
                 if let (Ok(()), Some(plan)) = (&result, &plan) {
                     result = plan.write(Tx::Postgres(&mut tx)).await;
                 }
+                if result.is_ok() {
+                    // Delivered to every listening instance when (and only if) the append
+                    // commits: they catch up at once instead of at their next poll.
+                    let last = entries.last().map_or(0, |e| e.seq);
+                    result = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(table.channel())
+                        .bind(last.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .map(drop)
+                        .map_err(StoreError::db("announcing the new head (pg_notify)"));
+                }
                 settle(tx, result).await?;
             }
         }
@@ -437,5 +457,54 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// Wakes a follower as soon as another process appends to a chain: PostgreSQL's
+/// `LISTEN/NOTIFY` on [`ChainTable::channel`]. SQLite has no such channel (and no second
+/// machine), so there a follower only polls.
+pub struct HeadListener {
+    inner: Option<sqlx::postgres::PgListener>,
+}
+
+impl HeadListener {
+    /// Waits for the next announced head and returns its sequence number. On SQLite it
+    /// never returns. An error means the connection was lost and could not be re-made at
+    /// once; the caller polls meanwhile and listens again later.
+    pub async fn next(&mut self) -> Result<u64, StoreError> {
+        let Some(listener) = &mut self.inner else {
+            return std::future::pending().await;
+        };
+        let note = listener
+            .recv()
+            .await
+            .map_err(StoreError::db("waiting for a new head (LISTEN)"))?;
+        Ok(note.payload().parse().unwrap_or(0))
+    }
+
+    /// Whether notifications arrive (PostgreSQL) or the follower only polls (SQLite).
+    pub fn notifies(&self) -> bool {
+        self.inner.is_some()
+    }
+}
+
+impl Store {
+    /// Listens for the appends of other processes to `table` (see [`HeadListener`]).
+    pub async fn listen(&self, table: &ChainTable) -> Result<HeadListener, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(HeadListener { inner: None }),
+            Pool::Postgres(pool) => {
+                let mut listener = sqlx::postgres::PgListener::connect_with(pool)
+                    .await
+                    .map_err(StoreError::db("connecting to listen for new heads"))?;
+                listener
+                    .listen(&table.channel())
+                    .await
+                    .map_err(StoreError::db("listening for new heads (LISTEN)"))?;
+                Ok(HeadListener {
+                    inner: Some(listener),
+                })
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ use ashyq_core::journal::Domain;
 use ashyq_core::register::acts::RegisterActs;
 use tokio::sync::{Mutex, oneshot, watch};
 
-use crate::chain::{CONSULT_LOG, ChainTable, EVENT_LOG, Projection, REGISTER_LOG};
+use crate::chain::{CONSULT_LOG, ChainTable, EVENT_LOG, HeadListener, Projection, REGISTER_LOG};
 use crate::{Store, StoreError};
 
 /// A domain as the store keeps it: where its chain is stored and what it projects.
@@ -447,12 +447,35 @@ where
     T: Send + Sync + 'static,
     D: StoredDomain,
 {
+    let store = journal(owner).store.clone();
     let owner = Arc::downgrade(owner);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut listener: Option<HeadListener> = None;
         loop {
-            tick.tick().await;
+            if listener.is_none() {
+                // On PostgreSQL a new head reaches this instance within milliseconds; the
+                // poll stays as the fallback while the listening connection is re-made.
+                match store.listen(&D::TABLE).await {
+                    Ok(l) => listener = Some(l),
+                    Err(e) => tracing::warn!(chain = D::CHAIN, "cannot listen for new heads, polling: {e}"),
+                }
+            }
+            let announced = match listener.as_mut() {
+                Some(l) => tokio::select! {
+                    _ = tick.tick() => None,
+                    got = l.next() => Some(got),
+                },
+                None => {
+                    tick.tick().await;
+                    None
+                }
+            };
+            if let Some(Err(e)) = announced {
+                tracing::warn!(chain = D::CHAIN, "lost the notifications of new heads, polling: {e}");
+                listener = None;
+            }
             let Some(owner) = owner.upgrade() else { break };
             let journal = journal(&owner);
             match journal.catch_up().await {

@@ -123,3 +123,41 @@ async fn a_refused_command_records_nothing_anywhere() {
         );
     }
 }
+
+/// A follower polls only once a minute here, so if it takes in another instance's append
+/// within seconds, it was woken by PostgreSQL's NOTIFY; on SQLite it waits for its poll.
+#[tokio::test]
+async fn a_follower_on_postgresql_is_woken_by_another_instances_append() {
+    let Some(db) = testing::TestDb::postgres() else {
+        return;
+    };
+    let a = Registrar::open(&db.url).await.unwrap();
+    a.load_territory(territory()).await.unwrap();
+    a.create_referendum(presets::kz_2026()).await.unwrap();
+    let b = std::sync::Arc::new(Registrar::open(&db.url).await.unwrap());
+    let mut heads = b.journal().subscribe();
+    let _following = ashyq_store::journal::follow(
+        &b,
+        std::time::Duration::from_secs(60),
+        |r: &Registrar| r.journal(),
+    );
+    // The follower's first poll is at once; let it pass and start listening.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let receipt = a.submit(protocol(1, 700)).await.unwrap();
+    let woke = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while *heads.borrow_and_update() < receipt.seq {
+            heads.changed().await.unwrap();
+        }
+    })
+    .await;
+    assert!(
+        woke.is_ok(),
+        "the follower did not take in seq {} before its next poll",
+        receipt.seq
+    );
+    let id = ContestId("kz-2026".into());
+    assert_eq!(
+        b.ledger().results(&id).unwrap(),
+        a.ledger().results(&id).unwrap()
+    );
+}
