@@ -20,6 +20,7 @@ mod events;
 pub mod limits;
 mod openapi;
 mod operators;
+mod ops;
 pub mod problem;
 mod read;
 pub mod signin;
@@ -79,6 +80,8 @@ pub struct AppState {
     writes: Arc<writes::WriteExecutor>,
     /// The public consultation, when this server serves one.
     pub consult: Option<Arc<consult::ConsultService>>,
+    /// This instance's metrics (`/metrics`).
+    metrics: Arc<ops::Metrics>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -188,6 +191,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         sign_in_guard: Arc::default(),
         writes: Arc::new(writes::WriteExecutor::new()),
         consult: config.consult.clone(),
+        metrics: Arc::default(),
     };
     let mut pages = web::routes();
     if let Some(idp) = &config.dev_idp {
@@ -196,12 +200,18 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
     let mut app = Router::new()
         .route("/api/v1", get(index))
         .merge(pages)
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(ops::health))
+        .route("/ready", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs))
         .merge(api)
         .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::measure,
+        ))
         .with_state(state);
     if let Some(limit) = config.rate_limit {
         app = app.layer(axum::middleware::from_fn_with_state(

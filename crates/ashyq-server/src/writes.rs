@@ -83,6 +83,7 @@ where
             write.await
         }
     };
+    let _timer = crate::ops::WriteTimer::start(&state.metrics);
     state.writes.spawn(write).await.map_err(|e| {
         Problem::unavailable(format!("the write was interrupted ({e}); send it again"))
     })

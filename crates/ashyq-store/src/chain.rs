@@ -489,6 +489,21 @@ impl HeadListener {
 }
 
 impl Store {
+    /// How many connections listen for new heads of the public log, i.e. how many server
+    /// instances follow it (PostgreSQL); always 0 on SQLite.
+    pub async fn log_followers(&self) -> Result<i64, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(0),
+            Pool::Postgres(pool) => sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1",
+            )
+            .bind(format!("LISTEN %\"{}\"%", EVENT_LOG.channel()))
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::db("counting the instances that follow the log")),
+        }
+    }
+
     /// Listens for the appends of other processes to `table` (see [`HeadListener`]).
     pub async fn listen(&self, table: &ChainTable) -> Result<HeadListener, StoreError> {
         match &self.pool {

@@ -184,6 +184,16 @@ impl<D: StoredDomain> Journal<D> {
         self.state.read().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The sequence number of the chain's last entry in the store (0 while empty), which
+    /// may be ahead of this process's state when another process appended.
+    pub async fn stored_head(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .store
+            .chain_head(&D::TABLE)
+            .await?
+            .map_or(0, |(seq, _)| seq))
+    }
+
     /// The sequence number of the last entry, as a channel that changes on every append and
     /// every catch-up.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
@@ -459,7 +469,10 @@ where
                 // poll stays as the fallback while the listening connection is re-made.
                 match store.listen(&D::TABLE).await {
                     Ok(l) => listener = Some(l),
-                    Err(e) => tracing::warn!(chain = D::CHAIN, "cannot listen for new heads, polling: {e}"),
+                    Err(e) => tracing::warn!(
+                        chain = D::CHAIN,
+                        "cannot listen for new heads, polling: {e}"
+                    ),
                 }
             }
             let announced = match listener.as_mut() {
@@ -473,7 +486,10 @@ where
                 }
             };
             if let Some(Err(e)) = announced {
-                tracing::warn!(chain = D::CHAIN, "lost the notifications of new heads, polling: {e}");
+                tracing::warn!(
+                    chain = D::CHAIN,
+                    "lost the notifications of new heads, polling: {e}"
+                );
                 listener = None;
             }
             let Some(owner) = owner.upgrade() else { break };

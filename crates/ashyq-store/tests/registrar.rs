@@ -136,11 +136,10 @@ async fn a_follower_on_postgresql_is_woken_by_another_instances_append() {
     a.create_referendum(presets::kz_2026()).await.unwrap();
     let b = std::sync::Arc::new(Registrar::open(&db.url).await.unwrap());
     let mut heads = b.journal().subscribe();
-    let _following = ashyq_store::journal::follow(
-        &b,
-        std::time::Duration::from_secs(60),
-        |r: &Registrar| r.journal(),
-    );
+    let _following =
+        ashyq_store::journal::follow(&b, std::time::Duration::from_secs(60), |r: &Registrar| {
+            r.journal()
+        });
     // The follower's first poll is at once; let it pass and start listening.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let receipt = a.submit(protocol(1, 700)).await.unwrap();
