@@ -220,7 +220,15 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         ));
     }
     app.layer(axum::middleware::from_fn(problem::problems_everywhere))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                // The path only: a query string may carry a sign-in code or a form token,
+                // which never reach the logs.
+                |req: &axum::http::Request<Body>| {
+                    tracing::debug_span!("request", method = %req.method(), path = req.uri().path())
+                },
+            ),
+        )
         .layer(tower_http::compression::CompressionLayer::new())
 }
 

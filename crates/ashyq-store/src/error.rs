@@ -77,6 +77,10 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A backup could not be taken or restored; the reason says what to do.
+    #[error("{0}")]
+    Backup(String),
+
     /// An audited act of the register was refused by the trail's rules; nothing was done.
     #[error("the register's audit trail refused the act: {0}")]
     AuditRefused(String),

@@ -69,6 +69,7 @@ macro_rules! with_pool {
     };
 }
 
+pub mod backup;
 pub mod chain;
 pub mod consult;
 mod error;

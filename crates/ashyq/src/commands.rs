@@ -8,9 +8,9 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
-    keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd,
-    territory_cmd, verify_cmd,
+    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd,
+    export_cmd, keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
+    serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -29,8 +29,28 @@ pub struct Cli {
     /// Database: `sqlite://FILE` (embedded, the default) or `postgres://USER@HOST/DB`.
     #[arg(long, global = true, env = "ASHYQ_DATABASE_URL", default_value = database::DEFAULT_DATABASE)]
     pub database_url: String,
+    /// How diagnostics on standard error are written: `text` for a person, `json` (one
+    /// object per line) for a log collector. What is logged is chosen by `RUST_LOG`
+    /// (default `warn`); no IIN, key or token is ever in it.
+    #[arg(
+        long,
+        global = true,
+        env = "ASHYQ_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The form of the diagnostics (see [`Cli::log_format`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for a person.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -91,6 +111,17 @@ pub enum Command {
 Exits with status 1 and names the first bad entry when anything does not add up.
 Needs no database: it trusts nothing but the file.")]
     Verify(verify_cmd::VerifyArgs),
+    /// Take a consistent backup of the live database (SQLite file or pg_dump archive).
+    #[command(after_help = "Examples:
+  ashyq backup --out ashyq-2026-03-16.db
+  ashyq --database-url postgres://postgres@127.0.0.1/ashyq backup --out ashyq.pgdump
+The log key file is not in the database and not in the backup: keep a copy of it apart.")]
+    Backup(backup_cmd::BackupArgs),
+    /// Restore a backup into an empty database (a new SQLite file or an empty PostgreSQL one).
+    #[command(after_help = "Examples:
+  ashyq --database-url sqlite://restored.db restore ashyq-2026-03-16.db
+  ashyq --database-url postgres://postgres@127.0.0.1/fresh restore ashyq.pgdump")]
+    Restore(backup_cmd::RestoreArgs),
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
     /// Register parties and set the rules of party registration.
@@ -201,6 +232,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Certify(args) => referendum_cmd::certify(&db, args).await,
         Command::Export(args) => export_cmd::run(&db, args).await,
         Command::Verify(args) => verify_cmd::run(&args),
+        Command::Backup(args) => backup_cmd::backup(&db, args).await,
+        Command::Restore(args) => backup_cmd::restore(&db, args).await,
         Command::Bench(BenchCommand::Ingest { batch, runs }) => {
             bench::ingest(&db, batch, runs).await
         }

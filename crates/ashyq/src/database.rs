@@ -48,7 +48,7 @@ pub fn load_log_key(
     let path = given.map_or_else(|| default_log_key_path(db), Path::to_path_buf);
     let (key, created) = ashyq_server::transparency::load_or_create_log_key(&path)?;
     if created {
-        eprintln!(
+        println!(
             "Created the log's signing key {} (keep it private and backed up; its public half is {}.pub). Key id {}.",
             path.display(),
             path.display(),

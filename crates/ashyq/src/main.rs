@@ -16,6 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // `protocol_cmd` hands party lists to `election_cmd` and `sign`/`send` to `keys_cmd`);
 // `commands`, the table of commands and the dispatch; and `main`.
 mod authors;
+mod backup_cmd;
 mod bench;
 mod bench_load;
 mod commands;
@@ -41,13 +42,15 @@ mod verify_cmd;
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     let cli = commands::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        commands::LogFormat::Text => logs.init(),
+        commands::LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
