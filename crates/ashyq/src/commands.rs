@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
-    keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd,
-    territory_cmd, verify_cmd,
+    keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
+    serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -93,6 +93,9 @@ Needs no database: it trusts nothing but the file.")]
     Verify(verify_cmd::VerifyArgs),
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
+    /// The presidential election: decide a round from a votes file (no database needed).
+    #[command(subcommand)]
+    President(president_cmd::PresidentCommand),
     /// Register parties and set the rules of party registration.
     #[command(subcommand)]
     Party(election_cmd::PartyCommand),
@@ -205,6 +208,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             bench::ingest(&db, batch, runs).await
         }
         Command::Seats(args) => seats_cmd::run(args),
+        Command::President(cmd) => president_cmd::run(cmd),
         Command::Keys(cmd) => keys_cmd::run(&db, cmd).await,
         Command::Operator(cmd) => operator_cmd::run(&db, cmd).await,
         Command::VerifyReceipt(args) => keys_cmd::verify_receipt(&args),
