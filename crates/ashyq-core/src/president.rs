@@ -16,9 +16,11 @@
 pub mod definition;
 pub mod eligibility;
 pub mod error;
+pub mod events;
 pub mod outcome;
 pub mod protocol;
 pub mod rules;
+pub mod scenario;
 pub mod signatures;
 pub mod tally_file;
 
@@ -28,6 +30,7 @@ pub use eligibility::{
     check_eligibility,
 };
 pub use error::PresidentError;
+pub use events::PresidentEvent;
 pub use outcome::{CandidateVotes, PresidentialOutcome, RoundCount, RoundKind, decide};
 pub use protocol::{PresidentialProtocol, PresidentialTotals, RegionPresidentialTotals};
 pub use rules::{Criterion, NominatorKind, PresidentialRules};

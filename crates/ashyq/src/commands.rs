@@ -93,7 +93,8 @@ Needs no database: it trusts nothing but the file.")]
     Verify(verify_cmd::VerifyArgs),
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
-    /// The presidential election: decide a round from a votes file (no database needed).
+    /// The presidential election: decide a round from a votes file (no database needed),
+    /// certify a round.
     #[command(subcommand)]
     President(president_cmd::PresidentCommand),
     /// Register parties and set the rules of party registration.
@@ -208,7 +209,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             bench::ingest(&db, batch, runs).await
         }
         Command::Seats(args) => seats_cmd::run(args),
-        Command::President(cmd) => president_cmd::run(cmd),
+        Command::President(cmd) => president_cmd::run(&db, cmd).await,
         Command::Keys(cmd) => keys_cmd::run(&db, cmd).await,
         Command::Operator(cmd) => operator_cmd::run(&db, cmd).await,
         Command::VerifyReceipt(args) => keys_cmd::verify_receipt(&args),
