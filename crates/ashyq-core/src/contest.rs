@@ -75,6 +75,8 @@ pub enum ContestKind {
     Referendum,
     /// A party-list election to a representative body.
     PartyList,
+    /// One round of the election of the President.
+    Presidential,
 }
 
 impl ContestKind {
@@ -83,6 +85,7 @@ impl ContestKind {
         match self {
             ContestKind::Referendum => "referendum",
             ContestKind::PartyList => "election",
+            ContestKind::Presidential => "presidential election",
         }
     }
 
@@ -91,6 +94,7 @@ impl ContestKind {
         match self {
             ContestKind::Referendum => "`ashyq referendum create`",
             ContestKind::PartyList => "`ashyq election create`",
+            ContestKind::Presidential => "`ashyq election scenario --preset kz-2022-presidential`",
         }
     }
 }

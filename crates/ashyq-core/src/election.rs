@@ -203,71 +203,80 @@ impl PartyListProtocol {
         if !against_all && self.against_all > 0 {
             return Err(ElectionError::NoAgainstAllLine(self.precinct));
         }
-        let over: Vec<String> = self
-            .votes
-            .iter()
-            .map(|v| (v.party.as_str(), v.votes))
-            .chain([("against_all", self.against_all), ("invalid", self.invalid)])
-            .filter(|(_, v)| *v > protocol::MAX_LINE)
-            .map(|(n, v)| format!("{n} = {v}"))
-            .collect();
-        let b = &self.ballots;
-        // The ballot rules of the referendum protocol over lines 1–8; its KR-4 does not apply
-        // (the count lines differ) and is replaced below.
-        let lines = ProtocolLines {
-            ballots: BallotLines {
-                voters_on_list: b.voters_on_list,
-                voters_added_on_day: b.voters_added_on_day,
-                voters_added_absentee: b.voters_added_absentee,
-                absentee_certificates_issued: b.absentee_certificates_issued,
-                ballots_received: b.ballots_received,
-                ballots_issued: b.ballots_issued,
-                ballots_cancelled: b.ballots_cancelled,
-                ballots_found: b.ballots_found,
-            },
-            ..ProtocolLines::default()
-        };
-        let mut check = protocol::check(&lines);
-        check
-            .errors
-            .retain(|v| v.rule != ControlRule::FoundBallotsCounted);
-        if !over.is_empty() {
-            let detail = format!("{} exceeds {}", over.join(", "), protocol::MAX_LINE);
-            match check.errors.first_mut() {
-                Some(v) if v.rule == ControlRule::LinesWithinBounds => {
-                    v.detail = format!("{}; {detail}", v.detail);
-                }
-                _ => check.errors.insert(
-                    0,
-                    Violation {
-                        rule: ControlRule::LinesWithinBounds,
-                        severity: Severity::Error,
-                        detail,
-                    },
-                ),
-            }
-        }
-        // Out-of-bounds lines make the sums meaningless: stop there, as `protocol::check` does.
-        if check.errors.first().map(|v| v.rule) == Some(ControlRule::LinesWithinBounds) {
-            check.errors.truncate(1);
-            check.warnings.clear();
-            return Ok(check);
-        }
-        // Every line is now at most MAX_LINE, so the sum of the ballot's lines fits in u64.
-        let party_sum: u64 = self.votes.iter().map(|v| v.votes).sum();
-        let counted = party_sum + self.against_all + self.invalid;
-        if b.ballots_found != counted {
-            check.errors.push(Violation {
-                rule: ControlRule::ListBallotsCounted,
-                severity: Severity::Error,
-                detail: format!(
-                    "{} ≠ {party_sum} + {} + {} = {counted}",
-                    b.ballots_found, self.against_all, self.invalid
-                ),
-            });
-        }
-        Ok(check)
+        let lines = self.votes.iter().map(|v| (v.party.as_str(), v.votes));
+        Ok(check_ballot_lines(
+            &self.ballots,
+            lines,
+            self.against_all,
+            self.invalid,
+        ))
     }
+}
+
+/// The control ratios of a protocol whose ballot has one line per choice (a party, a
+/// candidate), an "against all" line and the invalid ballots: the ballot rules of the
+/// referendum protocol (KR-0 to KR-5, KW-1, KW-2) over lines 1–8, with KR-4 read for this
+/// ballot: `ballots_found = Σ choice lines + against_all + invalid`
+/// ([`ControlRule::ListBallotsCounted`]). Shared by the party-list and the presidential
+/// protocols.
+pub fn check_ballot_lines<'a>(
+    b: &BallotLines,
+    choices: impl Iterator<Item = (&'a str, u64)> + Clone,
+    against_all: u64,
+    invalid: u64,
+) -> ProtocolCheck {
+    let over: Vec<String> = choices
+        .clone()
+        .chain([("against_all", against_all), ("invalid", invalid)])
+        .filter(|(_, v)| *v > protocol::MAX_LINE)
+        .map(|(n, v)| format!("{n} = {v}"))
+        .collect();
+    // The ballot rules of the referendum protocol over lines 1–8; its KR-4 does not apply
+    // (the count lines differ) and is replaced below.
+    let lines = ProtocolLines {
+        ballots: *b,
+        ..ProtocolLines::default()
+    };
+    let mut check = protocol::check(&lines);
+    check
+        .errors
+        .retain(|v| v.rule != ControlRule::FoundBallotsCounted);
+    if !over.is_empty() {
+        let detail = format!("{} exceeds {}", over.join(", "), protocol::MAX_LINE);
+        match check.errors.first_mut() {
+            Some(v) if v.rule == ControlRule::LinesWithinBounds => {
+                v.detail = format!("{}; {detail}", v.detail);
+            }
+            _ => check.errors.insert(
+                0,
+                Violation {
+                    rule: ControlRule::LinesWithinBounds,
+                    severity: Severity::Error,
+                    detail,
+                },
+            ),
+        }
+    }
+    // Out-of-bounds lines make the sums meaningless: stop there, as `protocol::check` does.
+    if check.errors.first().map(|v| v.rule) == Some(ControlRule::LinesWithinBounds) {
+        check.errors.truncate(1);
+        check.warnings.clear();
+        return check;
+    }
+    // Every line is now at most MAX_LINE, so the sum of the ballot's lines fits in u64.
+    let choice_sum: u64 = choices.map(|(_, v)| v).sum();
+    let counted = choice_sum + against_all + invalid;
+    if b.ballots_found != counted {
+        check.errors.push(Violation {
+            rule: ControlRule::ListBallotsCounted,
+            severity: Severity::Error,
+            detail: format!(
+                "{} ≠ {choice_sum} + {against_all} + {invalid} = {counted}",
+                b.ballots_found
+            ),
+        });
+    }
+    check
 }
 
 /// The totals of a party-list election over some precincts.

@@ -16,6 +16,7 @@ use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProto
 use crate::keys::KeyEvent;
 use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
 use crate::party::{PartyRules, RegisteredParty};
+use crate::president::PresidentEvent;
 use crate::protocol::{PrecinctProtocol, Violation};
 use crate::referendum::ReferendumDefinition;
 use crate::seats::{SeatAllocation, TieSeed};
@@ -218,6 +219,8 @@ pub enum Event {
         /// Who takes the seat, if anyone.
         successor: Option<Deputy>,
     },
+    /// An event of a presidential election (`{"type":"president","event":…}`).
+    President(PresidentEvent),
 }
 
 impl Event {
@@ -241,6 +244,7 @@ impl Event {
             Event::PartyListAmended { .. } => "party_list_amended",
             Event::SeatsAllocated { .. } => "seats_allocated",
             Event::MandateEnded { .. } => "mandate_ended",
+            Event::President(e) => e.kind(),
             Event::CommissionKey { change } => match change {
                 KeyEvent::KeyRegistered(_) => "key_registered",
                 KeyEvent::KeyRotated(_) => "key_rotated",

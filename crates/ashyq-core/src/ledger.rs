@@ -11,11 +11,15 @@
 
 mod book;
 mod election;
+mod president;
 
 use serde::{Deserialize, Serialize};
 
 pub use book::{AppliedProtocol, HistoryItem, OpenConflict, ProtocolBook, SubmitStep};
 pub use election::{ElectionRecord, ElectionResults, Mandate};
+pub use president::{
+    Nominee, NomineeStatus, PresidentialRecord, PresidentialResults, RoundCertification,
+};
 
 use chrono::{DateTime, Utc};
 
@@ -32,6 +36,7 @@ use crate::keys::{
 };
 use crate::merkle::{self, MerkleTree};
 use crate::party::{PartyError, PartyRules, RegisteredParty};
+use crate::president::{PastPresident, PresidentError};
 use crate::protocol::{self, PrecinctProtocol, Violation};
 use crate::receipt::Receipt;
 use crate::referendum::{DefinitionError, ReferendumDefinition};
@@ -135,6 +140,10 @@ pub enum LedgerError {
     /// A party or candidate-list rule refused the command.
     #[error(transparent)]
     Party(#[from] PartyError),
+    /// A rule of the presidential election refused the command (boxed: its refusals carry
+    /// names and ballots, and every ledger result would otherwise grow by them).
+    #[error(transparent)]
+    President(Box<PresidentError>),
     /// A key registration, rotation or revocation was refused.
     #[error(transparent)]
     Key(#[from] KeyRegistryError),
@@ -174,6 +183,12 @@ pub enum LedgerError {
     /// The entry's event contradicts the state or its own content.
     #[error("{0}")]
     Inconsistent(String),
+}
+
+impl From<PresidentError> for LedgerError {
+    fn from(e: PresidentError) -> Self {
+        LedgerError::President(Box::new(e))
+    }
 }
 
 impl From<SignedError> for LedgerError {
@@ -259,12 +274,17 @@ impl ReferendumRecord {
 }
 
 /// A contest of any kind, as the ledger keeps it.
+// A handful of contests live in the registry, each looked up by reference: boxing the larger
+// records would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Contest {
     /// A referendum.
     Referendum(ReferendumRecord),
     /// A party-list election.
     PartyList(ElectionRecord),
+    /// One round of a presidential election.
+    Presidential(PresidentialRecord),
 }
 
 /// For one kind of contest: `ContestRecord` for the record held by its variant of
@@ -312,6 +332,8 @@ contest_record!(ReferendumRecord, Referendum, ContestKind::Referendum, "referend
     referendum, referendums, resolve_referendum);
 contest_record!(ElectionRecord, PartyList, ContestKind::PartyList, "party-list election":
     election, elections, resolve_election);
+contest_record!(PresidentialRecord, Presidential, ContestKind::Presidential, "presidential election":
+    presidential, presidentials, resolve_presidential);
 
 /// The decision a replayed protocol entry must have been: a new record, never the receipt of
 /// one already recorded (recording the same protocol again is no new entry).
@@ -359,6 +381,8 @@ pub struct Ledger {
     contests: Registry<Contest>,
     parties: Vec<RegisteredParty>,
     party_rules: PartyRules,
+    /// The record of past presidents, by IIN digest (the single-term rule).
+    past_presidents: Vec<PastPresident>,
 }
 
 impl Ledger {
@@ -726,6 +750,7 @@ impl Ledger {
         match self.contests.all().find(|(c, _)| *c == id)?.1 {
             Contest::Referendum(r) => r.book.receipt_at(i, precinct, seq),
             Contest::PartyList(e) => e.book.receipt_at(i, precinct, seq),
+            Contest::Presidential(p) => p.book.receipt_at(i, precinct, seq),
         }
     }
 
@@ -908,6 +933,10 @@ impl Ledger {
                     .map(|e| e.definition.polls_close_utc()),
                 None,
             ),
+            Event::President(e) => match self.presidential_close(e) {
+                Some((contest, close)) => (contest, close, None),
+                None => return Ok(at),
+            },
             _ => return Ok(at),
         };
         // An unknown contest is refused by the decision itself.
@@ -996,6 +1025,7 @@ impl Ledger {
             Event::ResultCertified {
                 referendum, author, ..
             } => self.certify(referendum, author.clone())?,
+            Event::President(e) => self.check_president_event(e)?,
             other => self.check_election_event(other)?,
         };
         if &decided.event == event {
@@ -1088,6 +1118,7 @@ impl Ledger {
                     author: author.clone(),
                 });
             }
+            Event::President(e) => self.mutate_president(entry, e)?,
             other => self.mutate_election(entry, other)?,
         }
         Ok(())

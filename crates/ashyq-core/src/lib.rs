@@ -26,6 +26,7 @@ pub mod legal;
 pub mod merkle;
 pub mod operator;
 pub mod party;
+pub mod president;
 pub mod profile;
 pub mod protocol;
 pub mod receipt;

@@ -193,8 +193,9 @@ pub enum ControlRule {
     FewerFoundThanIssued,
     /// Warning: every voter on the list took part (line 6 = line 1 > 0), which deserves a look.
     EveryVoterTookPart,
-    /// KR-4 on a party-list ballot: every ballot found is counted once, line 8 = the votes of
-    /// every party + "against all" + invalid (see [`crate::election`]).
+    /// KR-4 on a ballot of choice lines (party-list, presidential): every ballot found is
+    /// counted once, line 8 = the votes of every party or candidate + "against all" + invalid
+    /// (see [`crate::election::check_ballot_lines`]).
     ListBallotsCounted,
 }
 

@@ -117,7 +117,9 @@ impl From<LedgerError> for Problem {
         let (status, slug) = match &e {
             LedgerError::UnknownContest(u) => match u.kind {
                 ContestKind::Referendum => (StatusCode::NOT_FOUND, "unknown-referendum"),
-                ContestKind::PartyList => (StatusCode::NOT_FOUND, "unknown-election"),
+                ContestKind::PartyList | ContestKind::Presidential => {
+                    (StatusCode::NOT_FOUND, "unknown-election")
+                }
             },
             LedgerError::UnknownPrecinct(_) => (StatusCode::NOT_FOUND, "unknown-precinct"),
             LedgerError::NoTerritory => (StatusCode::NOT_FOUND, "no-territory"),

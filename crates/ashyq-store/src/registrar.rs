@@ -14,6 +14,7 @@ use ashyq_core::election::PartyListProtocol;
 use ashyq_core::event::LogEntry;
 use ashyq_core::keys::{KeyEvent, KeyStatusError};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
+use ashyq_core::president::PresidentialProtocol;
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::receipt::Receipt;
 use ashyq_core::referendum::ReferendumDefinition;
@@ -165,6 +166,24 @@ impl Registrar {
         out.pop()
             .expect("one result per protocol")
             .map_err(RegistrarError::Refused)
+    }
+
+    /// Submits presidential protocols, each decided in order as if alone, appended in one
+    /// transaction (group commit); one result per protocol, as [`Registrar::submit_batch`].
+    pub async fn submit_presidential(
+        &self,
+        protocols: &[PresidentialProtocol],
+    ) -> Result<Vec<Result<Receipt, LedgerError>>, RegistrarError> {
+        self.journal
+            .record_batch(protocols, |l, p, at| {
+                protocol_step(
+                    l,
+                    l.submit_presidential(p.clone()),
+                    at,
+                    (&p.election, p.precinct),
+                )
+            })
+            .await
     }
 
     /// Submits one protocol.

@@ -8,8 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd,
-    export_cmd, keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
+    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
     serve_cmd, territory_cmd, verify_cmd,
 };
 
@@ -124,6 +123,10 @@ The log key file is not in the database and not in the backup: keep a copy of it
     Restore(backup_cmd::RestoreArgs),
     /// Allocate seats proportionally from a votes file (no database needed).
     Seats(seats_cmd::SeatsArgs),
+    /// The presidential election: decide a round from a votes file (no database needed),
+    /// certify a round.
+    #[command(subcommand)]
+    President(president_cmd::PresidentCommand),
     /// Register parties and set the rules of party registration.
     #[command(subcommand)]
     Party(election_cmd::PartyCommand),
@@ -238,6 +241,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             bench::ingest(&db, batch, runs).await
         }
         Command::Seats(args) => seats_cmd::run(args),
+        Command::President(cmd) => president_cmd::run(&db, cmd).await,
         Command::Keys(cmd) => keys_cmd::run(&db, cmd).await,
         Command::Operator(cmd) => operator_cmd::run(&db, cmd).await,
         Command::VerifyReceipt(args) => keys_cmd::verify_receipt(&args),

@@ -33,6 +33,7 @@ use crate::database::open;
 use crate::digest_key::{KeyArgs, one_off_key};
 use crate::files::read_text;
 use crate::output::{self, thousands};
+use crate::president_cmd;
 use crate::seats_cmd::{self, BaseArg, MethodArg, SeatsFormat};
 
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
@@ -261,13 +262,19 @@ allocated (`ashyq election allocate --seed …`), so nobody can choose it after 
         format: SeatsFormat,
     },
     /// Load demo data: seven parties, their lists, and protocols from every precinct that add
-    /// up to the published 2023 Mazhilis party-list votes (synthetic split).
-    #[command(after_help = "Example:
-  ashyq election scenario && ashyq election allocate --seed demo-seed --author demo")]
+    /// up to the published 2023 Mazhilis party-list votes (synthetic split); or, with
+    /// `--preset kz-2022-presidential`, the six candidates and protocols that add up to the
+    /// CEC's 2022 presidential figures (synthetic split).
+    #[command(after_help = "Examples:
+  ashyq election scenario && ashyq election allocate --seed demo-seed --author demo
+  ashyq election scenario --preset kz-2022-presidential && ashyq election results --election president-2022")]
     Scenario {
-        /// Election id.
-        #[arg(long, default_value = "kurultai-demo")]
-        election: String,
+        /// Which election.
+        #[arg(long, value_enum, default_value_t = Preset::Kurultai2023)]
+        preset: Preset,
+        /// Election id (default kurultai-demo, or president-2022 for the presidential preset).
+        #[arg(long)]
+        election: Option<String>,
         /// House size (145 for the Kurultai; 69 gives the 2023 list seats).
         #[arg(long, default_value_t = 145)]
         seats: u32,
@@ -278,6 +285,17 @@ allocated (`ashyq election allocate --seed …`), so nobody can choose it after 
         #[arg(long, default_value_t = 2023)]
         seed: u64,
     },
+}
+
+/// The scenarios of `ashyq election scenario`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// The Kurultai with the 2023 Mazhilis party-list votes.
+    #[value(name = "kurultai-2023")]
+    Kurultai2023,
+    /// The 2022 presidential election, CEC final figures.
+    #[value(name = "kz-2022-presidential")]
+    Kz2022Presidential,
 }
 
 /// `ashyq election create` arguments.
@@ -391,6 +409,10 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             }
         }
         ElectionCommand::Results { election, format } => {
+            if let Some(id) = president_cmd::presidential_asked(&registrar, election.as_deref()) {
+                return president_cmd::results(&registrar, &id, format == SeatsFormat::Json)
+                    .map(|()| ExitCode::SUCCESS);
+            }
             let ledger = registrar.ledger();
             let id = ledger
                 .resolve_election(election.as_deref())?
@@ -487,12 +509,23 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             }
         }
         ElectionCommand::Scenario {
+            preset: Preset::Kz2022Presidential,
+            election,
+            tie_seed,
+            seed,
+            ..
+        } => {
+            let id = election.unwrap_or_else(|| "president-2022".into());
+            president_cmd::scenario(&registrar, &id, &tie_seed, seed).await?;
+        }
+        ElectionCommand::Scenario {
+            preset: Preset::Kurultai2023,
             election,
             seats,
             tie_seed,
             seed,
         } => {
-            let id = ContestId::parse(&election)?;
+            let id = ContestId::parse(election.as_deref().unwrap_or("kurultai-demo"))?;
             let territory = registrar
                 .ledger()
                 .territory()

@@ -31,6 +31,7 @@ mod files;
 mod keys_cmd;
 mod operator_cmd;
 mod output;
+mod president_cmd;
 mod protocol_cmd;
 mod referendum_cmd;
 mod register_cmd;

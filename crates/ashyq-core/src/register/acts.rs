@@ -24,6 +24,8 @@ pub enum RegisterAction {
     Lookup,
     /// Looked a party's members up (the membership check).
     LookupMembers,
+    /// Looked the signers of a candidate's support signatures up (the signature check).
+    LookupSigners,
     /// Printed or exported a precinct's list.
     ExportList,
     /// Issued an absentee certificate.
@@ -40,6 +42,7 @@ impl RegisterAction {
         match self {
             RegisterAction::Lookup => "lookup",
             RegisterAction::LookupMembers => "lookup_members",
+            RegisterAction::LookupSigners => "lookup_signers",
             RegisterAction::ExportList => "export_list",
             RegisterAction::IssueCertificate => "issue_certificate",
             RegisterAction::DeclareLost => "declare_lost",

@@ -113,6 +113,47 @@ impl Store {
         Ok(out)
     }
 
+    /// The statuses and precincts of the people among `digests` who are on the register, for
+    /// the check of a candidate's support signatures (`president::signatures`); audited once.
+    /// `progress` is called with the number of digests looked up so far.
+    pub async fn voter_signers(
+        &self,
+        digests: &[IinDigest],
+        operator: &Operator<'_>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<HashMap<IinDigest, (VoterStatus, PrecinctId)>, StoreError> {
+        self.audit(
+            operator,
+            RegisterAction::LookupSigners,
+            &format!("{} signatures", digests.len()),
+        )
+        .await?;
+        let mut out = HashMap::new();
+        let mut done = 0u64;
+        for chunk in digests.chunks(1_000) {
+            let rows: Vec<(String, i64, String, String, i64, i64)> = with_pool!(self, pool, Db => {
+                let mut qb = QueryBuilder::<Db>::new("SELECT iin_digest, precinct, birth_date, citizenship, legal_capacity, in_custody FROM voters WHERE iin_digest IN (");
+                let mut sep = qb.separated(", ");
+                for d in chunk {
+                    sep.push_bind(d.as_str());
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(pool).await
+            })
+            .map_err(StoreError::db("looking up support signers on the register"))?;
+            for (d, p, b, c, lc, ic) in rows {
+                let digest = IinDigest::try_from(d).map_err(|reason| StoreError::CorruptRow {
+                    what: "voters.iin_digest".to_owned(),
+                    reason,
+                })?;
+                out.insert(digest, (status_of((b, c, lc, ic))?, precinct_of(p)));
+            }
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        Ok(out)
+    }
+
     /// A precinct's voter list, sorted by Russian name, with masked IINs (audited).
     pub async fn voter_list(
         &self,

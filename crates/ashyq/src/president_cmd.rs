@@ -1,0 +1,547 @@
+//! `ashyq president`: the presidential election's commands. `tally` decides the outcome of a
+//! round from a votes file with no database, like `ashyq seats`, for researchers and for
+//! checking a published result.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result, anyhow, bail};
+use ashyq_core::contest::ContestId;
+use ashyq_core::event::Event;
+use ashyq_core::iin::{Iin, IinDigest, PreparedDigestKey};
+use ashyq_core::president::outcome::{self, CandidateVotes, RoundCount, RoundKind};
+use ashyq_core::president::scenario as president_scenario;
+use ashyq_core::president::signatures::{Signer, SupportSignature, check_signatures};
+use ashyq_core::president::{
+    PresidentEvent, PresidentialOutcome, PresidentialRules, parse_tally_csv,
+};
+use ashyq_core::register::eligibility::eligibility;
+use ashyq_core::seats::TieSeed;
+use ashyq_core::share::Share;
+use ashyq_core::territory::{PrecinctId, RegionCode, UnitKind};
+use ashyq_store::registrar::Registrar;
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use crate::authors;
+use crate::database::open;
+use crate::digest_key::{KeyArgs, one_off_key};
+use crate::output::{self, thousands};
+
+/// The presidential election.
+#[derive(Subcommand)]
+pub enum PresidentCommand {
+    /// Decide a round's outcome from a votes file (no database needed).
+    #[command(after_help = "Examples:
+  ashyq president tally votes.csv --participated 8300046
+  ashyq president tally votes.csv --participated 8300046 --format json | jq .outcome
+  ashyq president tally second.csv --participated 6100000 --round second --seed \"$(cat seed.txt)\"
+
+The votes file is CSV with rows candidate,votes (a header candidate,votes is optional), the
+row \"against all\" and optionally the row \"invalid\":
+  candidate,votes
+  Kassym-Jomart Tokayev,6456393
+  Zhiguli Dairabayev,271641
+  against all,460484
+Without an \"invalid\" row the invalid ballots are those who took part less the valid votes.
+Elected: more than 50% of those who took part; otherwise the two leading candidates meet in a
+second round, where the higher vote wins. A tie at the cut is drawn from --seed, the text
+published before the count: SHA-256(seed \\n place \\n candidate), lowest first. Rules and
+sources: docs/president.md.")]
+    Tally(TallyArgs),
+    /// Certify a round once its count is final, and lock it: the outcome with its reason.
+    #[command(after_help = "Examples:
+  ashyq president certify --author \"CEC secretary\"
+  ashyq president certify --election president-2029 --author \"CEC secretary\" --seed \"$SEED\"
+The seed (whose SHA-256 was published with the election) is needed only when a tie needs the
+draw; a first round with no majority certifies into a second round of its two leaders.")]
+    Certify(CertifyArgs),
+    /// Check a candidate's support signatures against the voter register by digest: valid,
+    /// duplicates, ineligible and other-region signatures (masked IINs), the regional spread.
+    #[command(after_help = "Examples:
+  ashyq president signatures lists.csv --digest-key-file digest.key --operator \"CEC clerk\"
+  ashyq president signatures lists.csv --digest-key-file digest.key --operator clerk --format json
+
+The lists are CSV rows iin,region (a header iin,region is optional): the signer's IIN and the
+region code of the list it is on, e.g. 900101312348,KZ-75. Each signer is looked up by the
+keyed digest of the IIN (the lookup is audited under --operator); no IIN is printed in clear.")]
+    Signatures(SignaturesArgs),
+}
+
+/// `ashyq president signatures`.
+#[derive(Args)]
+pub struct SignaturesArgs {
+    /// The signature lists (CSV: iin,region).
+    pub lists: PathBuf,
+    /// The digest key of the register.
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Who looks the signers up (the register's audit trail names them).
+    #[arg(long)]
+    pub operator: String,
+    /// Eligibility is judged on this day (default: today).
+    #[arg(long)]
+    pub on: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TallyFormat::Table)]
+    pub format: TallyFormat,
+}
+
+/// `ashyq president certify`.
+#[derive(Args)]
+pub struct CertifyArgs {
+    /// The round (needed only when there are several).
+    #[arg(long)]
+    pub election: Option<String>,
+    /// Who certifies.
+    #[arg(long)]
+    pub author: String,
+    /// The tie seed published before the count, if a tie needs the draw.
+    #[arg(long)]
+    pub seed: Option<String>,
+}
+
+/// `ashyq president tally`.
+#[derive(Args)]
+pub struct TallyArgs {
+    /// The votes file (CSV: candidate,votes); `-` reads standard input.
+    pub votes: PathBuf,
+    /// The voters who took part (ballots issued): the base of the majority.
+    #[arg(long)]
+    pub participated: u64,
+    /// Which round the count is of.
+    #[arg(long, value_enum, default_value_t = RoundArg::First)]
+    pub round: RoundArg,
+    /// The tie-break seed published before the count (needed only if a tie needs the draw).
+    #[arg(long)]
+    pub seed: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TallyFormat::Table)]
+    pub format: TallyFormat,
+}
+
+/// The rounds, by their CLI names.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoundArg {
+    /// The first round: a majority elects, else the top two go on.
+    First,
+    /// The second round: the higher vote wins.
+    Second,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TallyFormat {
+    /// A table for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Runs a `president` command.
+pub async fn run(db: &str, cmd: PresidentCommand) -> Result<ExitCode> {
+    match cmd {
+        PresidentCommand::Tally(args) => tally(args),
+        PresidentCommand::Certify(args) => certify(db, args).await,
+        PresidentCommand::Signatures(args) => signatures(db, args).await,
+    }
+}
+
+fn read_input(path: &Path) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the votes from standard input")?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the votes file {}", path.display()))
+}
+
+fn tally(args: TallyArgs) -> Result<ExitCode> {
+    let text = read_input(&args.votes)?;
+    let file = parse_tally_csv(&text)
+        .with_context(|| format!("{} is not a valid votes file", args.votes.display()))?;
+    let count = file.count(args.participated)?;
+    let seed = args.seed.map(TieSeed::new).transpose()?;
+    let round = match args.round {
+        RoundArg::First => RoundKind::First,
+        RoundArg::Second => RoundKind::Second,
+    };
+    let rules = PresidentialRules::kz_2026().outcome;
+    let outcome = outcome::decide(&count, round, &rules, seed.as_ref())?;
+    let out = match args.format {
+        TallyFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&RoundDocument::new(None, &count, &outcome))?;
+            s.push('\n');
+            s
+        }
+        TallyFormat::Table => table_text(&count, &outcome),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A round's figures and outcome as `ashyq president tally` and `ashyq election results`
+/// print them: `eligible` (when known), `participated`, `candidates` (name → votes, in ballot
+/// order), `against_all`, `invalid`, `outcome`.
+#[derive(Serialize)]
+pub struct RoundDocument<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eligible: Option<u64>,
+    participated: u64,
+    candidates: CandidateMap<'a>,
+    against_all: u64,
+    invalid: u64,
+    outcome: &'a PresidentialOutcome,
+}
+
+impl<'a> RoundDocument<'a> {
+    /// The document of a count and its outcome.
+    pub fn new(
+        eligible: Option<u64>,
+        count: &'a RoundCount,
+        outcome: &'a PresidentialOutcome,
+    ) -> Self {
+        RoundDocument {
+            eligible,
+            participated: count.took_part,
+            candidates: CandidateMap(&count.candidates),
+            against_all: count.against_all,
+            invalid: count.invalid,
+            outcome,
+        }
+    }
+}
+
+/// The candidates as a JSON object in ballot order.
+struct CandidateMap<'a>(&'a [CandidateVotes]);
+
+impl Serialize for CandidateMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for c in self.0 {
+            map.serialize_entry(&c.candidate, &c.votes)?;
+        }
+        map.end()
+    }
+}
+
+/// The round as a table: each line with its share of the valid votes and of those who took
+/// part, then the outcome with its reason.
+pub fn table_text(count: &RoundCount, outcome: &PresidentialOutcome) -> String {
+    let valid = count.valid_votes();
+    let width = count
+        .candidates
+        .iter()
+        .map(|c| c.candidate.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("against all".len());
+    let mut out = format!(
+        "{:<width$}  {:>12}  {:>8}  {:>11}\n",
+        "", "votes", "of valid", "of took part"
+    );
+    let line = |name: &str, votes: u64| {
+        format!(
+            "{name:<width$}  {:>12}  {:>7}%  {:>11}%\n",
+            thousands(votes),
+            Share::new(votes, valid).percent(2),
+            Share::new(votes, count.took_part).percent(2)
+        )
+    };
+    for c in &count.candidates {
+        out.push_str(&line(&c.candidate, c.votes));
+    }
+    out.push_str(&line("against all", count.against_all));
+    out.push_str(&format!(
+        "{:<width$}  {:>12}\n{:<width$}  {:>12}\n\n{}\n",
+        "invalid",
+        thousands(count.invalid),
+        "took part",
+        thousands(count.took_part),
+        outcome.reason()
+    ));
+    out
+}
+
+/// `ashyq election scenario --preset kz-2022-presidential`: the 2022 election with synthetic
+/// protocols that add up to the CEC's national figures exactly, through the submission path.
+pub async fn scenario(
+    registrar: &Registrar,
+    election: &str,
+    tie_seed: &str,
+    seed: u64,
+) -> Result<()> {
+    let id = ContestId::parse(election)?;
+    let territory = registrar
+        .ledger()
+        .territory()
+        .cloned()
+        .ok_or_else(|| anyhow!("no territory is loaded; run `ashyq init` first"))?;
+    let key = one_off_key()?;
+    let sc = president_scenario::kz_2022(&territory, &id, &TieSeed::new(tie_seed)?, &key, seed)?;
+    let operator = authors::commission_operator("scenario (synthetic)");
+    registrar
+        .record(|l| l.call_presidential(sc.definition.clone()))
+        .await?;
+    for c in &sc.candidates {
+        registrar
+            .record(|l| l.nominate_candidate(&id, c.nomination.clone(), operator.clone()))
+            .await?;
+        registrar
+            .record(|l| {
+                l.register_candidate(
+                    &id,
+                    &c.nomination.name,
+                    c.signatures.clone(),
+                    operator.clone(),
+                )
+            })
+            .await?;
+    }
+    let bar = output::progress(sc.protocols.len() as u64, "submitting");
+    for chunk in sc.protocols.chunks(512) {
+        for r in registrar.submit_presidential(chunk).await? {
+            r?;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    println!("{}", president_scenario::SCENARIO_NOTE);
+    println!(
+        "Presidential election {id}: {} candidates registered and {} precincts' protocols loaded. Next: ashyq election results --election {id}; ashyq president certify --election {id} --author NAME",
+        sc.candidates.len(),
+        thousands(sc.protocols.len() as u64)
+    );
+    Ok(())
+}
+
+/// `ashyq election results` for a presidential election: `eligible`, `participated`,
+/// `candidates`, `against_all`, `invalid`, `outcome`, and the status and regions.
+pub fn results(registrar: &Registrar, id: &ContestId, json: bool) -> Result<()> {
+    let ledger = registrar.ledger();
+    let r = ledger.presidential_results(id)?;
+    let count = r.national.count();
+    let outcome = r
+        .outcome
+        .clone()
+        .unwrap_or(PresidentialOutcome::NotElected {
+            reason: "no outcome yet: nothing counted, or a tie the certification's draw decides"
+                .into(),
+        });
+    if json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            election: &'a ContestId,
+            status: ashyq_core::tally::ResultStatus,
+            precincts: u64,
+            precincts_reported: u64,
+            #[serde(flatten)]
+            round: RoundDocument<'a>,
+            regions: &'a [ashyq_core::president::RegionPresidentialTotals],
+        }
+        let doc = Doc {
+            election: id,
+            status: r.status,
+            precincts: r.national.precincts,
+            precincts_reported: r.national.precincts_reported,
+            round: RoundDocument::new(Some(r.national.eligible()), &count, &outcome),
+            regions: &r.regions,
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "{id}: {:?}; {} of {} precincts reported; {} open conflicts; {} on the lists.",
+            r.status,
+            thousands(r.national.precincts_reported),
+            thousands(r.national.precincts),
+            r.open_conflicts,
+            thousands(r.national.eligible())
+        );
+        print!("{}", table_text(&count, &outcome));
+    }
+    Ok(())
+}
+
+/// The presidential round `election results` is asked for: the one named, or the only
+/// contest of an election kind when it is presidential; `None` leaves it to the party-list
+/// results.
+pub fn presidential_asked(registrar: &Registrar, election: Option<&str>) -> Option<ContestId> {
+    let ledger = registrar.ledger();
+    match election {
+        Some(text) => ledger
+            .resolve_presidential(Some(text))
+            .ok()
+            .map(|p| p.definition.id.clone()),
+        None if ledger.elections().next().is_none() => ledger
+            .resolve_presidential(None)
+            .ok()
+            .map(|p| p.definition.id.clone()),
+        None => None,
+    }
+}
+
+/// `ashyq president certify`.
+async fn certify(db: &str, args: CertifyArgs) -> Result<ExitCode> {
+    let registrar = open(db).await?;
+    let id = registrar
+        .ledger()
+        .resolve_presidential(args.election.as_deref())?
+        .definition
+        .id
+        .clone();
+    let seed = args.seed.map(TieSeed::new).transpose()?;
+    let entry = registrar
+        .record(|l| {
+            l.certify_presidential(
+                &id,
+                authors::commission_operator(&args.author),
+                seed.clone(),
+            )
+        })
+        .await?;
+    if let Event::President(PresidentEvent::RoundCertified { outcome, .. }) = &entry.event {
+        println!(
+            "{id} certified and locked (log entry {}): {}",
+            entry.seq,
+            outcome.reason()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the signature lists: rows `iin,region`, the region an index into `regions`.
+fn read_signatures(text: &str, regions: &[RegionCode]) -> Result<Vec<SupportSignature>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let record = record.with_context(|| format!("row {row} of the lists"))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != 2 {
+            bail!("row {row}: {} fields: give two, iin,region", record.len());
+        }
+        if row == 1 && record[0].eq_ignore_ascii_case("iin") {
+            continue;
+        }
+        let iin =
+            Iin::parse(&record[0]).map_err(|e| anyhow!("row {row}: the IIN is not valid: {e}"))?;
+        let region = regions
+            .iter()
+            .position(|r| r.0 == record[1])
+            .ok_or_else(|| {
+                anyhow!(
+                    "row {row}: {:?} is not a region whose signatures count; use one of {}",
+                    &record[1],
+                    regions
+                        .iter()
+                        .map(|r| r.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        out.push(SupportSignature { iin, region });
+    }
+    Ok(out)
+}
+
+/// `ashyq president signatures`.
+async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
+    let registrar = open(db).await?;
+    let key = PreparedDigestKey::new(&args.key.key()?);
+    let (regions, region_of) = {
+        let ledger = registrar.ledger();
+        let territory = ledger
+            .territory()
+            .ok_or_else(|| anyhow!("no territory is loaded; run `ashyq init` first"))?;
+        let index = ledger
+            .territory_index()
+            .expect("a loaded territory has an index");
+        let counting: Vec<usize> = territory
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind != UnitKind::Abroad)
+            .map(|(i, _)| i)
+            .collect();
+        let regions: Vec<RegionCode> = counting
+            .iter()
+            .map(|&i| territory.regions[i].code.clone())
+            .collect();
+        let region_of: HashMap<PrecinctId, usize> = territory
+            .precincts
+            .iter()
+            .filter_map(|p| {
+                let r = index.placement(p.id)?.region;
+                Some((p.id, counting.iter().position(|&c| c == r)?))
+            })
+            .collect();
+        (regions, region_of)
+    };
+    let text = crate::files::read_text(&args.lists)?;
+    let list = read_signatures(&text, &regions)?;
+    let digests: Vec<IinDigest> = list.iter().map(|s| key.digest(&s.iin)).collect();
+    let store = registrar.store();
+    let voters = store.voter_count().await?;
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let bar = output::progress(digests.len() as u64, "register");
+    let found = store
+        .voter_signers(
+            &digests,
+            &ashyq_store::register::Operator {
+                name: &args.operator,
+                at: &at,
+            },
+            |n| bar.set_position(n),
+        )
+        .await?;
+    bar.finish_and_clear();
+    let on = args.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let mut register: HashMap<[u8; 32], Signer> = HashMap::with_capacity(found.len());
+    for (s, d) in list.iter().zip(&digests) {
+        if let Some((status, precinct)) = found.get(d) {
+            register.insert(
+                key.digest_bytes(&s.iin),
+                Signer {
+                    region: region_of.get(precinct).copied(),
+                    ineligible: eligibility(status, on).first().copied(),
+                },
+            );
+        }
+    }
+    let rules = PresidentialRules::kz_2026().signatures;
+    let bar = output::progress(list.len() as u64, "checking");
+    let report = check_signatures(
+        list,
+        &key,
+        &register,
+        &regions,
+        voters,
+        &rules,
+        &mut HashSet::new(),
+        |n| bar.set_position(n),
+    );
+    bar.finish_and_clear();
+    match args.format {
+        TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        TallyFormat::Table => {
+            println!("{}", report.tally);
+            for r in &report.refused {
+                println!("  row {:>7}  {}  {}", r.row, r.iin, r.fault);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
