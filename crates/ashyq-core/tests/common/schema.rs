@@ -8,10 +8,11 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// A schema file in `tests/data`.
+/// A schema file in the core's `tests/data` (this file is also included by the CLI's tests,
+/// whose manifest directory is a sibling of the core's).
 pub fn data(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
+        .join("../ashyq-core/tests/data")
         .join(path)
 }
 
