@@ -24,6 +24,7 @@ pub mod lang;
 pub mod ledger;
 pub mod legal;
 pub mod merkle;
+pub mod nist;
 pub mod operator;
 pub mod party;
 pub mod president;

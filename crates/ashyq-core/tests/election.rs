@@ -737,8 +737,8 @@ fn the_commitment_is_the_sha256_of_the_seed_text() {
 /// of 69 list seats, the ledger's allocation — re-derived by the offline verifier — is the one
 /// the Central Election Commission announced (tests/data/README.md), which this test reads from
 /// the record of 2023, not from the code under test.
-#[test]
-fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
+/// The 2023 Mazhilis votes on the kz profile's territory through the ledger, seats allocated.
+fn ledger_2023() -> (Session, ContestId) {
     use ashyq_core::election::scenario::{self, KZ_2023_LIST_SEATS};
     use ashyq_core::profile;
     use ashyq_core::territory::generate;
@@ -794,7 +794,12 @@ fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
         .allocate_seats(&election, TieSeed::new(SEED).unwrap(), author())
         .unwrap();
     s.record(d);
+    (s, election)
+}
 
+#[test]
+fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
+    let (s, election) = ledger_2023();
     let report = verify::verify_log(&s.export()).unwrap();
     let replayed = report.ledger.election(&election).unwrap();
     let seats: Vec<(String, u32)> = replayed
@@ -823,6 +828,75 @@ fn the_2023_votes_through_the_ledger_give_the_announced_seats_and_verify() {
     let national = report.ledger.election_results(&election).unwrap().national;
     assert_eq!(national.against_all, 248_291);
     assert_eq!(national.votes[0].votes, 3_431_510);
+}
+
+#[test]
+fn the_2023_party_list_is_a_valid_nist_report_with_parties_and_seats() {
+    use ashyq_core::nist::build::Issuer;
+    use ashyq_core::nist::{ReportDetailLevel, from_ledger, xml};
+    use common::schema;
+
+    let (s, election) = ledger_2023();
+    let results = s.ledger.election_results(&election).unwrap();
+    let allocation = s
+        .ledger
+        .election(&election)
+        .unwrap()
+        .allocation()
+        .unwrap()
+        .clone();
+    for format in [
+        ReportDetailLevel::PrecinctLevel,
+        ReportDetailLevel::SummaryContest,
+    ] {
+        let r = from_ledger::report(&s.ledger, None, format, &Issuer::default()).unwrap();
+        let v = serde_json::to_value(&r).unwrap();
+        schema::assert_nist_json(&v);
+        schema::assert_valid_xml("nist party list", &xml::to_xml(&r), &schema::nist_xsd());
+        assert_eq!(v["Status"], "certified");
+        let contest = &v["Election"][0]["Contest"][0];
+        assert_eq!(contest["@type"], "ElectionResults.PartyContest");
+        assert_eq!(contest["VoteVariation"], "proportional");
+        let parties = v["Party"].as_array().unwrap();
+        assert_eq!(parties.len(), allocation.parties.len());
+        let selections = contest["ContestSelection"].as_array().unwrap();
+        // One line per list, then "against all", which names no party.
+        assert_eq!(selections.len(), allocation.parties.len() + 1);
+        for (sel, party) in selections.iter().zip(&allocation.parties) {
+            let id = sel["PartyIds"][0].as_str().unwrap();
+            let record = parties.iter().find(|p| p["@id"] == id).unwrap();
+            assert_eq!(record["Name"]["Text"][0]["Content"], party.party.as_str());
+            let counts = sel["VoteCounts"].as_array().unwrap();
+            let votes: u64 = counts
+                .iter()
+                .filter(|c| c["Type"] == "total")
+                .map(|c| c["Count"].as_u64().unwrap())
+                .sum();
+            assert_eq!(votes, party.votes);
+            let seats: Vec<u64> = counts
+                .iter()
+                .filter(|c| c["Type"] == "seats")
+                .map(|c| c["Count"].as_u64().unwrap())
+                .collect();
+            assert_eq!(seats, [u64::from(party.seats)]);
+        }
+        let against = selections.last().unwrap();
+        assert_eq!(against["@type"], "ElectionResults.CandidateSelection");
+        let against_votes: u64 = against["VoteCounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["Count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(against_votes, results.national.against_all);
+        let rejected: u64 = v["Election"][0]["BallotCounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["BallotsRejected"].as_u64().unwrap())
+            .sum();
+        assert_eq!(rejected, results.national.invalid);
+    }
 }
 
 mod properties {

@@ -99,7 +99,8 @@ pub enum Command {
   ashyq export --log log.jsonl
   ashyq export --results results.json
   ashyq export --results results.csv --level district
-  ashyq export --protocols protocols.csv")]
+  ashyq export --protocols protocols.csv
+  ashyq export --nist report.xml --contest kz-2026")]
     Export(export_cmd::ExportArgs),
     /// Verify an exported log offline: the hash chain, every protocol and every aggregate.
     #[command(after_help = "Examples:

@@ -40,6 +40,17 @@ pub struct ExportArgs {
     /// Referendum id (needed only when there are several).
     #[arg(long)]
     referendum: Option<String>,
+    /// Write a results report in the NIST SP 1500-100 v2 Common Data Format to this file:
+    /// JSON for .json, XML for .xml.
+    #[arg(long, value_name = "FILE")]
+    nist: Option<PathBuf>,
+    /// The contest of the NIST report: a referendum or an election id (needed only when there
+    /// are several).
+    #[arg(long, value_name = "ID")]
+    contest: Option<String>,
+    /// Make the NIST report a summary (the contest's totals only) instead of precinct-level.
+    #[arg(long)]
+    summary: bool,
 }
 
 /// The depth of a CSV result export.
@@ -56,12 +67,24 @@ pub async fn run(db: &str, args: ExportArgs) -> Result<ExitCode> {
         && args.results.is_none()
         && args.protocols.is_none()
         && args.register_log.is_none()
+        && args.nist.is_none()
     {
         bail!(
-            "nothing to export: give --log FILE, --results FILE, --protocols FILE and/or --register-log FILE"
+            "nothing to export: give --log FILE, --results FILE, --protocols FILE, --nist FILE and/or --register-log FILE"
         );
     }
+    let nist_form = args.nist.as_deref().map(nist_form).transpose()?;
     let registrar = open(db).await?;
+    if let (Some(path), Some(form)) = (&args.nist, nist_form) {
+        let text = nist_report(
+            &registrar.ledger(),
+            args.contest.as_deref(),
+            args.summary,
+            form,
+        )?;
+        write_output(Some(path), &text)?;
+        println!("Wrote the NIST SP 1500-100 report to {}.", path.display());
+    }
     if let Some(path) = &args.log {
         let n = export_chain::<Event>(registrar.store(), &EVENT_LOG, path).await?;
         println!("Wrote {n} log entries to {}.", path.display());
@@ -115,6 +138,45 @@ pub async fn run(db: &str, args: ExportArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The two forms of a NIST report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NistForm {
+    Json,
+    Xml,
+}
+
+/// The form a NIST report's file name asks for.
+fn nist_form(path: &Path) -> Result<NistForm> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("json") => Ok(NistForm::Json),
+        Some(e) if e.eq_ignore_ascii_case("xml") => Ok(NistForm::Xml),
+        _ => bail!(
+            "--nist {}: the form follows the extension; name the file report.json (JSON) or report.xml (XML)",
+            path.display()
+        ),
+    }
+}
+
+/// The NIST SP 1500-100 v2 report of a contest at the ledger's head, as text.
+pub fn nist_report(
+    ledger: &ashyq_core::Ledger,
+    contest: Option<&str>,
+    summary: bool,
+    form: NistForm,
+) -> Result<String> {
+    use ashyq_core::nist::{ReportDetailLevel, build::Issuer, from_ledger, xml};
+    let level = if summary {
+        ReportDetailLevel::SummaryContest
+    } else {
+        ReportDetailLevel::PrecinctLevel
+    };
+    let report = from_ledger::report(ledger, contest, level, &Issuer::default())?;
+    Ok(match form {
+        NistForm::Json => serde_json::to_string(&report)?,
+        NistForm::Xml => xml::to_xml(&report),
+    })
 }
 
 /// Streams a whole chain to a JSON Lines file, one entry a line, as `ashyq verify` reads it.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod hand_made;
+pub mod schema;
 
 use ashyq_core::contest::ContestId;
 use ashyq_core::protocol::PrecinctProtocol;
