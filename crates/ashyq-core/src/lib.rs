@@ -21,6 +21,7 @@ pub mod event;
 pub mod iin;
 pub mod journal;
 pub mod keys;
+pub mod kurultai;
 pub mod lang;
 pub mod ledger;
 pub mod legal;
