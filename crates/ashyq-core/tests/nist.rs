@@ -577,3 +577,85 @@ fn our_status_maps_onto_the_cdf() {
     );
     assert_eq!(nist::ResultsStatus::Recount.token(), "recount");
 }
+
+/// The 2022 presidential election (synthetic protocols adding up to the CEC's figures)
+/// through the ledger, certified: a candidate contest valid against both schemas, with the
+/// winner named and every candidate's national votes those of the ledger.
+#[test]
+fn the_presidential_election_through_the_ledger_is_a_valid_candidate_contest() {
+    use ashyq_core::iin::DigestKey;
+    use ashyq_core::president::scenario as president_scenario;
+    use ashyq_core::seats::TieSeed;
+
+    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+    let id = ContestId("president-2022".into());
+    let seed = TieSeed::new("0123456789abcdef0123456789abcdef").unwrap();
+    let key = DigestKey::from_bytes(&[7; 32]).unwrap();
+    let sc = president_scenario::kz_2022(&territory, &id, &seed, &key, 2022).unwrap();
+    let mut ledger = Ledger::new();
+    let d = ledger.load_territory(territory).unwrap();
+    record(&mut ledger, d);
+    let d = ledger.call_presidential(sc.definition.clone()).unwrap();
+    record(&mut ledger, d);
+    for c in &sc.candidates {
+        let d = ledger
+            .nominate_candidate(&id, c.nomination.clone(), common::author())
+            .unwrap();
+        record(&mut ledger, d);
+        let d = ledger
+            .register_candidate(
+                &id,
+                &c.nomination.name,
+                c.signatures.clone(),
+                common::author(),
+            )
+            .unwrap();
+        record(&mut ledger, d);
+    }
+    for p in sc.protocols {
+        match ledger.submit_presidential(p).unwrap() {
+            Decision::Record(d) => record(&mut ledger, d),
+            Decision::Known(_) => unreachable!("each precinct once"),
+        }
+    }
+    let d = ledger
+        .certify_presidential(&id, common::author(), None)
+        .unwrap();
+    record(&mut ledger, d);
+    let results = ledger.presidential_results(&id).unwrap();
+
+    let r = from_ledger::report(
+        &ledger,
+        Some("president-2022"),
+        ReportDetailLevel::PrecinctLevel,
+        &Issuer::default(),
+    )
+    .unwrap();
+    let v = json(&r);
+    schema::assert_nist_json(&v);
+    schema::assert_valid_xml("nist president 2022", &xml::to_xml(&r), &schema::nist_xsd());
+    check_references(&v);
+    assert_eq!(v["Status"], "certified");
+    let contest = &v["Election"][0]["Contest"][0];
+    assert_eq!(
+        contest["@type"], "ElectionResults.CandidateContest",
+        "{contest}"
+    );
+    let count = results.national.count();
+    let ballot = ledger.presidential(&id).unwrap().ballot().len();
+    // One selection per candidate and one for "against all".
+    assert_eq!(
+        contest["ContestSelection"].as_array().unwrap().len(),
+        ballot + 1
+    );
+    for (i, c) in count.candidates.iter().enumerate() {
+        assert_eq!(selection_total(&v, i), c.votes, "selection {i}");
+    }
+    assert_eq!(count.against_all, 460_484);
+    assert_eq!(
+        selection_total(&v, ballot),
+        460_484,
+        "against all, CEC 2022"
+    );
+    assert_eq!(selection_total(&v, 0), 6_456_393, "the winner, CEC 2022");
+}

@@ -8,8 +8,9 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
-    serve_cmd, territory_cmd, verify_cmd,
+    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd,
+    export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd,
+    seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]

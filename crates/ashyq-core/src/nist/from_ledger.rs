@@ -2,8 +2,11 @@
 //! the party-list election, and [`report`] of any contest by id at the ledger's head.
 
 use crate::contest::ContestId;
-use crate::ledger::{Contest, ElectionRecord, Ledger, LedgerError, ReferendumRecord};
+use crate::ledger::{
+    Contest, ElectionRecord, Ledger, LedgerError, PresidentialRecord, ReferendumRecord,
+};
 use crate::party::same_name;
+use crate::president::PresidentialOutcome;
 use crate::referendum::{AdoptionRule, ReferendumDefinition};
 use crate::territory::Names;
 
@@ -162,6 +165,69 @@ pub fn party_list(ledger: &Ledger, e: &ElectionRecord) -> Result<ContestFigures,
     })
 }
 
+/// A round of the presidential election as a candidate contest: the registered candidates
+/// in ballot order with their nominators, "against all", every precinct's protocol, and once
+/// the figures decide, the winner or the two who go on to the second round.
+pub fn presidential(
+    ledger: &Ledger,
+    p: &PresidentialRecord,
+) -> Result<ContestFigures, ReportError> {
+    let def = &p.definition;
+    let results = ledger.presidential_results(&def.id)?;
+    let ballot = p.ballot();
+    let candidates = ballot
+        .iter()
+        .map(|name| {
+            let party = p
+                .nominees
+                .iter()
+                .find(|n| n.nomination.name == *name)
+                .map(|n| n.nomination.nominated_by.name.clone());
+            (Names::same(name), party)
+        })
+        .collect();
+    let index_of = |name: &str| ballot.iter().position(|b| *b == name);
+    let decided = results.outcome.as_ref().map(|o| match o {
+        PresidentialOutcome::Elected { elected, .. } => build::CandidateOutcome {
+            winner: index_of(elected),
+            runoff: Vec::new(),
+        },
+        PresidentialOutcome::SecondRound { candidates, .. } => build::CandidateOutcome {
+            winner: None,
+            runoff: candidates.iter().filter_map(|c| index_of(c)).collect(),
+        },
+        PresidentialOutcome::NotElected { .. } => build::CandidateOutcome::default(),
+    });
+    let precincts = p
+        .book()
+        .places()
+        .iter()
+        .map(|a| {
+            a.as_ref().map(|a| {
+                let pr = &a.protocol;
+                build::CandidatePrecinct {
+                    ballots: pr.ballots,
+                    votes: pr.votes.iter().map(|v| v.votes).collect(),
+                    against_all: pr.against_all,
+                    invalid: pr.invalid,
+                }
+            })
+        })
+        .collect();
+    Ok(build::candidate_contest(build::CandidateFigures {
+        contest: def.id.clone(),
+        title: Names::same(&def.title),
+        voting_day: def.election_day,
+        candidates,
+        against_all: true,
+        precincts,
+        status: status_of(results.status),
+        number_runoff: (def.second_round_of.is_none())
+            .then_some(def.rules.outcome.second_round_candidates as u64),
+        decided,
+    }))
+}
+
 /// The report of a contest (the named one, or the only one) at the ledger's head.
 pub fn report(
     ledger: &Ledger,
@@ -189,6 +255,7 @@ pub fn report_with_status(
     {
         Some(Contest::Referendum(r)) => referendum(ledger, r)?,
         Some(Contest::PartyList(e)) => party_list(ledger, e)?,
+        Some(Contest::Presidential(p)) => presidential(ledger, p)?,
         None => return Err(ReportError::Contest(format!("there is no contest {id}"))),
     };
     if let Some(s) = status {
