@@ -654,7 +654,8 @@ pub struct Motion {
     pub item: u32,
     /// What was proposed.
     pub kind: MotionKind,
-    /// Recorded votes, by member.
+    /// Recorded votes, by member number (a JSON object's keys are strings: `"7"`).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Choice>))]
     pub votes: BTreeMap<u32, Choice>,
     /// The count.
     pub tally: VoteTally,

@@ -52,7 +52,8 @@ impl Parallel {
 
 /// The kind of a unit, from the outermost to the innermost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart in the API document: `territory::UnitKind` is the other `UnitKind`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ActUnitKind))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// The preamble (no number).

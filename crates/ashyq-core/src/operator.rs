@@ -308,6 +308,41 @@ pub fn verify_password(password: &str, stored: &PasswordHash) -> Result<bool, Pa
     }
 }
 
+/// Does the work of [`verify_password`] for a sign-in whose account does not exist (or is
+/// disabled): the same Argon2id verification, against a fixed hash made with the same
+/// parameters as every stored one, so an unknown name costs as long as a wrong password and
+/// timing does not tell which names are accounts (OWASP ASVS 4.0.3 V2.2.1 / V3.2; OWASP
+/// Authentication Cheat Sheet, "Authentication responses"). The answer is always "no".
+pub fn verify_password_of_no_account(password: &str) -> bool {
+    let _ = verify_password(password, dummy_hash());
+    false
+}
+
+/// The fixed hash behind [`verify_password_of_no_account`]: a password no operator has, a
+/// constant salt, the parameters of [`hash_password`]. Made once per process.
+fn dummy_hash() -> &'static PasswordHash {
+    static DUMMY: std::sync::OnceLock<PasswordHash> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let argon = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::default(),
+        );
+        // Sixteen constant bytes: always a valid salt, and the default parameters are valid,
+        // so hashing cannot fail; were it ever to, the dummy is an unparsable string and
+        // verification still fails without a panic (only faster).
+        SaltString::encode_b64(b"ashyq/no-account")
+            .ok()
+            .and_then(|salt| {
+                argon
+                    .hash_password(b"no operator has this password", &salt)
+                    .map(|h| h.to_string())
+                    .ok()
+            })
+            .map_or_else(|| PasswordHash(String::new()), PasswordHash)
+    })
+}
+
 /// The prefix of every API token.
 pub const TOKEN_PREFIX: &str = "ashyq_";
 
@@ -462,6 +497,23 @@ mod tests {
     }
 
     /// Small parameters keep the test quick; verification reads them from the PHC string.
+    #[test]
+    fn the_dummy_of_an_unknown_account_is_hashed_like_every_stored_password() {
+        let d = dummy_hash();
+        assert!(
+            d.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "the dummy must cost what a real verification costs: {}",
+            d.0
+        );
+        assert_eq!(
+            verify_password("no operator has this password", d),
+            Ok(true)
+        );
+        assert!(!verify_password_of_no_account(
+            "no operator has this password"
+        ));
+    }
+
     fn quick() -> argon2::Params {
         argon2::Params::new(64, 1, 1, None).unwrap()
     }

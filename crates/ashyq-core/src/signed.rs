@@ -133,7 +133,7 @@ pub struct SignedProtocol {
     /// What is signed.
     pub statement: ProtocolStatement,
     /// Ed25519 over the canonical JSON of `statement`, 128 hex digits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-fA-F]{128}$"))]
     pub signature: Signature,
 }
 
@@ -193,7 +193,7 @@ pub struct ProtocolSignature {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub key_id: KeyId,
     /// Ed25519 over the canonical statement, 128 hex digits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-fA-F]{128}$"))]
     pub signature: Signature,
     /// SHA-256 of the canonical statement: the document hash.
     pub document_hash: String,

@@ -56,7 +56,7 @@ pub struct SignedTreeHead {
     /// What is signed.
     pub head: TreeHead,
     /// Ed25519 over the canonical JSON of `head`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-fA-F]{128}$"))]
     pub signature: Signature,
 }
 
@@ -260,7 +260,7 @@ pub struct SignedReceipt {
     /// What is signed.
     pub receipt: ReceiptBody,
     /// Ed25519 over the canonical JSON of `receipt`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-fA-F]{128}$"))]
     pub signature: Signature,
 }
 

@@ -18,6 +18,7 @@ use ashyq_core::author::Author;
 use ashyq_core::keys::Commission;
 use ashyq_core::operator::{
     Action, ApiToken, AuditOutcome, AuditRecord, Role, TerritorialScope, permits, verify_password,
+    verify_password_of_no_account,
 };
 use ashyq_store::operators::{OperatorRow, TokenKind};
 use axum::extract::FromRequestParts;
@@ -276,21 +277,27 @@ pub(crate) async fn check_password_and_open_session(
         .operator(name)
         .await
         .map_err(Problem::store)?;
-    let Some(account) = account.filter(|a| !a.disabled) else {
+    let account = account.filter(|a| !a.disabled);
+    // Argon2 takes tens of milliseconds of CPU: off the async threads. A name that is no
+    // (enabled) account is checked against a dummy hash, so it costs as long and answers the
+    // same as a wrong password: neither the time nor the text tells which names exist.
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let password = zeroize::Zeroizing::new(password.to_owned());
+    let checked = tokio::task::spawn_blocking(move || match &stored {
+        Some(stored) => verify_password(&password, stored),
+        None => Ok(verify_password_of_no_account(&password)),
+    })
+    .await
+    .map_err(|e| Problem::unavailable(format!("password check interrupted: {e}")))?;
+    let ok = checked.unwrap_or_else(|e| {
+        // A damaged record is the administrator's to fix; the client is told only "wrong".
+        tracing::error!(operator = %name, "the stored password hash is unusable: {e}");
+        false
+    });
+    let Some(account) = account.filter(|_| ok) else {
         state.sign_in_guard.failed(name);
         return Err(wrong());
     };
-    // Argon2 takes tens of milliseconds of CPU: off the async threads.
-    let stored = account.password_hash.clone();
-    let password = zeroize::Zeroizing::new(password.to_owned());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(|e| Problem::unavailable(format!("password check interrupted: {e}")))?
-        .map_err(|e| Problem::unauthorized(e.to_string()))?;
-    if !ok {
-        state.sign_in_guard.failed(name);
-        return Err(wrong());
-    }
     state.sign_in_guard.succeeded(name);
     let now = Utc::now();
     let expires = now + chrono::TimeDelta::hours(SESSION_HOURS);

@@ -148,15 +148,21 @@ fn no_version(svc: &ConsultService, version: &str) -> Problem {
 #[derive(Deserialize, IntoParams)]
 pub struct LangQuery {
     /// `kk`, `ru` or `en`; the language whose text is compared.
+    #[param(value_type = Option<Lang>)]
     lang: Option<String>,
 }
 
 fn text_lang(q: Option<&str>) -> Result<Lang, Problem> {
     match q {
         None => Ok(Lang::Ru),
-        Some(code) => Lang::parse(code).ok_or_else(|| {
-            Problem::bad_request(format!("unknown language {code:?}; use lang=kk, ru or en"))
-        }),
+        // Exactly the codes the API document lists (the pages are more lenient).
+        Some(code) => ["kk", "ru", "en"]
+            .contains(&code)
+            .then(|| Lang::parse(code))
+            .flatten()
+            .ok_or_else(|| {
+                Problem::bad_request(format!("unknown language {code:?}; use lang=kk, ru or en"))
+            }),
     }
 }
 
@@ -297,6 +303,7 @@ pub struct CompareQuery {
     /// The new version's label.
     to: String,
     /// `kk`, `ru` (the default) or `en`.
+    #[param(value_type = Option<Lang>)]
     lang: Option<String>,
 }
 
@@ -333,8 +340,10 @@ pub struct ProposalsQuery {
     q: Option<String>,
     /// Only this status: submitted, published, on-agenda, accepted, declined, rejected,
     /// withdrawn.
+    #[param(pattern = "^(|submitted|published|on-agenda|accepted|declined|rejected|withdrawn)$")]
     status: Option<String>,
     /// Page, from 1 (50 per page).
+    #[param(minimum = 1)]
     page: Option<u32>,
 }
 

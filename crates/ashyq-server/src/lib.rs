@@ -11,18 +11,21 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+mod api_schema;
 pub mod auth;
 pub mod consult;
 mod consult_api;
 mod cookies;
 pub mod dev_idp;
 mod events;
+pub mod headers;
 pub mod limits;
 mod openapi;
 mod operators;
 mod ops;
 pub mod problem;
 mod read;
+pub mod secret_file;
 pub mod signin;
 pub mod transparency;
 pub mod web;
@@ -220,6 +223,10 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         ));
     }
     app.layer(axum::middleware::from_fn(problem::problems_everywhere))
+        .layer(axum::middleware::from_fn_with_state(
+            headers::SecurityHeaders::of(config),
+            headers::security_headers,
+        ))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
                 // The path only: a query string may carry a sign-in code or a form token,

@@ -33,6 +33,9 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 )]
 pub struct ApiDoc;
 
+/// The operation id of `POST /api/v1/session` (the handler's name).
+const SIGN_IN: &str = "sign_in";
+
 /// Adds what every operation shares and the handlers' annotations leave out: the problem
 /// document as the content of every error answer they name, the problem
 /// answers the framework itself gives — 400 for a malformed path, query or JSON body, 413 for
@@ -42,7 +45,7 @@ pub struct ApiDoc;
 /// description stays a function of the code.
 pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::security::{
-        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
     };
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let problem = |text: &str| {
@@ -58,6 +61,7 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
+    crate::api_schema::merge_flattened(doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -67,6 +71,13 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
                 .bearer_format("ashyq_ + 64 hex digits (an API or session token)")
                 .build(),
         ),
+    );
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The session cookie a browser gets from signing in (HttpOnly, SameSite=Strict)",
+        ))),
     );
     for item in doc.paths.paths.values_mut() {
         let ops = [
@@ -120,11 +131,14 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
                     "The database failed; nothing was recorded and the request may be sent again",
                 );
             }
-            if r.contains_key("401") {
-                op.security = Some(vec![SecurityRequirement::new(
-                    "bearer",
-                    Vec::<String>::new(),
-                )]);
+            // An operation that answers 401 needs an operator's token or session — except
+            // signing in, which answers 401 to a wrong password and needs neither. The role
+            // each one needs is in its description (`ashyq_core::operator::permits`).
+            if r.contains_key("401") && op.operation_id.as_deref() != Some(SIGN_IN) {
+                op.security = Some(vec![
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                    SecurityRequirement::new("session", Vec::<String>::new()),
+                ]);
             }
         }
     }
@@ -190,8 +204,10 @@ fn operation_html(out: &mut String, method: &str, path: &str, op: &Operation) {
 
 /// The browsable page: every path with its parameters and answers, and the problem kinds.
 pub fn page(doc: &utoipa::openapi::OpenApi) -> Html<String> {
-    let mut out = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>ashyq API</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;color:#111}code{background:#f2f2f2;padding:0 .2em}.op{border-top:1px solid #ccc;padding:.5rem 0}.m{display:inline-block;min-width:3.5em;color:#fff;background:#1f5f99;border-radius:3px;text-align:center;font-size:.8em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}</style></head><body>",
+    // The stylesheet is an asset of the binary: the CSP allows no inline style.
+    let mut out = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>ashyq API</title><link rel=\"stylesheet\" href=\"{}\"></head><body>",
+        esc(&crate::web::assets::API_CSS.url())
     );
     let _ = write!(
         out,

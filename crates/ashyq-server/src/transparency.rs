@@ -6,7 +6,6 @@
 //!
 //! Also here: reading or creating the log's key file.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use ashyq_core::keys::{Commission, CommissionSigningKey, public_key_file};
@@ -37,6 +36,9 @@ pub enum LogKeyError {
         /// Why.
         reason: String,
     },
+    /// The file may be read by other users.
+    #[error("{0}")]
+    Exposed(#[from] crate::secret_file::SecretFileError),
     /// A new key file could not be written.
     #[error("cannot write the new log key to {path}: {reason}; choose a writable --log-key-file")]
     Write {
@@ -49,11 +51,13 @@ pub enum LogKeyError {
 
 /// Reads the log's signing key from `path`, or creates one there (mode 0600, with the public
 /// key next to it as `PATH.pub`) when the file does not exist. Returns the key and whether it
-/// was created. The key must be the central commission's: the log signs as the CEC.
+/// was created. A key file that group or others may read is refused, with the fix
+/// (`secret_file::check_private`). The key must be the central commission's: the log signs as the CEC.
 pub fn load_or_create_log_key(path: &Path) -> Result<(CommissionSigningKey, bool), LogKeyError> {
     let shown = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => {
+            crate::secret_file::check_private(path)?;
             let key =
                 CommissionSigningKey::from_key_file(&text).map_err(|e| LogKeyError::Unusable {
                     path: shown.clone(),
@@ -77,16 +81,7 @@ pub fn load_or_create_log_key(path: &Path) -> Result<(CommissionSigningKey, bool
                 path: shown.clone(),
                 reason: e.to_string(),
             };
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt as _;
-                options.mode(0o600);
-            }
-            let mut file = options.open(path).map_err(write_err)?;
-            file.write_all(key.to_key_file().as_bytes())
-                .and_then(|()| file.sync_all())
+            crate::secret_file::create_private(path, key.to_key_file().as_bytes())
                 .map_err(write_err)?;
             let mut public_path = path.as_os_str().to_owned();
             public_path.push(".pub");
@@ -166,9 +161,11 @@ pub async fn head_at(
 /// Which inclusion proof.
 #[derive(Deserialize, IntoParams)]
 pub struct InclusionQuery {
-    /// The entry's leaf index: its seq − 1 (`leaf_index` in a receipt).
+    /// The entry's leaf index: its seq − 1 (`leaf_index` in a receipt). Must be below
+    /// `tree_size` (a rule between two parameters, which JSON Schema cannot state: 400).
     leaf_index: u64,
-    /// The tree size to prove against (a head's `tree_size`).
+    /// The tree size to prove against (a head's `tree_size`), at most the log's size.
+    #[param(minimum = 1)]
     tree_size: u64,
 }
 
@@ -199,7 +196,8 @@ pub async fn inclusion(
 /// Which consistency proof.
 #[derive(Deserialize, IntoParams)]
 pub struct ConsistencyQuery {
-    /// The older tree size.
+    /// The older tree size: at most `second` (a rule between two parameters, which JSON
+    /// Schema cannot state: 400).
     first: u64,
     /// The newer tree size, at most the current size.
     second: u64,
@@ -236,7 +234,8 @@ pub struct EntriesQuery {
     /// The first sequence number (1 for the first entry).
     #[param(minimum = 1)]
     start: u64,
-    /// The last sequence number, inclusive; at most 1,000 entries per request.
+    /// The last sequence number, inclusive: not below `start`, and at most 1,000 entries per
+    /// request (rules between two parameters, which JSON Schema cannot state: 400).
     #[param(minimum = 1)]
     end: u64,
 }
@@ -307,5 +306,34 @@ fn tree_problem(e: impl Into<TransparencyError>) -> Problem {
     match e {
         TransparencyError::Merkle(MerkleError::SizeBeyondTree { .. }) => Problem::not_found(text),
         _ => Problem::bad_request(text),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn the_log_key_is_created_private_and_refused_at_start_up_when_others_may_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.key");
+        let (created, fresh) = load_or_create_log_key(&path).unwrap();
+        assert!(fresh);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "created readable by its owner only");
+        let (again, fresh) = load_or_create_log_key(&path).unwrap();
+        assert!(!fresh);
+        assert_eq!(again.key_id(), created.key_id());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = load_or_create_log_key(&path).unwrap_err().to_string();
+        assert!(e.contains("0644") && e.contains("chmod 600"), "{e}");
+        // The public half is public.
+        let public = dir.path().join("log.key.pub");
+        assert!(
+            std::fs::read_to_string(public)
+                .unwrap()
+                .contains("PUBLIC KEY")
+        );
     }
 }

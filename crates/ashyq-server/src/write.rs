@@ -142,7 +142,10 @@ impl From<&KeyRecord> for KeyDocument {
 #[derive(Deserialize, IntoParams)]
 pub struct KeysQuery {
     /// Only this commission's keys, e.g. `precinct:17`.
-    #[param(pattern = r"^(central|(region|district|precinct):[A-Za-z0-9_-]{1,64})$")]
+    /// (A precinct's number is at most 4,294,967,295, hence the long pattern.)
+    #[param(
+        pattern = r"^(central|(region|district):[A-Za-z0-9_-]{1,64}|precinct:0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))$"
+    )]
     commission: Option<String>,
 }
 
@@ -186,6 +189,9 @@ pub enum KeyChangeRequest {
     /// A commission's first key.
     Register {
         /// Whose: `region:…`, `district:…`, `precinct:…` (or `central`).
+        #[schema(
+            pattern = r"^(central|(region|district):[A-Za-z0-9_-]{1,64}|precinct:0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))$"
+        )]
         commission: String,
         /// The public key: 64 hex digits, or the `.pub` file `ashyq keys generate` wrote.
         public_key: String,

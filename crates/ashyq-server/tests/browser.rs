@@ -73,6 +73,8 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
         screenshot(&c, &format!("national-{lang}")).await;
         axe(&c, &tools, &format!("national ({lang})")).await;
     }
+    // The CSP check above is live: a violation would be seen (then the log is clear again).
+    csp_is_enforced_and_seen(&c).await;
 
     phase("three languages checked");
     // The language is remembered: a page without ?lang= stays in English.

@@ -226,7 +226,13 @@ pub async fn consult_service(
     let digest_key = if signs_in && !args.dev_idp {
         args.key.key()?
     } else {
-        args.key.key().or_else(|_| one_off_key())?
+        // Without sign-in by a real provider a one-off key will do, but a key that was
+        // given and is faulty (unreadable, exposed) is reported, not silently replaced.
+        if args.key.given() {
+            args.key.key()?
+        } else {
+            one_off_key()?
+        }
     };
     let identity_provider = match (args.oidc_issuer, args.oidc_client_id) {
         (Some(issuer), Some(client_id)) => Some(IdentityProvider {

@@ -12,13 +12,20 @@ use clap::Args;
 /// Where the digest key comes from.
 #[derive(Args, Clone)]
 pub struct KeyArgs {
-    /// File holding the digest key in hex (at least 32 bytes), kept outside the database.
-    /// Create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > digest.key`.
+    /// File holding the digest key in hex (at least 32 bytes), kept outside the database and
+    /// readable by its owner only (mode 0600; a file others may read is refused). Create one
+    /// with `ashyq keys digest-key digest.key`.
     #[arg(long, env = "ASHYQ_DIGEST_KEY_FILE", value_name = "FILE")]
     digest_key_file: Option<PathBuf>,
 }
 
 impl KeyArgs {
+    /// Whether a key was given (a file or `ASHYQ_DIGEST_KEY`), so that a fault in it must be
+    /// reported rather than replaced by a one-off key.
+    pub(crate) fn given(&self) -> bool {
+        self.digest_key_file.is_some() || std::env::var_os("ASHYQ_DIGEST_KEY").is_some()
+    }
+
     pub(crate) fn key(&self) -> Result<DigestKey> {
         if self.digest_key_file.is_none()
             && let Ok(hex) = std::env::var("ASHYQ_DIGEST_KEY")
@@ -28,14 +35,32 @@ impl KeyArgs {
         }
         let path = self.digest_key_file.as_ref().ok_or_else(|| {
             anyhow!(
-                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE, or ASHYQ_DIGEST_KEY to the key in hex); create one with `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > digest.key` and keep it outside the database"
+                "a digest key is needed to compare IINs without storing them: pass --digest-key-file FILE (or set ASHYQ_DIGEST_KEY_FILE, or ASHYQ_DIGEST_KEY to the key in hex); create one with `ashyq keys digest-key digest.key` (mode 0600) and keep it outside the database"
             )
         })?;
+        ashyq_server::secret_file::check_private(path)?;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the digest key file {}", path.display()))?;
         DigestKey::from_hex(text.trim())
             .with_context(|| format!("{} does not hold a valid digest key", path.display()))
     }
+}
+
+/// Writes a new random digest key (32 bytes, hex) to `path`, readable by its owner only;
+/// never overwrites a file.
+pub(crate) fn create_key_file(path: &std::path::Path) -> Result<()> {
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(bytes.as_mut()))
+        .context("cannot read /dev/urandom for a new digest key")?;
+    let text: zeroize::Zeroizing<String> =
+        zeroize::Zeroizing::new(bytes.iter().map(|b| format!("{b:02x}")).collect());
+    ashyq_server::secret_file::create_private(path, text.as_bytes()).with_context(|| {
+        format!(
+            "cannot create {} (an existing key is never overwritten: move it away first)",
+            path.display()
+        )
+    })
 }
 
 /// A one-off random key, for demo data that nobody needs to look up later.

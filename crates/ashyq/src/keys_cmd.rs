@@ -3,7 +3,6 @@
 //! `ashyq protocol send` to a server; and the offline transparency checks
 //! `ashyq verify-receipt` and `ashyq verify-consistency`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -81,6 +80,16 @@ district → precinct; the central commission may act for any.")]
         effective_from: Option<String>,
         #[command(flatten)]
         acting: Acting,
+    },
+    /// Create the secret key of the IINs' keyed digests (32 random bytes in hex), mode 0600.
+    #[command(after_help = "Example:
+  ashyq keys digest-key /etc/ashyq/digest.key
+Give it as --digest-key-file to the commands that compare IINs without storing them. Keep it
+outside the database and back it up: without it, stored digests can no longer be matched.
+An existing file is never overwritten; a key file that other users may read is refused.")]
+    DigestKey {
+        /// The new key file.
+        file: PathBuf,
     },
     /// List the registered keys.
     List {
@@ -193,6 +202,14 @@ pub async fn run(db: &str, cmd: KeysCommand) -> Result<ExitCode> {
     let change = match cmd {
         KeysCommand::Generate(args) => return generate(&args),
         KeysCommand::List { commission } => return list(db, commission.as_deref()).await,
+        KeysCommand::DigestKey { file } => {
+            crate::digest_key::create_key_file(&file)?;
+            println!(
+                "Created the digest key {} (mode 0600: keep it private, outside the database, and backed up)",
+                file.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         KeysCommand::Register {
             public_key,
             acting,
@@ -378,19 +395,8 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 
 /// Writes a new file readable only by its owner.
 fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
+    ashyq_server::secret_file::create_private(path, bytes)
+        .with_context(|| format!("cannot create {}", path.display()))
 }
 
 /// Runs `ashyq protocol sign`.

@@ -64,7 +64,7 @@ fn generated_register(
 ) -> (std::path::PathBuf, std::path::PathBuf) {
     ashyq_on(db).arg("init").assert().success();
     let key = dir.join("digest.key");
-    std::fs::write(&key, "cd".repeat(32)).unwrap();
+    ashyq_server::secret_file::create_private(&key, "cd".repeat(32).as_bytes()).unwrap();
     let voters = dir.join("voters.csv");
     ashyq_on(db)
         .args([
@@ -194,7 +194,7 @@ fn parties_and_lists_from_private_files_leave_only_digests_and_masks() {
             .assert()
             .success();
         let key = dir.path().join("digest.key");
-        std::fs::write(&key, "ab".repeat(32)).unwrap();
+        ashyq_server::secret_file::create_private(&key, "ab".repeat(32).as_bytes()).unwrap();
         let members: Vec<Iin> = (0..4).map(|k| person(k, Sex::Male)).collect();
         let app = write(
             dir.path(),

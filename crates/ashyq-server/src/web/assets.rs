@@ -24,7 +24,10 @@ pub const PORTAL_CSS: Asset = Asset::css("portal.css", include_bytes!("../../ass
 /// types.
 pub const PORTAL_JS: Asset = Asset::script("portal.js", include_bytes!("../../assets/portal.js"));
 
-const ALL: [Asset; 4] = [STYLE, LIVE_JS, PORTAL_CSS, PORTAL_JS];
+/// The stylesheet of the API's browsable page (`/api/v1/docs`).
+pub const API_CSS: Asset = Asset::css("api.css", include_bytes!("../../assets/api.css"));
+
+const ALL: [Asset; 5] = [STYLE, LIVE_JS, PORTAL_CSS, PORTAL_JS, API_CSS];
 
 /// The asset served as `/assets/{name}`, if there is one.
 pub fn named(name: &str) -> Option<&'static Asset> {

@@ -171,6 +171,16 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
     }
 }
 
+/// A legend's colour square: SVG with a `fill` attribute, since the CSP allows no inline
+/// style.
+fn swatch(colour: &str) -> Markup {
+    html! {
+        svg.swatch aria-hidden="true" focusable="false" viewBox="0 0 1 1" {
+            rect width="1" height="1" fill=(colour) {}
+        }
+    }
+}
+
 /// The legend of the colour classes.
 pub fn legend(tr: Tr, measure: Measure) -> Markup {
     html! {
@@ -178,13 +188,13 @@ pub fn legend(tr: Tr, measure: Measure) -> Markup {
             @let bounds = measure.bounds();
             @for (i, b) in bounds.iter().enumerate() {
                 li {
-                    span.swatch style=(format!("background:{}", fill(measure, i))) aria-hidden="true" {}
+                    (swatch(fill(measure, i)))
                     @if i == 0 { "< " (bounds[1]) "%" }
                     @else if i + 1 == bounds.len() { "≥ " (b) "%" }
                     @else { (b) "–" (bounds[i + 1]) "%" }
                 }
             }
-            li { span.swatch style=(format!("background:{UNREPORTED}")) aria-hidden="true" {} (tr.t("cartogram-no-data")) }
+            li { (swatch(UNREPORTED)) (tr.t("cartogram-no-data")) }
         }
     }
 }

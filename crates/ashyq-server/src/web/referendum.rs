@@ -519,9 +519,12 @@ fn figures(tr: Tr, t: &Totals) -> Markup {
                 }
             }
         }
-        div.yesno aria-hidden="true" {
-            span.y style=(format!("width:{:.2}%", yes.to_f64_for_display() * 100.0)) {}
-            span.n style=(format!("width:{:.2}%", no.to_f64_for_display() * 100.0)) {}
+        // SVG with geometry attributes rather than `style="width:…"`: the CSP allows no
+        // inline style, and presentation attributes are not style.
+        @let (y, n) = (yes.to_f64_for_display() * 100.0, no.to_f64_for_display() * 100.0);
+        svg.yesno aria-hidden="true" focusable="false" viewBox="0 0 100 1" preserveAspectRatio="none" {
+            rect.y x="0" y="0" width=(format!("{y:.2}")) height="1" {}
+            rect.n x=(format!("{y:.2}")) y="0" width=(format!("{n:.2}")) height="1" {}
         }
     }
 }

@@ -107,6 +107,8 @@ pub async fn browser(tools: &Tools, driver: &Driver) -> Client {
                      "--no-first-run", "--disable-extensions", "--disable-background-networking"],
         }),
     );
+    // The console, for the Content-Security-Policy violations Chromium reports there.
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -121,8 +123,78 @@ pub async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-/// Runs axe-core on the current page; fails on any serious or critical violation.
+/// chromedriver's browser log since the last read (its `POST /session/{id}/se/log`, which
+/// fantoccini has no method for): the console messages of the pages.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.into()),
+        )
+    }
+}
+
+/// The Content-Security-Policy violations Chromium reported since the last call.
+pub async fn csp_violations(c: &Client) -> Vec<String> {
+    let log = c
+        .issue_cmd(BrowserLog)
+        .await
+        .expect("chromedriver's browser log");
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Fails when the browser reported a CSP violation since the last check: an inline script or
+/// style, or a resource the policy does not allow, on `page` (or on the pages before it).
+pub async fn no_csp_violation(c: &Client, page: &str) {
+    let v = csp_violations(c).await;
+    assert!(v.is_empty(), "CSP violations on {page}: {v:#?}");
+}
+
+/// The check above can fail: an inline style set on the current page is refused by the
+/// policy, and the refusal is in the log.
+pub async fn csp_is_enforced_and_seen(c: &Client) {
+    no_csp_violation(c, "the page before the control").await;
+    c.execute(
+        "document.body.setAttribute('style', 'outline: 1px solid red'); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let v = csp_violations(c).await;
+        if v.iter().any(|m| m.contains("style")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "an inline style was not reported as a CSP violation: {v:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs axe-core on the current page; fails on any serious or critical violation, and on any
+/// Content-Security-Policy violation reported since the last check.
 pub async fn axe(c: &Client, tools: &Tools, page: &str) {
+    no_csp_violation(c, page).await;
     c.execute(&format!("{}\n;return true;", tools.axe), vec![])
         .await
         .unwrap();

@@ -96,6 +96,7 @@ impl FormBody for Upload {
             let part = match multipart.next_field().await {
                 Ok(Some(p)) => p,
                 Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
                 Err(e) => {
                     up.unreadable = Some(format!(
                         "{e}; send at most {} MB at once",
@@ -114,6 +115,11 @@ impl FormBody for Upload {
             }
             let file_name: String = part.file_name().unwrap_or("").chars().take(80).collect();
             let bytes = part.bytes().await;
+            if let Err(e) = &bytes
+                && e.status() == StatusCode::PAYLOAD_TOO_LARGE
+            {
+                return Err(too_large());
+            }
             if file_name.is_empty() && bytes.as_ref().is_ok_and(|b| b.is_empty()) {
                 // The browser sends an empty part when no file was chosen.
                 continue;
@@ -141,6 +147,19 @@ impl FormBody for Upload {
             None
         }
     }
+}
+
+/// An upload over [`UPLOAD_LIMIT`]: 413, as the API answers a body over its limit; the portal
+/// shows it as a page with that status (`frame::problem_page`) and records nothing.
+fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        format!(
+            "the upload is larger than {} MB; nothing was recorded: upload fewer files at once",
+            UPLOAD_LIMIT / (1024 * 1024)
+        ),
+    )
 }
 
 pub(super) async fn upload(
