@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::audit::record::AuditEvent;
 use crate::author::Author;
 use crate::chain::{ChainEvent, Entry};
 use crate::contest::ContestId;
@@ -218,6 +219,8 @@ pub enum Event {
         /// Who takes the seat, if anyone.
         successor: Option<Deputy>,
     },
+    /// A risk-limiting audit's act (`{"type":"audit","event":…}`).
+    Audit(AuditEvent),
 }
 
 impl Event {
@@ -241,6 +244,7 @@ impl Event {
             Event::PartyListAmended { .. } => "party_list_amended",
             Event::SeatsAllocated { .. } => "seats_allocated",
             Event::MandateEnded { .. } => "mandate_ended",
+            Event::Audit(e) => e.kind(),
             Event::CommissionKey { change } => match change {
                 KeyEvent::KeyRegistered(_) => "key_registered",
                 KeyEvent::KeyRotated(_) => "key_rotated",

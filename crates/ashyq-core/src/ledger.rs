@@ -9,6 +9,7 @@
 //!   the published figures of a certification), so the live system and the offline verifier
 //!   run exactly the same rules.
 
+mod audit;
 mod book;
 mod election;
 
@@ -174,6 +175,15 @@ pub enum LedgerError {
     /// The entry's event contradicts the state or its own content.
     #[error("{0}")]
     Inconsistent(String),
+    /// An audit act refused by its rule (boxed: the audit's errors are large).
+    #[error(transparent)]
+    Audit(Box<crate::audit::record::AuditError>),
+}
+
+impl From<crate::audit::record::AuditError> for LedgerError {
+    fn from(e: crate::audit::record::AuditError) -> Self {
+        LedgerError::Audit(Box::new(e))
+    }
 }
 
 impl From<SignedError> for LedgerError {
@@ -359,6 +369,7 @@ pub struct Ledger {
     contests: Registry<Contest>,
     parties: Vec<RegisteredParty>,
     party_rules: PartyRules,
+    audits: std::collections::BTreeMap<String, crate::audit::record::AuditRecord>,
 }
 
 impl Ledger {
@@ -996,6 +1007,7 @@ impl Ledger {
             Event::ResultCertified {
                 referendum, author, ..
             } => self.certify(referendum, author.clone())?,
+            Event::Audit(e) => self.check_audit_event(e)?,
             other => self.check_election_event(other)?,
         };
         if &decided.event == event {
@@ -1088,6 +1100,7 @@ impl Ledger {
                     author: author.clone(),
                 });
             }
+            Event::Audit(e) => self.mutate_audit(e)?,
             other => self.mutate_election(entry, other)?,
         }
         Ok(())
