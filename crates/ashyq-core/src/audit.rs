@@ -11,7 +11,9 @@
 //!   same SHA-256 stream, for batch comparison;
 //! - [`comparison`] — batch comparison by MACRO (Stark 2009) as Arlo applies it per contest;
 //! - [`bravo`] — ballot polling by BRAVO (Lindeman, Stark & Yates 2012);
-//! - [`simulate`] — simulated audits, the evidence that the methods do what they claim.
+//! - [`simulate`] — simulated audits, the evidence that the methods do what they claim;
+//! - [`record`] — the audit's public acts (defined, seed, rounds, entries, measurements) and
+//!   the rules that decide them; the ledger records them in the public log.
 //!
 //! **Exactness.** Counts are integers. Every risk is computed as an exact rational, and the
 //! stopping decision compares that rational with the risk limit — no rounding enters a
@@ -22,6 +24,7 @@
 pub mod bravo;
 pub mod comparison;
 pub mod ppeb;
+pub mod record;
 pub mod sampler;
 pub mod simulate;
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::audit::record::AuditEvent;
 use crate::author::Author;
 use crate::chain::{ChainEvent, Entry};
 use crate::contest::ContestId;
@@ -221,6 +222,8 @@ pub enum Event {
     },
     /// An event of a presidential election (`{"type":"president","event":…}`).
     President(PresidentEvent),
+    /// A risk-limiting audit's act (`{"type":"audit","event":…}`).
+    Audit(AuditEvent),
 }
 
 impl Event {
@@ -245,6 +248,7 @@ impl Event {
             Event::SeatsAllocated { .. } => "seats_allocated",
             Event::MandateEnded { .. } => "mandate_ended",
             Event::President(e) => e.kind(),
+            Event::Audit(e) => e.kind(),
             Event::CommissionKey { change } => match change {
                 KeyEvent::KeyRegistered(_) => "key_registered",
                 KeyEvent::KeyRotated(_) => "key_rotated",

@@ -9,6 +9,7 @@
 //!   the published figures of a certification), so the live system and the offline verifier
 //!   run exactly the same rules.
 
+mod audit;
 mod book;
 mod election;
 mod president;
@@ -183,6 +184,15 @@ pub enum LedgerError {
     /// The entry's event contradicts the state or its own content.
     #[error("{0}")]
     Inconsistent(String),
+    /// An audit act refused by its rule (boxed: the audit's errors are large).
+    #[error(transparent)]
+    Audit(Box<crate::audit::record::AuditError>),
+}
+
+impl From<crate::audit::record::AuditError> for LedgerError {
+    fn from(e: crate::audit::record::AuditError) -> Self {
+        LedgerError::Audit(Box::new(e))
+    }
 }
 
 impl From<PresidentError> for LedgerError {
@@ -383,6 +393,7 @@ pub struct Ledger {
     party_rules: PartyRules,
     /// The record of past presidents, by IIN digest (the single-term rule).
     past_presidents: Vec<PastPresident>,
+    audits: std::collections::BTreeMap<String, crate::audit::record::AuditRecord>,
 }
 
 impl Ledger {
@@ -1026,6 +1037,7 @@ impl Ledger {
                 referendum, author, ..
             } => self.certify(referendum, author.clone())?,
             Event::President(e) => self.check_president_event(e)?,
+            Event::Audit(e) => self.check_audit_event(e)?,
             other => self.check_election_event(other)?,
         };
         if &decided.event == event {
@@ -1119,6 +1131,7 @@ impl Ledger {
                 });
             }
             Event::President(e) => self.mutate_president(entry, e)?,
+            Event::Audit(e) => self.mutate_audit(e)?,
             other => self.mutate_election(entry, other)?,
         }
         Ok(())

@@ -8,9 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd,
-    export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd,
-    seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    audit_cmd, backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -173,6 +171,9 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
     #[command(subcommand)]
     Register(register_cmd::RegisterCommand),
+    /// Risk-limiting audits of the paper count: redraw a sample, simulate audits.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
 }
 
 #[derive(Subcommand)]
@@ -217,6 +218,13 @@ Ends with one JSON line: {\"bench\":\"load\",\"seconds\":…,\"baseline_seconds\
 (seconds per results read under load against seconds per trivial read: the ratio is how many
 times slower a results read is than the ceiling).")]
     Load(bench_load::BenchLoadArgs),
+    /// Risk-limiting audits: draw 10,000 of the 9.1 M ballots against the Python
+    /// `consistent_sampler`, the risk of every contest, 1,000 simulated audits.
+    #[command(after_help = "Examples:
+  ashyq bench audit
+  ashyq bench audit --no-baseline --audits 200
+Ends with one JSON line: {\"bench\":\"audit\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"risk_seconds\":…,\"simulate_seconds\":…,\"simulated_audits\":…,\"wrong_outcome_confirmed\":…}")]
+    Audit(audit_cmd::BenchAuditArgs),
 }
 
 /// Runs the command `cli` names.
@@ -256,5 +264,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Register(command) => register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
+        Command::Audit(cmd) => audit_cmd::run(cmd),
+        Command::Bench(BenchCommand::Audit(args)) => audit_cmd::bench(args),
     }
 }

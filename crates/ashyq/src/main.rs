@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // `demo`), a few of which use another's pieces (`election_cmd` prints with `seats_cmd`,
 // `protocol_cmd` hands party lists to `election_cmd` and `sign`/`send` to `keys_cmd`);
 // `commands`, the table of commands and the dispatch; and `main`.
+mod audit_cmd;
 mod authors;
 mod backup_cmd;
 mod bench;

@@ -342,6 +342,54 @@ pub fn draw_from(
     out
 }
 
+/// Draws ballots from a manifest of precincts — `(precinct number, ballots)` — whose ballot
+/// ids are `<precinct>:<position>` ([`super::ballot_id`]), without building the ids up front;
+/// `threads` parts of the manifest are hashed side by side and merged (consistent sampling is
+/// parallel).
+pub fn draw_ballots(
+    sampler: &Sampler,
+    manifest: &[(u32, u64)],
+    with_replacement: bool,
+    drop: usize,
+    take: usize,
+    threads: usize,
+) -> Vec<Ticket> {
+    let threads = threads.clamp(1, 64);
+    let part = manifest.len().div_ceil(threads).max(1);
+    let select = |chunk: &[(u32, u64)]| {
+        let mut selection = Selection::new(drop + take);
+        let mut id = String::with_capacity(24);
+        for &(precinct, ballots) in chunk {
+            for position in 1..=ballots {
+                id.clear();
+                use std::fmt::Write;
+                let _ = write!(id, "{precinct}:{position}");
+                sampler.offer(&mut selection, &id);
+            }
+        }
+        selection
+    };
+    let mut selection = if threads == 1 {
+        select(manifest)
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = manifest
+                .chunks(part)
+                .map(|chunk| scope.spawn(move || select(chunk)))
+                .collect();
+            let mut all = Selection::new(drop + take);
+            for h in handles {
+                all.merge(h.join().expect("a sampling thread does not panic"));
+            }
+            all
+        })
+    };
+    if manifest.is_empty() {
+        selection = Selection::new(0);
+    }
+    draw_from(selection, with_replacement, drop, take)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,6 +553,59 @@ mod tests {
             .sample(ids.iter().map(String::as_str), false, 0, 100)
             .unwrap();
         assert_eq!(&all[..100], &got[..]);
+    }
+
+    #[test]
+    fn vectors_of_ids_like_ours_from_the_reference() {
+        // Computed with the reference: sampler(['101:1', …, '103:5'], seed='01382438112797316654',
+        // take=6, with_replacement=True, digits=18).
+        let s = Sampler::new("01382438112797316654");
+        let manifest = [(101, 5), (102, 5), (103, 5)];
+        for threads in [1, 2] {
+            let got: Vec<(String, String, u32)> = draw_ballots(&s, &manifest, true, 0, 6, threads)
+                .into_iter()
+                .map(|t| (trim(&t.number, 18), t.id, t.generation))
+                .collect();
+            let expect = [
+                ("0.205983163877609219", "103:4", 1),
+                ("0.319250620698827647", "101:2", 1),
+                ("0.376207915435784881", "102:2", 1),
+                ("0.379576949410941950", "103:1", 1),
+                ("0.429705008596882663", "102:2", 2),
+                ("0.439522455881703794", "103:2", 1),
+            ];
+            assert_eq!(got.len(), 6);
+            for (g, e) in got.iter().zip(expect) {
+                assert_eq!((g.0.as_str(), g.1.as_str(), g.2), e);
+            }
+        }
+        // sampler([str(p) for p in range(1, 11)], seed='01382438112797316654', take=5, digits=18)
+        let ids: Vec<String> = (1..=10).map(|i| i.to_string()).collect();
+        let got: Vec<String> = s
+            .sample(ids.iter().map(String::as_str), false, 0, 5)
+            .unwrap()
+            .into_iter()
+            .map(|t| format!("{} {}", trim(&t.number, 18), t.id))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "0.038093293318404595 1",
+                "0.086430925742143358 3",
+                "0.135365009768336665 2",
+                "0.391609246605521554 4",
+                "0.495474449983708191 7"
+            ]
+        );
+        // with_replacement=True, take=8, seed=314159, digits=18, the reference's own example.
+        let got: Vec<String> = Sampler::new("314159")
+            .sample(["A#2", "B#7", "C#1", "D#4"], true, 0, 8)
+            .unwrap()
+            .into_iter()
+            .map(|t| format!("{} {} {}", trim(&t.number, 18), t.id, t.generation))
+            .collect();
+        assert_eq!(got[2], "0.573533258963989854 C#1 2");
+        assert_eq!(got[5], "0.9014668792180915886 C#1 3");
     }
 
     #[test]

@@ -1,0 +1,181 @@
+//! The public log's part for risk-limiting audits: the decisions of `audit::record` on the
+//! ledger's certified protocols, their re-check on replay (so `ashyq verify` re-derives every
+//! draw and every risk from the log), and the state they change.
+
+use std::collections::BTreeMap;
+
+use super::{Decided, Ledger, LedgerError};
+use crate::audit::record::{
+    AuditEntry, AuditEvent, AuditMethod, AuditPrecinct, AuditRecord, Manifest,
+};
+use crate::audit::{HandCount, RiskLimit};
+use crate::author::Author;
+use crate::contest::ContestId;
+use crate::event::Event;
+use crate::territory::RegionCode;
+
+impl Ledger {
+    /// One audit.
+    pub fn audit(&self, id: &str) -> Result<&AuditRecord, LedgerError> {
+        self.audits
+            .get(id)
+            .ok_or_else(|| crate::audit::record::AuditError::Unknown(id.to_owned()).into())
+    }
+
+    /// Every audit, by id.
+    pub fn audits(&self) -> impl Iterator<Item = &AuditRecord> {
+        self.audits.values()
+    }
+
+    /// The audit's view of a referendum: every precinct's unit, answer lines and ballots found,
+    /// from the applied protocols.
+    pub fn audit_manifest(&self, referendum: &ContestId) -> Result<Manifest, LedgerError> {
+        let r = self.referendum(referendum)?;
+        let (territory, index) = self.territory.as_ref().ok_or(LedgerError::NoTerritory)?;
+        let mut precincts = Vec::with_capacity(territory.precincts.len());
+        for (i, p) in territory.precincts.iter().enumerate() {
+            let Some(applied) = r.book().applied(i) else {
+                continue;
+            };
+            let region = index
+                .placement(p.id)
+                .map(|pl| territory.regions[pl.region].code.clone())
+                .ok_or(LedgerError::UnknownPrecinct(p.id))?;
+            let l = &applied.protocol.lines;
+            precincts.push(AuditPrecinct {
+                number: p.id.0,
+                region,
+                reported: HandCount {
+                    yes: l.yes,
+                    no: l.no,
+                    both_marked: l.both_marked,
+                    invalid: l.invalid,
+                },
+                ballots_found: l.ballots.ballots_found,
+            });
+        }
+        Ok(Manifest::new(precincts))
+    }
+
+    fn audit_event(&self, e: AuditEvent) -> Decided {
+        self.decided(Event::Audit(e))
+    }
+
+    /// Decides to define an audit of a certified referendum.
+    pub fn define_audit(
+        &self,
+        id: &str,
+        referendum: &ContestId,
+        risk_limit: RiskLimit,
+        method: AuditMethod,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        if self.audits.contains_key(id) {
+            return Err(crate::audit::record::AuditError::Duplicate(id.to_owned()).into());
+        }
+        let certified = self.referendum(referendum)?.certification().is_some();
+        let manifest = self.audit_manifest(referendum)?;
+        let e = AuditRecord::define(
+            id, referendum, certified, risk_limit, method, &manifest, author,
+        )?;
+        Ok(self.audit_event(e))
+    }
+
+    /// Decides to record the seed of the public ceremony.
+    pub fn record_audit_seed(
+        &self,
+        id: &str,
+        seed: &str,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        Ok(self.audit_event(self.audit(id)?.record_seed(seed, author)?))
+    }
+
+    /// Decides the next round's draws; `sizes` overrides the planned draws per contest.
+    pub fn draw_audit_round(
+        &self,
+        id: &str,
+        sizes: &BTreeMap<String, u64>,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        let a = self.audit(id)?;
+        let manifest = self.audit_manifest(&a.referendum)?;
+        Ok(self.audit_event(a.draw_round(&manifest, sizes, author)?))
+    }
+
+    /// Decides a board member's entry for a sampled precinct or ballot.
+    pub fn enter_audit_count(
+        &self,
+        id: &str,
+        item: &str,
+        entry: AuditEntry,
+        board: Option<&RegionCode>,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        let a = self.audit(id)?;
+        let manifest = self.audit_manifest(&a.referendum)?;
+        Ok(self.audit_event(a.enter(&manifest, item, entry, board, author)?))
+    }
+
+    /// Decides the measurement of the open round.
+    pub fn measure_audit_round(&self, id: &str, author: Author) -> Result<Decided, LedgerError> {
+        let a = self.audit(id)?;
+        let manifest = self.audit_manifest(&a.referendum)?;
+        Ok(self.audit_event(a.measure(&manifest, author)?))
+    }
+
+    /// Re-decides an audit event on the current state (replay and `ashyq verify`).
+    pub(super) fn check_audit_event(&self, e: &AuditEvent) -> Result<Decided, LedgerError> {
+        match e {
+            AuditEvent::AuditDefined {
+                audit,
+                referendum,
+                risk_limit,
+                method,
+                author,
+                ..
+            } => self.define_audit(audit, referendum, *risk_limit, *method, author.clone()),
+            AuditEvent::SeedRecorded {
+                audit,
+                seed,
+                author,
+            } => self.record_audit_seed(audit, seed, author.clone()),
+            AuditEvent::RoundDrawn {
+                audit,
+                draws,
+                author,
+                ..
+            } => {
+                let sizes = draws
+                    .iter()
+                    .map(|d| (d.contest.clone(), d.tickets.len() as u64))
+                    .collect();
+                self.draw_audit_round(audit, &sizes, author.clone())
+            }
+            AuditEvent::CountEntered {
+                audit,
+                item,
+                entry,
+                board,
+                author,
+            } => self.enter_audit_count(audit, item, *entry, board.as_ref(), author.clone()),
+            AuditEvent::RoundMeasured { audit, author, .. } => {
+                self.measure_audit_round(audit, author.clone())
+            }
+        }
+    }
+
+    /// Changes the state by an audit event already checked.
+    pub(super) fn mutate_audit(&mut self, e: &AuditEvent) -> Result<(), LedgerError> {
+        if let Some(new) = AuditRecord::new(e) {
+            self.audits.insert(new.id.clone(), new);
+            return Ok(());
+        }
+        let id = e.audit().to_owned();
+        self.audits
+            .get_mut(&id)
+            .ok_or(crate::audit::record::AuditError::Unknown(id))?
+            .apply(e);
+        Ok(())
+    }
+}
