@@ -18,6 +18,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod authors;
 mod bench;
 mod bench_load;
+mod bench_president;
 mod commands;
 mod commission_cmd;
 mod consult_cmd;
