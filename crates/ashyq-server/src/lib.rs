@@ -23,6 +23,7 @@ pub mod limits;
 mod openapi;
 mod operators;
 mod ops;
+mod president_api;
 pub mod problem;
 mod read;
 pub mod secret_file;
@@ -144,6 +145,9 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(read::elections))
         .routes(routes!(read::election_results))
         .routes(routes!(read::election_seats))
+        .routes(routes!(president_api::round))
+        .routes(routes!(president_api::candidates))
+        .routes(routes!(president_api::precinct))
         .routes(routes!(events::events))
         .routes(routes!(log))
         .routes(routes!(transparency::log_key))

@@ -24,6 +24,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
     tags(
         (name = "results", description = "Referendum results at every level, precinct protocols and their history, live progress"),
         (name = "elections", description = "Party-list elections: the count, the seats, the deputies"),
+        (name = "president", description = "The presidential election: candidates with their registration record, each round's result and outcome, the precincts' protocols, the second round"),
         (name = "log", description = "The append-only, hash-chained event log and its transparency tree (RFC 9162): signed tree heads, inclusion and consistency proofs"),
         (name = "protocols", description = "Signed protocols from precinct commissions; operators' amendments, dismissals and certification; what needs review"),
         (name = "keys", description = "Commission keys: registration, rotation and revocation down the commission hierarchy"),

@@ -566,7 +566,11 @@ pub async fn election_results(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, format!("election/{id}"), |l| {
-        to_json(&l.election_results(&referendum_id(&id))?)
+        let id = referendum_id(&id);
+        if l.presidential(&id).is_ok() {
+            return crate::president_api::round_json(l, &id);
+        }
+        to_json(&l.election_results(&id)?)
     })
     .await
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    audit_cmd, backup_cmd, bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    audit_cmd, backup_cmd, bench, bench_load, bench_president, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -193,6 +193,12 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
     },
     /// Seat allocation: exact integer arithmetic against an f64 baseline.
     Seats(seats_cmd::BenchSeatsArgs),
+    /// Ingest the 10,459 presidential protocols of the 2022 scenario through the submission
+    /// path, against plain batched INSERTs.
+    #[command(
+        after_help = "Ends with one JSON line: {\"bench\":\"president\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}"
+    )]
+    President(bench_president::BenchPresidentArgs),
     /// Proposals: ingest, cluster (MinHash/LSH) and index 100,000; search latency; recall
     /// against exact pairwise Jaccard on a sample.
     #[command(after_help = "Examples:
@@ -257,6 +263,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyReceipt(args) => keys_cmd::verify_receipt(&args),
         Command::VerifyConsistency(args) => keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => seats_cmd::bench(args),
+        Command::Bench(BenchCommand::President(args)) => bench_president::run(&db, args).await,
         Command::Bench(BenchCommand::Consult(args)) => consult_cmd::bench(args),
         Command::Act(cmd) => consult_cmd::act(&db, cmd).await,
         Command::Consult(cmd) => consult_cmd::consult(&db, cmd).await,

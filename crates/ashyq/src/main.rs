@@ -20,6 +20,7 @@ mod authors;
 mod backup_cmd;
 mod bench;
 mod bench_load;
+mod bench_president;
 mod commands;
 mod commission_cmd;
 mod consult_cmd;
