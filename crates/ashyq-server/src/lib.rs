@@ -18,6 +18,7 @@ mod cookies;
 pub mod dev_idp;
 mod events;
 pub mod limits;
+mod nist;
 mod openapi;
 mod operators;
 pub mod problem;
@@ -138,6 +139,10 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(read::elections))
         .routes(routes!(read::election_results))
         .routes(routes!(read::election_seats))
+        .routes(routes!(nist::referendum_json))
+        .routes(routes!(nist::referendum_xml))
+        .routes(routes!(nist::election_json))
+        .routes(routes!(nist::election_xml))
         .routes(routes!(events::events))
         .routes(routes!(log))
         .routes(routes!(transparency::log_key))
