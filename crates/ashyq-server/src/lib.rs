@@ -20,6 +20,7 @@ pub mod dev_idp;
 mod events;
 pub mod headers;
 pub mod limits;
+mod nist;
 mod openapi;
 mod operators;
 mod ops;
@@ -148,6 +149,10 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(president_api::round))
         .routes(routes!(president_api::candidates))
         .routes(routes!(president_api::precinct))
+        .routes(routes!(nist::referendum_json))
+        .routes(routes!(nist::referendum_xml))
+        .routes(routes!(nist::election_json))
+        .routes(routes!(nist::election_xml))
         .routes(routes!(events::events))
         .routes(routes!(log))
         .routes(routes!(transparency::log_key))
