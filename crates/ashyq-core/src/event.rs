@@ -14,6 +14,7 @@ use crate::chain::{ChainEvent, Entry};
 use crate::contest::ContestId;
 use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProtocol};
 use crate::keys::KeyEvent;
+use crate::kurultai::KurultaiEvent;
 use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
 use crate::party::{PartyRules, RegisteredParty};
 use crate::protocol::{PrecinctProtocol, Violation};
@@ -218,6 +219,9 @@ pub enum Event {
         /// Who takes the seat, if anyone.
         successor: Option<Deputy>,
     },
+    /// A step of the Kurultai, the People's Council or the vice-presidency
+    /// (`{"type":"kurultai","event":"reading_voted",…}`).
+    Kurultai(KurultaiEvent),
 }
 
 impl Event {
@@ -241,6 +245,7 @@ impl Event {
             Event::PartyListAmended { .. } => "party_list_amended",
             Event::SeatsAllocated { .. } => "seats_allocated",
             Event::MandateEnded { .. } => "mandate_ended",
+            Event::Kurultai(e) => e.kind(),
             Event::CommissionKey { change } => match change {
                 KeyEvent::KeyRegistered(_) => "key_registered",
                 KeyEvent::KeyRotated(_) => "key_rotated",

@@ -11,6 +11,7 @@
 
 mod book;
 mod election;
+mod kurultai;
 
 use serde::{Deserialize, Serialize};
 
@@ -168,12 +169,21 @@ pub enum LedgerError {
         /// When it arrived.
         at: DateTime<Utc>,
     },
+    /// A rule of the Kurultai refused the step.
+    #[error(transparent)]
+    Kurultai(Box<crate::kurultai::KurultaiError>),
     /// The entry does not continue the chain.
     #[error("{0}")]
     Chain(String),
     /// The entry's event contradicts the state or its own content.
     #[error("{0}")]
     Inconsistent(String),
+}
+
+impl From<crate::kurultai::KurultaiError> for LedgerError {
+    fn from(e: crate::kurultai::KurultaiError) -> Self {
+        LedgerError::Kurultai(Box::new(e))
+    }
 }
 
 impl From<SignedError> for LedgerError {
@@ -359,6 +369,7 @@ pub struct Ledger {
     contests: Registry<Contest>,
     parties: Vec<RegisteredParty>,
     party_rules: PartyRules,
+    kurultai: crate::kurultai::Kurultai,
 }
 
 impl Ledger {
@@ -996,6 +1007,7 @@ impl Ledger {
             Event::ResultCertified {
                 referendum, author, ..
             } => self.certify(referendum, author.clone())?,
+            Event::Kurultai(e) => self.decide_kurultai(e.clone())?,
             other => self.check_election_event(other)?,
         };
         if &decided.event == event {
@@ -1088,6 +1100,7 @@ impl Ledger {
                     author: author.clone(),
                 });
             }
+            Event::Kurultai(e) => self.kurultai.apply(e, entry.seq),
             other => self.mutate_election(entry, other)?,
         }
         Ok(())
