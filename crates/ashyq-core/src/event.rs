@@ -15,6 +15,7 @@ use crate::chain::{ChainEvent, Entry};
 use crate::contest::ContestId;
 use crate::election::{Deputy, ElectionDefinition, ElectionTotals, PartyListProtocol};
 use crate::keys::KeyEvent;
+use crate::kurultai::KurultaiEvent;
 use crate::party::list::{MandateEnd, RegisteredList, Withdrawal};
 use crate::party::{PartyRules, RegisteredParty};
 use crate::president::PresidentEvent;
@@ -224,6 +225,9 @@ pub enum Event {
     President(PresidentEvent),
     /// A risk-limiting audit's act (`{"type":"audit","event":…}`).
     Audit(AuditEvent),
+    /// A step of the Kurultai, the People's Council or the vice-presidency
+    /// (`{"type":"kurultai","event":"reading_voted",…}`).
+    Kurultai(KurultaiEvent),
 }
 
 impl Event {
@@ -249,6 +253,7 @@ impl Event {
             Event::MandateEnded { .. } => "mandate_ended",
             Event::President(e) => e.kind(),
             Event::Audit(e) => e.kind(),
+            Event::Kurultai(e) => e.kind(),
             Event::CommissionKey { change } => match change {
                 KeyEvent::KeyRegistered(_) => "key_registered",
                 KeyEvent::KeyRotated(_) => "key_rotated",

@@ -13,6 +13,7 @@ mod audit;
 mod book;
 mod election;
 mod president;
+mod kurultai;
 
 use serde::{Deserialize, Serialize};
 
@@ -178,6 +179,9 @@ pub enum LedgerError {
         /// When it arrived.
         at: DateTime<Utc>,
     },
+    /// A rule of the Kurultai refused the step.
+    #[error(transparent)]
+    Kurultai(Box<crate::kurultai::KurultaiError>),
     /// The entry does not continue the chain.
     #[error("{0}")]
     Chain(String),
@@ -198,6 +202,12 @@ impl From<crate::audit::record::AuditError> for LedgerError {
 impl From<PresidentError> for LedgerError {
     fn from(e: PresidentError) -> Self {
         LedgerError::President(Box::new(e))
+    }
+}
+
+impl From<crate::kurultai::KurultaiError> for LedgerError {
+    fn from(e: crate::kurultai::KurultaiError) -> Self {
+        LedgerError::Kurultai(Box::new(e))
     }
 }
 
@@ -394,6 +404,7 @@ pub struct Ledger {
     /// The record of past presidents, by IIN digest (the single-term rule).
     past_presidents: Vec<PastPresident>,
     audits: std::collections::BTreeMap<String, crate::audit::record::AuditRecord>,
+    kurultai: crate::kurultai::Kurultai,
 }
 
 impl Ledger {
@@ -1038,6 +1049,7 @@ impl Ledger {
             } => self.certify(referendum, author.clone())?,
             Event::President(e) => self.check_president_event(e)?,
             Event::Audit(e) => self.check_audit_event(e)?,
+            Event::Kurultai(e) => self.decide_kurultai(e.clone())?,
             other => self.check_election_event(other)?,
         };
         if &decided.event == event {
@@ -1132,6 +1144,7 @@ impl Ledger {
             }
             Event::President(e) => self.mutate_president(entry, e)?,
             Event::Audit(e) => self.mutate_audit(e)?,
+            Event::Kurultai(e) => self.kurultai.apply(e, entry.seq),
             other => self.mutate_election(entry, other)?,
         }
         Ok(())
