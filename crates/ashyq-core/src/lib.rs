@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod author;
+pub mod ballots;
 pub mod canonical;
 pub mod chain;
 pub mod consult;

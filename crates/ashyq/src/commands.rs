@@ -8,9 +8,9 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
-    keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd,
-    territory_cmd, verify_cmd,
+    ballots_cmd, bench, bench_ballots, bench_load, commission_cmd, consult_cmd, database, demo,
+    election_cmd, export_cmd, keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd,
+    seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -137,6 +137,17 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
     #[command(subcommand)]
     Register(register_cmd::RegisterCommand),
+    /// The remote vote abroad: its ballot board, trustees, credentials, ballots, tally.
+    #[command(subcommand)]
+    Ballots(ballots_cmd::BallotsCommand),
+    /// A trustee's part of the key ceremony and the decryption, on the trustee's own machine.
+    #[command(subcommand)]
+    Trustee(ballots_cmd::TrusteeCommand),
+    /// A voter's device: encrypt (and audit or cast) a ballot, check a tracking code.
+    #[command(subcommand)]
+    Ballot(ballots_cmd::BallotCommand),
+    /// Check an exported election record (`ashyq ballots export`) with nothing else.
+    VerifyElection(ballots_cmd::VerifyElectionArgs),
 }
 
 #[derive(Subcommand)]
@@ -181,6 +192,13 @@ Ends with one JSON line: {\"bench\":\"load\",\"seconds\":…,\"baseline_seconds\
 (seconds per results read under load against seconds per trivial read: the ratio is how many
 times slower a results read is than the ceiling).")]
     Load(bench_load::BenchLoadArgs),
+    /// The remote vote's cryptography: encrypt, verify one by one and in batches, tally and
+    /// threshold-decrypt N yes/no ballots.
+    #[command(after_help = "Examples:
+  ashyq bench ballots
+  ashyq bench ballots --ballots 100000 --threads 2
+Ends with one JSON line: {\"bench\":\"ballots\",\"verify_per_second\":…,\"baseline_verify_per_second\":…,\"ratio\":…}")]
+    Ballots(bench_ballots::BenchBallotsArgs),
 }
 
 /// Runs the command `cli` names.
@@ -217,5 +235,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Register(command) => register_cmd::run(&db, command).await,
         Command::Bench(BenchCommand::Register(args)) => register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
+        Command::Bench(BenchCommand::Ballots(args)) => bench_ballots::run(args),
+        Command::Ballots(cmd) => ballots_cmd::board(&db, cmd).await,
+        Command::Trustee(cmd) => ballots_cmd::trustee(cmd),
+        Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
+        Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
     }
 }

@@ -16,7 +16,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // `protocol_cmd` hands party lists to `election_cmd` and `sign`/`send` to `keys_cmd`);
 // `commands`, the table of commands and the dispatch; and `main`.
 mod authors;
+mod ballots_cmd;
 mod bench;
+mod bench_ballots;
 mod bench_load;
 mod commands;
 mod commission_cmd;
