@@ -12,8 +12,8 @@
 mod audit;
 mod book;
 mod election;
-mod president;
 mod kurultai;
+mod president;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod author;
+pub mod ballots;
 pub mod canonical;
 pub mod chain;
 pub mod consult;

@@ -28,6 +28,8 @@ pub enum ChainKind {
     Consultation,
     /// The register's audited acts.
     Register,
+    /// The ballot board of the remote vote abroad.
+    Ballots,
 }
 
 impl ChainKind {
@@ -42,6 +44,8 @@ impl ChainKind {
             Some(ChainKind::Consultation)
         } else if is::<RegisterAct>(line) {
             Some(ChainKind::Register)
+        } else if is::<crate::ballots::board::BoardEvent>(line) {
+            Some(ChainKind::Ballots)
         } else {
             None
         }
@@ -53,6 +57,7 @@ impl ChainKind {
             ChainKind::Public => "public",
             ChainKind::Consultation => "consultation",
             ChainKind::Register => "register",
+            ChainKind::Ballots => "ballots",
         }
     }
 }

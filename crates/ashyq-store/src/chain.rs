@@ -51,8 +51,14 @@ pub const REGISTER_LOG: ChainTable = ChainTable {
     lock: 0x6173_6879_7100_0004,
 };
 
+/// The ballot board of the remote vote abroad ("ashyq" + 5).
+pub const BALLOT_LOG: ChainTable = ChainTable {
+    name: "ballot_log",
+    lock: 0x6173_6879_7100_0005,
+};
+
 /// Every chain table, for the append-only triggers.
-pub(crate) const CHAINS: [ChainTable; 3] = [EVENT_LOG, CONSULT_LOG, REGISTER_LOG];
+pub(crate) const CHAINS: [ChainTable; 4] = [EVENT_LOG, CONSULT_LOG, REGISTER_LOG, BALLOT_LOG];
 
 /// The most bind parameters one statement may carry.
 pub(crate) trait BindLimit {

@@ -22,7 +22,9 @@ use ashyq_core::journal::Domain;
 use ashyq_core::register::acts::RegisterActs;
 use tokio::sync::{Mutex, oneshot, watch};
 
-use crate::chain::{CONSULT_LOG, ChainTable, EVENT_LOG, HeadListener, Projection, REGISTER_LOG};
+use crate::chain::{
+    BALLOT_LOG, CONSULT_LOG, ChainTable, EVENT_LOG, HeadListener, Projection, REGISTER_LOG,
+};
 use crate::{Store, StoreError};
 
 /// A domain as the store keeps it: where its chain is stored and what it projects.
@@ -49,6 +51,10 @@ impl StoredDomain for Consultation {
 
 impl StoredDomain for RegisterActs {
     const TABLE: ChainTable = REGISTER_LOG;
+}
+
+impl StoredDomain for ashyq_core::ballots::board::Board {
+    const TABLE: ChainTable = BALLOT_LOG;
 }
 
 /// A domain whose rules need nothing of the past but the chain's head (the register's

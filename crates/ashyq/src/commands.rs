@@ -8,7 +8,10 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    audit_cmd, backup_cmd, bench, bench_load, bench_president, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
+    commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd,
+    president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd,
+    verify_cmd,
 };
 
 #[derive(Parser)]
@@ -174,6 +177,17 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// Risk-limiting audits of the paper count: redraw a sample, simulate audits.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// The remote vote abroad: its ballot board, trustees, credentials, ballots, tally.
+    #[command(subcommand)]
+    Ballots(ballots_cmd::BallotsCommand),
+    /// A trustee's part of the key ceremony and the decryption, on the trustee's own machine.
+    #[command(subcommand)]
+    Trustee(ballots_cmd::TrusteeCommand),
+    /// A voter's device: encrypt (and audit or cast) a ballot, check a tracking code.
+    #[command(subcommand)]
+    Ballot(ballots_cmd::BallotCommand),
+    /// Check an exported election record (`ashyq ballots export`) with nothing else.
+    VerifyElection(ballots_cmd::VerifyElectionArgs),
 }
 
 #[derive(Subcommand)]
@@ -231,6 +245,13 @@ times slower a results read is than the ceiling).")]
   ashyq bench audit --no-baseline --audits 200
 Ends with one JSON line: {\"bench\":\"audit\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"risk_seconds\":…,\"simulate_seconds\":…,\"simulated_audits\":…,\"wrong_outcome_confirmed\":…}")]
     Audit(audit_cmd::BenchAuditArgs),
+    /// The remote vote's cryptography: encrypt, verify one by one and in batches, tally and
+    /// threshold-decrypt N yes/no ballots.
+    #[command(after_help = "Examples:
+  ashyq bench ballots
+  ashyq bench ballots --ballots 100000 --threads 2
+Ends with one JSON line: {\"bench\":\"ballots\",\"verify_per_second\":…,\"baseline_verify_per_second\":…,\"ratio\":…}")]
+    Ballots(bench_ballots::BenchBallotsArgs),
 }
 
 /// Runs the command `cli` names.
@@ -273,5 +294,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
         Command::Audit(cmd) => audit_cmd::run(cmd),
         Command::Bench(BenchCommand::Audit(args)) => audit_cmd::bench(args),
+        Command::Bench(BenchCommand::Ballots(args)) => bench_ballots::run(args),
+        Command::Ballots(cmd) => ballots_cmd::board(&db, cmd).await,
+        Command::Trustee(cmd) => ballots_cmd::trustee(cmd),
+        Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
+        Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
     }
 }

@@ -77,6 +77,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
             )?,
             ChainKind::Consultation => verify_chain::<Consultation>(path, kind)?,
             ChainKind::Register => verify_chain::<RegisterActs>(path, kind)?,
+            ChainKind::Ballots => verify_chain::<ashyq_core::ballots::board::Board>(path, kind)?,
         };
         if outcome != ExitCode::SUCCESS {
             status = outcome;
