@@ -107,7 +107,10 @@ async fn the_national_page_speaks_each_language_and_drills_down_to_a_precinct() 
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
-    let svg = &en[en.find("<svg").unwrap()..en.find("</svg>").unwrap()];
+    // The cartogram is the SVG titled as the tile map (the yes/no bar is an SVG too).
+    let title = en.find("<title>Tile map of the regions").unwrap();
+    let start = en[..title].rfind("<svg").unwrap();
+    let svg = &en[start..start + en[start..].find("</svg>").unwrap()];
     assert_eq!(count(svg, "<a href=\"/r/kz-2026/region/"), 21);
     assert!(svg.contains("<title>Tile map of the regions"));
     for code in &links {
