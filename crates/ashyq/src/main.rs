@@ -19,6 +19,7 @@ mod authors;
 mod bench;
 mod bench_load;
 mod bench_president;
+mod bench_signatures;
 mod commands;
 mod commission_cmd;
 mod consult_cmd;
