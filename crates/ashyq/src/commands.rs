@@ -8,10 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
-    commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd,
-    president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd,
-    verify_cmd,
+    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president, bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -213,6 +210,9 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
         after_help = "Ends with one JSON line: {\"bench\":\"president\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…}"
     )]
     President(bench_president::BenchPresidentArgs),
+    /// Check 2,000,000 support signatures against a register of 12.5 M by digest, in memory.
+    #[command(after_help = "Ends with one JSON line: {\"bench\":\"signatures\",\"seconds\":…}")]
+    Signatures(bench_signatures::BenchSignaturesArgs),
     /// Proposals: ingest, cluster (MinHash/LSH) and index 100,000; search latency; recall
     /// against exact pairwise Jaccard on a sample.
     #[command(after_help = "Examples:
@@ -285,6 +285,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::VerifyConsistency(args) => keys_cmd::verify_consistency(&args),
         Command::Bench(BenchCommand::Seats(args)) => seats_cmd::bench(args),
         Command::Bench(BenchCommand::President(args)) => bench_president::run(&db, args).await,
+        Command::Bench(BenchCommand::Signatures(args)) => bench_signatures::run(args),
         Command::Bench(BenchCommand::Consult(args)) => consult_cmd::bench(args),
         Command::Act(cmd) => consult_cmd::act(&db, cmd).await,
         Command::Consult(cmd) => consult_cmd::consult(&db, cmd).await,

@@ -23,6 +23,7 @@ mod bench;
 mod bench_ballots;
 mod bench_load;
 mod bench_president;
+mod bench_signatures;
 mod commands;
 mod commission_cmd;
 mod consult_cmd;

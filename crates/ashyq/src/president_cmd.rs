@@ -14,7 +14,7 @@ use ashyq_core::event::Event;
 use ashyq_core::iin::{Iin, IinDigest, PreparedDigestKey};
 use ashyq_core::president::outcome::{self, CandidateVotes, RoundCount, RoundKind};
 use ashyq_core::president::scenario as president_scenario;
-use ashyq_core::president::signatures::{Signer, SupportSignature, check_signatures};
+use ashyq_core::president::signatures::{DigestHash, Signer, SupportSignature, check_signatures};
 use ashyq_core::president::{
     PresidentEvent, PresidentialOutcome, PresidentialRules, parse_tally_csv,
 };
@@ -509,7 +509,8 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
         .await?;
     bar.finish_and_clear();
     let on = args.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let mut register: HashMap<[u8; 32], Signer> = HashMap::with_capacity(found.len());
+    let mut register: HashMap<[u8; 32], Signer, DigestHash> =
+        HashMap::with_capacity_and_hasher(found.len(), DigestHash::default());
     for (s, d) in list.iter().zip(&digests) {
         if let Some((status, precinct)) = found.get(d) {
             register.insert(
@@ -530,7 +531,7 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
         &regions,
         voters,
         &rules,
-        &mut HashSet::new(),
+        &mut HashSet::default(),
         |n| bar.set_position(n),
     );
     bar.finish_and_clear();

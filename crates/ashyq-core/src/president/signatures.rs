@@ -47,6 +47,30 @@ pub struct Signer {
     pub ineligible: Option<IneligibleReason>,
 }
 
+/// A hasher for maps keyed by keyed digests (HMAC-SHA-256 outputs): the keys are already
+/// uniformly distributed and nobody can choose them without the digest key, so folding their
+/// bytes is as good a hash as SipHash and several times cheaper — it is most of the cost of a
+/// look-up among 12.5 million voters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(b);
+        }
+    }
+}
+
+/// Builds [`DigestHasher`]s.
+pub type DigestHash = std::hash::BuildHasherDefault<DigestHasher>;
+
 /// The voter register as the check consults it: by the raw bytes of the keyed digest.
 pub trait SignerLookup {
     /// The signer with this digest, if on the register.
@@ -261,12 +285,12 @@ pub fn check_signatures(
     regions: &[RegionCode],
     voters: u64,
     rules: &SignatureRules,
-    elsewhere: &mut HashSet<[u8; 32]>,
+    elsewhere: &mut HashSet<[u8; 32], DigestHash>,
     mut progress: impl FnMut(u64),
 ) -> SignatureReport {
     use super::rules::OneSignaturePer;
     let mut valid = vec![0u64; regions.len()];
-    let mut counted: std::collections::HashMap<[u8; 32], u64> = Default::default();
+    let mut counted: std::collections::HashMap<[u8; 32], u64, DigestHash> = Default::default();
     let mut refused = Vec::new();
     let mut submitted = 0u64;
     for s in signatures {
@@ -416,7 +440,7 @@ mod tests {
             sign(50, 1), // not on the register
             sign(3, 0),  // valid, R00
         ];
-        let mut elsewhere = HashSet::new();
+        let mut elsewhere = HashSet::default();
         let mut seen = 0;
         let r = check_signatures(
             sigs,
@@ -480,7 +504,7 @@ mod tests {
             iin: person(n),
             region: 0,
         };
-        let mut elsewhere = HashSet::new();
+        let mut elsewhere = HashSet::default();
         let a = check_signatures(
             [sig(0), sig(1)],
             &k,
@@ -526,7 +550,7 @@ mod tests {
                 .map(|&(n, region)| SupportSignature { iin: person(n), region })
                 .collect();
             let r = check_signatures(list, &k, &register, &regions, 4_000, &rules(),
-                &mut HashSet::new(), |_| {});
+                &mut HashSet::default(), |_| {});
             let expected: HashSet<u64> = sigs
                 .iter()
                 .filter(|&&(n, region)| n < 30 && n % 7 != 6 && (n % 4) as usize == region)
