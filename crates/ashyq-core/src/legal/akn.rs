@@ -5,6 +5,10 @@
 //! an [`Act`]; [`import`] reads one document; [`merge`] joins the expressions of the same work
 //! and version into one parallel act, unit by unit, by eId.
 //!
+//! Every document [`export`] writes is valid against the OASIS Akoma Ntoso 3.0 schema (its
+//! elements in the schema's order: in `FRBRExpression`, `FRBRversionNumber` comes before
+//! `FRBRlanguage`); `tests/akn.rs` checks it with `xmllint --schema`.
+//!
 //! Mapping: `FRBRWork/FRBRthis@value` = `/akn/kz/act/{work}`; `FRBRExpression/FRBRversionNumber`
 //! = the version; `FRBRExpression/FRBRdate@date` = the date; `FRBRlanguage@language` = the
 //! ISO 639-2 code (`kaz`, `rus`, `eng`); `preface/p/docTitle` = the title;
@@ -84,7 +88,7 @@ pub fn export(act: &Act, lang: Lang) -> String {
         "        <FRBRWork>\n          <FRBRthis value=\"/akn/kz/act/{work}/!main\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRcountry value=\"kz\"/>\n        </FRBRWork>\n"
     ));
     out.push_str(&format!(
-        "        <FRBRExpression>\n          <FRBRthis value=\"/akn/kz/act/{work}/{l2}@{version}/!main\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}/{l2}@{version}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRlanguage language=\"{l2}\"/>\n          <FRBRversionNumber value=\"{version}\"/>\n        </FRBRExpression>\n"
+        "        <FRBRExpression>\n          <FRBRthis value=\"/akn/kz/act/{work}/{l2}@{version}/!main\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}/{l2}@{version}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRversionNumber value=\"{version}\"/>\n          <FRBRlanguage language=\"{l2}\"/>\n        </FRBRExpression>\n"
     ));
     out.push_str(&format!(
         "        <FRBRManifestation>\n          <FRBRthis value=\"/akn/kz/act/{work}/{l2}@{version}/!main.xml\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}/{l2}@{version}.akn\"/>\n          <FRBRdate date=\"{date}\" name=\"generation\"/>\n          <FRBRauthor href=\"#ashyq\"/>\n        </FRBRManifestation>\n"
