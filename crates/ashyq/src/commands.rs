@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     bench, bench_load, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
-    keys_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd,
-    territory_cmd, verify_cmd,
+    keys_cmd, kurultai_cmd, operator_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd,
+    serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -137,6 +137,9 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
     #[command(subcommand)]
     Register(register_cmd::RegisterCommand),
+    /// The Kurultai's secretariat: convene the house, record its steps, read them, export Popolo.
+    #[command(subcommand)]
+    Kurultai(kurultai_cmd::KurultaiCommand),
 }
 
 #[derive(Subcommand)]
@@ -215,6 +218,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Consult(cmd) => consult_cmd::consult(&db, cmd).await,
         Command::Commission(cmd) => commission_cmd::run(&db, cmd).await,
         Command::Register(command) => register_cmd::run(&db, command).await,
+        Command::Kurultai(cmd) => kurultai_cmd::run(&db, cmd).await,
         Command::Bench(BenchCommand::Register(args)) => register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
     }
