@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president, bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president, bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -185,6 +185,9 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     Ballot(ballots_cmd::BallotCommand),
     /// Check an exported election record (`ashyq ballots export`) with nothing else.
     VerifyElection(ballots_cmd::VerifyElectionArgs),
+    /// The Kurultai's secretariat: convene the house, record its steps, read them, export Popolo.
+    #[command(subcommand)]
+    Kurultai(kurultai_cmd::KurultaiCommand),
 }
 
 #[derive(Subcommand)]
@@ -291,6 +294,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Consult(cmd) => consult_cmd::consult(&db, cmd).await,
         Command::Commission(cmd) => commission_cmd::run(&db, cmd).await,
         Command::Register(command) => register_cmd::run(&db, command).await,
+        Command::Kurultai(cmd) => kurultai_cmd::run(&db, cmd).await,
         Command::Bench(BenchCommand::Register(args)) => register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
         Command::Audit(cmd) => audit_cmd::run(cmd),

@@ -34,6 +34,7 @@ mod election_cmd;
 mod export_cmd;
 mod files;
 mod keys_cmd;
+mod kurultai_cmd;
 mod operator_cmd;
 mod output;
 mod president_cmd;
