@@ -678,6 +678,7 @@ mod tests {
             sign_in_guard: Arc::default(),
             writes: Arc::new(crate::writes::WriteExecutor::new()),
             consult: None,
+            metrics: Arc::default(),
         }
     }
 
