@@ -8,7 +8,10 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president, bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd, keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
+    bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
+    keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
+    register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
