@@ -159,7 +159,7 @@ fn support_signatures_are_checked_against_the_register_by_digest_with_masked_rep
     let dir = tempfile::tempdir().unwrap();
     succeeds(ashyq_on(&db).arg("init"));
     let key = dir.path().join("digest.key");
-    std::fs::write(&key, "cd".repeat(32)).unwrap();
+    ashyq_server::secret_file::create_private(&key, "cd".repeat(32).as_bytes()).unwrap();
     let voters = dir.path().join("voters.csv");
     succeeds(
         ashyq_on(&db)
