@@ -144,7 +144,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(read::region))
         .routes(routes!(read::precinct))
         .routes(routes!(read::elections))
-        .routes(routes!(read::election_results))
+        .routes(routes!(president_api::election_results))
         .routes(routes!(read::election_seats))
         .routes(routes!(president_api::round))
         .routes(routes!(president_api::candidates))

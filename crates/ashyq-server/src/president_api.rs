@@ -180,3 +180,25 @@ pub async fn precinct(
     )
     .await
 }
+
+/// An election's count: votes per party nationally and per region.
+#[utoipa::path(get, path = "/api/v1/elections/{id}/results", tag = "elections",
+    params(("id" = String, Path, description = "Election id")),
+    responses(
+        (status = 200, description = "The count", body = Object),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such election")))]
+pub async fn election_results(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    cached(&state, &headers, format!("election/{id}"), |l| {
+        let id = referendum_id(&id);
+        if l.presidential(&id).is_ok() {
+            return round_json(l, &id);
+        }
+        to_json(&l.election_results(&id)?)
+    })
+    .await
+}

@@ -212,8 +212,10 @@ async fn a_citizen_signs_in_through_the_provider_proposes_supports_once_and_a_mo
     );
     let p16 = a.get("/consult/proposals/16?lang=en").await;
     assert_eq!(p16.status, 200);
+    // The security layer answers every credentialed request with `no-store`, which
+    // forbids every cache, shared or private.
     assert_eq!(
-        p16.cache_control, "private, no-store",
+        p16.cache_control, "no-store",
         "personal pages are not cached"
     );
     assert!(p16.body.contains("Signed in as citizen:"), "{}", p16.body);
