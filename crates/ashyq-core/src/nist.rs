@@ -16,6 +16,8 @@
 //!   candidate contest (the presidential election).
 //! - [`from_ledger`] — the neutral shape of the referendum and the party-list election from
 //!   the ledger's records.
+//! - [`import`] — a precinct-level report (JSON), ours or another system's, read back as the
+//!   protocols of a contest, every element that does not map named.
 //!
 //! How our figures map onto the CDF is in `docs/open-data.md`.
 
@@ -23,6 +25,7 @@ use serde::Serialize;
 
 pub mod build;
 pub mod from_ledger;
+pub mod import;
 pub mod ocd;
 pub mod xml;
 

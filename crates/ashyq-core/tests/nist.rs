@@ -536,6 +536,7 @@ proptest! {
                     invalid: issued - votes[0] - votes[1] - both,
                     overvotes: both,
                     votes: votes.to_vec(),
+                    lines: None,
                 }))
                 .collect(),
             ..base
@@ -658,4 +659,312 @@ fn the_presidential_election_through_the_ledger_is_a_valid_candidate_contest() {
         "against all, CEC 2022"
     );
     assert_eq!(selection_total(&v, 0), 6_456_393, "the winner, CEC 2022");
+}
+
+// ---- import ------------------------------------------------------------------------------
+
+use ashyq_core::nist::import::{self, ImportError};
+use ashyq_core::tally::ResultStatus;
+
+/// A ledger with the territory and the referendum of `of`, and no protocol.
+fn fresh_like(of: &Ledger) -> Ledger {
+    let mut ledger = Ledger::new();
+    let d = ledger
+        .load_territory(of.territory().unwrap().clone())
+        .unwrap();
+    record(&mut ledger, d);
+    let d = ledger.create_referendum(presets::kz_2026()).unwrap();
+    record(&mut ledger, d);
+    ledger
+}
+
+/// Records every protocol of a plan, each decided again as the command line does.
+fn record_plan(ledger: &mut Ledger, plan: &import::ImportPlan) {
+    for p in &plan.protocols {
+        let d = import::decide(ledger, p, &common::author()).unwrap();
+        record(ledger, d);
+    }
+}
+
+fn precinct_report(ledger: &Ledger) -> String {
+    let r = from_ledger::report(
+        ledger,
+        None,
+        ReportDetailLevel::PrecinctLevel,
+        &Issuer::default(),
+    )
+    .unwrap();
+    serde_json::to_string(&r).unwrap()
+}
+
+fn problems(e: ImportError) -> Vec<import::Problem> {
+    match e {
+        ImportError::Problems(p) => p,
+        other => panic!("expected problems, got {other}"),
+    }
+}
+
+#[test]
+fn our_report_imported_into_a_fresh_ledger_gives_the_same_results_and_not_twice() {
+    let ledger = demo_ledger();
+    let id = ContestId("kz-2026".into());
+    let text = precinct_report(&ledger);
+    let mut fresh = fresh_like(&ledger);
+    let plan = import::plan(&fresh, &text, None, &common::author()).unwrap();
+    assert_eq!(plan.contest, id);
+    assert_eq!(plan.protocols.len(), 10_459);
+    assert_eq!(plan.already_recorded, 0);
+    assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+    record_plan(&mut fresh, &plan);
+
+    let before = ledger.results(&id).unwrap();
+    let after = fresh.results(&id).unwrap();
+    assert_eq!(after.status, ResultStatus::Final);
+    assert_eq!(after.national, before.national);
+    assert_eq!(after.regions, before.regions);
+    assert_eq!(after.outcome, before.outcome);
+    // Every precinct's protocol is the one the first ledger applied, line for line.
+    for p in &ledger.territory().unwrap().precincts {
+        let a = ledger.applied(&id, p.id).unwrap().unwrap();
+        let b = fresh.applied(&id, p.id).unwrap().unwrap();
+        assert_eq!(a.protocol, b.protocol, "precinct {}", p.id);
+    }
+    // The fresh ledger's report carries the same figures (its status and head differ).
+    let again: Value = serde_json::from_str(&precinct_report(&fresh)).unwrap();
+    let first: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(again["GpUnit"], first["GpUnit"]);
+    assert_eq!(
+        again["Election"][0]["BallotCounts"],
+        first["Election"][0]["BallotCounts"]
+    );
+    assert_eq!(
+        again["Election"][0]["Contest"][0]["ContestSelection"],
+        first["Election"][0]["Contest"][0]["ContestSelection"]
+    );
+
+    // The same file twice: refused, nothing to record.
+    match import::plan(&fresh, &text, None, &common::author()) {
+        Err(e @ ImportError::AlreadyImported(10_459)) => {
+            assert!(e.to_string().contains("imported before"), "{e}")
+        }
+        other => panic!("expected AlreadyImported, got {other:?}"),
+    }
+}
+
+/// The small ledger's report as another system might write it: its own object ids, no ashyq
+/// identifiers (the units known by their OCD-IDs alone).
+fn foreign(text: &str) -> Value {
+    let mut v: Value = serde_json::from_str(&text.replace("\"ru-", "\"unit-")).unwrap();
+    for u in v["GpUnit"].as_array_mut().unwrap() {
+        u["ExternalIdentifier"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|e| e["Type"] == "ocd-id");
+    }
+    v
+}
+
+#[test]
+fn a_report_of_another_system_maps_by_ocd_id_and_names_the_lines_it_lacks() {
+    let source = small_ledger(&[1, 2, 3, 4, 5]);
+    let id = ContestId("kz-2026".into());
+    let v = foreign(&precinct_report(&source));
+    schema::assert_nist_json(&v);
+    let mut fresh = fresh_like(&source);
+    let plan = import::plan(&fresh, &v.to_string(), None, &common::author()).unwrap();
+    assert_eq!(plan.protocols.len(), 5);
+    assert!(
+        plan.notes.iter().any(|n| n.contains("5 precinct(s)")),
+        "{:?}",
+        plan.notes
+    );
+    record_plan(&mut fresh, &plan);
+    let (a, b) = (
+        source.results(&id).unwrap().national.lines,
+        fresh.results(&id).unwrap().national.lines,
+    );
+    assert_eq!((a.yes, a.no, a.both_marked, a.invalid), (b.yes, b.no, b.both_marked, b.invalid));
+    assert_eq!(a.ballots.voters_on_list, b.ballots.voters_on_list);
+    assert_eq!(a.ballots.ballots_issued, b.ballots.ballots_issued);
+    assert_eq!(a.ballots.ballots_found, b.ballots.ballots_found);
+    // What the CDF cannot carry was taken by the rule the note states.
+    assert_eq!(b.ballots.ballots_received, b.ballots.ballots_issued);
+    assert_eq!(b.ballots.ballots_cancelled, 0);
+}
+
+#[test]
+fn what_is_not_a_report_is_refused_saying_what_it_is() {
+    let ledger = small_ledger(&[]);
+    let a = common::author();
+    for (text, says) in [
+        ("precinct 17: yes 300", "not JSON"),
+        ("{\"@type\": \"ElectionResults.Election\"}", "ElectionResults.Election"),
+        ("[1, 2, 3]", "no \"@type\""),
+        ("{\"ElectionReport\": {}}", "the root is an object"),
+        (
+            "<?xml version=\"1.0\"?><ElectionReport xmlns=\"http://itl.nist.gov/ns/voting/1500-100/v1\"/>",
+            "another version",
+        ),
+        (
+            "<ElectionReport xmlns=\"http://itl.nist.gov/ns/voting/1500-100/v2\"/>",
+            "the JSON form",
+        ),
+    ] {
+        let e = import::plan(&ledger, text, None, &a).unwrap_err();
+        assert!(
+            matches!(e, ImportError::NotAReport(_) | ImportError::Version(_)),
+            "{text}: {e}"
+        );
+        assert!(e.to_string().contains(says), "{text}: {e}");
+    }
+    let summary = from_ledger::report(
+        &small_ledger(&[1]),
+        None,
+        ReportDetailLevel::SummaryContest,
+        &Issuer::default(),
+    )
+    .unwrap();
+    let p = problems(
+        import::plan(&ledger, &serde_json::to_string(&summary).unwrap(), None, &a).unwrap_err(),
+    );
+    assert_eq!(p[0].element, "Format");
+}
+
+#[test]
+fn unknown_units_broken_ratios_and_conflicts_are_named_and_nothing_is_planned() {
+    let source = small_ledger(&[1, 2, 3, 4, 5]);
+    let text = precinct_report(&source);
+    let target = fresh_like(&source);
+    let a = common::author();
+
+    // A precinct the territory does not have.
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let unit = v["GpUnit"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|u| u["@id"] == "ru-p3")
+        .unwrap();
+    for e in unit["ExternalIdentifier"].as_array_mut().unwrap() {
+        if e["Type"] == "ocd-id" {
+            e["Value"] = "ocd-division/country:kz/region:43/district:02/precinct:999".into();
+        }
+        if e["OtherType"] == "ashyq-precinct" {
+            e["Value"] = "999".into();
+        }
+    }
+    let p = problems(import::plan(&target, &v.to_string(), None, &a).unwrap_err());
+    assert!(
+        p.iter().any(|p| p.element.contains("(@id ru-p3)")
+            && p.message.contains("not a precinct of this territory")
+            && p.message.contains("precinct:999")),
+        "{p:?}"
+    );
+
+    // Counts that break KR-4 (ballots found = yes + no + both + invalid).
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let yes = &mut v["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][1];
+    assert_eq!(yes["GpUnitId"], "ru-p2");
+    yes["Count"] = (yes["Count"].as_u64().unwrap() + 1).into();
+    let p = problems(import::plan(&target, &v.to_string(), None, &a).unwrap_err());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].element.contains("(@id ru-p2)"), "{p:?}");
+    assert!(p[0].message.contains("KR-4"), "{p:?}");
+
+    // A precinct that already reported other figures.
+    let mut partly = fresh_like(&source);
+    let mut changed = common::protocol(4, 2500, 900, 700);
+    changed.lines.yes -= 1;
+    changed.lines.no += 1;
+    let Decision::Record(d) = partly.submit(changed).unwrap() else {
+        unreachable!()
+    };
+    record(&mut partly, d);
+    let p = problems(import::plan(&partly, &text, None, &a).unwrap_err());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].element.contains("(@id ru-p4)"), "{p:?}");
+    assert!(p[0].message.contains("already reported"), "{p:?}");
+
+    // A selection that is not on the ballot, and a count for a unit that is not there.
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let sel = &mut v["Election"][0]["Contest"][0]["ContestSelection"][1];
+    sel["Selection"]["Text"][2]["Content"] = "Maybe".into();
+    sel["Selection"]["Text"][0]["Content"] = "Мүмкін".into();
+    sel["Selection"]["Text"][1]["Content"] = "Может быть".into();
+    v["Election"][0]["BallotCounts"][0]["GpUnitId"] = "ru-p77".into();
+    let p = problems(import::plan(&target, &v.to_string(), None, &a).unwrap_err());
+    assert!(
+        p.iter().any(|p| p.element.ends_with("ContestSelection[1]")
+            && p.message.contains("neither Yes nor No")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|p| p.element == "Election.BallotCounts[0]"
+            && p.message.contains("\"ru-p77\"")),
+        "{p:?}"
+    );
+}
+
+/// Every value of a JSON document, as JSON pointers.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| {
+            pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+    out.push(at);
+}
+
+fn replacement() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "[a-zA-Z0-9:/_ -]{0,12}".prop_map(Value::from),
+        Just(Value::from("ru-p1")),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// No text makes the importer panic: it reads a report or names what is wrong.
+    #[test]
+    fn no_text_panics_the_importer(text in "\\PC{0,200}") {
+        let ledger = small_ledger(&[]);
+        let _ = import::plan(&ledger, &text, None, &common::author());
+    }
+
+    /// No change to any value of a valid report makes the importer panic, and a report it
+    /// accepts gives only protocols the control ratios accept.
+    #[test]
+    fn no_changed_report_panics_the_importer(
+        picks in proptest::collection::vec((any::<prop::sample::Index>(), replacement()), 1..4)
+    ) {
+        let source = small_ledger(&[1, 2, 3, 4, 5]);
+        let target = fresh_like(&source);
+        let mut v: Value = serde_json::from_str(&precinct_report(&source)).unwrap();
+        for (i, new) in picks {
+            let mut all = Vec::new();
+            pointers(&v, String::new(), &mut all);
+            let at = i.get(&all).clone();
+            if let Some(slot) = v.pointer_mut(&at) {
+                *slot = new;
+            }
+        }
+        if let Ok(plan) = import::plan(&target, &v.to_string(), None, &common::author()) {
+            for p in &plan.protocols {
+                let import::Imported::Referendum(p) = p else { panic!("a referendum's protocols") };
+                prop_assert!(ashyq_core::protocol::check(&p.lines).accepted());
+            }
+        }
+    }
 }

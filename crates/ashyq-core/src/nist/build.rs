@@ -115,6 +115,9 @@ pub struct PrecinctFigures {
     pub overvotes: u64,
     /// Votes per selection, in ballot order.
     pub votes: Vec<u64>,
+    /// Lines 1–8 whole, when known: written as the precinct's `ashyq-ballot-lines`
+    /// identifier in a precinct-level report, so that an import gets back every line.
+    pub lines: Option<BallotLines>,
 }
 
 impl PrecinctFigures {
@@ -127,6 +130,7 @@ impl PrecinctFigures {
             invalid,
             overvotes,
             votes,
+            lines: Some(*ballots),
         }
     }
 
@@ -140,6 +144,26 @@ impl PrecinctFigures {
             *a += b;
         }
     }
+}
+
+/// The `OtherType` of the precinct identifier that carries lines 1–8 of its protocol, which the
+/// CDF has no elements for (lines 2–5 and 7).
+pub const BALLOT_LINES: &str = "ashyq-ballot-lines";
+
+/// Lines 1–8 as the value of an [`BALLOT_LINES`] identifier: the eight numbers in protocol
+/// order, separated by commas.
+pub fn ballot_lines_value(l: &BallotLines) -> String {
+    format!(
+        "{},{},{},{},{},{},{},{}",
+        l.voters_on_list,
+        l.voters_added_on_day,
+        l.voters_added_absentee,
+        l.absentee_certificates_issued,
+        l.ballots_received,
+        l.ballots_issued,
+        l.ballots_cancelled,
+        l.ballots_found
+    )
 }
 
 /// One contest in the neutral shape.
@@ -330,21 +354,7 @@ pub fn report(
     let iso = country_code(territory);
     let country_id = ocd::country_object_id(&iso);
     let country_ocd = ocd::country(&iso);
-    let region_ocd: Vec<String> = territory
-        .regions
-        .iter()
-        .map(|r| ocd::region(&country_ocd, r))
-        .collect();
-    let district_ocd: Vec<String> = territory
-        .districts
-        .iter()
-        .map(|d| {
-            let r = index
-                .region(&d.region)
-                .expect("a validated territory's districts name its regions");
-            ocd::district(&region_ocd[r], d)
-        })
-        .collect();
+    let (region_ocd, district_ocd) = ocd::unit_ids(territory, &index, &country_ocd);
     let mut region_children: Vec<Vec<String>> = vec![Vec::new(); territory.regions.len()];
     for d in &territory.districts {
         let r = index.region(&d.region).expect("validated");
@@ -431,13 +441,22 @@ pub fn report(
             Some(f) => (f.participated, f.voters_on_list, 1),
             None => (0, p.registered_voters, 0),
         };
+        let mut external_identifier = vec![
+            ExternalIdentifier::ocd(ocd::precinct(&district_ocd[place.district], p)),
+            ExternalIdentifier::other("ashyq-precinct", p.id.0.to_string()),
+        ];
+        if format == ReportDetailLevel::PrecinctLevel
+            && let Some(lines) = f.as_ref().and_then(|f| f.lines.as_ref())
+        {
+            external_identifier.push(ExternalIdentifier::other(
+                BALLOT_LINES,
+                ballot_lines_value(lines),
+            ));
+        }
         gp_unit.push(ReportingUnit {
             id: ocd::precinct_object_id(p),
             composing_gp_unit_ids: Vec::new(),
-            external_identifier: vec![
-                ExternalIdentifier::ocd(ocd::precinct(&district_ocd[place.district], p)),
-                ExternalIdentifier::other("ashyq-precinct", p.id.0.to_string()),
-            ],
+            external_identifier,
             name: InternationalizedText::one("en", &p.name),
             sub_units_reported: Some(reported),
             total_sub_units: Some(1),

@@ -16,7 +16,7 @@
 //! Object ids (`@id`, XML `ID`s, which must be XML names) are `ru-kz`, `ru-KZ-75`,
 //! `ru-KZ-75-03`, `ru-p1234`: our own codes behind a prefix.
 
-use crate::territory::{District, Precinct, Region};
+use crate::territory::{District, Precinct, Region, Territory, TerritoryIndex};
 
 /// The OCD-ID of the country.
 pub fn country(iso_alpha2: &str) -> String {
@@ -51,6 +51,30 @@ pub fn district(region_ocd: &str, district: &District) -> String {
 /// The OCD-ID of a precinct under its district's OCD-ID.
 pub fn precinct(district_ocd: &str, precinct: &Precinct) -> String {
     format!("{district_ocd}/precinct:{}", precinct.id.0)
+}
+
+/// The OCD-IDs of every region and district of a validated territory (its index given),
+/// in territory order, under `country_ocd`.
+pub fn unit_ids(
+    territory: &Territory,
+    index: &TerritoryIndex,
+    country_ocd: &str,
+) -> (Vec<String>, Vec<String>) {
+    let regions: Vec<String> = territory
+        .regions
+        .iter()
+        .map(|r| region(country_ocd, r))
+        .collect();
+    let districts = territory
+        .districts
+        .iter()
+        .map(|d| match index.region(&d.region) {
+            Some(r) => district(&regions[r], d),
+            // Not in a validated territory; named under the country so that it stays unique.
+            None => district(country_ocd, d),
+        })
+        .collect();
+    (regions, districts)
 }
 
 /// An OCD id part: lowercase; letters and digits kept (any script, as OCD allows Unicode
