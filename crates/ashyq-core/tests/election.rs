@@ -1007,3 +1007,56 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_party_list_report_imported_into_a_fresh_ledger_gives_the_same_results() {
+    use ashyq_core::nist::build::Issuer;
+    use ashyq_core::nist::import::{self, ImportError};
+    use ashyq_core::nist::{ReportDetailLevel, from_ledger};
+
+    let s = counted();
+    let text = serde_json::to_string(
+        &from_ledger::report(
+            &s.ledger,
+            Some(id().as_str()),
+            ReportDetailLevel::PrecinctLevel,
+            &Issuer::default(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut fresh = Session::new();
+    let plan = import::plan(&fresh.ledger, &text, None, &author()).unwrap();
+    assert_eq!(plan.protocols.len(), 3);
+    for p in &plan.protocols {
+        let d = import::decide(&fresh.ledger, p, &author()).unwrap();
+        fresh.record(d);
+    }
+    let (a, b) = (
+        s.ledger.election_results(&id()).unwrap(),
+        fresh.ledger.election_results(&id()).unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&a.national).unwrap(),
+        serde_json::to_value(&b.national).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&a.regions).unwrap(),
+        serde_json::to_value(&b.regions).unwrap()
+    );
+    assert!(matches!(
+        import::plan(&fresh.ledger, &text, None, &author()),
+        Err(ImportError::AlreadyImported(3))
+    ));
+    // A party the ballot does not have is named.
+    let renamed = text.replace("\"Gamma\"", "\"Omega\"");
+    match import::plan(&Session::new().ledger, &renamed, None, &author()) {
+        Err(ImportError::Problems(p)) => assert!(
+            p.iter()
+                .any(|p| p.element.contains("ContestSelection[2]")
+                    && p.message.contains("Omega")),
+            "{p:?}"
+        ),
+        other => panic!("expected problems, got {other:?}"),
+    }
+}

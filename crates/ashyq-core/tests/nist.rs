@@ -582,8 +582,9 @@ fn our_status_maps_onto_the_cdf() {
 /// The 2022 presidential election (synthetic protocols adding up to the CEC's figures)
 /// through the ledger, certified: a candidate contest valid against both schemas, with the
 /// winner named and every candidate's national votes those of the ledger.
-#[test]
-fn the_presidential_election_through_the_ledger_is_a_valid_candidate_contest() {
+/// The 2022 presidential scenario's round on the demo territory, its candidates registered;
+/// with every precinct's protocol when `counted`.
+fn presidential_ledger(counted: bool) -> (Ledger, ContestId) {
     use ashyq_core::iin::DigestKey;
     use ashyq_core::president::scenario as president_scenario;
     use ashyq_core::seats::TieSeed;
@@ -613,12 +614,20 @@ fn the_presidential_election_through_the_ledger_is_a_valid_candidate_contest() {
             .unwrap();
         record(&mut ledger, d);
     }
-    for p in sc.protocols {
-        match ledger.submit_presidential(p).unwrap() {
-            Decision::Record(d) => record(&mut ledger, d),
-            Decision::Known(_) => unreachable!("each precinct once"),
+    if counted {
+        for p in sc.protocols {
+            match ledger.submit_presidential(p).unwrap() {
+                Decision::Record(d) => record(&mut ledger, d),
+                Decision::Known(_) => unreachable!("each precinct once"),
+            }
         }
     }
+    (ledger, id)
+}
+
+#[test]
+fn the_presidential_election_through_the_ledger_is_a_valid_candidate_contest() {
+    let (mut ledger, id) = presidential_ledger(true);
     let d = ledger
         .certify_presidential(&id, common::author(), None)
         .unwrap();
@@ -967,4 +976,43 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_presidential_report_imported_into_a_fresh_ledger_gives_the_same_results() {
+    let (ledger, id) = presidential_ledger(true);
+    let (mut fresh, _) = presidential_ledger(false);
+    let text = serde_json::to_string(
+        &from_ledger::report(
+            &ledger,
+            Some(id.as_str()),
+            ReportDetailLevel::PrecinctLevel,
+            &Issuer::default(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let plan = import::plan(&fresh, &text, None, &common::author()).unwrap();
+    assert_eq!(plan.protocols.len(), 10_459);
+    record_plan(&mut fresh, &plan);
+    let (a, b) = (
+        ledger.presidential_results(&id).unwrap(),
+        fresh.presidential_results(&id).unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&a.national).unwrap(),
+        serde_json::to_value(&b.national).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&a.regions).unwrap(),
+        serde_json::to_value(&b.regions).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&a.outcome).unwrap(),
+        serde_json::to_value(&b.outcome).unwrap()
+    );
+    assert!(matches!(
+        import::plan(&fresh, &text, None, &common::author()),
+        Err(ImportError::AlreadyImported(10_459))
+    ));
 }
