@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
     bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
-    keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
+    keys_cmd, kurultai_cmd, nist_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
@@ -104,6 +104,14 @@ pub enum Command {
   ashyq export --protocols protocols.csv
   ashyq export --nist report.xml --contest kz-2026")]
     Export(export_cmd::ExportArgs),
+    /// Import a NIST SP 1500-100 v2 results report (precinct-level, JSON) as protocols.
+    #[command(after_help = "Examples:
+  ashyq import --nist report.json --author \"A. Operator\"
+  ashyq import --nist other-system.json --contest kz-2026 --author \"A. Operator\"
+Every precinct's counts become its protocol, decided as a submitted one (control ratios,
+conflicts); the whole report is recorded in one transaction, or nothing when any element does
+not map, and the error names each. The same report twice is refused.")]
+    Import(nist_cmd::ImportArgs),
     /// Verify an exported log offline: the hash chain, every protocol and every aggregate.
     #[command(after_help = "Examples:
   ashyq verify log.jsonl
@@ -208,6 +216,10 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// The precinct-level NIST SP 1500-100 JSON report of the demo's 10,459 precincts against
+    /// our own results JSON at the same head: time to generate and size.
+    #[command(after_help = "Ends with one JSON line: {\"bench\":\"nist\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"size_ratio\":…}")]
+    Nist(nist_cmd::BenchNistArgs),
     /// Seat allocation: exact integer arithmetic against an f64 baseline.
     Seats(seats_cmd::BenchSeatsArgs),
     /// Ingest the 10,459 presidential protocols of the 2022 scenario through the submission
@@ -307,5 +319,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Trustee(cmd) => ballots_cmd::trustee(cmd),
         Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
         Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
+        Command::Import(args) => nist_cmd::import(&db, args).await,
+        Command::Bench(BenchCommand::Nist(args)) => nist_cmd::bench(args),
     }
 }

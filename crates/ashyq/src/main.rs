@@ -35,6 +35,7 @@ mod export_cmd;
 mod files;
 mod keys_cmd;
 mod kurultai_cmd;
+mod nist_cmd;
 mod operator_cmd;
 mod output;
 mod president_cmd;

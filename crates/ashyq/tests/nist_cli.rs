@@ -81,3 +81,102 @@ fn the_demo_exports_as_a_valid_nist_report_in_json_and_xml() {
         .stderr(predicate::str::contains("the contests are: kz-2026"));
     assert!(!dir.path().join("x.json").exists());
 }
+
+/// The number of entries of the public log (`ashyq export --log`).
+fn log_head(db: &TestDb, dir: &std::path::Path) -> usize {
+    let path = dir.join("head.jsonl");
+    succeeds(ashyq_on(db).arg("export").arg("--log").arg(&path));
+    std::fs::read_to_string(&path).unwrap().lines().count()
+}
+
+fn results_without_status(db: &TestDb, dir: &std::path::Path) -> Value {
+    let path = dir.join("results.json");
+    succeeds(ashyq_on(db).arg("export").arg("--results").arg(&path));
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("status");
+    v
+}
+
+#[test]
+fn an_exported_report_imported_into_a_fresh_database_gives_the_same_results_and_bad_input_records_nothing()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let source = TestDb::sqlite();
+    succeeds(ashyq_on(&source).args(["demo", "--instant", "--no-serve"]));
+    let report = dir.path().join("report.json");
+    succeeds(ashyq_on(&source).arg("export").arg("--nist").arg(&report));
+    let expected = results_without_status(&source, dir.path());
+
+    let fresh = TestDb::sqlite();
+    succeeds(ashyq_on(&fresh).arg("init"));
+    succeeds(ashyq_on(&fresh).args(["referendum", "create", "--preset", "kz-2026"]));
+    let empty = log_head(&fresh, dir.path());
+
+    // Bad input first: each named, and the log head does not move.
+    let text = std::fs::read_to_string(&report).unwrap();
+    let mut unknown: Value = serde_json::from_str(&text).unwrap();
+    let unit = unknown["GpUnit"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|u| u["Type"] == "precinct")
+        .unwrap();
+    let unit_id = unit["@id"].as_str().unwrap().to_owned();
+    for e in unit["ExternalIdentifier"].as_array_mut().unwrap() {
+        if e["Type"] == "ocd-id" {
+            e["Value"] = "ocd-division/country:kz/region:75/district:99/precinct:99999".into();
+        } else if e["OtherType"] == "ashyq-precinct" {
+            e["Value"] = "99999".into();
+        }
+    }
+    let mut other_version: Value = serde_json::from_str(&text).unwrap();
+    other_version["SummaryCounts"] = serde_json::json!([]);
+    let mut broken: Value = serde_json::from_str(&text).unwrap();
+    let count = &mut broken["Election"][0]["Contest"][0]["ContestSelection"][1]["VoteCounts"][0];
+    count["Count"] = (count["Count"].as_u64().unwrap() + 7).into();
+    let broken_unit = count["GpUnitId"].as_str().unwrap().to_owned();
+    for (name, body, says) in [
+        ("not-a-report.json", "{\"results\": [1, 2]}".to_owned(), "no \"@type\"".to_owned()),
+        ("words.json", "yes 300, no 200".to_owned(), "not JSON".to_owned()),
+        ("v1.json", other_version.to_string(), "v2 JSON Schema".to_owned()),
+        ("unknown.json", unknown.to_string(), format!("(@id {unit_id}): is not a precinct of this territory")),
+        ("broken.json", broken.to_string(), format!("(@id {broken_unit}): protocol of precinct")),
+    ] {
+        let path = common::write(dir.path(), name, &body);
+        let out = ashyq_on(&fresh)
+            .arg("import")
+            .arg("--nist")
+            .arg(&path)
+            .args(["--author", "A. Operator"])
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let err = common::stderr(&out);
+        assert!(err.contains(&says), "{name}: {err}");
+        assert_eq!(log_head(&fresh, dir.path()), empty, "{name} recorded nothing");
+    }
+
+    // Our report: every precinct, the same results.
+    let out = succeeds(
+        ashyq_on(&fresh)
+            .arg("import")
+            .arg("--nist")
+            .arg(&report)
+            .args(["--author", "A. Operator"]),
+    );
+    assert!(common::stdout(&out).contains("Imported 10459 protocols of kz-2026"));
+    assert_eq!(log_head(&fresh, dir.path()), empty + 10_459);
+    assert_eq!(results_without_status(&fresh, dir.path()), expected);
+
+    // The same file twice: refused, nothing recorded.
+    ashyq_on(&fresh)
+        .arg("import")
+        .arg("--nist")
+        .arg(&report)
+        .args(["--author", "A. Operator"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("imported before"));
+    assert_eq!(log_head(&fresh, dir.path()), empty + 10_459);
+}

@@ -273,8 +273,9 @@ fn texts(v: Option<&Value>) -> Vec<&str> {
         .collect()
 }
 
-/// The report's form and version: the JSON form of a v2 `ElectionReport`.
-fn check_form(text: &str) -> Result<Value, ImportError> {
+/// Reads the text of a report: the JSON form of a v2 `ElectionReport`, or an error saying what
+/// the text is instead (not JSON, another document, the XML form, another version).
+pub fn read(text: &str) -> Result<Value, ImportError> {
     let start = text.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with('<') {
         let head: String = start.chars().take(4096).collect();
@@ -313,7 +314,17 @@ pub fn plan(
     contest: Option<&str>,
     author: &Author,
 ) -> Result<ImportPlan, ImportError> {
-    let root = check_form(text)?;
+    plan_report(ledger, &read(text)?, contest, author)
+}
+
+/// [`plan`] for a report already [`read`] (and, by the command line, checked against the
+/// official JSON Schema).
+pub fn plan_report(
+    ledger: &Ledger,
+    root: &Value,
+    contest: Option<&str>,
+    author: &Author,
+) -> Result<ImportPlan, ImportError> {
     let mut r = Reader {
         problems: Vec::new(),
     };
@@ -330,7 +341,7 @@ pub fn plan(
         }])
     })?;
 
-    match str_of(&root, "Format") {
+    match str_of(root, "Format") {
         Some("precinct-level") => {}
         Some(f) => {
             r.problem(
@@ -348,7 +359,7 @@ pub fn plan(
     }
 
     // ---- the contest ---------------------------------------------------------------------
-    let elections = r.array(&root, "Election", "ElectionReport");
+    let elections = r.array(root, "Election", "ElectionReport");
     let mut contests: Vec<(String, &Value, &Value)> = Vec::new();
     for (i, e) in elections.iter().enumerate() {
         let at = format!("Election[{i}]");
@@ -469,7 +480,7 @@ pub fn plan(
     let mut units: HashMap<&str, Unit> = HashMap::new();
     let mut taken: HashMap<usize, String> = HashMap::new();
     let mut unit_of: Vec<Option<&str>> = vec![None; territory.precincts.len()];
-    for (i, u) in r.array(&root, "GpUnit", "ElectionReport").iter().enumerate() {
+    for (i, u) in r.array(root, "GpUnit", "ElectionReport").iter().enumerate() {
         let Some(id) = str_of(u, "@id") else {
             r.problem(format!("GpUnit[{i}]"), "has no \"@id\"");
             continue;
@@ -543,7 +554,7 @@ pub fn plan(
     let width = kind.width();
     let selections = r.array(contest_v, "ContestSelection", &contest_at);
     let parties: HashMap<&str, &Value> = r
-        .array(&root, "Party", "ElectionReport")
+        .array(root, "Party", "ElectionReport")
         .iter()
         .filter_map(|p| Some((str_of(p, "@id")?, p)))
         .collect();
