@@ -17,6 +17,7 @@ pub mod canonical;
 pub mod chain;
 pub mod consult;
 pub mod contest;
+pub mod downloads;
 pub mod election;
 pub mod event;
 pub mod iin;

@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
-    bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
+    bench_signatures, commission_cmd, consult_cmd, database, demo, downloads_cmd, election_cmd,
+    export_cmd,
     keys_cmd, kurultai_cmd, nist_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
@@ -112,6 +113,19 @@ Every precinct's counts become its protocol, decided as a submitted one (control
 conflicts); the whole report is recorded in one transaction, or nothing when any element does
 not map, and the error names each. The same report twice is refused.")]
     Import(nist_cmd::ImportArgs),
+    /// Write every published dataset at the log's head, each signed by the log's key, and a
+    /// DCAT catalogue of them.
+    #[command(after_help = "Example:
+  ashyq downloads --out public/
+Writes the results (JSON, CSV), the NIST SP 1500-100 report (JSON, XML) and the log, each
+with FILE.sig.json beside it, and catalog.jsonld (DCAT) listing sizes and SHA-256.")]
+    Downloads(downloads_cmd::DownloadsArgs),
+    /// Check offline that a downloaded dataset is the one the log's key signed.
+    #[command(after_help = "Example:
+  ashyq verify-download kz-2026-results.csv --log-key ashyq.db.log-key.pub
+Reads FILE.sig.json beside the file unless --signature names it. Exits with status 1 when
+the size, the SHA-256, the key or the signature does not check out.")]
+    VerifyDownload(downloads_cmd::VerifyDownloadArgs),
     /// Verify an exported log offline: the hash chain, every protocol and every aggregate.
     #[command(after_help = "Examples:
   ashyq verify log.jsonl
@@ -320,6 +334,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
         Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
         Command::Import(args) => nist_cmd::import(&db, args).await,
+        Command::Downloads(args) => downloads_cmd::run(&db, args).await,
+        Command::VerifyDownload(args) => downloads_cmd::verify(&args),
         Command::Bench(BenchCommand::Nist(args)) => nist_cmd::bench(args),
     }
 }

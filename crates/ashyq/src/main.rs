@@ -30,6 +30,7 @@ mod consult_cmd;
 mod database;
 mod demo;
 mod digest_key;
+mod downloads_cmd;
 mod election_cmd;
 mod export_cmd;
 mod files;
