@@ -58,7 +58,9 @@ pub enum DownloadError {
     #[error("the signature file has format {0:?}; this version reads {FORMAT:?}")]
     Format(String),
     /// The file's size differs.
-    #[error("the file has {found} bytes but the signed statement says {signed}: it is not the file that was published")]
+    #[error(
+        "the file has {found} bytes but the signed statement says {signed}: it is not the file that was published"
+    )]
     Size {
         /// The file's size.
         found: u64,
@@ -66,7 +68,9 @@ pub enum DownloadError {
         signed: u64,
     },
     /// The file's hash differs.
-    #[error("the file's SHA-256 is {found} but the signed statement says {signed}: it was changed after publication")]
+    #[error(
+        "the file's SHA-256 is {found} but the signed statement says {signed}: it was changed after publication"
+    )]
     Hash {
         /// The file's hash.
         found: String,
@@ -74,7 +78,9 @@ pub enum DownloadError {
         signed: String,
     },
     /// Signed by another key.
-    #[error("the statement names key {signed}, not the log key given ({given}): check with the log's public key")]
+    #[error(
+        "the statement names key {signed}, not the log key given ({given}): check with the log's public key"
+    )]
     Key {
         /// The key named.
         signed: KeyId,
@@ -82,7 +88,9 @@ pub enum DownloadError {
         given: KeyId,
     },
     /// The signature does not verify.
-    #[error("the log key's signature over the statement does not verify: the statement was altered or not signed by this key")]
+    #[error(
+        "the log key's signature over the statement does not verify: the statement was altered or not signed by this key"
+    )]
     Signature,
     /// Canonical JSON failed.
     #[error("{0}")]
@@ -139,8 +147,7 @@ impl SignedDownload {
                 given: log_key.key_id(),
             });
         }
-        let message =
-            to_canonical_vec(st).map_err(|e| DownloadError::Canonical(e.to_string()))?;
+        let message = to_canonical_vec(st).map_err(|e| DownloadError::Canonical(e.to_string()))?;
         if !log_key.verify(&message, &self.signature) {
             return Err(DownloadError::Signature);
         }

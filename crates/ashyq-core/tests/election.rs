@@ -1053,8 +1053,7 @@ fn the_party_list_report_imported_into_a_fresh_ledger_gives_the_same_results() {
     match import::plan(&Session::new().ledger, &renamed, None, &author()) {
         Err(ImportError::Problems(p)) => assert!(
             p.iter()
-                .any(|p| p.element.contains("ContestSelection[2]")
-                    && p.message.contains("Omega")),
+                .any(|p| p.element.contains("ContestSelection[2]") && p.message.contains("Omega")),
             "{p:?}"
         ),
         other => panic!("expected problems, got {other:?}"),

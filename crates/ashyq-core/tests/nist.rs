@@ -792,7 +792,10 @@ fn a_report_of_another_system_maps_by_ocd_id_and_names_the_lines_it_lacks() {
         source.results(&id).unwrap().national.lines,
         fresh.results(&id).unwrap().national.lines,
     );
-    assert_eq!((a.yes, a.no, a.both_marked, a.invalid), (b.yes, b.no, b.both_marked, b.invalid));
+    assert_eq!(
+        (a.yes, a.no, a.both_marked, a.invalid),
+        (b.yes, b.no, b.both_marked, b.invalid)
+    );
     assert_eq!(a.ballots.voters_on_list, b.ballots.voters_on_list);
     assert_eq!(a.ballots.ballots_issued, b.ballots.ballots_issued);
     assert_eq!(a.ballots.ballots_found, b.ballots.ballots_found);
@@ -807,7 +810,10 @@ fn what_is_not_a_report_is_refused_saying_what_it_is() {
     let a = common::author();
     for (text, says) in [
         ("precinct 17: yes 300", "not JSON"),
-        ("{\"@type\": \"ElectionResults.Election\"}", "ElectionResults.Election"),
+        (
+            "{\"@type\": \"ElectionResults.Election\"}",
+            "ElectionResults.Election",
+        ),
         ("[1, 2, 3]", "no \"@type\""),
         ("{\"ElectionReport\": {}}", "the root is an object"),
         (
@@ -908,8 +914,8 @@ fn unknown_units_broken_ratios_and_conflicts_are_named_and_nothing_is_planned() 
         "{p:?}"
     );
     assert!(
-        p.iter().any(|p| p.element == "Election.BallotCounts[0]"
-            && p.message.contains("\"ru-p77\"")),
+        p.iter()
+            .any(|p| p.element == "Election.BallotCounts[0]" && p.message.contains("\"ru-p77\"")),
         "{p:?}"
     );
 }
@@ -918,7 +924,11 @@ fn unknown_units_broken_ratios_and_conflicts_are_named_and_nothing_is_planned() 
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => m.iter().for_each(|(k, x)| {
-            pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)
+            pointers(
+                x,
+                format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                out,
+            )
         }),
         Value::Array(a) => a
             .iter()
@@ -934,7 +944,8 @@ fn replacement() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "[a-zA-Z0-9:/_ -]{0,12}".prop_map(Value::from),
         Just(Value::from("ru-p1")),
         Just(serde_json::json!([])),

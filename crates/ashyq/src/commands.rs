@@ -10,9 +10,8 @@ use clap::{Parser, Subcommand};
 use crate::{
     audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
     bench_signatures, commission_cmd, consult_cmd, database, demo, downloads_cmd, election_cmd,
-    export_cmd,
-    keys_cmd, kurultai_cmd, nist_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
-    register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    export_cmd, keys_cmd, kurultai_cmd, nist_cmd, operator_cmd, president_cmd, protocol_cmd,
+    referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 
 #[derive(Parser)]
@@ -232,7 +231,9 @@ Ends with one JSON line: {\"bench\":\"ingest\",\"seconds\":…,\"baseline_second
     },
     /// The precinct-level NIST SP 1500-100 JSON report of the demo's 10,459 precincts against
     /// our own results JSON at the same head: time to generate and size.
-    #[command(after_help = "Ends with one JSON line: {\"bench\":\"nist\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"size_ratio\":…}")]
+    #[command(
+        after_help = "Ends with one JSON line: {\"bench\":\"nist\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"size_ratio\":…}"
+    )]
     Nist(nist_cmd::BenchNistArgs),
     /// Seat allocation: exact integer arithmetic against an f64 baseline.
     Seats(seats_cmd::BenchSeatsArgs),

@@ -169,7 +169,10 @@ pub async fn run(db: &str, args: DownloadsArgs) -> Result<ExitCode> {
 /// Runs `ashyq verify-download`.
 pub fn verify(args: &VerifyDownloadArgs) -> Result<ExitCode> {
     let log_key = read_log_key(&args.log_key)?;
-    let sig_path = args.signature.clone().unwrap_or_else(|| sidecar(&args.file));
+    let sig_path = args
+        .signature
+        .clone()
+        .unwrap_or_else(|| sidecar(&args.file));
     let signed = SignedDownload::parse(&read_text(&sig_path)?)
         .with_context(|| format!("{}", sig_path.display()))?;
     let bytes = std::fs::read(&args.file)

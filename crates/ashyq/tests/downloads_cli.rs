@@ -69,19 +69,25 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
                 .arg(&public),
         );
         assert!(stdout(&o).starts_with("OK:"), "{name}: {}", stdout(&o));
-        let sig: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join(format!("{name}.sig.json"))).unwrap())
-                .unwrap();
+        let sig: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("{name}.sig.json"))).unwrap(),
+        )
+        .unwrap();
         let seq = sig["statement"]["log_seq"].as_u64().unwrap();
-        assert_eq!(*head.get_or_insert(seq), seq, "every file reflects the same head");
+        assert_eq!(
+            *head.get_or_insert(seq),
+            seq,
+            "every file reflects the same head"
+        );
     }
     // The head is the log's last entry, and the log verifies.
     let log = std::fs::read_to_string(out.join("log.jsonl")).unwrap();
     assert_eq!(log.lines().count() as u64, head.unwrap());
     succeeds(ashyq().arg("verify").arg(out.join("log.jsonl")));
-    let nist: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("kz-2026-results.nist.json")).unwrap())
-            .unwrap();
+    let nist: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("kz-2026-results.nist.json")).unwrap(),
+    )
+    .unwrap();
     schema::assert_nist_json(&nist);
 
     // A changed file, a forged statement, another key: each refused, saying which.
@@ -99,11 +105,16 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
         .failure()
         .get_output()
         .clone();
-    assert!(stderr(&o).contains("changed after publication"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("changed after publication"),
+        "{}",
+        stderr(&o)
+    );
 
     let json = out.join("kz-2026-results.json");
     let sig_path = out.join("kz-2026-results.json.sig.json");
-    let mut sig: Value = serde_json::from_str(&std::fs::read_to_string(&sig_path).unwrap()).unwrap();
+    let mut sig: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sig_path).unwrap()).unwrap();
     sig["statement"]["log_seq"] = 1.into();
     std::fs::write(&sig_path, sig.to_string()).unwrap();
     let o = ashyq()

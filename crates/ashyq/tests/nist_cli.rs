@@ -136,11 +136,31 @@ fn an_exported_report_imported_into_a_fresh_database_gives_the_same_results_and_
     count["Count"] = (count["Count"].as_u64().unwrap() + 7).into();
     let broken_unit = count["GpUnitId"].as_str().unwrap().to_owned();
     for (name, body, says) in [
-        ("not-a-report.json", "{\"results\": [1, 2]}".to_owned(), "no \"@type\"".to_owned()),
-        ("words.json", "yes 300, no 200".to_owned(), "not JSON".to_owned()),
-        ("v1.json", other_version.to_string(), "v2 JSON Schema".to_owned()),
-        ("unknown.json", unknown.to_string(), format!("(@id {unit_id}): is not a precinct of this territory")),
-        ("broken.json", broken.to_string(), format!("(@id {broken_unit}): protocol of precinct")),
+        (
+            "not-a-report.json",
+            "{\"results\": [1, 2]}".to_owned(),
+            "no \"@type\"".to_owned(),
+        ),
+        (
+            "words.json",
+            "yes 300, no 200".to_owned(),
+            "not JSON".to_owned(),
+        ),
+        (
+            "v1.json",
+            other_version.to_string(),
+            "v2 JSON Schema".to_owned(),
+        ),
+        (
+            "unknown.json",
+            unknown.to_string(),
+            format!("(@id {unit_id}): is not a precinct of this territory"),
+        ),
+        (
+            "broken.json",
+            broken.to_string(),
+            format!("(@id {broken_unit}): protocol of precinct"),
+        ),
     ] {
         let path = common::write(dir.path(), name, &body);
         let out = ashyq_on(&fresh)
@@ -154,7 +174,11 @@ fn an_exported_report_imported_into_a_fresh_database_gives_the_same_results_and_
             .clone();
         let err = common::stderr(&out);
         assert!(err.contains(&says), "{name}: {err}");
-        assert_eq!(log_head(&fresh, dir.path()), empty, "{name} recorded nothing");
+        assert_eq!(
+            log_head(&fresh, dir.path()),
+            empty,
+            "{name} recorded nothing"
+        );
     }
 
     // Our report: every precinct, the same results.

@@ -155,7 +155,11 @@ fn is_acceptance(d: &Decided) -> bool {
 /// The event that records one protocol of a plan, decided again on the state it is recorded
 /// on: refused unless it is still the precinct's first protocol (another writer may have
 /// recorded one since the plan).
-pub fn decide(ledger: &Ledger, protocol: &Imported, author: &Author) -> Result<Decided, LedgerError> {
+pub fn decide(
+    ledger: &Ledger,
+    protocol: &Imported,
+    author: &Author,
+) -> Result<Decided, LedgerError> {
     match decide_one(ledger, protocol, author)? {
         Decision::Record(d) if is_acceptance(&d) => Ok(d),
         _ => Err(LedgerError::Inconsistent(format!(
@@ -606,23 +610,25 @@ pub fn plan_report(
                     })
                     .flatten();
                 match party {
-                    Some(pid) => match parties.get(pid) {
-                        None => {
-                            r.problem(&at, format!("names party {pid:?}, which no Party record of the report has"));
-                            None
-                        }
-                        Some(p) => {
-                            let mut names: Vec<&str> = identifiers(p, "ashyq-party").collect();
-                            names.extend(texts(p.get("Name")));
-                            let found = ballot
-                                .iter()
-                                .position(|b| names.iter().any(|n| same_name(n, b)));
-                            if found.is_none() {
-                                r.problem(&at, format!("its party {names:?} has no list on the ballot of {}; the lists are: {}", contest_id.as_str(), ballot.join(", ")));
+                    Some(pid) => {
+                        match parties.get(pid) {
+                            None => {
+                                r.problem(&at, format!("names party {pid:?}, which no Party record of the report has"));
+                                None
                             }
-                            found
+                            Some(p) => {
+                                let mut names: Vec<&str> = identifiers(p, "ashyq-party").collect();
+                                names.extend(texts(p.get("Name")));
+                                let found = ballot
+                                    .iter()
+                                    .position(|b| names.iter().any(|n| same_name(n, b)));
+                                if found.is_none() {
+                                    r.problem(&at, format!("its party {names:?} has no list on the ballot of {}; the lists are: {}", contest_id.as_str(), ballot.join(", ")));
+                                }
+                                found
+                            }
                         }
-                    },
+                    }
                     None if t == "ElectionResults.CandidateSelection"
                         && s.get("CandidateIds").is_none() =>
                     {
@@ -676,7 +682,10 @@ pub fn plan_report(
         if let Some(l) = line
             && let Some(first) = seen.insert(l, at.clone())
         {
-            r.problem(&at, format!("counts for the same line of the ballot as {first}"));
+            r.problem(
+                &at,
+                format!("counts for the same line of the ballot as {first}"),
+            );
         }
         line_of.push(line);
     }
@@ -690,7 +699,10 @@ pub fn plan_report(
             };
             r.problem(
                 format!("{contest_at}.ContestSelection"),
-                format!("has no selection for {name:?}, a line of the ballot of {}", contest_id.as_str()),
+                format!(
+                    "has no selection for {name:?}, a line of the ballot of {}",
+                    contest_id.as_str()
+                ),
             );
         }
     }
@@ -708,7 +720,10 @@ pub fn plan_report(
         };
         match units.get(id) {
             None => {
-                r.problem(at, format!("names GpUnit {id:?}, which the report does not have"));
+                r.problem(
+                    at,
+                    format!("names GpUnit {id:?}, which the report does not have"),
+                );
                 None
             }
             Some(u) if u.precinct.is_some() => Some(u.precinct),
@@ -766,7 +781,11 @@ pub fn plan_report(
         }
         c.votes[line] = Some(count);
     }
-    for (n, b) in r.array(election, "BallotCounts", &found.0).iter().enumerate() {
+    for (n, b) in r
+        .array(election, "BallotCounts", &found.0)
+        .iter()
+        .enumerate()
+    {
         let at = format!("Election.BallotCounts[{n}]");
         if str_of(b, "Type") != Some("total") {
             continue;
@@ -777,15 +796,28 @@ pub fn plan_report(
         let cast = r.count(b, "BallotsCast", &at);
         let rejected = r.count(b, "BallotsRejected", &at).unwrap_or(0);
         let Some(cast) = cast else {
-            r.problem(&at, "has no BallotsCast (ballots found in the boxes, line 8)");
+            r.problem(
+                &at,
+                "has no BallotsCast (ballots found in the boxes, line 8)",
+            );
             continue;
         };
         let c = counts.entry(p).or_default();
         if c.ballots.replace((cast, rejected)).is_some() {
-            r.problem(&at, format!("a second BallotCounts of type total for {}", territory.precincts[p].id));
+            r.problem(
+                &at,
+                format!(
+                    "a second BallotCounts of type total for {}",
+                    territory.precincts[p].id
+                ),
+            );
         }
     }
-    for (n, o) in r.array(contest_v, "OtherCounts", &contest_at).iter().enumerate() {
+    for (n, o) in r
+        .array(contest_v, "OtherCounts", &contest_at)
+        .iter()
+        .enumerate()
+    {
         let at = format!("{contest_at}.OtherCounts[{n}]");
         let Some(Some(p)) = precinct_of(&mut r, o, &at) else {
             continue;
@@ -813,7 +845,10 @@ pub fn plan_report(
         };
         let at = unit.at.clone();
         let Some((cast, rejected)) = c.ballots else {
-            r.problem(&at, "has vote counts but no BallotCounts of type total (ballots found and rejected)");
+            r.problem(
+                &at,
+                "has vote counts but no BallotCounts of type total (ballots found and rejected)",
+            );
             continue;
         };
         let mut votes = Vec::with_capacity(width);
@@ -823,7 +858,13 @@ pub fn plan_report(
                 Some(v) => votes.push(*v),
                 None => {
                     complete = false;
-                    r.problem(&at, format!("has no VoteCounts of the selection for line {} of the ballot", l + 1));
+                    r.problem(
+                        &at,
+                        format!(
+                            "has no VoteCounts of the selection for line {} of the ballot",
+                            l + 1
+                        ),
+                    );
                 }
             }
         }
@@ -841,7 +882,16 @@ pub fn plan_report(
             Some(text) => {
                 let n: Vec<Option<u64>> = text.split(',').map(|x| x.trim().parse().ok()).collect();
                 match n.as_slice() {
-                    [Some(a), Some(b), Some(c3), Some(d), Some(e), Some(f), Some(g), Some(h)] => {
+                    [
+                        Some(a),
+                        Some(b),
+                        Some(c3),
+                        Some(d),
+                        Some(e),
+                        Some(f),
+                        Some(g),
+                        Some(h),
+                    ] => {
                         let l = BallotLines {
                             voters_on_list: *a,
                             voters_added_on_day: *b,
