@@ -9,10 +9,11 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     audit_cmd, backup_cmd, ballots_cmd, bench, bench_ballots, bench_load, bench_president,
-    bench_signatures, commission_cmd, consult_cmd, database, demo, downloads_cmd, election_cmd,
-    export_cmd, keys_cmd, kurultai_cmd, nist_cmd, operator_cmd, president_cmd, protocol_cmd,
-    referendum_cmd, register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
+    bench_signatures, commission_cmd, consult_cmd, database, demo, election_cmd, export_cmd,
+    keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
+    register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
+use crate::{downloads_cmd, nist_cmd};
 
 #[derive(Parser)]
 #[command(
