@@ -117,3 +117,28 @@ async fn the_election_report_has_its_parties_and_seats() {
         .unwrap();
     schema::assert_valid_xml("nist api election", &xml, &schema::nist_xsd());
 }
+
+#[tokio::test]
+async fn the_downloads_page_lists_the_nist_reports_and_the_signed_datasets_in_every_language() {
+    let (server, _) = common::referendum().await;
+    let client = reqwest::Client::new();
+    for (lang, heading) in [
+        ("en", "Signed datasets"),
+        ("ru", "Подписанные наборы данных"),
+        ("kk", "Қолтаңбаланған деректер жиынтықтары"),
+    ] {
+        let resp = get(&client, &format!("{}/downloads?lang={lang}", server.base)).await;
+        assert_eq!(resp.status(), 200);
+        let page = resp.text().await.unwrap();
+        assert!(
+            page.contains("/api/v1/referendums/kz-2026/results.nist.json"),
+            "{lang}"
+        );
+        assert!(
+            page.contains("/api/v1/referendums/kz-2026/results.nist.xml"),
+            "{lang}"
+        );
+        assert!(page.contains(heading), "{lang}");
+        assert!(page.contains("ashyq verify-download"), "{lang}");
+    }
+}

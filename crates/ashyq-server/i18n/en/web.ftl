@@ -160,6 +160,10 @@ downloads-csv-region = one row per region (CSV)
 downloads-csv-district = one row per district (CSV)
 downloads-election-json = votes per party, nationally and by region (JSON)
 downloads-seats-json = seats, tie draws and deputies (JSON)
+downloads-nist-json = precinct-level results in the NIST SP 1500-100 v2 Common Data Format (JSON)
+downloads-nist-xml = the same report in the CDF's XML form
+downloads-signed = Signed datasets
+downloads-signed-body = Every dataset can be published with a signature by the log's key: ashyq downloads writes each file at one head of the log with a FILE.sig.json beside it (its size, SHA-256, the log head it reflects and the signature) and a DCAT catalogue; ashyq verify-download checks a file offline.
 
 verify-title = Check it yourself
 verify-intro = You do not have to trust this server. Every number on these pages is derived from the event log, and the ashyq program re-derives all of them on your own computer, offline, from that one file.

@@ -158,6 +158,10 @@ downloads-csv-region = әр өңірге бір жол (CSV)
 downloads-csv-district = әр ауданға бір жол (CSV)
 downloads-election-json = ел бойынша және өңірлер бойынша партияларға берілген дауыстар (JSON)
 downloads-seats-json = мандаттар, жеребе және депутаттар (JSON)
+downloads-nist-json = учаскелер бойынша нәтижелер NIST SP 1500-100 v2 Common Data Format пішімінде (JSON)
+downloads-nist-xml = сол есеп CDF-тің XML түрінде
+downloads-signed = Қолтаңбаланған деректер жиынтықтары
+downloads-signed-body = Әр деректер жиынтығын журнал кілтінің қолтаңбасымен жариялауға болады: ashyq downloads әр файлды журналдың бір шыңында жазады, қасында FILE.sig.json (өлшемі, SHA-256, журнал шыңы және қолтаңба) және DCAT каталогы; ashyq verify-download файлды желісіз тексереді.
 
 verify-title = Өзіңіз тексеріңіз
 verify-intro = Бұл серверге сенудің қажеті жоқ. Бұл беттердегі әр сан оқиғалар журналынан шығарылады, ал ashyq бағдарламасы олардың бәрін сіздің компьютеріңізде, желісіз, осы бір файлдан қайта есептейді.

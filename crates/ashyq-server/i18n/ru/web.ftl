@@ -162,6 +162,10 @@ downloads-csv-region = по строке на регион (CSV)
 downloads-csv-district = по строке на район (CSV)
 downloads-election-json = голоса за партии по стране и по регионам (JSON)
 downloads-seats-json = мандаты, жеребьёвки и депутаты (JSON)
+downloads-nist-json = итоги по участкам в формате NIST SP 1500-100 v2 Common Data Format (JSON)
+downloads-nist-xml = тот же отчёт в XML-форме CDF
+downloads-signed = Подписанные наборы данных
+downloads-signed-body = Каждый набор данных можно опубликовать с подписью ключом журнала: ashyq downloads записывает каждый файл на одной вершине журнала с файлом FILE.sig.json рядом (размер, SHA-256, вершина журнала и подпись) и каталог DCAT; ashyq verify-download проверяет файл без сети.
 
 verify-title = Проверьте сами
 verify-intro = Этому серверу не обязательно доверять. Каждое число на этих страницах выводится из журнала событий, а программа ashyq заново получает их все на вашем компьютере, без сети, из одного этого файла.

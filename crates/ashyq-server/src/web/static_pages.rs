@@ -34,6 +34,8 @@ pub async fn downloads(State(state): State<AppState>, ctx: Ctx) -> Response {
                     li { a href=(format!("/api/v1/referendums/{id}/results.csv?level=national")) { "results-national.csv" } " — " (tr.t("downloads-csv-national")) }
                     li { a href=(format!("/api/v1/referendums/{id}/results.csv?level=region")) { "results-region.csv" } " — " (tr.t("downloads-csv-region")) }
                     li { a href=(format!("/api/v1/referendums/{id}/results.csv?level=district")) { "results-district.csv" } " — " (tr.t("downloads-csv-district")) }
+                    li { a href=(format!("/api/v1/referendums/{id}/results.nist.json")) { "results.nist.json" } " — " (tr.t("downloads-nist-json")) }
+                    li { a href=(format!("/api/v1/referendums/{id}/results.nist.xml")) { "results.nist.xml" } " — " (tr.t("downloads-nist-xml")) }
                 }
             }
         }
@@ -44,8 +46,15 @@ pub async fn downloads(State(state): State<AppState>, ctx: Ctx) -> Response {
                 ul.files {
                     li { a href=(format!("/api/v1/elections/{id}/results")) { "election-results.json" } " — " (tr.t("downloads-election-json")) }
                     li { a href=(format!("/api/v1/elections/{id}/seats")) { "seats.json" } " — " (tr.t("downloads-seats-json")) }
+                    li { a href=(format!("/api/v1/elections/{id}/results.nist.json")) { "election-results.nist.json" } " — " (tr.t("downloads-nist-json")) }
+                    li { a href=(format!("/api/v1/elections/{id}/results.nist.xml")) { "election-results.nist.xml" } " — " (tr.t("downloads-nist-xml")) }
                 }
             }
+        }
+        section aria-labelledby="signed-h" {
+            h2 #signed-h { (tr.t("downloads-signed")) }
+            p { (tr.t("downloads-signed-body")) }
+            pre { code { "ashyq downloads --out public/\nashyq verify-download public/kz-2026-results.csv --log-key LOG.pub" } }
         }
     };
     let p = Page::new(tr.t("downloads-title"), Section::Downloads, "/downloads");
