@@ -29,9 +29,11 @@ use crate::referendum::{DefinitionError, ReferendumDefinition};
 use crate::territory::Names;
 
 pub mod bill;
+pub mod csv;
 pub mod house;
 pub mod popolo;
 pub mod rules;
+pub mod step;
 pub mod vote;
 
 pub use bill::{Bill, BillStatus, BillVersion, Deadline, ReadingOutcome, VersionSource};
