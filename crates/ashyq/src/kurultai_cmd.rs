@@ -320,7 +320,9 @@ pub async fn run(db: &str, cmd: KurultaiCommand) -> Result<ExitCode> {
                 popolo.display()
             );
         }
-        KurultaiCommand::FirstSession { author } => first_session(&registrar, &author).await?,
+        KurultaiCommand::FirstSession { author } => {
+            first_session(&registrar, None, &author).await?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -373,11 +375,16 @@ fn bill_text(
 /// consent and appointment, the People's Council's members, session and bill initiative, and
 /// five bills in different stages — one introduced by the People's Council and one returned
 /// with objections. Every text is synthetic and says so.
-pub async fn first_session(registrar: &Registrar, author: &str) -> Result<()> {
+/// `election`: the only one if `None`.
+pub async fn first_session(
+    registrar: &Registrar,
+    election: Option<&str>,
+    author: &str,
+) -> Result<()> {
     let who = secretariat(author);
     let election = registrar
         .ledger()
-        .resolve_election(None)?
+        .resolve_election(election)?
         .definition
         .clone();
     if registrar
