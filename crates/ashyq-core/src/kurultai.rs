@@ -28,6 +28,7 @@ use crate::legal::{Act, StructureError};
 use crate::referendum::{DefinitionError, ReferendumDefinition};
 use crate::territory::Names;
 
+pub mod akn;
 pub mod bill;
 pub mod csv;
 pub mod house;

@@ -100,3 +100,95 @@ pub async fn votes_csv(
     })
     .await
 }
+
+const XML: &str = "application/akn+xml; charset=utf-8";
+
+/// The language of an Akoma Ntoso document.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct AknQuery {
+    /// `kk`, `ru` or `en` (the default).
+    lang: Option<String>,
+}
+
+/// A bill's current text as an Akoma Ntoso 3.0 `bill` document in one language.
+#[utoipa::path(get, path = "/api/v1/kurultai/bills/{id}/akn", tag = "kurultai",
+    params(("id" = String, Path, description = "The bill's id, e.g. bill-2026-001"), AknQuery),
+    responses(
+        (status = 200, description = "The bill", body = String, content_type = "application/akn+xml"),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Not a language"),
+        (status = 404, description = "No such bill")))]
+pub async fn bill_akn(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<AknQuery>,
+) -> Result<Response, Problem> {
+    let lang = match q.lang.as_deref().unwrap_or("en") {
+        "kk" => ashyq_core::lang::Lang::Kk,
+        "ru" => ashyq_core::lang::Lang::Ru,
+        "en" => ashyq_core::lang::Lang::En,
+        other => {
+            return Err(Problem::bad_request(format!(
+                "{:?} is not a language: write lang=kk, ru or en",
+                other.chars().take(20).collect::<String>()
+            )));
+        }
+    };
+    cached(
+        &state,
+        &headers,
+        format!("kurultai/bill/{id}/{lang:?}"),
+        move |l| {
+            let b = l
+                .kurultai()
+                .bill(&ashyq_core::kurultai::BillId(id.clone()))
+                .ok_or_else(|| {
+                    Problem::not_found(format!(
+                        "there is no bill {:?}; the bills are in /api/v1/kurultai/popolo.json",
+                        id.chars().take(64).collect::<String>()
+                    ))
+                })?;
+            Ok((XML, ashyq_core::kurultai::akn::bill(b, lang).into_bytes()))
+        },
+    )
+    .await
+}
+
+/// The record of a day's sitting as an Akoma Ntoso 3.0 `debate`: one `rollCall` per vote
+/// of that day, with its counts and every member's vote by faction.
+#[utoipa::path(get, path = "/api/v1/kurultai/debates/{day}/akn", tag = "kurultai",
+    params(("day" = String, Path, description = "The day, YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "The debate record", body = String, content_type = "application/akn+xml"),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Not a date")))]
+pub async fn debate_akn(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(day): axum::extract::Path<String>,
+) -> Result<Response, Problem> {
+    let on = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| {
+        Problem::bad_request(format!(
+            "{:?} is not a day: write YYYY-MM-DD, e.g. 2026-09-15",
+            day.chars().take(20).collect::<String>()
+        ))
+    })?;
+    cached(
+        &state,
+        &headers,
+        format!("kurultai/debate/{on}"),
+        move |l| {
+            let members = l
+                .kurultai_deputies()
+                .into_iter()
+                .map(|d| (d.id, (d.party, d.name)))
+                .collect();
+            Ok((
+                XML,
+                ashyq_core::kurultai::akn::debate(l.kurultai(), on, &members).into_bytes(),
+            ))
+        },
+    )
+    .await
+}

@@ -188,6 +188,8 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(kurultai_api::record_step))
         .routes(routes!(kurultai_api::popolo))
         .routes(routes!(kurultai_api::votes_csv))
+        .routes(routes!(kurultai_api::bill_akn))
+        .routes(routes!(kurultai_api::debate_akn))
         .split_for_parts();
     let mut openapi = openapi;
     openapi::complete(&mut openapi);

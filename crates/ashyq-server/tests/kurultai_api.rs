@@ -231,4 +231,55 @@ async fn the_secretariat_records_steps_and_the_house_is_served_as_open_data() {
         .filter(|r| r.contains(",reading_voted,bill-2026-001,") && r.ends_with(",absent"))
         .count();
     assert_eq!(absent_in_reading, 5);
+
+    // Akoma Ntoso: the bill and the day's debate record (both validated against the schema
+    // in ashyq-core's tests/kurultai.rs), and bad input named.
+    let k = server.registrar.ledger().kurultai().clone();
+    let (status, body) = c
+        .send(
+            "get",
+            "/api/v1/kurultai/bills/{id}/akn",
+            http.get(format!(
+                "{base}/api/v1/kurultai/bills/bill-2026-001/akn?lang=ru"
+            )),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        ashyq_core::kurultai::akn::bill(&bill, ashyq_core::lang::Lang::Ru)
+    );
+    let (status, body) = c
+        .send(
+            "get",
+            "/api/v1/kurultai/debates/{day}/akn",
+            http.get(format!("{base}/api/v1/kurultai/debates/2026-09-20/akn")),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("<rollCall ").count(), 1);
+    assert_eq!(body.matches("): absent").count(), 5);
+    assert_eq!(k.votes().len(), 2);
+    for (path, template, want) in [
+        (
+            "/api/v1/kurultai/bills/bill-9/akn",
+            "/api/v1/kurultai/bills/{id}/akn",
+            404,
+        ),
+        (
+            "/api/v1/kurultai/bills/bill-2026-001/akn?lang=de",
+            "/api/v1/kurultai/bills/{id}/akn",
+            400,
+        ),
+        (
+            "/api/v1/kurultai/debates/20-09-2026/akn",
+            "/api/v1/kurultai/debates/{day}/akn",
+            400,
+        ),
+    ] {
+        let (status, body) = c
+            .send("get", template, http.get(format!("{base}{path}")))
+            .await;
+        assert_eq!(status, want, "{path}: {body}");
+    }
 }
