@@ -558,7 +558,7 @@ pub async fn load_kurultai_2023(
     let rules = registrar.ledger().party_rules();
     let sc = election_scenario::kurultai_2023_votes(
         &territory,
-        &id,
+        id,
         rules.min_members.max(1),
         // Each list as long as the house: no party's list runs out of candidates
         // before its seats (with 60 a list, the largest party's share of 145 seats
@@ -589,9 +589,9 @@ pub async fn load_kurultai_2023(
     for list in &sc.lists {
         registrar
             .record(|l| {
-                let e = l.election(&id)?;
+                let e = l.election(id)?;
                 let checked = check_list(list, &e.lists, &e.definition.list_rules, day, &key)?;
-                l.register_list(&id, checked)
+                l.register_list(id, checked)
             })
             .await?;
     }

@@ -88,7 +88,7 @@ pub fn debate(
             out.push_str(&format!(
                 "        <p>{}: {}</p>\n",
                 escape(faction),
-                escape(&lines.join("; "))
+                escape(lines.join("; "))
             ));
         }
         out.push_str("      </rollCall>\n");
