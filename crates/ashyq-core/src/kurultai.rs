@@ -28,10 +28,13 @@ use crate::legal::{Act, StructureError};
 use crate::referendum::{DefinitionError, ReferendumDefinition};
 use crate::territory::Names;
 
+pub mod akn;
 pub mod bill;
+pub mod csv;
 pub mod house;
 pub mod popolo;
 pub mod rules;
+pub mod step;
 pub mod vote;
 
 pub use bill::{Bill, BillStatus, BillVersion, Deadline, ReadingOutcome, VersionSource};

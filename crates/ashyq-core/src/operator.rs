@@ -9,6 +9,9 @@
 //! | amend a protocol, dismiss a conflict | any precinct | precincts in R / D | no |
 //! | enter a protocol from paper, upload a signed protocol file | any precinct | precincts in R / D | no |
 //!
+//! The Kurultai's secretariat (`kurultai secretariat`) records the house's steps and nothing
+//! else; no other role records them.
+//!
 //! Reading public data needs no account. Signed protocols are submitted by precinct
 //! commissions with their key ([`crate::signed`]) and need no account; an operator who
 //! uploads one in the commission portal does so for the precincts of their territory.
@@ -71,6 +74,9 @@ pub enum Role {
     },
     /// An observer: reads only.
     Observer,
+    /// The Kurultai's secretariat: records the house's steps (`docs/kurultai.md`), nothing
+    /// of the commissions'.
+    KurultaiSecretariat,
 }
 
 impl fmt::Display for Role {
@@ -81,6 +87,7 @@ impl fmt::Display for Role {
                 write!(f, "territorial operator of {}", scope.commission())
             }
             Role::Observer => f.write_str("observer"),
+            Role::KurultaiSecretariat => f.write_str("kurultai secretariat"),
         }
     }
 }
@@ -122,6 +129,8 @@ pub enum Action {
         /// Which precinct.
         precinct: PrecinctId,
     },
+    /// Record a step of the Kurultai, the People's Council or the vice-presidency.
+    RecordKurultaiStep,
 }
 
 impl fmt::Display for Action {
@@ -144,6 +153,7 @@ impl fmt::Display for Action {
             Action::UploadSignedProtocol { precinct } => {
                 write!(f, "upload the signed protocol of precinct {precinct}")
             }
+            Action::RecordKurultaiStep => f.write_str("record a step of the Kurultai"),
         }
     }
 }
@@ -185,9 +195,20 @@ pub fn permits(
     action: &Action,
     hierarchy: &CommissionHierarchy,
 ) -> Result<(), PermissionError> {
+    // The Kurultai's record is the secretariat's, and only the secretariat's.
+    match (role, action) {
+        (Role::KurultaiSecretariat, Action::RecordKurultaiStep) => return Ok(()),
+        (Role::KurultaiSecretariat, _) | (_, Action::RecordKurultaiStep) => {
+            return Err(PermissionError::RoleMayNot {
+                role: role.clone(),
+                action: action.clone(),
+            });
+        }
+        _ => {}
+    }
     let scope = match role {
         Role::CentralOperator => return Ok(()),
-        Role::Observer => {
+        Role::Observer | Role::KurultaiSecretariat => {
             return Err(PermissionError::RoleMayNot {
                 role: role.clone(),
                 action: action.clone(),
@@ -204,7 +225,8 @@ pub fn permits(
         Action::LoadTerritory
         | Action::CreateReferendum
         | Action::CertifyResult
-        | Action::ManageOperators => {
+        | Action::ManageOperators
+        | Action::RecordKurultaiStep => {
             return Err(PermissionError::RoleMayNot {
                 role: role.clone(),
                 action: action.clone(),
@@ -512,6 +534,40 @@ mod tests {
         assert!(!verify_password_of_no_account(
             "no operator has this password"
         ));
+    }
+
+    #[test]
+    fn only_the_kurultai_secretariat_records_the_kurultai_and_it_records_nothing_else() {
+        let h = CommissionHierarchy::from_territory(&territory());
+        let step = Action::RecordKurultaiStep;
+        assert_eq!(permits(&Role::KurultaiSecretariat, &step, &h), Ok(()));
+        let region = Role::TerritorialOperator {
+            scope: TerritorialScope::Region(RegionCode("KZ-75".into())),
+        };
+        for role in [Role::CentralOperator, Role::Observer, region] {
+            assert!(
+                matches!(
+                    permits(&role, &step, &h),
+                    Err(PermissionError::RoleMayNot { .. })
+                ),
+                "{role} must not record the Kurultai's steps"
+            );
+        }
+        for action in [
+            Action::LoadTerritory,
+            Action::CertifyResult,
+            Action::ManageOperators,
+            Action::ManageKeys {
+                of: Commission::Central,
+            },
+        ] {
+            let e = permits(&Role::KurultaiSecretariat, &action, &h).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with("the role kurultai secretariat may not"),
+                "{e}"
+            );
+        }
     }
 
     fn quick() -> argon2::Params {

@@ -464,3 +464,42 @@ fn a_changed_ballot_or_outcome_is_caught_with_its_entry_even_resealed() {
         other => panic!("expected the changed entry to be caught, got {other:?}"),
     }
 }
+
+#[test]
+fn bills_and_debate_records_with_their_roll_calls_are_valid_akoma_ntoso() {
+    use ashyq_core::kurultai::akn;
+    use ashyq_core::lang::Lang;
+    let s = a_term();
+    let xsd = common::schema::akn_xsd();
+    let k = s.ledger.kurultai();
+    let bill = k.bill(&BillId("bill-1".into())).unwrap();
+    for lang in Lang::ALL {
+        let doc = akn::bill(bill, lang);
+        assert!(doc.contains("<bill name=\"bill\">"), "{doc}");
+        common::schema::assert_valid_xml("kurultai bill", &doc, &xsd);
+    }
+    let sitting = s.ledger.kurultai_sitting().unwrap();
+    // The first reading's day: one roll call, every member once, by faction.
+    let doc = akn::debate(k, date(2026, 9, 21), &sitting.members);
+    common::schema::assert_valid_xml("kurultai debate", &doc, &xsd);
+    assert_eq!(doc.matches("<rollCall ").count(), 1, "{doc}");
+    let v = k
+        .votes()
+        .iter()
+        .find(|r| r.vote.on == date(2026, 9, 21))
+        .unwrap();
+    for (m, b) in &v.vote.ballots {
+        assert_eq!(
+            doc.matches(&format!("({}): {}", m.0, b.popolo())).count(),
+            1,
+            "{m:?}"
+        );
+    }
+    for party in PARTIES {
+        assert!(doc.contains(&format!("<p>{party}: ")), "{doc}");
+    }
+    // A day without a vote is a valid record that says so.
+    let none = akn::debate(k, date(2026, 12, 1), &sitting.members);
+    common::schema::assert_valid_xml("kurultai debate, no vote", &none, &xsd);
+    assert!(none.contains("No vote was recorded"));
+}

@@ -69,7 +69,7 @@ impl SignedIn {
         match &self.account.role {
             Role::CentralOperator => Some(Commission::Central),
             Role::TerritorialOperator { scope } => Some(scope_commission(scope)),
-            Role::Observer => None,
+            Role::Observer | Role::KurultaiSecretariat => None,
         }
     }
 
@@ -349,6 +349,7 @@ pub fn parse_role(text: &str) -> Result<Role, String> {
     match text.trim() {
         "central" => Ok(Role::CentralOperator),
         "observer" => Ok(Role::Observer),
+        "kurultai-secretariat" => Ok(Role::KurultaiSecretariat),
         other => match Commission::parse(other) {
             Ok(Commission::Region(r)) => Ok(Role::TerritorialOperator {
                 scope: TerritorialScope::Region(r),
@@ -357,7 +358,7 @@ pub fn parse_role(text: &str) -> Result<Role, String> {
                 scope: TerritorialScope::District(d),
             }),
             _ => Err(format!(
-                "{:?} is not a role: write central, observer, region:CODE (e.g. region:KZ-75) or district:ID (e.g. district:KZ-75-03)",
+                "{:?} is not a role: write central, observer, kurultai-secretariat, region:CODE (e.g. region:KZ-75) or district:ID (e.g. district:KZ-75-03)",
                 other.chars().take(60).collect::<String>()
             )),
         },

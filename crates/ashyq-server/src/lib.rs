@@ -19,6 +19,7 @@ mod cookies;
 pub mod dev_idp;
 mod events;
 pub mod headers;
+mod kurultai_api;
 pub mod limits;
 mod nist;
 mod openapi;
@@ -184,6 +185,11 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(consult_api::proposal))
         .routes(routes!(consult_api::meetings))
         .routes(routes!(consult_api::meeting))
+        .routes(routes!(kurultai_api::record_step))
+        .routes(routes!(kurultai_api::popolo))
+        .routes(routes!(kurultai_api::votes_csv))
+        .routes(routes!(kurultai_api::bill_akn))
+        .routes(routes!(kurultai_api::debate_akn))
         .split_for_parts();
     let mut openapi = openapi;
     openapi::complete(&mut openapi);

@@ -29,6 +29,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
         (name = "protocols", description = "Signed protocols from precinct commissions; operators' amendments, dismissals and certification; what needs review"),
         (name = "keys", description = "Commission keys: registration, rotation and revocation down the commission hierarchy"),
         (name = "operators", description = "Signing in, API tokens, operator accounts and the audit trail"),
+        (name = "kurultai", description = "The Kurultai at work: the secretariat's steps, and the house as open data (Popolo JSON, every vote as CSV)"),
         (name = "consultation", description = "The public consultation: versions of the act and their comparison, citizens' proposals, the Constitutional Commission's meetings, votes and decisions"),
     )
 )]

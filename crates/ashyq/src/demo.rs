@@ -96,13 +96,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     // local time, when preliminary results were announced.
     let night = TimeDelta::hours(12);
     let replay = Duration::from_secs(args.seconds.max(1));
-    let clock: Clock = Arc::new(move || {
-        let elapsed = started.elapsed().min(replay);
-        let simulated =
-            night.num_milliseconds() as f64 * elapsed.as_secs_f64() / replay.as_secs_f64();
-        (night_start + TimeDelta::milliseconds(simulated as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    });
+    // In phases: the referendum's night first, then the election's (`demo_kurultai`).
+    let (phases, clock): (_, Clock) =
+        crate::demo_kurultai::Phases::new(night_start, night, started, replay);
     let store = Store::open(&db)
         .await
         .with_context(|| format!("cannot open {}", mask(&db)))?;
@@ -222,6 +218,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                 println!(
                     "The public consultation: http://{addr}/consult (sign in with the development provider's test persons; \"Test moderator\" moderates), as JSON under http://{addr}/api/v1/consult"
                 );
+                crate::demo_kurultai::print_links(addr);
                 println!();
             }
             Err(_) => {
@@ -284,6 +281,8 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     registrar.certify(&id, operator).await?;
     let tree = registrar.ledger().results(&id)?;
     print!("{}", output::national_table(&def, &tree));
+    let phase = if args.instant { Duration::ZERO } else { replay };
+    crate::demo_kurultai::load(&registrar, &phases, phase).await?;
     println!(
         "\nEvery figure above can be checked offline: ashyq --database-url {db} export --log log.jsonl && ashyq verify log.jsonl"
     );
@@ -432,6 +431,7 @@ async fn demo_operators(registrar: &Registrar) -> Result<Vec<(String, String, St
             },
         ),
         ("observer", Role::Observer),
+        ("secretariat", Role::KurultaiSecretariat),
     ] {
         let password: String = (0..16)
             .map(|_| {

@@ -526,51 +526,7 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
             seed,
         } => {
             let id = ContestId::parse(election.as_deref().unwrap_or("kurultai-demo"))?;
-            let territory = registrar
-                .ledger()
-                .territory()
-                .cloned()
-                .ok_or_else(|| anyhow!("no territory is loaded; run `ashyq init` first"))?;
-            let rules = registrar.ledger().party_rules();
-            let sc = election_scenario::kurultai_2023_votes(
-                &territory,
-                &id,
-                rules.min_members.max(1),
-                60,
-                seed,
-            )?;
-            let key = one_off_key()?;
-            let on = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
-            let day = NaiveDate::from_ymd_opt(2026, 8, 30).expect("a date");
-            let deadline = NaiveDate::from_ymd_opt(2026, 8, 20).expect("a date");
-            for app in &sc.applications {
-                registrar
-                    .record(|l| {
-                        let p = check_application(app, l.parties(), &l.party_rules(), on, &key)?;
-                        l.register_party(p)
-                    })
-                    .await?;
-            }
-            let mut def =
-                ElectionDefinition::kurultai(id.clone(), day, deadline, &TieSeed::new(tie_seed)?);
-            def.rules.seats = seats;
-            registrar.record(|l| l.create_election(def.clone())).await?;
-            for list in &sc.lists {
-                registrar
-                    .record(|l| {
-                        let e = l.election(&id)?;
-                        let checked =
-                            check_list(list, &e.lists, &e.definition.list_rules, day, &key)?;
-                        l.register_list(&id, checked)
-                    })
-                    .await?;
-            }
-            let bar = output::progress(sc.protocols.len() as u64, "submitting");
-            for p in sc.protocols {
-                registrar.submit_party_list(p).await?;
-                bar.inc(1);
-            }
-            bar.finish_and_clear();
+            load_kurultai_2023(&registrar, &id, seats, &tie_seed, seed).await?;
             println!("{}", election_scenario::SCENARIO_NOTE);
             println!(
                 "Election {id}: {} parties, their lists and every precinct's protocol loaded. Next: ashyq election results; ashyq election allocate --seed <the tie seed> --author NAME",
@@ -582,6 +538,70 @@ pub async fn election(db: &str, cmd: ElectionCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the party-list scenario (`ashyq election scenario`, the 2023 votes) as election `id`
+/// of `seats` seats, its tie seed committed: the parties, their lists, the election and every
+/// precinct's protocol.
+pub async fn load_kurultai_2023(
+    registrar: &Registrar,
+    id: &ContestId,
+    seats: u32,
+    tie_seed: &str,
+    seed: u64,
+) -> Result<()> {
+    let territory = registrar
+        .ledger()
+        .territory()
+        .cloned()
+        .ok_or_else(|| anyhow!("no territory is loaded; run `ashyq init` first"))?;
+    let rules = registrar.ledger().party_rules();
+    let sc = election_scenario::kurultai_2023_votes(
+        &territory,
+        id,
+        rules.min_members.max(1),
+        // Each list as long as the house: no party's list runs out of candidates
+        // before its seats (with 60 a list, the largest party's share of 145 seats
+        // left 23 of them vacant).
+        (seats as usize).max(60),
+        seed,
+    )?;
+    let key = one_off_key()?;
+    let on = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
+    let day = NaiveDate::from_ymd_opt(2026, 8, 30).expect("a date");
+    let deadline = NaiveDate::from_ymd_opt(2026, 8, 20).expect("a date");
+    for app in &sc.applications {
+        registrar
+            .record(|l| {
+                let p = check_application(app, l.parties(), &l.party_rules(), on, &key)?;
+                l.register_party(p)
+            })
+            .await?;
+    }
+    let mut def = ElectionDefinition::kurultai(
+        id.clone(),
+        day,
+        deadline,
+        &TieSeed::new(tie_seed.to_owned())?,
+    );
+    def.rules.seats = seats;
+    registrar.record(|l| l.create_election(def.clone())).await?;
+    for list in &sc.lists {
+        registrar
+            .record(|l| {
+                let e = l.election(id)?;
+                let checked = check_list(list, &e.lists, &e.definition.list_rules, day, &key)?;
+                l.register_list(id, checked)
+            })
+            .await?;
+    }
+    let bar = output::progress(sc.protocols.len() as u64, "submitting");
+    for p in sc.protocols {
+        registrar.submit_party_list(p).await?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(())
 }
 
 fn csv(s: &str) -> String {

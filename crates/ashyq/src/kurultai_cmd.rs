@@ -320,7 +320,9 @@ pub async fn run(db: &str, cmd: KurultaiCommand) -> Result<ExitCode> {
                 popolo.display()
             );
         }
-        KurultaiCommand::FirstSession { author } => first_session(&registrar, &author).await?,
+        KurultaiCommand::FirstSession { author } => {
+            first_session(&registrar, None, &author).await?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -330,56 +332,10 @@ async fn step(registrar: &Registrar, ev: KurultaiEvent) -> Result<ashyq_core::Lo
     Ok(registrar.record(|l| l.decide_kurultai(ev.clone())).await?)
 }
 
-/// Reads one step of a `record` file: a Kurultai event as JSON (`{"event":"reading_voted",…}`)
-/// whose author is the one given, and whose votes need only `on`, `motion` and `ballots` (an
-/// object `{"amanat-1":"yes",…}` or a list of pairs); `counts`, when given, must agree with the
-/// ballots; the vote's number and tally are derived.
+/// Reads one step of a `record` file (see `kurultai::step`).
 fn parse_step(line: &str, author: &str) -> Result<KurultaiEvent> {
-    let mut v: serde_json::Value = serde_json::from_str(line).context("not JSON")?;
-    let obj = v
-        .as_object_mut()
-        .ok_or_else(|| anyhow!("a step is a JSON object with an \"event\" field"))?;
-    obj.insert("author".into(), serde_json::to_value(secretariat(author))?);
-    if let Some(vote) = obj.get_mut("vote").and_then(|x| x.as_object_mut()) {
-        if let Some(map) = vote.get("ballots").and_then(|b| b.as_object()) {
-            let pairs: Vec<serde_json::Value> =
-                map.iter().map(|(k, b)| serde_json::json!([k, b])).collect();
-            vote.insert("ballots".into(), pairs.into());
-        }
-        let ballots: Vec<(MemberId, Ballot)> = serde_json::from_value(
-            vote.get("ballots").cloned().unwrap_or_default(),
-        )
-        .context(
-            "the vote's ballots: each member's id and one of yes, no, abstain, absent, not_voting",
-        )?;
-        let blank = RecordedVote::new(NaiveDate::MIN, "", ballots);
-        vote.entry("counts")
-            .or_insert(serde_json::to_value(blank.counts)?);
-        vote.entry("number").or_insert(0.into());
-        vote.entry("tally")
-            .or_insert(serde_json::to_value(blank.tally)?);
-    }
-    for (key, default) in [
-        ("reading", serde_json::json!(0)),
-        ("outcome", serde_json::json!("not_passed")),
-        ("session", serde_json::json!(0)),
-        ("initiative", serde_json::json!(0)),
-    ] {
-        let needs = matches!(
-            (obj.get("event").and_then(|e| e.as_str()), key),
-            (Some("amendment_voted"), "reading")
-                | (Some("reading_voted"), "outcome")
-                | (
-                    Some("council_session_held" | "council_initiative_voted"),
-                    "session"
-                )
-                | (Some("council_initiative_voted"), "initiative")
-        );
-        if needs {
-            obj.entry(key).or_insert(default);
-        }
-    }
-    serde_json::from_value(v).context("not a Kurultai step (see docs/kurultai.md)")
+    let v: serde_json::Value = serde_json::from_str(line).context("not JSON")?;
+    Ok(ashyq_core::kurultai::step::parse(v, &secretariat(author))?)
 }
 
 /// A roll call of the sitting members: `ballot(i, party)` for the i-th member (in id order).
@@ -419,11 +375,16 @@ fn bill_text(
 /// consent and appointment, the People's Council's members, session and bill initiative, and
 /// five bills in different stages — one introduced by the People's Council and one returned
 /// with objections. Every text is synthetic and says so.
-pub async fn first_session(registrar: &Registrar, author: &str) -> Result<()> {
+/// `election`: the only one if `None`.
+pub async fn first_session(
+    registrar: &Registrar,
+    election: Option<&str>,
+    author: &str,
+) -> Result<()> {
     let who = secretariat(author);
     let election = registrar
         .ledger()
-        .resolve_election(None)?
+        .resolve_election(election)?
         .definition
         .clone();
     if registrar

@@ -29,6 +29,7 @@ mod commission_cmd;
 mod consult_cmd;
 mod database;
 mod demo;
+mod demo_kurultai;
 mod digest_key;
 mod downloads_cmd;
 mod election_cmd;

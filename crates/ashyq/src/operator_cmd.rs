@@ -28,7 +28,7 @@ pub enum OperatorCommand {
     Add {
         /// Login name: lower-case letters, digits, '.', '_', '-'.
         name: String,
-        /// central, observer, region:CODE or district:ID.
+        /// central, observer, kurultai-secretariat, region:CODE or district:ID.
         #[arg(long)]
         role: String,
     },

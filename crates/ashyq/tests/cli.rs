@@ -373,7 +373,12 @@ fn demo_instant_loads_the_official_figures_and_certifies() {
         .stdout(predicate::str::contains(
             "adopted: 87.15% of participants voted yes (> 50%)",
         ))
-        .stdout(predicate::str::contains("Certified"));
+        .stdout(predicate::str::contains("Certified"))
+        // Then the party-list election, every one of its 145 seats filled, and the house.
+        .stdout(predicate::str::contains(
+            "Election kurultai-2026: the 2023 list votes on 145 seats, 145 deputies named.",
+        ))
+        .stdout(predicate::str::contains("Synthetic demo text"));
     let r = results_json(&db);
     assert_eq!(
         (r["eligible"].as_u64(), r["participated"].as_u64()),
@@ -397,5 +402,57 @@ fn demo_instant_loads_the_official_figures_and_certifies() {
     assert_eq!(text.matches("\"type\":\"protocol_amended\"").count(), 1);
     assert_eq!(text.matches("\"type\":\"conflict_dismissed\"").count(), 1);
     assert_eq!(text.matches("\"type\":\"protocol_conflict\"").count(), 2);
+    // The election after the referendum, on its own night, and the first session.
+    assert_eq!(text.matches("\"type\":\"seats_allocated\"").count(), 1);
+    assert_eq!(
+        text.matches("\"type\":\"party_list_accepted\"").count(),
+        10_459
+    );
+    let kurultai: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| l.contains("\"type\":\"kurultai\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = kurultai
+        .iter()
+        .map(|e| e["event"]["event"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "convened",
+        "officer_voted",
+        "committee_formed",
+        "vice_president_consent_voted",
+        "vice_president_appointed",
+        "council_initiative_voted",
+        "bill_introduced",
+        "reading_voted",
+        "returned",
+        "signed",
+        "amendment_voted",
+    ] {
+        assert!(kinds.contains(&kind), "no {kind} in the demo: {kinds:?}");
+    }
+    assert_eq!(kinds.iter().filter(|k| **k == "officer_voted").count(), 4);
+    assert!(
+        kurultai
+            .iter()
+            .any(|e| e["event"]["initiator"]["by"] == "peoples_council")
+    );
+    let times: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            let at = l.find("\"recorded_at\":\"").unwrap() + 15;
+            &l[at..at + 24]
+        })
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "the demo's clock went back"
+    );
+    assert!(
+        times.iter().rev().take(37).all(|t| t > &"2026-10-15"),
+        "{:?}",
+        times.last()
+    );
     ashyq().arg("verify").arg(&log).assert().success();
 }

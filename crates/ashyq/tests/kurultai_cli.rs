@@ -1,6 +1,6 @@
 //! `ashyq kurultai …` on the 2023 scenario's 145 seats: the synthetic first session through
 //! the write path, a refused step that records nothing, the exported log verifying, and the
-//! Popolo export valid against the Popolo schemas (`/work/shared/data/popolo`, draft 3,
+//! Popolo export valid against the Popolo schemas (`ashyq-core/tests/data/popolo`, draft 3,
 //! read as draft 4: a property's `"required": true` becomes its object's `required` list).
 
 mod common;
@@ -12,17 +12,13 @@ use ashyq_store::testing;
 use common::{ashyq, ashyq_on, stdout, succeeds, write};
 use serde_json::Value;
 
-/// `$ASHYQ_POPOLO_SCHEMAS`, else `../shared/data/popolo` beside the repository, else
-/// `/work/shared/data/popolo`.
+/// The Popolo schemas copied into the repository (`ashyq-core/tests/data/popolo`, with their
+/// README), or `$ASHYQ_POPOLO_SCHEMAS` to check against another copy.
 fn popolo_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("ASHYQ_POPOLO_SCHEMAS") {
         return d.into();
     }
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/popolo");
-    if beside.is_dir() {
-        return beside;
-    }
-    PathBuf::from("/work/shared/data/popolo")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ashyq-core/tests/data/popolo")
 }
 
 /// Draft 3's `"required": true` on a property, as draft 4's `required` list of its object.

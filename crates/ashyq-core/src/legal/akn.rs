@@ -76,6 +76,12 @@ fn write_lines(out: &mut String, indent: &str, tag: &str, text: &str) {
 
 /// Writes the expression of `act` in `lang` as an Akoma Ntoso 3.0 document.
 pub fn export(act: &Act, lang: Lang) -> String {
+    export_as(act, lang, "act")
+}
+
+/// [`export`] as a document of type `doc` (`act`, or `bill` for a bill before it is law:
+/// both have the same hierarchical structure in the schema).
+pub fn export_as(act: &Act, lang: Lang, doc: &str) -> String {
     let l2 = lang_639_2(lang);
     let work = escape(&act.work);
     let version = escape(&act.version);
@@ -83,15 +89,17 @@ pub fn export(act: &Act, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!("<akomaNtoso xmlns=\"{NAMESPACE}\">\n"));
-    out.push_str("  <act name=\"act\">\n    <meta>\n      <identification source=\"#ashyq\">\n");
     out.push_str(&format!(
-        "        <FRBRWork>\n          <FRBRthis value=\"/akn/kz/act/{work}/!main\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRcountry value=\"kz\"/>\n        </FRBRWork>\n"
+        "  <{doc} name=\"{doc}\">\n    <meta>\n      <identification source=\"#ashyq\">\n"
     ));
     out.push_str(&format!(
-        "        <FRBRExpression>\n          <FRBRthis value=\"/akn/kz/act/{work}/{l2}@{version}/!main\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}/{l2}@{version}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRversionNumber value=\"{version}\"/>\n          <FRBRlanguage language=\"{l2}\"/>\n        </FRBRExpression>\n"
+        "        <FRBRWork>\n          <FRBRthis value=\"/akn/kz/{doc}/{work}/!main\"/>\n          <FRBRuri value=\"/akn/kz/{doc}/{work}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRcountry value=\"kz\"/>\n        </FRBRWork>\n"
     ));
     out.push_str(&format!(
-        "        <FRBRManifestation>\n          <FRBRthis value=\"/akn/kz/act/{work}/{l2}@{version}/!main.xml\"/>\n          <FRBRuri value=\"/akn/kz/act/{work}/{l2}@{version}.akn\"/>\n          <FRBRdate date=\"{date}\" name=\"generation\"/>\n          <FRBRauthor href=\"#ashyq\"/>\n        </FRBRManifestation>\n"
+        "        <FRBRExpression>\n          <FRBRthis value=\"/akn/kz/{doc}/{work}/{l2}@{version}/!main\"/>\n          <FRBRuri value=\"/akn/kz/{doc}/{work}/{l2}@{version}\"/>\n          <FRBRdate date=\"{date}\" name=\"version\"/>\n          <FRBRauthor href=\"#author\"/>\n          <FRBRversionNumber value=\"{version}\"/>\n          <FRBRlanguage language=\"{l2}\"/>\n        </FRBRExpression>\n"
+    ));
+    out.push_str(&format!(
+        "        <FRBRManifestation>\n          <FRBRthis value=\"/akn/kz/{doc}/{work}/{l2}@{version}/!main.xml\"/>\n          <FRBRuri value=\"/akn/kz/{doc}/{work}/{l2}@{version}.akn\"/>\n          <FRBRdate date=\"{date}\" name=\"generation\"/>\n          <FRBRauthor href=\"#ashyq\"/>\n        </FRBRManifestation>\n"
     ));
     out.push_str("      </identification>\n    </meta>\n");
     if let Some(t) = act.title.get(lang) {
@@ -140,7 +148,7 @@ pub fn export(act: &Act, lang: Lang) -> String {
     for u in rest {
         unit(&mut out, u, lang, 3);
     }
-    out.push_str("    </body>\n  </act>\n</akomaNtoso>\n");
+    out.push_str(&format!("    </body>\n  </{doc}>\n</akomaNtoso>\n"));
     out
 }
 

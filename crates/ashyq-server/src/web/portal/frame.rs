@@ -197,7 +197,10 @@ impl FormSession for SignedIn {
 }
 
 pub(super) fn may_write(who: &SignedIn) -> bool {
-    who.account.role != Role::Observer
+    matches!(
+        who.account.role,
+        Role::CentralOperator | Role::TerritorialOperator { .. }
+    )
 }
 
 pub(super) fn who_line(tr: Tr, who: &SignedIn, territory: Option<&Territory>) -> Markup {
@@ -219,6 +222,7 @@ pub(super) fn role_text(tr: Tr, role: &Role, territory: Option<&Territory>) -> S
     match role {
         Role::CentralOperator => tr.t("portal-role-central").into_owned(),
         Role::Observer => tr.t("portal-role-observer").into_owned(),
+        Role::KurultaiSecretariat => tr.t("portal-role-kurultai").into_owned(),
         Role::TerritorialOperator { scope } => tr
             .a(
                 "portal-role-territorial",
