@@ -44,6 +44,7 @@ pub mod share;
 pub mod signed;
 pub mod tally;
 pub mod territory;
+pub mod throttle;
 pub mod transparency;
 pub mod verify;
 

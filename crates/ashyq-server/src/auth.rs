@@ -1,5 +1,5 @@
-//! Operators' credentials and the bracket around their writes: signing in (Argon2id, with a
-//! lockout after failed tries), sessions and API tokens, the role check in front of every write
+//! Operators' credentials and the bracket around their writes: signing in (Argon2id, with
+//! growing delays after failed tries, `throttle.rs`), sessions and API tokens, the role check in front of every write
 //! (`authorize`) and the audit record behind it (`audit`). The JSON API of accounts and tokens
 //! is `operators.rs`; the write path that brackets every operator's write is `writes.rs`.
 //!
@@ -10,10 +10,6 @@
 //! Argon2id (`ashyq_core::operator`). Every write an operator asks for — done or refused — is
 //! one row of the audit trail: who, when, what, and the outcome.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use ashyq_core::author::Author;
 use ashyq_core::keys::Commission;
 use ashyq_core::operator::{
@@ -23,13 +19,15 @@ use ashyq_core::operator::{
 use ashyq_store::operators::{OperatorRow, TokenKind};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::cookies::cookie;
+use crate::limits::ClientAddress;
+use crate::throttle;
 use crate::problem::Problem;
 
 /// The session cookie's name.
@@ -37,12 +35,6 @@ pub const SESSION_COOKIE: &str = "ashyq_session";
 
 /// How long a browser session lasts.
 pub const SESSION_HOURS: i64 = 12;
-
-/// Failed sign-ins allowed per account within [`LOCKOUT`] before further tries are refused.
-const MAX_FAILURES: u32 = 5;
-
-/// The window of [`MAX_FAILURES`].
-const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The operator a request comes from.
 #[derive(Debug, Clone)]
@@ -203,40 +195,6 @@ pub(crate) async fn audit(
     }
 }
 
-/// Failed sign-ins per account name, in memory.
-#[derive(Default)]
-pub struct SignInGuard {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl SignInGuard {
-    fn locked(&self, name: &str) -> Option<Duration> {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let (count, since) = map.get(name)?;
-        let elapsed = since.elapsed();
-        (*count >= MAX_FAILURES && elapsed < LOCKOUT).then(|| LOCKOUT - elapsed)
-    }
-
-    fn failed(&self, name: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
-        }
-        let entry = map.entry(name.to_owned()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= LOCKOUT {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    fn succeeded(&self, name: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(name);
-    }
-}
-
 /// A session or an API token, shown once.
 #[derive(Serialize, ToSchema)]
 pub struct TokenDocument {
@@ -255,22 +213,14 @@ pub(crate) async fn check_password_and_open_session(
     state: &AppState,
     name: &str,
     password: &str,
+    client: &ClientAddress,
 ) -> Result<(String, TokenDocument), Problem> {
     let wrong = || {
         Problem::unauthorized(
-            "the name or the password is wrong (names are lower case); after five failed tries the account is locked for 15 minutes",
+            "the name or the password is wrong (names are lower case); after several failed tries each further try waits longer",
         )
     };
-    if let Some(wait) = state.sign_in_guard.locked(name) {
-        return Err(Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
-            format!(
-                "too many failed sign-ins for this account; try again in {} minutes, or ask a central operator to reset the password",
-                wait.as_secs().div_ceil(60)
-            ),
-        ));
-    }
+    throttle::before_try(state, name, client).await?;
     let account = state
         .registrar
         .store()
@@ -294,11 +244,10 @@ pub(crate) async fn check_password_and_open_session(
         tracing::error!(operator = %name, "the stored password hash is unusable: {e}");
         false
     });
+    throttle::after_try(state, name, client, ok && account.is_some()).await?;
     let Some(account) = account.filter(|_| ok) else {
-        state.sign_in_guard.failed(name);
         return Err(wrong());
     };
-    state.sign_in_guard.succeeded(name);
     let now = Utc::now();
     let expires = now + chrono::TimeDelta::hours(SESSION_HOURS);
     let token = new_token();

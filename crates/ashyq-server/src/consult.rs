@@ -160,11 +160,13 @@ impl ConsultService {
             }
         }
         index.index.commit()?;
+        let store = secretariat.store().clone();
         Ok(ConsultService {
             secretariat,
             index: Mutex::new(index),
             comparisons: Mutex::default(),
-            signin: SignIn::new(config.identity_provider).map_err(ConsultServiceError::SignIn)?,
+            signin: SignIn::new(config.identity_provider, store)
+                .map_err(ConsultServiceError::SignIn)?,
             origin_configured: origin.get().is_some(),
             origin,
             key: config.digest_key,
@@ -230,8 +232,8 @@ impl ConsultService {
     }
 
     /// The session of a request.
-    pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        self.signin.session(headers)
+    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        self.signin.session(headers).await
     }
 
     /// Whether session cookies get the `Secure` attribute.

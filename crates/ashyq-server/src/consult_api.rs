@@ -343,7 +343,7 @@ pub struct ProposalsQuery {
     #[param(pattern = "^(|submitted|published|on-agenda|accepted|declined|rejected|withdrawn)$")]
     status: Option<String>,
     /// Page, from 1 (50 per page).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 4294967295_u64)]
     page: Option<u32>,
 }
 
@@ -534,9 +534,7 @@ pub async fn meeting(
     Path(number): Path<String>,
 ) -> Result<Response, Problem> {
     let svc = service(&state)?;
-    let n: u32 = number.parse().map_err(|_| {
-        Problem::bad_request(format!("{number:?} is not a meeting number; write e.g. 1"))
-    })?;
+    let n: u32 = crate::problem::path_number("meeting", &number)?;
     let c = svc.consultation();
     let m = c
         .meetings

@@ -30,6 +30,7 @@ pub mod problem;
 mod read;
 pub mod secret_file;
 pub mod signin;
+mod throttle;
 pub mod transparency;
 pub mod web;
 mod write;
@@ -80,8 +81,6 @@ pub struct AppState {
     pub log_key: Arc<CommissionSigningKey>,
     /// How the server behaves.
     pub config: Arc<ServerConfig>,
-    /// Failed sign-ins per account.
-    sign_in_guard: Arc<auth::SignInGuard>,
     /// The executor of writes.
     writes: Arc<writes::WriteExecutor>,
     /// The public consultation, when this server serves one.
@@ -110,6 +109,11 @@ pub struct ServerConfig {
     /// only: anyone can sign in as any test person); the consultation signs in with it when
     /// its configuration names [`dev_idp::DevIdp::provider`].
     pub dev_idp: Option<Arc<dev_idp::DevIdp>>,
+    /// The server runs behind a reverse proxy: the client address is the last one of
+    /// `X-Forwarded-For` (rate limits and sign-in throttling count per client).
+    pub behind_proxy: bool,
+    /// The delays after failed sign-ins (shared by every instance through the database).
+    pub throttle: ashyq_core::throttle::SignInThrottle,
 }
 
 impl ServerConfig {
@@ -206,7 +210,6 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         openapi: Arc::new(openapi),
         log_key,
         config: Arc::new(config.clone()),
-        sign_in_guard: Arc::default(),
         writes: Arc::new(writes::WriteExecutor::new()),
         consult: config.consult.clone(),
         metrics: Arc::default(),
@@ -233,7 +236,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .with_state(state);
     if let Some(limit) = config.rate_limit {
         app = app.layer(axum::middleware::from_fn_with_state(
-            limits::Limiter::new(limit),
+            limits::Limiter::new(limit, config.behind_proxy),
             limits::limit,
         ));
     }

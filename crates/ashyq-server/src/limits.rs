@@ -38,13 +38,65 @@ impl Default for RateLimit {
 
 /// The limiter shared by every request.
 #[derive(Clone)]
-pub struct Limiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+pub struct Limiter(Arc<DefaultKeyedRateLimiter<IpAddr>>, bool);
 
 impl Limiter {
-    /// A limiter with `limit` per client address.
-    pub fn new(limit: RateLimit) -> Self {
+    /// A limiter with `limit` per client address; `behind_proxy`: the client is the one
+    /// the reverse proxy names (see [`ClientAddress`]).
+    pub fn new(limit: RateLimit, behind_proxy: bool) -> Self {
         let quota = Quota::per_second(limit.per_second).allow_burst(limit.burst);
-        Limiter(Arc::new(RateLimiter::keyed(quota)))
+        Limiter(Arc::new(RateLimiter::keyed(quota)), behind_proxy)
+    }
+}
+
+/// The client a request comes from: the peer of the connection or, when the server is
+/// configured to run behind a reverse proxy (`--behind-proxy`), the last address of
+/// `X-Forwarded-For` — the one the proxy itself appended, which a client cannot forge.
+/// Without either (a router used directly, in tests) it is the unspecified address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl ClientAddress {
+    pub(crate) fn of(
+        extensions: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+        behind_proxy: bool,
+    ) -> ClientAddress {
+        let peer = extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        if !behind_proxy {
+            return ClientAddress(peer);
+        }
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .last();
+        ClientAddress(forwarded.unwrap_or(peer))
+    }
+}
+
+impl std::fmt::Display for ClientAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl axum::extract::FromRequestParts<crate::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress::of(
+            &parts.extensions,
+            &parts.headers,
+            state.config.behind_proxy,
+        ))
     }
 }
 
@@ -52,10 +104,7 @@ impl Limiter {
 pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
     // Without connection info (a router used directly, as in some tests) every request
     // shares one bucket: still limited, never an error.
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let ip = ClientAddress::of(req.extensions(), req.headers(), limiter.1).0;
     match limiter.0.check_key(&ip) {
         Ok(()) => {
             // Forget idle clients now and then so the table does not grow without bound.

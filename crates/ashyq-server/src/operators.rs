@@ -42,18 +42,21 @@ pub struct SessionDocument {
 }
 
 /// Signs an operator in with name and password: answers a session token (also set as an
-/// `HttpOnly` cookie for browsers). After five failed tries an account is locked for 15
-/// minutes.
+/// `HttpOnly` cookie for browsers). Failed tries cost growing delays: from one client
+/// address (429 with `Retry-After`), and for an account from everywhere (the answer is held a
+/// few seconds at most, so nobody can lock an owner out).
 #[utoipa::path(post, path = "/api/v1/session", tag = "operators", request_body = SignInRequest,
     responses(
         (status = 201, description = "Signed in", body = TokenDocument),
         (status = 401, description = "Wrong name or password"),
-        (status = 429, description = "Too many failed tries")))]
+        (status = 429, description = "Too many failed tries from this client address: wait for Retry-After")))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    client: crate::limits::ClientAddress,
     axum::Json(req): axum::Json<SignInRequest>,
 ) -> Result<Response, Problem> {
-    let (token, doc) = check_password_and_open_session(&state, &req.name, &req.password).await?;
+    let (token, doc) =
+        check_password_and_open_session(&state, &req.name, &req.password, &client).await?;
     let cookie = session_cookie(&state, Some(&token), SESSION_HOURS * 3600);
     let mut res = (StatusCode::CREATED, axum::Json(doc)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -287,7 +290,7 @@ pub struct OperatorChange {
     responses(
         (status = 200, description = "Changed", body = OperatorDocument),
         (status = 401, description = "Not signed in"),
-        (status = 403, description = "Not a central operator"),
+        (status = 403, description = "Not a central operator, or disabling one's own account"),
         (status = 404, description = "No such account")))]
 pub async fn change_operator(
     State(state): State<AppState>,
@@ -304,7 +307,7 @@ pub async fn change_operator(
         &detail,
         |reg| async move {
             if own && req.disabled {
-                return Err(Problem::bad_request(
+                return Err(Problem::forbidden(
                     "an operator cannot disable their own account; ask another central operator",
                 ));
             }

@@ -159,12 +159,14 @@ pub async fn candidates(
     responses(
         (status = 200, description = "The protocol (null before it arrives)", body = Object),
         (status = 304, description = "Not modified"),
+        (status = 400, description = "The number is not a whole number"),
         (status = 404, description = "No such presidential election or precinct")))]
 pub async fn precinct(
     State(state): State<AppState>,
-    Path((id, number)): Path<(String, u32)>,
+    Path((id, number)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
+    let number: u32 = crate::problem::path_number("precinct", &number)?;
     cached(
         &state,
         &headers,

@@ -33,6 +33,9 @@ pub struct Problem {
     /// For a protocol held as a conflict for review: the log's signed receipt of that record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<Box<SignedReceipt>>,
+    /// For 429: seconds to wait, sent as `Retry-After` (not part of the document).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -46,7 +49,14 @@ impl Problem {
             detail: detail.into(),
             violations: None,
             receipt: None,
+            retry_after: None,
         }
+    }
+
+    /// This problem with a `Retry-After` of `secs` seconds.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
     }
 
     /// 401: the request needs a signed-in operator.
@@ -103,12 +113,17 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status_code();
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
-        (
+        let mut res = (
             status,
             [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

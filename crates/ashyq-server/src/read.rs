@@ -653,7 +653,6 @@ mod tests {
                 &mut rng,
             )),
             config: Arc::new(crate::ServerConfig::default()),
-            sign_in_guard: Arc::default(),
             writes: Arc::new(crate::writes::WriteExecutor::new()),
             consult: None,
             metrics: Arc::default(),

@@ -9,18 +9,23 @@
 //! The citizen's identity becomes a [`CitizenRef`]: HMAC-SHA-256 of issuer and subject under
 //! the server's digest key. The subject itself is never stored, logged or shown.
 //!
-//! Sessions live in memory (a restart signs everyone out): a random 256-bit id in an
+//! Sessions and sign-ins in progress live in the database (`ashyq_store::shared_state`), so
+//! every instance on it knows them and a restart signs nobody out: a random 256-bit id in an
 //! `HttpOnly`, `SameSite=Lax` cookie, `Secure` whenever the browser honours it (https, or a
-//! loopback address); the server keeps only the SHA-256 of the id. Every form that changes
+//! loopback address); the database keeps only the SHA-256 of the id. (A signed cookie would
+//! need no table, but could not be withdrawn at sign-out; the flow's PKCE verifier and nonce
+//! must not reach the browser at all.) Every form that changes
 //! something carries the session's CSRF token, checked with the request's origin by
 //! `web::form::FormWrite`. The pages of the flow (`/consult/signin`, its callback, sign-out)
 //! are `web/consult/signin.rs`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ashyq_core::consult::CitizenRef;
+use ashyq_store::Store;
+use ashyq_store::shared_state::StateKind;
+use serde::{Deserialize, Serialize};
 use axum::http::{HeaderMap, HeaderValue};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
@@ -91,10 +96,9 @@ pub const CALLBACK_PATH: &str = "/consult/signin/callback";
 const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
 pub(crate) const FLOW_TTL: Duration = Duration::from_secs(600);
 const METADATA_TTL: Duration = Duration::from_secs(3600);
-const MAX_SESSIONS: usize = 100_000;
 
 /// A signed-in citizen.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Session {
     /// Who (pseudonymised).
     pub citizen: CitizenRef,
@@ -102,24 +106,31 @@ pub struct Session {
     pub csrf: String,
     /// Signed in through the development provider.
     pub development: bool,
-    created: Instant,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Pending {
     state: String,
     nonce: String,
     verifier: String,
     return_to: String,
-    created: Instant,
 }
 
-/// Sessions, sign-ins in progress and the providers' discovered metadata.
+/// Sign-in with a provider; sessions and flows in progress are kept in the store.
 pub(crate) struct SignIn {
     pub(crate) provider: Option<IdentityProvider>,
     http: openidconnect::reqwest::Client,
     metadata: tokio::sync::Mutex<HashMap<String, (CoreProviderMetadata, Instant)>>,
-    sessions: Mutex<HashMap<String, Session>>,
-    pending: Mutex<HashMap<String, Pending>>,
+    store: Store,
+}
+
+/// Unix milliseconds `ttl` from now.
+fn expiry(ttl: Duration) -> i64 {
+    now_ms().saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// Why a sign-in failed. Messages never contain a token, a code or a subject.
@@ -141,6 +152,8 @@ pub(crate) enum SignInError {
     State,
     #[error("the operating system's random number generator failed")]
     Random,
+    #[error("{0}")]
+    Store(String),
 }
 
 /// `n` random bytes from the operating system, hex encoded.
@@ -199,7 +212,7 @@ pub(crate) fn safe_return(path: Option<&str>) -> String {
 
 impl SignIn {
     /// Sign-in with `provider`; `Err` when the HTTP client for it cannot be built.
-    pub(crate) fn new(provider: Option<IdentityProvider>) -> Result<SignIn, String> {
+    pub(crate) fn new(provider: Option<IdentityProvider>, store: Store) -> Result<SignIn, String> {
         let http = openidconnect::reqwest::ClientBuilder::new()
             // Following redirects would open the server up to SSRF (openidconnect's advice).
             .redirect(openidconnect::reqwest::redirect::Policy::none())
@@ -210,22 +223,28 @@ impl SignIn {
             provider,
             http,
             metadata: tokio::sync::Mutex::default(),
-            sessions: Mutex::default(),
-            pending: Mutex::default(),
+            store,
         })
     }
 
-    /// The session of this request, if it has a live one.
-    pub(crate) fn session(&self, headers: &HeaderMap) -> Option<Session> {
+    /// The session of this request, if it has a live one. A store that cannot be read
+    /// counts as no session (the page then offers to sign in), and is logged.
+    pub(crate) async fn session(&self, headers: &HeaderMap) -> Option<Session> {
         let id = read_cookie(headers, SESSION_COOKIE)?;
-        let sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        sessions
-            .get(&digest(id))
-            .filter(|s| s.created.elapsed() < SESSION_TTL)
-            .cloned()
+        match self
+            .store
+            .state(StateKind::CitizenSession, &digest(id), now_ms())
+            .await
+        {
+            Ok(found) => found.and_then(|json| serde_json::from_str(&json).ok()),
+            Err(e) => {
+                tracing::error!("citizens' sessions cannot be read: {e}");
+                None
+            }
+        }
     }
 
-    pub(crate) fn start_session(
+    pub(crate) async fn start_session(
         &self,
         citizen: CitizenRef,
         development: bool,
@@ -235,22 +254,23 @@ impl SignIn {
             citizen,
             csrf: random_hex(32)?,
             development,
-            created: Instant::now(),
         };
-        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        if sessions.len() >= MAX_SESSIONS {
-            sessions.retain(|_, s| s.created.elapsed() < SESSION_TTL);
-        }
-        sessions.insert(digest(&id), session);
+        let json = serde_json::to_string(&session).map_err(|e| SignInError::Store(e.to_string()))?;
+        self.store
+            .put_state(StateKind::CitizenSession, &digest(&id), &json, expiry(SESSION_TTL))
+            .await
+            .map_err(|e| SignInError::Store(e.to_string()))?;
         Ok(id)
     }
 
-    pub(crate) fn end_session(&self, headers: &HeaderMap) {
-        if let Some(id) = read_cookie(headers, SESSION_COOKIE) {
-            self.sessions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&digest(id));
+    pub(crate) async fn end_session(&self, headers: &HeaderMap) {
+        if let Some(id) = read_cookie(headers, SESSION_COOKIE)
+            && let Err(e) = self
+                .store
+                .remove_state(StateKind::CitizenSession, &digest(id))
+                .await
+        {
+            tracing::error!("a citizen's session could not be ended: {e}");
         }
     }
 
@@ -317,18 +337,17 @@ impl SignIn {
             .set_pkce_challenge(challenge)
             .url();
         let flow = random_hex(32)?;
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        pending.retain(|_, p| p.created.elapsed() < FLOW_TTL);
-        pending.insert(
-            digest(&flow),
-            Pending {
-                state: state.secret().clone(),
-                nonce: nonce.secret().clone(),
-                verifier: verifier.secret().clone(),
-                return_to,
-                created: Instant::now(),
-            },
-        );
+        let pending = Pending {
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            verifier: verifier.secret().clone(),
+            return_to,
+        };
+        let json = serde_json::to_string(&pending).map_err(|e| SignInError::Store(e.to_string()))?;
+        self.store
+            .put_state(StateKind::SignInFlow, &digest(&flow), &json, expiry(FLOW_TTL))
+            .await
+            .map_err(|e| SignInError::Store(e.to_string()))?;
         Ok((url.to_string(), flow))
     }
 
@@ -342,12 +361,14 @@ impl SignIn {
         state: &str,
         code: &str,
     ) -> Result<(String, String, String), SignInError> {
-        let p = self
-            .pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&digest(flow))
-            .filter(|p| p.created.elapsed() < FLOW_TTL)
+        // Taken once: a second callback with the same flow (a replay, or another instance)
+        // finds nothing.
+        let p: Pending = self
+            .store
+            .take_state(StateKind::SignInFlow, &digest(flow), now_ms())
+            .await
+            .map_err(|e| SignInError::Store(e.to_string()))?
+            .and_then(|json| serde_json::from_str(&json).ok())
             .ok_or(SignInError::Expired)?;
         if !bool::from(p.state.as_bytes().ct_eq(state.as_bytes())) {
             return Err(SignInError::State);

@@ -246,39 +246,6 @@ async fn operators_sign_in_review_conflicts_in_their_territory_and_sign_out() {
     }
 }
 
-fn multipart_body(boundary: &str, token: &str, files: &[(&str, &str)]) -> String {
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n"
-    );
-    for (name, content) in files {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n{content}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    body
-}
-
-async fn upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Answer {
-    let boundary = "ashyq-test-boundary-7f3a";
-    let res = b
-        .http
-        .post(format!("{}/portal/r/{ID}/upload", b.base))
-        .header("cookie", b.cookie_header())
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(multipart_body(boundary, token, files))
-        .send()
-        .await
-        .unwrap();
-    let a = b.answer(res).await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-    let to = a.location.unwrap();
-    b.get(&to).await
-}
-
 fn lines_form(values: &[String]) -> Vec<(&'static str, &str)> {
     ashyq_core::protocol::ProtocolLines::FIELDS
         .iter()

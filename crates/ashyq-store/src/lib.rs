@@ -79,6 +79,7 @@ mod protocols;
 pub mod register;
 pub mod registrar;
 pub mod secretariat;
+pub mod shared_state;
 pub mod testing;
 mod url;
 

@@ -29,6 +29,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when clients reach the server over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Behind a reverse proxy: take the client's address (for rate limits and sign-in
+    /// throttling) from the last `X-Forwarded-For` entry, the one the proxy appends. Only
+    /// with a proxy that sets it, or clients could pick their own address.
+    #[arg(long)]
+    behind_proxy: bool,
     /// Sign-in for the public consultation.
     #[command(flatten)]
     consult: consult_cmd::ConsultServeArgs,
@@ -41,6 +46,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         rate_limit,
         log_key_file,
         secure_cookies,
+        behind_proxy,
         consult,
     } = args;
     let registrar = Arc::new(open(db).await?);
@@ -54,6 +60,20 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         std::time::Duration::from_secs(1),
         |r: &ashyq_store::registrar::Registrar| r.journal(),
     );
+    // Expired sessions, sign-ins in progress, notes and old failure counts are deleted now
+    // and then (any instance may do it; the deletes are idempotent).
+    let purging = registrar.store().clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now().timestamp_millis();
+            if let Err(e) = purging.purge_state(now, now - 24 * 3_600_000).await {
+                tracing::warn!("expired shared state could not be purged: {e}");
+            }
+        }
+    });
     // Follow what the secretariat records from the command line meanwhile.
     let following = consult.clone();
     tokio::spawn(async move {
@@ -76,6 +96,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
             }
         }),
         secure_cookies,
+        behind_proxy,
         ..ashyq_server::ServerConfig::with_log_key(log_key)
     };
     ashyq_server::serve_with(registrar, listen, config, |addr| {

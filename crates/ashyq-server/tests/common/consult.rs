@@ -35,28 +35,51 @@ pub async fn consult_server() -> ConsultServer {
     secretariat.import(&s.consultation.log).await.unwrap();
     let dev_idp = Arc::new(DevIdp::new().unwrap());
     let service = Arc::new(
-        ConsultService::new(
-            secretariat,
-            ConsultConfig {
-                digest_key: DigestKey::from_bytes(&[0x33; 32]).unwrap(),
-                identity_provider: Some(dev_idp.provider()),
-                moderators: Vec::new(),
-                public_url: None,
-            },
-        )
-        .unwrap(),
+        ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap(),
     );
-    let config = ServerConfig {
-        rate_limit: None,
-        consult: Some(service.clone()),
-        dev_idp: Some(dev_idp),
-        ..ServerConfig::default()
-    };
-    let addr = super::spawn_with(registrar, config).await;
+    let addr = serve_consultation(registrar, service.clone(), dev_idp).await;
     ConsultServer {
         base: format!("http://{addr}"),
         service,
         db,
+    }
+}
+
+fn consult_config(dev_idp: &DevIdp) -> ConsultConfig {
+    ConsultConfig {
+        digest_key: DigestKey::from_bytes(&[0x33; 32]).unwrap(),
+        identity_provider: Some(dev_idp.provider()),
+        moderators: Vec::new(),
+        public_url: None,
+    }
+}
+
+async fn serve_consultation(
+    registrar: Arc<Registrar>,
+    service: Arc<ConsultService>,
+    dev_idp: Arc<DevIdp>,
+) -> std::net::SocketAddr {
+    let config = ServerConfig {
+        rate_limit: None,
+        consult: Some(service),
+        dev_idp: Some(dev_idp),
+        ..ServerConfig::default()
+    };
+    super::spawn_with(registrar, config).await
+}
+
+impl ConsultServer {
+    /// Another instance serving the same database (as a second server behind a balancer):
+    /// its base URL.
+    #[allow(dead_code)]
+    pub async fn another_instance(&self) -> String {
+        let registrar = Arc::new(Registrar::open(&self.db.url).await.unwrap());
+        let secretariat = Arc::new(Secretariat::open(registrar.store().clone()).await.unwrap());
+        let dev_idp = Arc::new(DevIdp::new().unwrap());
+        let service =
+            Arc::new(ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap());
+        let addr = serve_consultation(registrar, service, dev_idp).await;
+        format!("http://{addr}")
     }
 }
 

@@ -17,13 +17,17 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub const ID: &str = "kz-2026";
 
-/// The server without a rate limit: the tests make many requests.
-pub async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
-    let config = ServerConfig {
+/// The configuration of the kit's server: no rate limit (the tests make many requests).
+pub fn config() -> ServerConfig {
+    ServerConfig {
         rate_limit: None,
         ..ServerConfig::standard()
-    };
-    super::spawn_with(registrar, config).await
+    }
+}
+
+/// The server without a rate limit: the tests make many requests.
+pub async fn spawn(registrar: Arc<Registrar>) -> SocketAddr {
+    super::spawn_with(registrar, config()).await
 }
 
 /// The kz territory and kz-2026 with three accounts: `cec` (central), `almaty-op` (the
@@ -37,6 +41,11 @@ pub struct World {
 
 impl World {
     pub async fn new(db: &TestDb) -> World {
+        World::with_config(db, config()).await
+    }
+
+    /// The same world served with `config`.
+    pub async fn with_config(db: &TestDb, config: ServerConfig) -> World {
         let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
         let (territory, protocols) = super::kz_2026(&registrar, 11).await;
         let region = territory.regions[0].code.clone();
@@ -55,7 +64,7 @@ impl World {
             ],
         )
         .await;
-        let addr = spawn(registrar.clone()).await;
+        let addr = super::spawn_with(registrar.clone(), config).await;
         World {
             base: format!("http://{addr}"),
             registrar,
@@ -299,4 +308,39 @@ pub fn grouped(n: usize) -> String {
 
 pub fn dashboard() -> String {
     format!("/portal/r/{ID}")
+}
+
+/// A `multipart/form-data` body with the form token and `files` (name, content).
+pub fn multipart_body(boundary: &str, token: &str, files: &[(&str, &str)]) -> String {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n"
+    );
+    for (name, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    body
+}
+
+/// Uploads `files` through the portal's form and follows the redirect.
+pub async fn upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Answer {
+    let boundary = "ashyq-test-boundary-7f3a";
+    let res = b
+        .http
+        .post(format!("{}/portal/r/{ID}/upload", b.base))
+        .header("cookie", b.cookie_header())
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(multipart_body(boundary, token, files))
+        .send()
+        .await
+        .unwrap();
+    let a = b.answer(res).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let to = a.location.unwrap();
+    b.get(&to).await
 }

@@ -47,6 +47,7 @@ pub async fn act(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let l = legal_lang(ctx.lang);
     let (act, draft) = match asked_version(&svc, &q) {
@@ -96,7 +97,6 @@ pub async fn act(
         format!("v={v}"),
         crumbs(tr),
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
@@ -170,6 +170,7 @@ pub async fn article(
     Path(eid): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let lang = ctx.lang;
     let l = legal_lang(lang);
@@ -306,7 +307,6 @@ pub async fn article(
         format!("v={v}"),
         cr,
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
@@ -348,6 +348,7 @@ pub async fn compare(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let l = legal_lang(ctx.lang);
     let versions: Vec<String> = svc.acts().iter().map(|a| a.act.version.clone()).collect();
@@ -416,6 +417,5 @@ pub async fn compare(
         format!("from={}&to={}", percent_encode(&from), percent_encode(&to)),
         crumbs(tr),
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }

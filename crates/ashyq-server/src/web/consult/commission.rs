@@ -20,6 +20,7 @@ use crate::web::layout;
 
 /// `/consult/meetings`: the commission, its rules, members and meetings.
 pub async fn meetings(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let lang = ctx.lang;
     let body = {
@@ -68,7 +69,6 @@ pub async fn meetings(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Resp
         String::new(),
         crumbs(tr),
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
@@ -108,6 +108,7 @@ pub async fn meeting(
     headers: HeaderMap,
     Path(n): Path<String>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let Some(number) = n.parse::<u32>().ok() else {
         return layout::not_found(ctx, Some(tr.t("consult-no-meeting").into_owned()));
@@ -133,7 +134,6 @@ pub async fn meeting(
         String::new(),
         cr,
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 

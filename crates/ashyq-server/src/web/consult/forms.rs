@@ -244,7 +244,7 @@ pub async fn propose_page(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(s) = svc.session(&headers) else {
+    let Some(s) = svc.session(&headers).await else {
         return not_signed_in_page(ctx, &svc, "/consult/propose");
     };
     let d = Draft {
@@ -541,7 +541,7 @@ pub async fn moderate(
 /// `GET /consult/moderation`: the proposals waiting for moderation.
 pub async fn moderation(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
     let tr = ctx.tr();
-    let Some(s) = svc.session(&headers) else {
+    let Some(s) = svc.session(&headers).await else {
         return not_signed_in_page(ctx, &svc, "/consult/moderation");
     };
     if !svc.is_moderator(&s.citizen) {

@@ -116,7 +116,7 @@ impl FormSession for Session {
 
     async fn open(state: &AppState, headers: &HeaderMap) -> Result<Session, Refusal> {
         let svc = service(state).ok_or(Refusal::NotServed)?;
-        svc.session(headers).ok_or(Refusal::NotSignedIn)
+        svc.session(headers).await.ok_or(Refusal::NotSignedIn)
     }
 
     fn form_token(&self) -> String {

@@ -18,10 +18,10 @@ use crate::web::i18n::Arg;
 
 /// `/consult`: the act's versions, the proposals, the commission.
 pub async fn overview(Served(svc): Served, ctx: Ctx, headers: HeaderMap) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let lang = ctx.lang;
     let l = legal_lang(lang);
-    let session = svc.session(&headers);
     let draft = svc.open_draft();
     let versions: Vec<(String, Option<String>, String)> = svc
         .acts()

@@ -25,6 +25,7 @@ pub async fn proposals(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
     let query: String = q
         .get("q")
@@ -86,7 +87,6 @@ pub async fn proposals(
         kept,
         crumbs(tr),
     );
-    let session = svc.session(&headers);
     consult_page(ctx, &svc, session.as_ref(), &page, body)
 }
 
@@ -157,8 +157,8 @@ pub async fn proposal(
     ProposalPath(id): ProposalPath,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let session = svc.session(&headers).await;
     let tr = ctx.tr();
-    let session = svc.session(&headers);
     let body = {
         let c = svc.consultation();
         let Ok(trace) = c.trace_proposal(id) else {

@@ -138,7 +138,7 @@ pub(super) async fn callback(
     };
     let citizen = svc.citizen(&issuer, &subject);
     let development = provider.development;
-    let id = match svc.signin.start_session(citizen.clone(), development) {
+    let id = match svc.signin.start_session(citizen.clone(), development).await {
         Ok(id) => id,
         Err(e) => return failed(ctx, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
@@ -166,7 +166,7 @@ pub(super) async fn signout(
         Err(r) if matches!(r.why, Refusal::NotSignedIn) => {}
         Err(r) => return r.into_response(),
     }
-    svc.signin.end_session(&headers);
+    svc.signin.end_session(&headers).await;
     let mut res = see_other("/consult", &[]);
     res.headers_mut().append(
         header::SET_COOKIE,

@@ -392,7 +392,7 @@ pub(super) async fn enter(
                 _ => (Tone::Done, "portal-entered"),
             };
             let note = Note::new(tone, tr.a(key, &args));
-            after_write(&who, &format!("/portal/r/{id}/enter"), vec![note])
+            after_write(&state, &who, &format!("/portal/r/{id}/enter"), vec![note]).await
         }
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);

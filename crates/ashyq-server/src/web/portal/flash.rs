@@ -1,14 +1,17 @@
 //! The outcome of a write, shown once on the page the operator is sent back to: a
-//! short-lived note kept in memory under a random id named by the `ashyq_flash` cookie.
+//! short-lived note kept in the database (`ashyq_store::shared_state`, so the page may come
+//! from another instance) under the digest of a random id named by the `ashyq_flash` cookie.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use ashyq_store::shared_state::StateKind;
 use axum::http::HeaderMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::AppState;
 use crate::auth::SignedIn;
 use crate::problem::Problem;
 use crate::web::ctx::see_other;
@@ -18,7 +21,7 @@ use crate::web::i18n::Tr;
 pub(super) const FLASH_COOKIE: &str = "ashyq_flash";
 
 /// How a note reads: done, or refused.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Tone {
     Done,
     /// Recorded, but held for review (a conflict).
@@ -27,7 +30,7 @@ pub(super) enum Tone {
 }
 
 /// One line of the outcome of a write, already in the operator's language.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Note {
     tone: Tone,
     text: String,
@@ -35,51 +38,72 @@ pub(super) struct Note {
     detail: Option<String>,
 }
 
-pub(super) struct Flash {
+/// What is stored: the notes and whose they are.
+#[derive(Serialize, Deserialize)]
+struct Flash {
     owner: String,
-    at: Instant,
     notes: Vec<Note>,
 }
 
-/// Notes waiting for their page, by random id. In memory: after a restart (or on another
-/// instance behind a balancer) the note is lost, never the write it reports.
-pub(super) static FLASHES: LazyLock<Mutex<HashMap<String, Flash>>> = LazyLock::new(Mutex::default);
+const FLASH_LIFETIME: Duration = Duration::from_secs(300);
 
-pub(super) const FLASH_LIFETIME: Duration = Duration::from_secs(300);
+fn flash_digest(id: &str) -> String {
+    hex::encode(Sha256::digest(id.as_bytes()))
+}
 
-pub(super) fn put_flash(owner: &str, notes: Vec<Note>) -> String {
+/// Stores the notes for `owner` and answers the cookie that names them. A note that cannot
+/// be stored is lost (and logged), never the write it reports.
+async fn put_flash(state: &AppState, owner: &str, notes: Vec<Note>) -> String {
     use rand::RngCore as _;
     let mut rng = rand::TryRngCore::unwrap_err(rand::rngs::OsRng);
     let mut id = [0u8; 16];
     rng.fill_bytes(&mut id);
     let id = hex::encode(id);
-    let mut map = FLASHES.lock().unwrap_or_else(|p| p.into_inner());
-    map.retain(|_, f| f.at.elapsed() < FLASH_LIFETIME);
-    if map.len() < 100_000 {
-        map.insert(
-            id.clone(),
-            Flash {
-                owner: owner.to_owned(),
-                at: Instant::now(),
-                notes,
-            },
-        );
+    let flash = Flash {
+        owner: owner.to_owned(),
+        notes,
+    };
+    let expires = chrono::Utc::now().timestamp_millis()
+        + i64::try_from(FLASH_LIFETIME.as_millis()).unwrap_or(0);
+    let stored = match serde_json::to_string(&flash) {
+        Ok(json) => state
+            .registrar
+            .store()
+            .put_state(StateKind::Flash, &flash_digest(&id), &json, expires)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = stored {
+        tracing::error!("the note after a portal write could not be kept: {e}");
     }
     format!(
-        "{FLASH_COOKIE}={id}; Path=/portal; Max-Age=300; HttpOnly; SameSite=Strict",
-        id = id
+        "{FLASH_COOKIE}={id}; Path=/portal; Max-Age={}; HttpOnly; SameSite=Strict",
+        FLASH_LIFETIME.as_secs()
     )
 }
 
-/// The notes for this request's flash cookie, if they are this operator's.
-pub(super) fn take_flash(headers: &HeaderMap, owner: &str) -> Vec<Note> {
+/// The notes for this request's flash cookie, if they are this operator's (taken once).
+pub(super) async fn take_flash(state: &AppState, headers: &HeaderMap, owner: &str) -> Vec<Note> {
     let Some(id) = crate::cookies::cookie(headers, FLASH_COOKIE) else {
         return Vec::new();
     };
-    let mut map = FLASHES.lock().unwrap_or_else(|p| p.into_inner());
-    match map.remove(id) {
-        Some(f) if f.owner == owner && f.at.elapsed() < FLASH_LIFETIME => f.notes,
-        _ => Vec::new(),
+    let now = chrono::Utc::now().timestamp_millis();
+    let taken = state
+        .registrar
+        .store()
+        .take_state(StateKind::Flash, &flash_digest(id), now)
+        .await;
+    match taken {
+        Ok(Some(json)) => match serde_json::from_str::<Flash>(&json) {
+            Ok(f) if f.owner == owner => f.notes,
+            _ => Vec::new(),
+        },
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            tracing::error!("the note after a portal write could not be read: {e}");
+            Vec::new()
+        }
     }
 }
 
@@ -108,8 +132,13 @@ pub(super) fn notes_markup(tr: Tr, notes: &[Note]) -> Markup {
 }
 
 /// Records the outcome of a write for the next page and sends the operator back there.
-pub(super) fn after_write(who: &SignedIn, location: &str, notes: Vec<Note>) -> Response {
-    let cookie = put_flash(&who.account.name, notes);
+pub(super) async fn after_write(
+    state: &AppState,
+    who: &SignedIn,
+    location: &str,
+    notes: Vec<Note>,
+) -> Response {
+    let cookie = put_flash(state, &who.account.name, notes).await;
     see_other(location, &[cookie])
 }
 

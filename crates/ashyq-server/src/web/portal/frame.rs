@@ -78,7 +78,7 @@ impl FromRequestParts<AppState> for Operator {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Operator, Response> {
         let who = operator(state, &parts.headers).await?;
-        let notes = take_flash(&parts.headers, &who.account.name);
+        let notes = take_flash(state, &parts.headers, &who.account.name).await;
         Ok(Operator { who, notes })
     }
 }

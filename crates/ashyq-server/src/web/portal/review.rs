@@ -61,7 +61,7 @@ async fn review_write(
     let back = format!("/portal/r/{id}");
     let precinct = match form_precinct(tr, &fields) {
         Ok(p) => p,
-        Err(note) => return after_write(&who, &back, vec![note]),
+        Err(note) => return after_write(&state, &who, &back, vec![note]).await,
     };
     let hash = fields.text("protocol_hash").trim().to_owned();
     let reason = fields.text("reason").trim().to_owned();
@@ -119,7 +119,7 @@ async fn review_write(
         ),
         Err(p) => refused(refused_text, &p),
     };
-    after_write(&who, &back, vec![note])
+    after_write(&state, &who, &back, vec![note]).await
 }
 
 pub(super) async fn certify(
@@ -147,5 +147,5 @@ pub(super) async fn certify(
         ),
         Err(p) => refused(tr.t("portal-cert-refused").into_owned(), &p),
     };
-    after_write(&who, &back, vec![note])
+    after_write(&state, &who, &back, vec![note]).await
 }

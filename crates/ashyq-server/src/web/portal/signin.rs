@@ -68,6 +68,7 @@ pub(super) async fn sign_in_page(
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     ctx: Ctx,
+    client: crate::limits::ClientAddress,
     headers: HeaderMap,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Response {
@@ -83,7 +84,7 @@ pub(super) async fn sign_in(
     };
     let name = field("name").trim().to_owned();
     let password = zeroize::Zeroizing::new(field("password").to_owned());
-    match auth::check_password_and_open_session(&state, &name, &password).await {
+    match auth::check_password_and_open_session(&state, &name, &password, &client).await {
         Ok((token, _)) => {
             let cookie = auth::session_cookie(&state, Some(&token), auth::SESSION_HOURS * 3600);
             see_other("/portal", &[cookie])

@@ -175,7 +175,7 @@ pub(super) async fn upload(
     let back = format!("/portal/r/{id}/upload");
     if let Some(why) = upload.unreadable {
         let note = Note::new(Tone::Refused, tr.t("portal-upload-unreadable")).because(why);
-        return after_write(&who, &back, vec![note]);
+        return after_write(&state, &who, &back, vec![note]).await;
     }
     let Upload {
         files, too_many, ..
@@ -196,7 +196,7 @@ pub(super) async fn upload(
             ),
         ));
     }
-    after_write(&who, &back, notes)
+    after_write(&state, &who, &back, notes).await
 }
 
 /// One uploaded file: parsed, authorized for its precinct, submitted like
