@@ -20,6 +20,7 @@ pub mod dev_idp;
 mod events;
 pub mod headers;
 pub mod limits;
+pub mod mirror;
 mod nist;
 mod openapi;
 mod operators;
@@ -109,6 +110,11 @@ pub struct ServerConfig {
     /// only: anyone can sign in as any test person); the consultation signs in with it when
     /// its configuration names [`dev_idp::DevIdp::provider`].
     pub dev_idp: Option<Arc<dev_idp::DevIdp>>,
+    /// How long a rendered result stands after the log's head moved on: a burst of group
+    /// commits within it costs one render per answer, not one per commit. Zero (the
+    /// default here) renders every head; `ashyq serve` uses 250 ms
+    /// (`--publish-interval-ms`).
+    pub publish_interval: std::time::Duration,
 }
 
 impl ServerConfig {

@@ -32,6 +32,8 @@ struct Rendered {
     /// The head it was rendered at, and that head's ETag.
     seq: u64,
     etag: String,
+    /// When it was rendered (see [`crate::ServerConfig::publish_interval`]).
+    at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -175,6 +177,19 @@ fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body
     res
 }
 
+/// An answer of an earlier head, with that head's ETag (a 304 when the client has it).
+fn previous_answer(headers: &HeaderMap, r: &Rendered) -> Response {
+    if matches(headers, &r.etag) {
+        return answer(StatusCode::NOT_MODIFIED, &r.etag, JSON, Body::empty());
+    }
+    answer(
+        StatusCode::OK,
+        &r.etag,
+        r.content_type,
+        Body::from(r.body.clone()),
+    )
+}
+
 /// Serves `key` at the current head from the cache, or renders it with `render`.
 pub(crate) async fn cached(
     state: &AppState,
@@ -198,6 +213,17 @@ pub(crate) async fn cached(
             ));
         }
     }
+    // Within the publish interval an answer stands although the head moved on: a burst of
+    // group commits costs one render per interval, not one per commit. Never older than
+    // what the client has seen (its If-None-Match).
+    let interval = state.config.publish_interval;
+    if !interval.is_zero()
+        && let Some(r) = state.cache.previous(&key)
+        && r.at.elapsed() < interval
+        && newest_seen(headers).is_none_or(|seen| seen <= r.seq)
+    {
+        return Ok(previous_answer(headers, &r));
+    }
     // A miss: render one at a time, and look again once it is our turn — another reader may
     // have rendered this very answer meanwhile. While another reader renders, a reader that
     // has not yet seen a newer head gets this key's answer from the previous head, labelled
@@ -211,20 +237,7 @@ pub(crate) async fn cached(
             if let Some(r) = state.cache.previous(&key)
                 && newest_seen(headers).is_none_or(|seen| seen <= r.seq)
             {
-                if matches(headers, &r.etag) {
-                    return Ok(answer(
-                        StatusCode::NOT_MODIFIED,
-                        &r.etag,
-                        JSON,
-                        Body::empty(),
-                    ));
-                }
-                return Ok(answer(
-                    StatusCode::OK,
-                    &r.etag,
-                    r.content_type,
-                    Body::from(r.body.clone()),
-                ));
+                return Ok(previous_answer(headers, &r));
             }
             state.cache.render_lock.lock().await
         }
@@ -250,6 +263,7 @@ pub(crate) async fn cached(
             body: body.clone(),
             seq,
             etag: etag.clone(),
+            at: std::time::Instant::now(),
         }),
     );
     Ok(answer(
@@ -627,6 +641,7 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
             body: bytes.clone(),
             seq,
             etag: String::new(),
+            at: std::time::Instant::now(),
         }),
     );
     (seq, bytes)

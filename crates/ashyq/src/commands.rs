@@ -13,6 +13,7 @@ use crate::{
     keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
+use crate::publish_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -70,6 +71,13 @@ pub enum Command {
       --oidc-client-id ashyq --digest-key-file digest.key --moderator 3f…(64 hex digits)
   ashyq serve --dev-idp                        # test sign-in, for development only")]
     Serve(serve_cmd::ServeArgs),
+    /// Write the static mirror: every public page (kk/ru/en) and document at the head as
+    /// plain files, with the signed tree head (see docs/deploy.md).
+    #[command(after_help = "Examples:
+  ashyq publish --out /srv/ashyq-mirror
+  ashyq serve --mirror /srv/ashyq-mirror        # keeps it current as the log grows
+Serve the directory with any static server; docs/deploy.md has the nginx configuration.")]
+    Publish(publish_cmd::PublishArgs),
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:
   ashyq init                                  # sqlite://ashyq.db with the kz territory, seed 2026
@@ -307,5 +315,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Trustee(cmd) => ballots_cmd::trustee(cmd),
         Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
         Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
+        Command::Publish(args) => publish_cmd::run(&db, args).await,
     }
 }

@@ -38,6 +38,7 @@ mod kurultai_cmd;
 mod operator_cmd;
 mod output;
 mod president_cmd;
+mod publish_cmd;
 mod protocol_cmd;
 mod referendum_cmd;
 mod register_cmd;

@@ -29,6 +29,14 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when clients reach the server over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Keep the static mirror in this directory current (as `ashyq publish --out DIR`
+    /// writes it), rewriting what changed after each new head.
+    #[arg(long, value_name = "DIR")]
+    mirror: Option<PathBuf>,
+    /// Milliseconds a published result stands after the head moved on (the read cache and
+    /// the mirror): a burst of submissions within it costs one render; 0 renders every head.
+    #[arg(long, default_value_t = 250)]
+    publish_interval_ms: u64,
     /// Sign-in for the public consultation.
     #[command(flatten)]
     consult: consult_cmd::ConsultServeArgs,
@@ -42,7 +50,10 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         log_key_file,
         secure_cookies,
         consult,
+        mirror,
+        publish_interval_ms,
     } = args;
+    let publish_interval = std::time::Duration::from_millis(publish_interval_ms);
     let registrar = Arc::new(open(db).await?);
     let log_key = load_log_key(db, log_key_file.as_deref())?;
     let (consult, dev_idp) =
@@ -76,7 +87,21 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
             }
         }),
         secure_cookies,
+        publish_interval,
         ..ashyq_server::ServerConfig::with_log_key(log_key)
+    };
+    let _mirror = match &mirror {
+        Some(dir) => Some(
+            crate::publish_cmd::keep_mirror(
+                db,
+                dir,
+                &config,
+                registrar.subscribe(),
+                publish_interval,
+            )
+            .await?,
+        ),
+        None => None,
     };
     ashyq_server::serve_with(registrar, listen, config, |addr| {
         println!(
