@@ -750,4 +750,43 @@ mod tests {
         let (_, tag, body) = text(read(&state, None, "third").await).await;
         assert_eq!((tag.as_str(), body.as_str()), (new_tag.as_str(), "second"));
     }
+
+    #[tokio::test]
+    async fn within_the_publish_interval_an_answer_stands_then_the_new_head_is_rendered() {
+        let db = TestDb::sqlite();
+        let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+        registrar.load_territory(territory).await.unwrap();
+        let interval = std::time::Duration::from_millis(300);
+        let state = AppState {
+            config: Arc::new(crate::ServerConfig {
+                publish_interval: interval,
+                ..crate::ServerConfig::default()
+            }),
+            ..state(registrar.clone())
+        };
+        let (_, first_tag, body) = text(read(&state, None, "first").await).await;
+        assert_eq!(body, "first");
+        let rendered = std::time::Instant::now();
+
+        // The head moves: within the interval the answer stands, with its own head's tag.
+        registrar
+            .create_referendum(presets::kz_2026())
+            .await
+            .unwrap();
+        let new_tag = etag_of(&registrar.ledger()).1;
+        let (status, tag, body) = text(read(&state, None, "second").await).await;
+        assert!(rendered.elapsed() < interval, "the machine was too slow to check");
+        assert_eq!((status, tag.as_str(), body.as_str()), (StatusCode::OK, first_tag.as_str(), "first"));
+        // A client that has seen the new head is never sent back.
+        let (_, tag, body) = text(read(&state, Some(&new_tag), "second").await).await;
+        assert_eq!(tag, new_tag);
+        assert_ne!(body, "first");
+
+        // After the interval the new head is rendered for everyone.
+        tokio::time::sleep(interval).await;
+        let (_, tag, body) = text(read(&state, None, "third").await).await;
+        assert_eq!(tag, new_tag);
+        assert_ne!(body, "first");
+    }
 }
