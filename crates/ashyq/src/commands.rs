@@ -13,7 +13,7 @@ use crate::{
     keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
-use crate::publish_cmd;
+use crate::{bench_mirror, publish_cmd};
 
 #[derive(Parser)]
 #[command(
@@ -252,6 +252,14 @@ Ends with one JSON line: {\"bench\":\"load\",\"seconds\":…,\"baseline_seconds\
 (seconds per results read under load against seconds per trivial read: the ratio is how many
 times slower a results read is than the ceiling).")]
     Load(bench_load::BenchLoadArgs),
+    /// The static mirror on election night: its lag per entry while 10,459 signed protocols
+    /// arrive, and nginx serving it against `ashyq serve` on the same URLs.
+    #[command(after_help = "Examples:
+  ashyq bench mirror
+  ashyq bench mirror --publish-interval-ms 100 --readers 64
+Needs nginx (Debian: apt-get install -y nginx). Ends with one JSON line:
+{\"bench\":\"mirror\",\"mirror_lag_median_ms\":…,\"mirror_lag_p99_ms\":…,\"nginx_rps\":…,\"ashyq_rps\":…,\"ratio\":…}")]
+    Mirror(bench_mirror::BenchMirrorArgs),
     /// Risk-limiting audits: draw 10,000 of the 9.1 M ballots against the Python
     /// `consistent_sampler`, the risk of every contest, 1,000 simulated audits.
     #[command(after_help = "Examples:
@@ -316,5 +324,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ballot(cmd) => ballots_cmd::ballot(cmd),
         Command::VerifyElection(args) => ballots_cmd::verify_election(&args),
         Command::Publish(args) => publish_cmd::run(&db, args).await,
+        Command::Bench(BenchCommand::Mirror(args)) => bench_mirror::run(&db, args).await,
     }
 }

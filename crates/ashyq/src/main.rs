@@ -22,6 +22,7 @@ mod ballots_cmd;
 mod bench;
 mod bench_ballots;
 mod bench_load;
+mod bench_mirror;
 mod bench_president;
 mod bench_signatures;
 mod commands;
