@@ -289,7 +289,11 @@ pub(crate) fn referendum_id(id: &str) -> ContestId {
 }
 
 /// The result tree of a referendum at the ledger's head, computed once per head.
-fn tree(state: &AppState, ledger: &Ledger, id: &str) -> Result<Arc<ResultsTree>, Problem> {
+pub(crate) fn tree(
+    state: &AppState,
+    ledger: &Ledger,
+    id: &str,
+) -> Result<Arc<ResultsTree>, Problem> {
     let (seq, _) = etag_of(ledger);
     if let Some(t) = state.cache.tree(seq, id) {
         return Ok(t);
