@@ -46,6 +46,7 @@ use ashyq_store::registrar::Registrar;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use futures_util::StreamExt as _;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt as _;
 
@@ -55,7 +56,9 @@ use crate::web::i18n::Lang;
 #[derive(Debug, thiserror::Error)]
 pub enum MirrorError {
     /// `--out` names something that is not a directory.
-    #[error("{path} exists and is not a directory; give --out a directory (it is created if missing)")]
+    #[error(
+        "{path} exists and is not a directory; give --out a directory (it is created if missing)"
+    )]
     NotADirectory {
         /// The path.
         path: PathBuf,
@@ -422,8 +425,10 @@ impl Mirror {
         std::fs::write(&probe, b"").map_err(cannot(out))?;
         std::fs::remove_file(&probe).map_err(cannot(&probe))?;
         sweep(out).map_err(cannot(out))?;
+        // Every answer of the update is of the mirror's head: no interval.
         let config = crate::ServerConfig {
             rate_limit: None,
+            publish_interval: Duration::ZERO,
             ..config.clone()
         };
         Ok(Mirror {
@@ -481,10 +486,24 @@ impl Mirror {
             elapsed: Duration::ZERO,
         };
         let total = list.len() + 3;
-        for (i, item) in list.iter().enumerate() {
-            self.render_and_write(&item.url, item.lang, &mut done)
-                .await?;
-            progress(i + 1, total);
+        // Answers are rendered on every worker of the runtime, a few ahead, and written here
+        // in order.
+        let router = self.app.clone();
+        let mut rendered = futures_util::stream::iter(list.into_iter().map(|item| {
+            let app = router.clone();
+            tokio::spawn(async move {
+                let answer = render_with(&app, &item.url, item.lang, seq).await;
+                (item, answer)
+            })
+        }))
+        .buffered(RENDER_AHEAD);
+        let mut i = 0;
+        while let Some(joined) = futures_util::StreamExt::next(&mut rendered).await {
+            let (item, answer) =
+                joined.map_err(|e| MirrorError::Store(format!("a render task failed: {e}")))?;
+            self.write_answer(&item.url, item.lang, answer?, &mut done)?;
+            i += 1;
+            progress(i, total);
         }
         self.write_log(seq, new_entries.as_deref(), &mut done)
             .await?;
@@ -525,32 +544,8 @@ impl Mirror {
         url: &str,
         lang: Option<Lang>,
     ) -> Result<(StatusCode, String, Vec<u8>), MirrorError> {
-        let mut req = Request::get(url);
-        if let Some(l) = lang {
-            req = req.header(header::ACCEPT_LANGUAGE, l.code());
-        }
-        let failed = |status| MirrorError::Render {
-            url: url.to_owned(),
-            status,
-        };
-        let req = req
-            .body(Body::empty())
-            .map_err(|_| failed(StatusCode::BAD_REQUEST))?;
-        let res = match self.app.clone().oneshot(req).await {
-            Ok(res) => res,
-            Err(never) => match never {},
-        };
-        let status = res.status();
-        let content_type = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/json")
-            .to_owned();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .map_err(|_| failed(StatusCode::INTERNAL_SERVER_ERROR))?;
-        Ok((status, content_type, body.to_vec()))
+        let seq = self.registrar.ledger().head().map_or(0, |(s, _)| s);
+        render_with(&self.app, url, lang, seq).await
     }
 
     async fn render_and_write(
@@ -559,7 +554,17 @@ impl Mirror {
         lang: Option<Lang>,
         done: &mut Published,
     ) -> Result<(), MirrorError> {
-        let (status, content_type, body) = self.render(url, lang).await?;
+        let answer = self.render(url, lang).await?;
+        self.write_answer(url, lang, answer, done)
+    }
+
+    fn write_answer(
+        &mut self,
+        url: &str,
+        lang: Option<Lang>,
+        (status, content_type, body): (StatusCode, String, Vec<u8>),
+        done: &mut Published,
+    ) -> Result<(), MirrorError> {
         done.rendered += 1;
         if status.is_server_error() {
             return Err(MirrorError::Render {
@@ -677,6 +682,46 @@ impl Mirror {
     }
 }
 
+/// How many answers are rendered ahead of the one being written.
+const RENDER_AHEAD: usize = 16;
+
+/// The answer of `app` to `GET url` (in `lang`, for a page): status, media type and body.
+/// The request names head `seq` in `If-None-Match` (with no real tag, so never a 304): the read
+/// cache then never answers with an earlier head's answer while another render runs.
+async fn render_with(
+    app: &Router,
+    url: &str,
+    lang: Option<Lang>,
+    seq: u64,
+) -> Result<(StatusCode, String, Vec<u8>), MirrorError> {
+    let mut req = Request::get(url).header(header::IF_NONE_MATCH, format!("\"{seq}-mirror\""));
+    if let Some(l) = lang {
+        req = req.header(header::ACCEPT_LANGUAGE, l.code());
+    }
+    let failed = |status| MirrorError::Render {
+        url: url.to_owned(),
+        status,
+    };
+    let req = req
+        .body(Body::empty())
+        .map_err(|_| failed(StatusCode::BAD_REQUEST))?;
+    let res = match app.clone().oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    };
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_owned();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .map_err(|_| failed(StatusCode::INTERNAL_SERVER_ERROR))?;
+    Ok((status, content_type, body.to_vec()))
+}
+
 /// Removes the temporary files under `dir` (left by a process stopped mid-write).
 fn sweep(dir: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -744,7 +789,13 @@ mod tests {
 
     #[test]
     fn urls_map_to_files_as_documented() {
-        let f = |url, lang, ct| files_of(url, lang, ct).map(|v| v.into_iter().map(|p| p.display().to_string()).collect::<Vec<_>>());
+        let f = |url, lang, ct| {
+            files_of(url, lang, ct).map(|v| {
+                v.into_iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+            })
+        };
         assert_eq!(
             f("/r/kz-2026", Some(Lang::Ru), "text/html; charset=utf-8"),
             Some(vec!["r/kz-2026/index.ru.html".to_owned()])
@@ -758,12 +809,24 @@ mod tests {
             Some(vec!["r/kz-2026/index.by=turnout.en.html".to_owned()])
         );
         assert_eq!(
-            f("/api/v1/referendums/kz-2026/results", None, "application/json"),
-            Some(vec!["api/v1/referendums/kz-2026/results/index.json".to_owned()])
+            f(
+                "/api/v1/referendums/kz-2026/results",
+                None,
+                "application/json"
+            ),
+            Some(vec![
+                "api/v1/referendums/kz-2026/results/index.json".to_owned()
+            ])
         );
         assert_eq!(
-            f("/api/v1/referendums/kz-2026/results.csv?level=region", None, "text/csv"),
-            Some(vec!["api/v1/referendums/kz-2026/results.level=region.csv".to_owned()])
+            f(
+                "/api/v1/referendums/kz-2026/results.csv?level=region",
+                None,
+                "text/csv"
+            ),
+            Some(vec![
+                "api/v1/referendums/kz-2026/results.level=region.csv".to_owned()
+            ])
         );
         assert_eq!(
             f("/api/v1/log", None, "application/jsonl; charset=utf-8"),

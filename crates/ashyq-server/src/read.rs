@@ -780,8 +780,14 @@ mod tests {
             .unwrap();
         let new_tag = etag_of(&registrar.ledger()).1;
         let (status, tag, body) = text(read(&state, None, "second").await).await;
-        assert!(rendered.elapsed() < interval, "the machine was too slow to check");
-        assert_eq!((status, tag.as_str(), body.as_str()), (StatusCode::OK, first_tag.as_str(), "first"));
+        assert!(
+            rendered.elapsed() < interval,
+            "the machine was too slow to check"
+        );
+        assert_eq!(
+            (status, tag.as_str(), body.as_str()),
+            (StatusCode::OK, first_tag.as_str(), "first")
+        );
         // A client that has seen the new head is never sent back.
         let (_, tag, body) = text(read(&state, Some(&new_tag), "second").await).await;
         assert_eq!(tag, new_tag);

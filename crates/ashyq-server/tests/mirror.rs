@@ -8,13 +8,13 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::contest::ContestId;
+use ashyq_core::keys::{Commission, CommissionSigningKey};
+use ashyq_core::profile;
 use ashyq_core::protocol::{BallotLines, PrecinctProtocol, ProtocolLines};
 use ashyq_core::referendum::presets;
 use ashyq_core::territory::Territory;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
-use ashyq_core::profile;
 use ashyq_server::ServerConfig;
 use ashyq_server::mirror::{Mirror, MirrorError};
 use ashyq_store::registrar::Registrar;
@@ -161,7 +161,10 @@ async fn publish_writes_every_page_and_document_as_the_server_answers_it() {
             let f = format!("r/kz-2026/precinct/{}/index.{lang}.html", pr.id.0);
             assert!(files.contains_key(Path::new(&f)), "{f}");
         }
-        let f = format!("api/v1/referendums/kz-2026/precincts/{}/index.json", pr.id.0);
+        let f = format!(
+            "api/v1/referendums/kz-2026/precincts/{}/index.json",
+            pr.id.0
+        );
         assert!(files.contains_key(Path::new(&f)), "{f}");
     }
     for d in &territory.districts {
@@ -178,21 +181,77 @@ async fn publish_writes_every_page_and_document_as_the_server_answers_it() {
     let cases: Vec<(String, Vec<(&str, &str)>, String)> = vec![
         ("/".into(), vec![], "index.html".into()),
         ("/?lang=ru".into(), vec![], "index.ru.html".into()),
-        ("/r/kz-2026".into(), vec![("accept-language", "en")], "r/kz-2026/index.en.html".into()),
-        ("/r/kz-2026?by=turnout".into(), vec![("accept-language", "kk")], "r/kz-2026/index.by=turnout.kk.html".into()),
-        (format!("/r/kz-2026/region/{region}"), vec![("accept-language", "ru")], format!("r/kz-2026/region/{region}/index.ru.html")),
-        (format!("/r/kz-2026/precinct/{precinct}"), vec![("cookie", "lang=en")], format!("r/kz-2026/precinct/{precinct}/index.en.html")),
+        (
+            "/r/kz-2026".into(),
+            vec![("accept-language", "en")],
+            "r/kz-2026/index.en.html".into(),
+        ),
+        (
+            "/r/kz-2026?by=turnout".into(),
+            vec![("accept-language", "kk")],
+            "r/kz-2026/index.by=turnout.kk.html".into(),
+        ),
+        (
+            format!("/r/kz-2026/region/{region}"),
+            vec![("accept-language", "ru")],
+            format!("r/kz-2026/region/{region}/index.ru.html"),
+        ),
+        (
+            format!("/r/kz-2026/precinct/{precinct}"),
+            vec![("cookie", "lang=en")],
+            format!("r/kz-2026/precinct/{precinct}/index.en.html"),
+        ),
         ("/downloads".into(), vec![], "downloads/index.html".into()),
-        ("/api/v1/referendums/kz-2026/results".into(), vec![], "api/v1/referendums/kz-2026/results/index.json".into()),
-        ("/api/v1/referendums/kz-2026/results/tree".into(), vec![], "api/v1/referendums/kz-2026/results/tree/index.json".into()),
-        ("/api/v1/referendums/kz-2026/results.csv".into(), vec![], "api/v1/referendums/kz-2026/results.csv".into()),
-        ("/api/v1/referendums/kz-2026/results.csv?level=region".into(), vec![], "api/v1/referendums/kz-2026/results.level=region.csv".into()),
-        ("/api/v1/referendums/kz-2026/results.nist.xml".into(), vec![], "api/v1/referendums/kz-2026/results.nist.xml".into()),
-        (format!("/api/v1/referendums/kz-2026/precincts/{precinct}"), vec![], format!("api/v1/referendums/kz-2026/precincts/{precinct}/index.json")),
-        ("/api/v1/log/head".into(), vec![], "api/v1/log/head/index.json".into()),
-        (format!("/api/v1/log/heads/{}", p.seq), vec![], format!("api/v1/log/heads/{}/index.json", p.seq)),
-        ("/api/v1/log".into(), vec![], "api/v1/log/index.jsonl".into()),
-        ("/assets/style.css".into(), vec![], "assets/style.css".into()),
+        (
+            "/api/v1/referendums/kz-2026/results".into(),
+            vec![],
+            "api/v1/referendums/kz-2026/results/index.json".into(),
+        ),
+        (
+            "/api/v1/referendums/kz-2026/results/tree".into(),
+            vec![],
+            "api/v1/referendums/kz-2026/results/tree/index.json".into(),
+        ),
+        (
+            "/api/v1/referendums/kz-2026/results.csv".into(),
+            vec![],
+            "api/v1/referendums/kz-2026/results.csv".into(),
+        ),
+        (
+            "/api/v1/referendums/kz-2026/results.csv?level=region".into(),
+            vec![],
+            "api/v1/referendums/kz-2026/results.level=region.csv".into(),
+        ),
+        (
+            "/api/v1/referendums/kz-2026/results.nist.xml".into(),
+            vec![],
+            "api/v1/referendums/kz-2026/results.nist.xml".into(),
+        ),
+        (
+            format!("/api/v1/referendums/kz-2026/precincts/{precinct}"),
+            vec![],
+            format!("api/v1/referendums/kz-2026/precincts/{precinct}/index.json"),
+        ),
+        (
+            "/api/v1/log/head".into(),
+            vec![],
+            "api/v1/log/head/index.json".into(),
+        ),
+        (
+            format!("/api/v1/log/heads/{}", p.seq),
+            vec![],
+            format!("api/v1/log/heads/{}/index.json", p.seq),
+        ),
+        (
+            "/api/v1/log".into(),
+            vec![],
+            "api/v1/log/index.jsonl".into(),
+        ),
+        (
+            "/assets/style.css".into(),
+            vec![],
+            "assets/style.css".into(),
+        ),
     ];
     for (url, headers, file) in &cases {
         assert_eq!(
@@ -272,7 +331,10 @@ async fn a_new_head_rewrites_only_what_it_changed() {
         .unwrap();
     for f in [
         format!("r/kz-2026/precinct/{}/index.kk.html", other.id.0),
-        format!("api/v1/referendums/kz-2026/precincts/{}/index.json", other.id.0),
+        format!(
+            "api/v1/referendums/kz-2026/precincts/{}/index.json",
+            other.id.0
+        ),
         format!("r/kz-2026/district/{}/index.kk.html", other.district.0),
         "assets/style.css".into(),
         // Rendered again (a document of every head) but the same bytes.
@@ -287,18 +349,35 @@ async fn a_new_head_rewrites_only_what_it_changed() {
         changed.len(),
         before.len()
     );
-    assert_eq!(p.written, changed.len(), "every rewritten or new file is counted");
+    assert_eq!(
+        p.written,
+        changed.len(),
+        "every rewritten or new file is counted"
+    );
     no_temporary_files(out.path());
 
     // What was rewritten is what the server answers now; the log was appended correctly.
     let base = serve(registrar.clone()).await;
     for (url, file) in [
-        (format!("/r/kz-2026/precinct/{n}"), format!("r/kz-2026/precinct/{n}/index.html")),
+        (
+            format!("/r/kz-2026/precinct/{n}"),
+            format!("r/kz-2026/precinct/{n}/index.html"),
+        ),
         ("/api/v1/log".into(), "api/v1/log/index.jsonl".into()),
-        ("/api/v1/log/head".into(), "api/v1/log/head/index.json".into()),
-        ("/api/v1/referendums/kz-2026/results".into(), "api/v1/referendums/kz-2026/results/index.json".into()),
+        (
+            "/api/v1/log/head".into(),
+            "api/v1/log/head/index.json".into(),
+        ),
+        (
+            "/api/v1/referendums/kz-2026/results".into(),
+            "api/v1/referendums/kz-2026/results/index.json".into(),
+        ),
     ] {
-        assert_eq!(served(&base, &url, &[]).await, on_disk(out.path(), &file), "{url}");
+        assert_eq!(
+            served(&base, &url, &[]).await,
+            on_disk(out.path(), &file),
+            "{url}"
+        );
     }
 }
 

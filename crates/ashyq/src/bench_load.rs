@@ -518,12 +518,8 @@ pub(crate) async fn submit_all(
     let next = Arc::new(AtomicUsize::new(0));
     let mut submitters = tokio::task::JoinSet::new();
     for _ in 0..clients {
-        let (bodies, next, bar, path) = (
-            bodies.clone(),
-            next.clone(),
-            bar.clone(),
-            path.to_owned(),
-        );
+        let (bodies, next, bar, path) =
+            (bodies.clone(), next.clone(), bar.clone(), path.to_owned());
         submitters.spawn(async move {
             let mut s = Samples::default();
             let mut refused = Vec::new();

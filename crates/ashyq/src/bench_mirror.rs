@@ -201,9 +201,7 @@ async fn measure(
     let last_seq = night.registrar.ledger().head().map_or(0, |(s, _)| s);
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
     loop {
-        let at = updates
-            .lock()
-            .map_or(0, |v| v.last().map_or(0, |u| u.0));
+        let at = updates.lock().map_or(0, |v| v.last().map_or(0, |u| u.0));
         if at >= last_seq {
             break;
         }
@@ -238,10 +236,7 @@ async fn measure(
         );
     }
     lags.sort_by(f64::total_cmp);
-    let mut update_ms: Vec<f64> = updates
-        .iter()
-        .map(|u| u.2.as_secs_f64() * 1000.0)
-        .collect();
+    let mut update_ms: Vec<f64> = updates.iter().map(|u| u.2.as_secs_f64() * 1000.0).collect();
     update_ms.sort_by(f64::total_cmp);
 
     // nginx on the mirror against ashyq on the same URLs.

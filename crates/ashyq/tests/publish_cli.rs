@@ -21,7 +21,11 @@ fn publish_writes_the_mirror_and_again_writes_nothing() {
             .arg("--log-key-file")
             .arg(&key),
     );
-    assert!(stdout(&first).contains("files written"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("files written"),
+        "{}",
+        stdout(&first)
+    );
     for f in [
         "index.html",
         "index.ru.html",

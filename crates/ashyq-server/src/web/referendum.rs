@@ -120,7 +120,10 @@ fn head_tree_and_definition<'l>(
     ledger: &'l Ledger,
     id: &str,
 ) -> Option<(std::sync::Arc<ResultsTree>, &'l ReferendumDefinition)> {
-    let def = &ledger.referendum(&ContestId(id.to_owned())).ok()?.definition;
+    let def = &ledger
+        .referendum(&ContestId(id.to_owned()))
+        .ok()?
+        .definition;
     Some((crate::read::tree(state, ledger, id).ok()?, def))
 }
 
