@@ -39,7 +39,8 @@ fn publish_writes_the_mirror_and_again_writes_nothing() {
     let head: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("api/v1/log/head/index.json")).unwrap())
             .unwrap();
-    assert!(head.get("tree_size").is_some(), "{head}");
+    assert_eq!(head["head"]["tree_size"], 1, "{head}");
+    assert!(head["signature"].is_string(), "{head}");
     let again = succeeds(
         ashyq_on(&db)
             .args(["publish", "--out"])
