@@ -70,6 +70,9 @@ async fn small_referendum(registrar: &Registrar) -> (Territory, Vec<PrecinctProt
     (territory, protocols)
 }
 
+/// A URL, the headers to send with it, and the file that must hold its answer.
+type Case<'a> = (String, Vec<(&'a str, &'a str)>, String);
+
 fn config() -> ServerConfig {
     let key = CommissionSigningKey::from_seed(Commission::Central, &[9; 32]);
     ServerConfig {
@@ -178,7 +181,7 @@ async fn publish_writes_every_page_and_document_as_the_server_answers_it() {
     let base = serve(registrar.clone()).await;
     let region = &territory.regions[3].code.0;
     let precinct = protocols[10].precinct.0;
-    let cases: Vec<(String, Vec<(&str, &str)>, String)> = vec![
+    let cases: Vec<Case> = vec![
         ("/".into(), vec![], "index.html".into()),
         ("/?lang=ru".into(), vec![], "index.ru.html".into()),
         (
