@@ -106,8 +106,17 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// A fast shutdown (SIGTERM), which stops its workers too; SIGKILL of the master alone
+    /// would leave them running.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let pid = self.child.id().to_string();
+        let termed = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !termed {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
