@@ -21,6 +21,7 @@ mod events;
 pub mod headers;
 mod kurultai_api;
 pub mod limits;
+pub mod mirror;
 mod nist;
 mod openapi;
 mod operators;
@@ -114,6 +115,11 @@ pub struct ServerConfig {
     pub behind_proxy: bool,
     /// The delays after failed sign-ins (shared by every instance through the database).
     pub throttle: ashyq_core::throttle::SignInThrottle,
+    /// How long a rendered result stands after the log's head moved on: a burst of group
+    /// commits within it costs one render per answer, not one per commit. Zero (the
+    /// default here) renders every head; `ashyq serve` uses 250 ms
+    /// (`--publish-interval-ms`).
+    pub publish_interval: std::time::Duration,
 }
 
 impl ServerConfig {

@@ -32,6 +32,8 @@ struct Rendered {
     /// The head it was rendered at, and that head's ETag.
     seq: u64,
     etag: String,
+    /// When it was rendered (see [`crate::ServerConfig::publish_interval`]).
+    at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -175,6 +177,19 @@ fn answer(status: StatusCode, etag: &str, content_type: &'static str, body: Body
     res
 }
 
+/// An answer of an earlier head, with that head's ETag (a 304 when the client has it).
+fn previous_answer(headers: &HeaderMap, r: &Rendered) -> Response {
+    if matches(headers, &r.etag) {
+        return answer(StatusCode::NOT_MODIFIED, &r.etag, JSON, Body::empty());
+    }
+    answer(
+        StatusCode::OK,
+        &r.etag,
+        r.content_type,
+        Body::from(r.body.clone()),
+    )
+}
+
 /// Serves `key` at the current head from the cache, or renders it with `render`.
 pub(crate) async fn cached(
     state: &AppState,
@@ -198,6 +213,17 @@ pub(crate) async fn cached(
             ));
         }
     }
+    // Within the publish interval an answer stands although the head moved on: a burst of
+    // group commits costs one render per interval, not one per commit. Never older than
+    // what the client has seen (its If-None-Match).
+    let interval = state.config.publish_interval;
+    if !interval.is_zero()
+        && let Some(r) = state.cache.previous(&key)
+        && r.at.elapsed() < interval
+        && newest_seen(headers).is_none_or(|seen| seen <= r.seq)
+    {
+        return Ok(previous_answer(headers, &r));
+    }
     // A miss: render one at a time, and look again once it is our turn — another reader may
     // have rendered this very answer meanwhile. While another reader renders, a reader that
     // has not yet seen a newer head gets this key's answer from the previous head, labelled
@@ -211,20 +237,7 @@ pub(crate) async fn cached(
             if let Some(r) = state.cache.previous(&key)
                 && newest_seen(headers).is_none_or(|seen| seen <= r.seq)
             {
-                if matches(headers, &r.etag) {
-                    return Ok(answer(
-                        StatusCode::NOT_MODIFIED,
-                        &r.etag,
-                        JSON,
-                        Body::empty(),
-                    ));
-                }
-                return Ok(answer(
-                    StatusCode::OK,
-                    &r.etag,
-                    r.content_type,
-                    Body::from(r.body.clone()),
-                ));
+                return Ok(previous_answer(headers, &r));
             }
             state.cache.render_lock.lock().await
         }
@@ -250,6 +263,7 @@ pub(crate) async fn cached(
             body: body.clone(),
             seq,
             etag: etag.clone(),
+            at: std::time::Instant::now(),
         }),
     );
     Ok(answer(
@@ -275,7 +289,11 @@ pub(crate) fn referendum_id(id: &str) -> ContestId {
 }
 
 /// The result tree of a referendum at the ledger's head, computed once per head.
-fn tree(state: &AppState, ledger: &Ledger, id: &str) -> Result<Arc<ResultsTree>, Problem> {
+pub(crate) fn tree(
+    state: &AppState,
+    ledger: &Ledger,
+    id: &str,
+) -> Result<Arc<ResultsTree>, Problem> {
     let (seq, _) = etag_of(ledger);
     if let Some(t) = state.cache.tree(seq, id) {
         return Ok(t);
@@ -627,6 +645,7 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
             body: bytes.clone(),
             seq,
             etag: String::new(),
+            at: std::time::Instant::now(),
         }),
     );
     (seq, bytes)
@@ -733,5 +752,50 @@ mod tests {
         // Once rendered, everyone gets the current head.
         let (_, tag, body) = text(read(&state, None, "third").await).await;
         assert_eq!((tag.as_str(), body.as_str()), (new_tag.as_str(), "second"));
+    }
+
+    #[tokio::test]
+    async fn within_the_publish_interval_an_answer_stands_then_the_new_head_is_rendered() {
+        let db = TestDb::sqlite();
+        let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+        registrar.load_territory(territory).await.unwrap();
+        let interval = std::time::Duration::from_millis(300);
+        let state = AppState {
+            config: Arc::new(crate::ServerConfig {
+                publish_interval: interval,
+                ..crate::ServerConfig::default()
+            }),
+            ..state(registrar.clone())
+        };
+        let (_, first_tag, body) = text(read(&state, None, "first").await).await;
+        assert_eq!(body, "first");
+        let rendered = std::time::Instant::now();
+
+        // The head moves: within the interval the answer stands, with its own head's tag.
+        registrar
+            .create_referendum(presets::kz_2026())
+            .await
+            .unwrap();
+        let new_tag = etag_of(&registrar.ledger()).1;
+        let (status, tag, body) = text(read(&state, None, "second").await).await;
+        assert!(
+            rendered.elapsed() < interval,
+            "the machine was too slow to check"
+        );
+        assert_eq!(
+            (status, tag.as_str(), body.as_str()),
+            (StatusCode::OK, first_tag.as_str(), "first")
+        );
+        // A client that has seen the new head is never sent back.
+        let (_, tag, body) = text(read(&state, Some(&new_tag), "second").await).await;
+        assert_eq!(tag, new_tag);
+        assert_ne!(body, "first");
+
+        // After the interval the new head is rendered for everyone.
+        tokio::time::sleep(interval).await;
+        let (_, tag, body) = text(read(&state, None, "third").await).await;
+        assert_eq!(tag, new_tag);
+        assert_ne!(body, "first");
     }
 }

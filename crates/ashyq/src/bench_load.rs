@@ -56,11 +56,15 @@ pub struct BenchLoadArgs {
     /// Give up if election night takes longer than this many seconds.
     #[arg(long, default_value_t = 120)]
     pub max_seconds: u64,
+    /// Milliseconds a rendered result stands after the head moved on (as `ashyq serve
+    /// --publish-interval-ms`); 0 renders every head.
+    #[arg(long, default_value_t = 250)]
+    pub publish_interval_ms: u64,
 }
 
 /// Latencies of one phase, in microseconds.
 #[derive(Default)]
-struct Samples {
+pub(crate) struct Samples {
     micros: Vec<u32>,
     errors: usize,
 }
@@ -71,7 +75,7 @@ impl Samples {
         self.errors += other.errors;
     }
 
-    fn percentile_ms(&mut self, p: f64) -> f64 {
+    pub(crate) fn percentile_ms(&mut self, p: f64) -> f64 {
         if self.micros.is_empty() {
             return f64::NAN;
         }
@@ -82,16 +86,16 @@ impl Samples {
 }
 
 /// What a phase measured.
-struct Phase {
-    requests: usize,
+pub(crate) struct Phase {
+    pub(crate) requests: usize,
     seconds: f64,
     p50_ms: f64,
     p99_ms: f64,
-    errors: usize,
+    pub(crate) errors: usize,
 }
 
 impl Phase {
-    fn of(mut s: Samples, seconds: f64) -> Phase {
+    pub(crate) fn of(mut s: Samples, seconds: f64) -> Phase {
         Phase {
             requests: s.micros.len(),
             seconds,
@@ -101,11 +105,11 @@ impl Phase {
         }
     }
 
-    fn per_second(&self) -> f64 {
+    pub(crate) fn per_second(&self) -> f64 {
         self.requests as f64 / self.seconds
     }
 
-    fn line(&self, what: &str) -> String {
+    pub(crate) fn line(&self, what: &str) -> String {
         format!(
             "  {what:<34} {:>9.0} req/s  p50 {:>7.3} ms  p99 {:>7.3} ms  ({} requests, {} errors, {:.2} s)",
             self.per_second(),
@@ -117,7 +121,7 @@ impl Phase {
         )
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         json!({
             "requests": self.requests,
             "seconds": round3(self.seconds),
@@ -129,26 +133,31 @@ impl Phase {
     }
 }
 
-fn round3(x: f64) -> f64 {
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
 /// One HTTP/1.1 keep-alive connection, driven directly through hyper: a load generator
 /// should spend as little CPU per request as it can, since it shares the machine with the
 /// server it measures (reqwest's pool and URL handling cost about as much again).
-struct Connection {
+pub(crate) struct Connection {
     addr: SocketAddr,
     sender: Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>,
 }
 
 impl Connection {
-    fn new(addr: SocketAddr) -> Self {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
         Connection { addr, sender: None }
     }
 
     /// Sends one request; `Ok(status)` once the whole body has arrived. A broken connection
     /// is opened again at the next request.
-    async fn send(&mut self, method: Method, path: &str, body: Bytes) -> Result<StatusCode> {
+    pub(crate) async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Bytes,
+    ) -> Result<StatusCode> {
         if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
             let stream = tokio::net::TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
@@ -222,7 +231,12 @@ async fn read_until(
     all
 }
 
-async fn timed_reads(addr: SocketAddr, paths: Vec<String>, readers: usize, seconds: u64) -> Phase {
+pub(crate) async fn timed_reads(
+    addr: SocketAddr,
+    paths: Vec<String>,
+    readers: usize,
+    seconds: u64,
+) -> Phase {
     let stop = Arc::new(AtomicBool::new(false));
     let t0 = Instant::now();
     let reading = read_until(addr, Arc::new(paths), readers, stop.clone());
@@ -239,6 +253,153 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
     if args.submitters == 0 || args.readers == 0 || args.read_seconds == 0 {
         bail!("--submitters, --readers and --read-seconds must be at least 1");
     }
+    let ElectionNight {
+        db,
+        registrar,
+        backend,
+        territory,
+        def,
+        bodies,
+    } = prepare(url).await?;
+    let n = bodies.len();
+    let mut region_paths: Vec<String> = territory
+        .regions
+        .iter()
+        .map(|r| format!("/api/v1/referendums/{}/regions/{}", def.id, r.code))
+        .collect();
+    region_paths.push(format!("/api/v1/referendums/{}/results", def.id));
+    let result_paths = region_paths;
+
+    // The server, on its own runtime.
+    let threads = args
+        .server_threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let config = ashyq_server::ServerConfig {
+        rate_limit: None,
+        publish_interval: Duration::from_millis(args.publish_interval_ms),
+        ..ashyq_server::ServerConfig::default()
+    };
+    let server = BenchServer::start(registrar.clone(), threads, config)?;
+    let addr = server.addr;
+
+    // 1. The ceiling.
+    eprintln!(
+        "Ceiling: {} readers on GET /health for {} s…",
+        args.readers, args.read_seconds
+    );
+    let ceiling = timed_reads(
+        addr,
+        vec!["/health".into()],
+        args.readers,
+        args.read_seconds,
+    )
+    .await;
+
+    // 2. Election night.
+    eprintln!(
+        "Election night: {} submitters post {n} signed protocols while {} readers poll the results…",
+        args.submitters, args.readers
+    );
+    let bar = output::progress(n as u64, "protocols");
+    let bodies: Arc<Vec<Bytes>> = Arc::new(bodies.into_iter().map(Bytes::from).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let night_start = Instant::now();
+    let readers = tokio::spawn(read_until(
+        addr,
+        Arc::new(result_paths.clone()),
+        args.readers,
+        stop.clone(),
+    ));
+    let submit_path = format!("/api/v1/referendums/{}/protocols", def.id);
+    let submits = submit_all(
+        addr,
+        &submit_path,
+        bodies,
+        args.submitters,
+        args.max_seconds,
+        &bar,
+    )
+    .await?;
+    let submit_seconds = night_start.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let night_reads = readers.await?;
+    let night_read_seconds = night_start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let status = registrar.ledger().results(&def.id)?.status;
+    if status != ResultStatus::Final {
+        bail!("after all submissions the result is {status:?}, not final");
+    }
+    let submit = Phase::of(submits, submit_seconds);
+    let night = Phase::of(night_reads, night_read_seconds);
+
+    // 3. The morning after.
+    eprintln!(
+        "Morning after: {} readers poll the results for {} s…",
+        args.readers, args.read_seconds
+    );
+    let after = timed_reads(addr, result_paths, args.readers, args.read_seconds).await;
+
+    server.stop()?;
+
+    let ratio_night = night.per_second() / ceiling.per_second();
+    let ratio_after = after.per_second() / ceiling.per_second();
+    println!(
+        "bench load on {backend}: {n} signed protocols from {} submitters, {} readers, server on {threads} worker threads",
+        args.submitters, args.readers
+    );
+    println!("{}", ceiling.line("ceiling: GET /health"));
+    println!("{}", submit.line("submissions (POST, signed)"));
+    println!("{}", night.line("results reads during submissions"));
+    println!("{}", after.line("results reads afterwards"));
+    println!(
+        "  all {n} protocols accepted in {submit_seconds:.3} s ({:.0} protocols/s); reads at {:.0}% of the ceiling during submissions, {:.0}% afterwards",
+        n as f64 / submit_seconds,
+        ratio_night * 100.0,
+        ratio_after * 100.0
+    );
+    println!(
+        "{}",
+        json!({
+            "bench": "load",
+            "backend": backend,
+            "protocols": n,
+            "submitters": args.submitters,
+            "readers": args.readers,
+            "server_threads": threads,
+            // The time per results read under election-night load, against the time per read of
+            // the trivial endpoint on the same server (the ceiling).
+            "seconds": 1.0 / night.per_second(),
+            "baseline_seconds": 1.0 / ceiling.per_second(),
+            "ratio": round3(ceiling.per_second() / night.per_second()),
+            "submit_seconds": round3(submit_seconds),
+            "protocols_per_second": (n as f64 / submit_seconds).round(),
+            "submit": submit.json(),
+            "reads_during_submissions": night.json(),
+            "reads_after": after.json(),
+            "ceiling": ceiling.json(),
+            "read_share_of_ceiling_during": round3(ratio_night),
+            "read_share_of_ceiling_after": round3(ratio_after),
+            "publish_interval_ms": args.publish_interval_ms,
+        })
+    );
+    drop(db);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The scenario of election night on a scratch database: the territory, kz-2026, the 10,459
+/// precinct keys registered, and every precinct's signed protocol as a request body.
+pub(crate) struct ElectionNight {
+    /// The scratch database (dropped at the end).
+    pub(crate) db: ashyq_store::testing::TestDb,
+    pub(crate) registrar: Arc<Registrar>,
+    pub(crate) backend: &'static str,
+    pub(crate) territory: ashyq_core::territory::Territory,
+    pub(crate) def: ashyq_core::referendum::ReferendumDefinition,
+    pub(crate) bodies: Vec<String>,
+}
+
+/// Prepares [`ElectionNight`] on a scratch database of the kind `url` names.
+pub(crate) async fn prepare(url: &str) -> Result<ElectionNight> {
     let db = crate::bench::scratch(url)?;
     let store = Store::open(&db.url).await?;
     let backend = store.backend();
@@ -283,88 +444,82 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
             )?)?)
         })
         .collect::<Result<_>>()?;
-    let n = bodies.len();
-    let mut region_paths: Vec<String> = territory
-        .regions
-        .iter()
-        .map(|r| format!("/api/v1/referendums/{}/regions/{}", def.id, r.code))
-        .collect();
-    region_paths.push(format!("/api/v1/referendums/{}/results", def.id));
-    let result_paths = region_paths;
+    Ok(ElectionNight {
+        db,
+        registrar,
+        backend,
+        territory,
+        def,
+        bodies,
+    })
+}
 
-    // The server, on its own runtime.
-    let threads = args
-        .server_threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server_registrar = registrar.clone();
-    let server = std::thread::spawn(move || -> Result<()> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
-            .enable_all()
-            .build()?;
-        rt.block_on(async move {
-            let config = ashyq_server::ServerConfig {
-                rate_limit: None,
-                ..ashyq_server::ServerConfig::default()
-            };
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-            addr_tx.send(listener.local_addr()?)?;
-            let app = ashyq_server::router_with(server_registrar, &config);
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = stop_rx.await;
+/// The server under test on its own runtime (its own worker threads) in this process.
+pub(crate) struct BenchServer {
+    pub(crate) addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl BenchServer {
+    /// Serves `registrar` with `config` on a loopback port, on `threads` worker threads.
+    pub(crate) fn start(
+        registrar: Arc<Registrar>,
+        threads: usize,
+        config: ashyq_server::ServerConfig,
+    ) -> Result<BenchServer> {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || -> Result<()> {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(threads)
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                addr_tx.send(listener.local_addr()?)?;
+                let app = ashyq_server::router_with(registrar, &config);
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .await?;
+                Ok(())
             })
-            .await?;
-            Ok(())
-        })
-    });
-    let addr = addr_rx
-        .recv_timeout(Duration::from_secs(30))
-        .context("the benchmark server did not start")?;
+        });
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(30))
+            .context("the benchmark server did not start")?;
+        Ok(BenchServer { addr, stop, thread })
+    }
 
-    // 1. The ceiling.
-    eprintln!(
-        "Ceiling: {} readers on GET /health for {} s…",
-        args.readers, args.read_seconds
-    );
-    let ceiling = timed_reads(
-        addr,
-        vec!["/health".into()],
-        args.readers,
-        args.read_seconds,
-    )
-    .await;
+    /// Stops it and waits for its thread.
+    pub(crate) fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the benchmark server thread panicked"))?
+    }
+}
 
-    // 2. Election night.
-    eprintln!(
-        "Election night: {} submitters post {n} signed protocols while {} readers poll the results…",
-        args.submitters, args.readers
-    );
-    let bar = output::progress(n as u64, "protocols");
-    let bodies: Arc<Vec<Bytes>> = Arc::new(bodies.into_iter().map(Bytes::from).collect());
+/// `clients` concurrent submitters POST every body to `path`; fails naming the first
+/// refusal, or when it takes longer than `max_seconds`.
+pub(crate) async fn submit_all(
+    addr: SocketAddr,
+    path: &str,
+    bodies: Arc<Vec<Bytes>>,
+    clients: usize,
+    max_seconds: u64,
+    bar: &indicatif::ProgressBar,
+) -> Result<Samples> {
     let next = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let night_start = Instant::now();
-    let readers = tokio::spawn(read_until(
-        addr,
-        Arc::new(result_paths.clone()),
-        args.readers,
-        stop.clone(),
-    ));
     let mut submitters = tokio::task::JoinSet::new();
-    let submit_path = format!("/api/v1/referendums/{}/protocols", def.id);
-    for _ in 0..args.submitters {
-        let (bodies, next, bar, path) = (
-            bodies.clone(),
-            next.clone(),
-            bar.clone(),
-            submit_path.clone(),
-        );
+    for _ in 0..clients {
+        let (bodies, next, bar, path) =
+            (bodies.clone(), next.clone(), bar.clone(), path.to_owned());
         submitters.spawn(async move {
             let mut s = Samples::default();
             let mut refused = Vec::new();
@@ -394,7 +549,7 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
     }
     let mut submits = Samples::default();
     let mut refused = Vec::new();
-    let deadline = tokio::time::sleep(Duration::from_secs(args.max_seconds));
+    let deadline = tokio::time::sleep(Duration::from_secs(max_seconds));
     tokio::pin!(deadline);
     loop {
         tokio::select! {
@@ -403,79 +558,14 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
                 Some(Err(e)) => bail!("a submitter failed: {e}"),
                 None => break,
             },
-            () = &mut deadline => bail!("election night took longer than --max-seconds {}", args.max_seconds),
+            () = &mut deadline => bail!("election night took longer than --max-seconds {}", max_seconds),
         }
     }
-    let submit_seconds = night_start.elapsed().as_secs_f64();
-    stop.store(true, Ordering::Relaxed);
-    let night_reads = readers.await?;
-    let night_read_seconds = night_start.elapsed().as_secs_f64();
-    bar.finish_and_clear();
     if let Some(first) = refused.first() {
         bail!(
             "{} protocols were not accepted; the first: {first}",
             refused.len()
         );
     }
-    let status = registrar.ledger().results(&def.id)?.status;
-    if status != ResultStatus::Final {
-        bail!("after all submissions the result is {status:?}, not final");
-    }
-    let submit = Phase::of(submits, submit_seconds);
-    let night = Phase::of(night_reads, night_read_seconds);
-
-    // 3. The morning after.
-    eprintln!(
-        "Morning after: {} readers poll the results for {} s…",
-        args.readers, args.read_seconds
-    );
-    let after = timed_reads(addr, result_paths, args.readers, args.read_seconds).await;
-
-    let _ = stop_tx.send(());
-    server
-        .join()
-        .map_err(|_| anyhow::anyhow!("the benchmark server thread panicked"))??;
-
-    let ratio_night = night.per_second() / ceiling.per_second();
-    let ratio_after = after.per_second() / ceiling.per_second();
-    println!(
-        "bench load on {backend}: {n} signed protocols from {} submitters, {} readers, server on {threads} worker threads",
-        args.submitters, args.readers
-    );
-    println!("{}", ceiling.line("ceiling: GET /health"));
-    println!("{}", submit.line("submissions (POST, signed)"));
-    println!("{}", night.line("results reads during submissions"));
-    println!("{}", after.line("results reads afterwards"));
-    println!(
-        "  all {n} protocols accepted in {submit_seconds:.3} s ({:.0} protocols/s); reads at {:.0}% of the ceiling during submissions, {:.0}% afterwards",
-        n as f64 / submit_seconds,
-        ratio_night * 100.0,
-        ratio_after * 100.0
-    );
-    println!(
-        "{}",
-        json!({
-            "bench": "load",
-            "backend": backend,
-            "protocols": n,
-            "submitters": args.submitters,
-            "readers": args.readers,
-            "server_threads": threads,
-            // The time per results read under election-night load, against the time per read of
-            // the trivial endpoint on the same server (the ceiling).
-            "seconds": 1.0 / night.per_second(),
-            "baseline_seconds": 1.0 / ceiling.per_second(),
-            "ratio": round3(ceiling.per_second() / night.per_second()),
-            "submit_seconds": round3(submit_seconds),
-            "protocols_per_second": (n as f64 / submit_seconds).round(),
-            "submit": submit.json(),
-            "reads_during_submissions": night.json(),
-            "reads_after": after.json(),
-            "ceiling": ceiling.json(),
-            "read_share_of_ceiling_during": round3(ratio_night),
-            "read_share_of_ceiling_after": round3(ratio_after),
-        })
-    );
-    drop(db);
-    Ok(ExitCode::SUCCESS)
+    Ok(submits)
 }

@@ -14,6 +14,7 @@ use crate::{
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
 use crate::{downloads_cmd, nist_cmd};
+use crate::{bench_mirror, publish_cmd};
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +72,13 @@ pub enum Command {
       --oidc-client-id ashyq --digest-key-file digest.key --moderator 3f…(64 hex digits)
   ashyq serve --dev-idp                        # test sign-in, for development only")]
     Serve(serve_cmd::ServeArgs),
+    /// Write the static mirror: every public page (kk/ru/en) and document at the head as
+    /// plain files, with the signed tree head (see docs/deploy.md).
+    #[command(after_help = "Examples:
+  ashyq publish --out /srv/ashyq-mirror
+  ashyq serve --mirror /srv/ashyq-mirror        # keeps it current as the log grows
+Serve the directory with any static server; docs/deploy.md has the nginx configuration.")]
+    Publish(publish_cmd::PublishArgs),
     /// Create the database and load a generated territory of a jurisdiction profile.
     #[command(after_help = "Examples:
   ashyq init                                  # sqlite://ashyq.db with the kz territory, seed 2026
@@ -272,6 +280,14 @@ Ends with one JSON line: {\"bench\":\"load\",\"seconds\":…,\"baseline_seconds\
 (seconds per results read under load against seconds per trivial read: the ratio is how many
 times slower a results read is than the ceiling).")]
     Load(bench_load::BenchLoadArgs),
+    /// The static mirror on election night: its lag per entry while 10,459 signed protocols
+    /// arrive, and nginx serving it against `ashyq serve` on the same URLs.
+    #[command(after_help = "Examples:
+  ashyq bench mirror
+  ashyq bench mirror --publish-interval-ms 100 --readers 64
+Needs nginx (Debian: apt-get install -y nginx). Ends with one JSON line:
+{\"bench\":\"mirror\",\"mirror_lag_median_ms\":…,\"mirror_lag_p99_ms\":…,\"nginx_rps\":…,\"ashyq_rps\":…,\"ratio\":…}")]
+    Mirror(bench_mirror::BenchMirrorArgs),
     /// Risk-limiting audits: draw 10,000 of the 9.1 M ballots against the Python
     /// `consistent_sampler`, the risk of every contest, 1,000 simulated audits.
     #[command(after_help = "Examples:
@@ -339,5 +355,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Downloads(args) => downloads_cmd::run(&db, args).await,
         Command::VerifyDownload(args) => downloads_cmd::verify(&args),
         Command::Bench(BenchCommand::Nist(args)) => nist_cmd::bench(args),
+        Command::Publish(args) => publish_cmd::run(&db, args).await,
+        Command::Bench(BenchCommand::Mirror(args)) => bench_mirror::run(&db, args).await,
     }
 }

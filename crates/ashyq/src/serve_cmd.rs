@@ -34,6 +34,14 @@ pub struct ServeArgs {
     /// with a proxy that sets it, or clients could pick their own address.
     #[arg(long)]
     behind_proxy: bool,
+    /// Keep the static mirror in this directory current (as `ashyq publish --out DIR`
+    /// writes it), rewriting what changed after each new head.
+    #[arg(long, value_name = "DIR")]
+    mirror: Option<PathBuf>,
+    /// Milliseconds a published result stands after the head moved on (the read cache and
+    /// the mirror): a burst of submissions within it costs one render; 0 renders every head.
+    #[arg(long, default_value_t = 250)]
+    publish_interval_ms: u64,
     /// Sign-in for the public consultation.
     #[command(flatten)]
     consult: consult_cmd::ConsultServeArgs,
@@ -48,7 +56,10 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         secure_cookies,
         behind_proxy,
         consult,
+        mirror,
+        publish_interval_ms,
     } = args;
+    let publish_interval = std::time::Duration::from_millis(publish_interval_ms);
     let registrar = Arc::new(open(db).await?);
     let log_key = load_log_key(db, log_key_file.as_deref())?;
     let (consult, dev_idp) =
@@ -97,7 +108,21 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         }),
         secure_cookies,
         behind_proxy,
+        publish_interval,
         ..ashyq_server::ServerConfig::with_log_key(log_key)
+    };
+    let _mirror = match &mirror {
+        Some(dir) => Some(
+            crate::publish_cmd::keep_mirror(
+                db,
+                dir,
+                &config,
+                registrar.subscribe(),
+                publish_interval,
+            )
+            .await?,
+        ),
+        None => None,
     };
     ashyq_server::serve_with(registrar, listen, config, |addr| {
         println!(

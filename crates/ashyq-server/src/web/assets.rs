@@ -29,6 +29,11 @@ pub const API_CSS: Asset = Asset::css("api.css", include_bytes!("../../assets/ap
 
 const ALL: [Asset; 5] = [STYLE, LIVE_JS, PORTAL_CSS, PORTAL_JS, API_CSS];
 
+/// Every asset.
+pub fn all() -> &'static [Asset] {
+    &ALL
+}
+
 /// The asset served as `/assets/{name}`, if there is one.
 pub fn named(name: &str) -> Option<&'static Asset> {
     ALL.iter().find(|a| a.name == name)

@@ -113,6 +113,20 @@ fn tree_and_definition<'l>(
     Some((tree, def))
 }
 
+/// The result tree of the head (computed once per head and shared with the API, see
+/// `read::tree`) and the definition of referendum `id`.
+fn head_tree_and_definition<'l>(
+    state: &AppState,
+    ledger: &'l Ledger,
+    id: &str,
+) -> Option<(std::sync::Arc<ResultsTree>, &'l ReferendumDefinition)> {
+    let def = &ledger
+        .referendum(&ContestId(id.to_owned()))
+        .ok()?
+        .definition;
+    Some((crate::read::tree(state, ledger, id).ok()?, def))
+}
+
 fn national_markup<'a>(
     ledger: &Ledger,
     ctx: Ctx,
@@ -203,7 +217,7 @@ pub async fn region(
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
-    let Some((tree, def)) = tree_and_definition(&ledger, &id) else {
+    let Some((tree, def)) = head_tree_and_definition(&state, &ledger, &id) else {
         return layout::not_found(ctx, Some(tr.t("not-found-referendum").into_owned()));
     };
     let Some(r) = tree.regions.iter().find(|r| r.code.0 == code) else {
@@ -245,7 +259,7 @@ pub async fn district(
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
-    let Some((tree, def)) = tree_and_definition(&ledger, &id) else {
+    let Some((tree, def)) = head_tree_and_definition(&state, &ledger, &id) else {
         return layout::not_found(ctx, Some(tr.t("not-found-referendum").into_owned()));
     };
     let found = tree.regions.iter().find_map(|r| {
@@ -334,7 +348,12 @@ pub async fn precinct(
     let tr = ctx.tr();
     let lang = ctx.lang;
     let ledger = state.registrar.ledger();
-    let Some((_, def)) = tree_and_definition(&ledger, &id) else {
+    // The definition only: this page needs no tally.
+    let Some(def) = ledger
+        .referendum(&ContestId(id.clone()))
+        .ok()
+        .map(|r| &r.definition)
+    else {
         return layout::not_found(ctx, Some(tr.t("not-found-referendum").into_owned()));
     };
     let territory = ledger.territory();
