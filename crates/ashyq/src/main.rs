@@ -29,6 +29,7 @@ mod commission_cmd;
 mod consult_cmd;
 mod database;
 mod demo;
+mod demo_president;
 mod digest_key;
 mod election_cmd;
 mod export_cmd;
