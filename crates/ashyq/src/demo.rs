@@ -66,6 +66,10 @@ pub struct DemoArgs {
     /// database, ashyq-demo.db.log-key).
     #[arg(long, env = "ASHYQ_LOG_KEY_FILE")]
     log_key_file: Option<PathBuf>,
+    /// Also load and certify the 2022 presidential election (synthetic protocols that add up
+    /// to the CEC's final national figures).
+    #[arg(long)]
+    presidential: bool,
 }
 
 /// Where the demo keeps its database unless `--database-url` says otherwise.
@@ -283,6 +287,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     print!("{}", output::national_table(&def, &tree));
     let phase = if args.instant { Duration::ZERO } else { replay };
     crate::demo_kurultai::load(&registrar, &phases, phase).await?;
+    if args.presidential {
+        crate::demo_president::load(&registrar).await?;
+    }
     println!(
         "\nEvery figure above can be checked offline: ashyq --database-url {db} export --log log.jsonl && ashyq verify log.jsonl"
     );

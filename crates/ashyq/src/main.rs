@@ -31,6 +31,7 @@ mod consult_cmd;
 mod database;
 mod demo;
 mod demo_kurultai;
+mod demo_president;
 mod digest_key;
 mod downloads_cmd;
 mod election_cmd;

@@ -390,21 +390,27 @@ pub fn presidential_asked(registrar: &Registrar, election: Option<&str>) -> Opti
 /// `ashyq president certify`.
 async fn certify(db: &str, args: CertifyArgs) -> Result<ExitCode> {
     let registrar = open(db).await?;
+    let seed = args.seed.map(TieSeed::new).transpose()?;
+    certify_round(&registrar, args.election.as_deref(), &args.author, seed).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Certifies and locks a round (the only one when `election` is `None`) and prints its
+/// outcome with the reason.
+pub async fn certify_round(
+    registrar: &Registrar,
+    election: Option<&str>,
+    author: &str,
+    seed: Option<TieSeed>,
+) -> Result<()> {
     let id = registrar
         .ledger()
-        .resolve_presidential(args.election.as_deref())?
+        .resolve_presidential(election)?
         .definition
         .id
         .clone();
-    let seed = args.seed.map(TieSeed::new).transpose()?;
     let entry = registrar
-        .record(|l| {
-            l.certify_presidential(
-                &id,
-                authors::commission_operator(&args.author),
-                seed.clone(),
-            )
-        })
+        .record(|l| l.certify_presidential(&id, authors::commission_operator(author), seed.clone()))
         .await?;
     if let Event::President(PresidentEvent::RoundCertified { outcome, .. }) = &entry.event {
         println!(
@@ -413,7 +419,7 @@ async fn certify(db: &str, args: CertifyArgs) -> Result<ExitCode> {
             outcome.reason()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Reads the signature lists: rows `iin,region`, the region an index into `regions`.

@@ -242,3 +242,37 @@ fn support_signatures_are_checked_against_the_register_by_digest_with_masked_rep
     assert!(err.contains("row 2: the IIN is not valid"), "{err}");
     assert!(!err.contains("900101312349"), "{err}");
 }
+
+#[test]
+fn demo_presidential_also_loads_and_certifies_the_2022_election() {
+    let db = TestDb::sqlite();
+    let out = succeeds(ashyq_on(&db).args(["demo", "--instant", "--no-serve", "--presidential"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Synthetic protocols of the 2022 presidential election"),
+        "{text}"
+    );
+    assert!(
+        text.contains("president-2022 certified and locked"),
+        "{text}"
+    );
+    let out = succeeds(ashyq_on(&db).args([
+        "election",
+        "results",
+        "--election",
+        "president-2022",
+        "--format",
+        "json",
+    ]));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["eligible"], 11_953_465);
+    assert_eq!(r["participated"], 8_300_046);
+    assert_eq!(r["candidates"]["Kassym-Jomart Tokayev"], 6_456_393);
+    assert_eq!(r["against_all"], 460_484);
+    assert_eq!(r["status"], "certified");
+    assert_eq!(r["outcome"]["elected"], "Kassym-Jomart Tokayev");
+    // The referendum of the demo is still there and certified beside it.
+    let out = succeeds(ashyq_on(&db).args(["results", "--format", "json"]));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["status"], "certified");
+}
