@@ -96,9 +96,21 @@ pub fn keys<'a>(
     address: &str,
 ) -> [(String, &'a DelayRule, WhenOwed); 3] {
     [
-        (format!("address:{address}"), &throttle.address, WhenOwed::Refuse),
-        (format!("pair:{account}@{address}"), &throttle.pair, WhenOwed::Refuse),
-        (format!("account:{account}"), &throttle.account, WhenOwed::Hold),
+        (
+            format!("address:{address}"),
+            &throttle.address,
+            WhenOwed::Refuse,
+        ),
+        (
+            format!("pair:{account}@{address}"),
+            &throttle.pair,
+            WhenOwed::Refuse,
+        ),
+        (
+            format!("account:{account}"),
+            &throttle.account,
+            WhenOwed::Hold,
+        ),
     ]
 }
 
@@ -124,7 +136,10 @@ mod tests {
         let t = SignInThrottle::default();
         let [a, p, acc] = keys(&t, "alice", "192.0.2.1");
         assert_eq!((a.0.as_str(), a.2), ("address:192.0.2.1", WhenOwed::Refuse));
-        assert_eq!((p.0.as_str(), p.2), ("pair:alice@192.0.2.1", WhenOwed::Refuse));
+        assert_eq!(
+            (p.0.as_str(), p.2),
+            ("pair:alice@192.0.2.1", WhenOwed::Refuse)
+        );
         assert_eq!((acc.0.as_str(), acc.2), ("account:alice", WhenOwed::Hold));
         assert!(acc.1.delay_ms(u64::MAX) <= 4_000);
     }

@@ -27,8 +27,8 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::cookies::cookie;
 use crate::limits::ClientAddress;
-use crate::throttle;
 use crate::problem::Problem;
+use crate::throttle;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "ashyq_session";

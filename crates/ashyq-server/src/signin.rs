@@ -25,7 +25,6 @@ use std::time::{Duration, Instant};
 use ashyq_core::consult::CitizenRef;
 use ashyq_store::Store;
 use ashyq_store::shared_state::StateKind;
-use serde::{Deserialize, Serialize};
 use axum::http::{HeaderMap, HeaderValue};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
@@ -34,6 +33,7 @@ use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
 };
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -255,9 +255,15 @@ impl SignIn {
             csrf: random_hex(32)?,
             development,
         };
-        let json = serde_json::to_string(&session).map_err(|e| SignInError::Store(e.to_string()))?;
+        let json =
+            serde_json::to_string(&session).map_err(|e| SignInError::Store(e.to_string()))?;
         self.store
-            .put_state(StateKind::CitizenSession, &digest(&id), &json, expiry(SESSION_TTL))
+            .put_state(
+                StateKind::CitizenSession,
+                &digest(&id),
+                &json,
+                expiry(SESSION_TTL),
+            )
             .await
             .map_err(|e| SignInError::Store(e.to_string()))?;
         Ok(id)
@@ -343,9 +349,15 @@ impl SignIn {
             verifier: verifier.secret().clone(),
             return_to,
         };
-        let json = serde_json::to_string(&pending).map_err(|e| SignInError::Store(e.to_string()))?;
+        let json =
+            serde_json::to_string(&pending).map_err(|e| SignInError::Store(e.to_string()))?;
         self.store
-            .put_state(StateKind::SignInFlow, &digest(&flow), &json, expiry(FLOW_TTL))
+            .put_state(
+                StateKind::SignInFlow,
+                &digest(&flow),
+                &json,
+                expiry(FLOW_TTL),
+            )
             .await
             .map_err(|e| SignInError::Store(e.to_string()))?;
         Ok((url.to_string(), flow))

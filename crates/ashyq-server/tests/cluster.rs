@@ -92,11 +92,18 @@ async fn an_attacker_slows_only_their_own_address_and_never_locks_the_owner_out(
             "{}: even the right password waits",
             db.backend()
         );
-        let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(retry >= 1);
         let doc: serde_json::Value = res.json().await.unwrap();
         assert!(
-            doc["detail"].as_str().unwrap().contains("from this address"),
+            doc["detail"]
+                .as_str()
+                .unwrap()
+                .contains("from this address"),
             "{doc}"
         );
         // The refused try was not counted; the spoofed first address was not used.
@@ -146,7 +153,12 @@ async fn one_address_guessing_at_many_accounts_is_slowed_for_all_of_them() {
             assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         }
         let res = sign_in_from(&w.base, guesser, "cec", PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", db.backend());
+        assert_eq!(
+            res.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            db.backend()
+        );
         // Every other address is unaffected.
         let res = sign_in_from(&w.base, "192.0.2.11", "cec", PASSWORD).await;
         assert_eq!(res.status(), StatusCode::CREATED);
@@ -224,7 +236,13 @@ async fn an_operator_signs_in_on_one_instance_and_writes_on_another() {
             .await
             .unwrap();
         let a = b.answer(res).await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}: {}", db.backend(), a.body);
+        assert_eq!(
+            a.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            db.backend(),
+            a.body
+        );
         let to = a.location.unwrap();
 
         // The page after the write comes from the first instance and shows the note the
@@ -239,12 +257,7 @@ async fn an_operator_signs_in_on_one_instance_and_writes_on_another() {
         let again = b.get(&to).await;
         assert!(!again.body.contains(&note), "a note is shown once");
         // The write is in the shared log.
-        let stored = w
-            .registrar
-            .store()
-            .entries_after(0, 100_000)
-            .await
-            .unwrap();
+        let stored = w.registrar.store().entries_after(0, 100_000).await.unwrap();
         assert!(
             stored
                 .iter()
@@ -283,7 +296,11 @@ async fn a_citizens_session_is_known_to_every_instance_and_ends_everywhere() {
             .find(|c| c.starts_with("ashyq_session=") && !c.contains("Max-Age=0"))
             .expect("the session cookie was set")
             .clone();
-        set["ashyq_session=".len()..].split(';').next().unwrap().to_owned()
+        set["ashyq_session=".len()..]
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
     };
     stale.cookies.insert("ashyq_session".into(), id);
     let page = stale.get("/consult").await;

@@ -127,11 +127,7 @@ impl Store {
     }
 
     /// The failures under `key` that happened at or after `since`.
-    pub async fn signin_failures(
-        &self,
-        key: &str,
-        since: i64,
-    ) -> Result<Failures, StoreError> {
+    pub async fn signin_failures(&self, key: &str, since: i64) -> Result<Failures, StoreError> {
         let row: Option<(i64, i64, i64)> = with_pool!(self, pool => {
             sqlx::query_as("SELECT failures, last_failure, not_before FROM signin_failures WHERE key = $1")
                 .bind(key).fetch_optional(pool).await

@@ -13,8 +13,8 @@ use crate::{
     keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
-use crate::{downloads_cmd, nist_cmd};
 use crate::{bench_mirror, publish_cmd};
+use crate::{downloads_cmd, nist_cmd};
 
 #[derive(Parser)]
 #[command(

@@ -34,9 +34,7 @@ pub async fn consult_server() -> ConsultServer {
     }
     secretariat.import(&s.consultation.log).await.unwrap();
     let dev_idp = Arc::new(DevIdp::new().unwrap());
-    let service = Arc::new(
-        ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap(),
-    );
+    let service = Arc::new(ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap());
     let addr = serve_consultation(registrar, service.clone(), dev_idp).await;
     ConsultServer {
         base: format!("http://{addr}"),
@@ -76,8 +74,7 @@ impl ConsultServer {
         let registrar = Arc::new(Registrar::open(&self.db.url).await.unwrap());
         let secretariat = Arc::new(Secretariat::open(registrar.store().clone()).await.unwrap());
         let dev_idp = Arc::new(DevIdp::new().unwrap());
-        let service =
-            Arc::new(ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap());
+        let service = Arc::new(ConsultService::new(secretariat, consult_config(&dev_idp)).unwrap());
         let addr = serve_consultation(registrar, service, dev_idp).await;
         format!("http://{addr}")
     }

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use ashyq_store::shared_state::StateKind;
 use axum::http::HeaderMap;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use axum::response::Response;
 use maud::{Markup, html};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use crate::AppState;
 use crate::auth::SignedIn;
