@@ -74,7 +74,7 @@ impl ClientAddress {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         ClientAddress(forwarded.unwrap_or(peer))
     }
 }

@@ -35,7 +35,7 @@ pub struct Problem {
     pub receipt: Option<Box<SignedReceipt>>,
     /// For 429: seconds to wait, sent as `Retry-After` (not part of the document).
     #[serde(skip)]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<std::num::NonZeroU32>,
 }
 
 impl Problem {
@@ -55,7 +55,8 @@ impl Problem {
 
     /// This problem with a `Retry-After` of `secs` seconds.
     pub fn retry_after(mut self, secs: u64) -> Self {
-        self.retry_after = Some(secs.max(1));
+        let secs = u32::try_from(secs.max(1)).unwrap_or(u32::MAX);
+        self.retry_after = std::num::NonZeroU32::new(secs);
         self
     }
 
@@ -121,7 +122,7 @@ impl IntoResponse for Problem {
             .into_response();
         if let Some(secs) = self.retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.get()));
         }
         res
     }
