@@ -107,6 +107,7 @@ const XML: &str = "application/akn+xml; charset=utf-8";
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 pub struct AknQuery {
     /// `kk`, `ru` or `en` (the default).
+    #[param(pattern = "^(kk|ru|en)$")]
     lang: Option<String>,
 }
 
@@ -158,7 +159,7 @@ pub async fn bill_akn(
 /// The record of a day's sitting as an Akoma Ntoso 3.0 `debate`: one `rollCall` per vote
 /// of that day, with its counts and every member's vote by faction.
 #[utoipa::path(get, path = "/api/v1/kurultai/debates/{day}/akn", tag = "kurultai",
-    params(("day" = String, Path, description = "The day, YYYY-MM-DD")),
+    params(("day" = String, Path, format = Date, description = "The day, YYYY-MM-DD")),
     responses(
         (status = 200, description = "The debate record", body = String, content_type = "application/akn+xml"),
         (status = 304, description = "Not modified since the ETag given"),
