@@ -85,7 +85,9 @@ fn the_demo_exports_as_a_valid_nist_report_in_json_and_xml() {
         .arg(dir.path().join("x.json"))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("the contests are: kurultai-2026, kz-2026"));
+        .stderr(predicate::str::contains(
+            "the contests are: kurultai-2026, kz-2026",
+        ));
     assert!(!dir.path().join("x.json").exists());
 }
 
