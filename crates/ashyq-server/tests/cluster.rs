@@ -222,20 +222,7 @@ async fn an_operator_signs_in_on_one_instance_and_writes_on_another() {
         b.sign_in("almaty-op").await;
         let token = b.form_token(&format!("/portal/r/{ID}/upload")).await;
         b.base = other.clone();
-        let boundary = "ashyq-cluster-boundary";
-        let res = b
-            .http
-            .post(format!("{other}/portal/r/{ID}/upload"))
-            .header("cookie", b.cookie_header())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(multipart_body(boundary, &token, &[("p.json", &file)]))
-            .send()
-            .await
-            .unwrap();
-        let a = b.answer(res).await;
+        let a = post_upload(&mut b, &token, &[("p.json", &file)]).await;
         assert_eq!(
             a.status,
             StatusCode::SEE_OTHER,

@@ -324,8 +324,9 @@ pub fn multipart_body(boundary: &str, token: &str, files: &[(&str, &str)]) -> St
     body
 }
 
-/// Uploads `files` through the portal's form and follows the redirect.
-pub async fn upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Answer {
+/// Posts `files` through the portal's upload form at the browser's base; the answer as it
+/// comes (a redirect after any upload with the form token).
+pub async fn post_upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Answer {
     let boundary = "ashyq-test-boundary-7f3a";
     let res = b
         .http
@@ -339,7 +340,12 @@ pub async fn upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Ans
         .send()
         .await
         .unwrap();
-    let a = b.answer(res).await;
+    b.answer(res).await
+}
+
+/// Uploads `files` through the portal's form and follows the redirect.
+pub async fn upload(b: &mut Browser, token: &str, files: &[(&str, &str)]) -> Answer {
+    let a = post_upload(b, token, files).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     let to = a.location.unwrap();
     b.get(&to).await
