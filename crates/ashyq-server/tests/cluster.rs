@@ -7,8 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ashyq_core::author::Author;
-use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::signed::SignedProtocol;
 use ashyq_core::throttle::{DelayRule, SignInThrottle};
 use ashyq_server::ServerConfig;
@@ -197,19 +196,7 @@ async fn an_operator_signs_in_on_one_instance_and_writes_on_another() {
         let w = World::new(&db).await;
         let p = w.protocol(true, 1);
         let k = CommissionSigningKey::from_seed(Commission::Precinct(p.precinct), &[9; 32]);
-        w.registrar
-            .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
-                commission: Commission::Precinct(p.precinct),
-                public_key: k.public(),
-                valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
-                by: Commission::Central,
-                author: Author {
-                    name: "cec".into(),
-                    role: "central operator".into(),
-                },
-            }))
-            .await
-            .unwrap();
+        w.register_key(&k).await;
         let signed = SignedProtocol::sign(&p, 1, Utc::now() - TimeDelta::minutes(2), &k).unwrap();
         let file = serde_json::to_string(&signed).unwrap();
         // The second instance starts on the database as it now is (a running one follows

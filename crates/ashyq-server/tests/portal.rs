@@ -4,8 +4,7 @@
 //! conflicts, uploading signed protocol files, the entry form (a broken control ratio, then a
 //! good protocol) and certification (refused before the result is final, done after).
 
-use ashyq_core::author::Author;
-use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::operator::AuditOutcome;
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::signed::SignedProtocol;
@@ -268,19 +267,7 @@ async fn signed_files_are_uploaded_protocols_entered_and_the_result_certified() 
             CommissionSigningKey::from_seed(Commission::Precinct(p.precinct), &[seed; 32])
         };
         let k = key(&signed, 1);
-        w.registrar
-            .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
-                commission: Commission::Precinct(signed.precinct),
-                public_key: k.public(),
-                valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
-                by: Commission::Central,
-                author: Author {
-                    name: "cec".into(),
-                    role: "central operator".into(),
-                },
-            }))
-            .await
-            .unwrap();
+        w.register_key(&k).await;
         let at = Utc::now() - TimeDelta::minutes(2);
         let doc = |p: &PrecinctProtocol, version, k: &CommissionSigningKey| {
             serde_json::to_string(&SignedProtocol::sign(p, version, at, k).unwrap()).unwrap()

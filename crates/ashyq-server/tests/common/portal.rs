@@ -4,7 +4,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use ashyq_core::author::Author;
 use ashyq_core::contest::ContestId;
+use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
 use ashyq_core::operator::{Role, TerritorialScope};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::territory::{PrecinctId, Territory};
@@ -71,6 +73,23 @@ impl World {
             territory,
             protocols,
         }
+    }
+
+    /// Registers `key` as the precinct's signing key, as the central commission would.
+    pub async fn register_key(&self, key: &CommissionSigningKey) {
+        self.registrar
+            .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
+                commission: key.commission().clone(),
+                public_key: key.public(),
+                valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
+                by: Commission::Central,
+                author: Author {
+                    name: "cec".into(),
+                    role: "central operator".into(),
+                },
+            }))
+            .await
+            .unwrap();
     }
 
     /// The scenario protocol of the first precinct in the first region (`inside`) or in
