@@ -28,9 +28,15 @@ pub mod from_ledger;
 pub mod import;
 pub mod ocd;
 pub mod xml;
+pub mod xml_read;
 
 /// The XML namespace of the CDF.
 pub const NAMESPACE: &str = "http://itl.nist.gov/ns/voting/1500-100/v2";
+
+/// The official JSON Schema (draft-04) of the CDF v2, as copied into the repository
+/// (`tests/data/nist-1500-100-v2/`, with its README naming the source).
+pub const JSON_SCHEMA: &str =
+    include_str!("../tests/data/nist-1500-100-v2/NIST_V2_election_results_reporting.json");
 
 /// `ElectionReport`: the root of a report.
 #[derive(Debug, Clone, PartialEq, Serialize)]

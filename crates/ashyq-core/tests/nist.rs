@@ -821,9 +821,10 @@ fn what_is_not_a_report_is_refused_saying_what_it_is() {
             "another version",
         ),
         (
-            "<ElectionReport xmlns=\"http://itl.nist.gov/ns/voting/1500-100/v2\"/>",
-            "the JSON form",
+            "<html><body>results</body></html>",
+            "an XML document but not a NIST SP 1500-100 v2 report",
         ),
+        ("<ElectionReport xmlns=\"urn:x\">", "not well formed"),
     ] {
         let e = import::plan(&ledger, text, None, &a).unwrap_err();
         assert!(
@@ -832,6 +833,17 @@ fn what_is_not_a_report_is_refused_saying_what_it_is() {
         );
         assert!(e.to_string().contains(says), "{text}: {e}");
     }
+    // An empty report of the right namespace is read, and found to lack what an import needs.
+    let p = problems(
+        import::plan(
+            &ledger,
+            "<ElectionReport xmlns=\"http://itl.nist.gov/ns/voting/1500-100/v2\"/>",
+            None,
+            &a,
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(p[0].element, "Format");
     let summary = from_ledger::report(
         &small_ledger(&[1]),
         None,
@@ -1026,4 +1038,62 @@ fn the_presidential_report_imported_into_a_fresh_ledger_gives_the_same_results()
         import::plan(&fresh, &text, None, &common::author()),
         Err(ImportError::AlreadyImported(10_459))
     ));
+}
+
+/// The XML form read back is the JSON form, value for value: two writers (serde for JSON, the
+/// hand-written XSD order for XML) and the reader agree, for a referendum (certified and
+/// partial) and a presidential round, at precinct level and as a summary; the result is valid
+/// against the official JSON Schema. (The party-list contest: `ashyq/tests/nist_cli.rs`.)
+#[test]
+fn the_xml_form_read_back_is_the_json_form_for_every_kind_of_contest() {
+    let referendum = demo_ledger();
+    let (president, pid) = presidential_ledger(true);
+    let partial = small_ledger(&[1, 2, 3]);
+    for (ledger, contest) in [
+        (&referendum, None),
+        (&president, Some(pid.as_str())),
+        (&partial, None),
+    ] {
+        for level in [
+            ReportDetailLevel::PrecinctLevel,
+            ReportDetailLevel::SummaryContest,
+        ] {
+            let r = from_ledger::report(ledger, contest, level, &Issuer::default()).unwrap();
+            let back = nist::xml_read::to_json(&xml::to_xml(&r)).unwrap();
+            schema::assert_nist_json(&back);
+            assert_eq!(back, json(&r), "{contest:?} {level:?}");
+        }
+    }
+}
+
+#[test]
+fn our_xml_report_imports_as_the_json_one_does() {
+    let ledger = demo_ledger();
+    let r = from_ledger::report(
+        &ledger,
+        None,
+        ReportDetailLevel::PrecinctLevel,
+        &Issuer::default(),
+    )
+    .unwrap();
+    let fresh = fresh_like(&ledger);
+    let from_json = import::plan(
+        &fresh,
+        &serde_json::to_string(&r).unwrap(),
+        None,
+        &common::author(),
+    )
+    .unwrap();
+    let from_xml = import::plan(&fresh, &xml::to_xml(&r), None, &common::author()).unwrap();
+    assert_eq!(from_xml.protocols.len(), 10_459);
+    assert_eq!(from_xml.protocols, from_json.protocols);
+    // A count that breaks the control ratios is named by the element, as in JSON.
+    let text = xml::to_xml(&r).replacen("<Count>", "<Count>9", 1);
+    let p = problems(import::plan(&fresh, &text, None, &common::author()).unwrap_err());
+    assert!(!p.is_empty());
+    // An element the CDF does not have is named by its path.
+    let text = xml::to_xml(&r).replacen("<Format>", "<Colour>red</Colour><Format>", 1);
+    let p = problems(import::plan(&fresh, &text, None, &common::author()).unwrap_err());
+    assert_eq!(p[0].element, "ElectionReport");
+    assert!(p[0].message.contains("<Colour>"), "{}", p[0].message);
 }

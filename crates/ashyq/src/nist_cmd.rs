@@ -21,16 +21,13 @@ use crate::database::open;
 use crate::files::read_text;
 use crate::{authors, output};
 
-/// The official JSON Schema (draft-04) of the CDF v2, as copied into the repository.
-const SCHEMA: &str = include_str!(
-    "../../ashyq-core/tests/data/nist-1500-100-v2/NIST_V2_election_results_reporting.json"
-);
+use ashyq_core::nist::JSON_SCHEMA as SCHEMA;
 
 /// Arguments of `ashyq import`.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// A NIST SP 1500-100 v2 results report, precinct-level, in the JSON form (ours from
-    /// `ashyq export --nist`, or another system's).
+    /// A NIST SP 1500-100 v2 results report, precinct-level, in the JSON or the XML form
+    /// (ours from `ashyq export --nist`, or another system's).
     #[arg(long, value_name = "FILE")]
     nist: PathBuf,
     /// The contest the counts are for (needed only when the database has several and the

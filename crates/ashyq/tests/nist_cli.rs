@@ -52,6 +52,27 @@ fn the_demo_exports_as_a_valid_nist_report_in_json_and_xml() {
     let xml = std::fs::read_to_string(&xml_path).unwrap();
     schema::assert_valid_xml("nist cli", &xml, &schema::nist_xsd());
     assert!(xml.contains("<Status>certified</Status>"));
+    // The XML form reads back as the JSON form, value for value: here the referendum and the
+    // party-list election (the core's tests do the presidential round).
+    assert_eq!(ashyq_core::nist::xml_read::to_json(&xml).unwrap(), v);
+    let party_json = dir.path().join("party.json");
+    let party_xml = dir.path().join("party.xml");
+    for path in [&party_json, &party_xml] {
+        succeeds(
+            ashyq_on(&db)
+                .arg("export")
+                .arg("--nist")
+                .arg(path)
+                .args(["--contest", "kurultai-2026"]),
+        );
+    }
+    let party: Value =
+        serde_json::from_str(&std::fs::read_to_string(&party_json).unwrap()).unwrap();
+    schema::assert_nist_json(&party);
+    assert_eq!(
+        ashyq_core::nist::xml_read::to_json(&std::fs::read_to_string(&party_xml).unwrap()).unwrap(),
+        party
+    );
 
     let summary = dir.path().join("summary.json");
     succeeds(
@@ -218,4 +239,45 @@ fn an_exported_report_imported_into_a_fresh_database_gives_the_same_results_and_
         .failure()
         .stderr(predicate::str::contains("imported before"));
     assert_eq!(log_head(&fresh, dir.path()), empty + 10_459);
+
+    // The XML form of the same report, into another fresh database: the same results. An
+    // element the CDF does not have is named by its path first, and records nothing.
+    let xml = dir.path().join("report.xml");
+    succeeds(
+        ashyq_on(&source)
+            .arg("export")
+            .arg("--nist")
+            .arg(&xml)
+            .args(["--contest", "kz-2026"]),
+    );
+    let other = TestDb::sqlite();
+    succeeds(ashyq_on(&other).arg("init"));
+    succeeds(ashyq_on(&other).args(["referendum", "create", "--preset", "kz-2026"]));
+    let start = log_head(&other, dir.path());
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let bad = common::write(
+        dir.path(),
+        "bad.xml",
+        &text.replacen("<Format>", "<Colour>red</Colour><Format>", 1),
+    );
+    ashyq_on(&other)
+        .arg("import")
+        .arg("--nist")
+        .arg(&bad)
+        .args(["--author", "A. Operator"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "ElectionReport: the element <Colour> is not part of ElectionReport",
+        ));
+    assert_eq!(log_head(&other, dir.path()), start);
+    let out = succeeds(
+        ashyq_on(&other)
+            .arg("import")
+            .arg("--nist")
+            .arg(&xml)
+            .args(["--author", "A. Operator"]),
+    );
+    assert!(common::stdout(&out).contains("Imported 10459 protocols of kz-2026"));
+    assert_eq!(results_without_status(&other, dir.path()), expected);
 }

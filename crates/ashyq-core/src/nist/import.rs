@@ -1,4 +1,5 @@
-//! Import of a NIST SP 1500-100 v2 results report (the JSON form) as precinct protocols.
+//! Import of a NIST SP 1500-100 v2 results report (the JSON form, or the XML form read into
+//! it by [`super::xml_read`]) as precinct protocols.
 //!
 //! [`plan`] reads a precinct-level report — from another system or from our own export — and
 //! maps it onto a contest the ledger holds: each `GpUnit` of type `precinct` onto a precinct of
@@ -36,6 +37,7 @@ use crate::territory::{PrecinctId, TerritoryIndex};
 use super::NAMESPACE;
 use super::build::BALLOT_LINES;
 use super::ocd;
+use super::xml_read::XmlError;
 
 /// The most problems an error lists one by one (it counts the rest).
 const SHOWN: usize = 20;
@@ -95,7 +97,7 @@ impl std::fmt::Display for Problem {
 pub enum ImportError {
     /// The file is not an `ElectionReport` at all.
     #[error(
-        "not a NIST SP 1500-100 v2 results report: {0}. Expected the JSON form of an ElectionReport (an object with \"@type\": \"ElectionResults.ElectionReport\"), as `ashyq export --nist report.json` writes"
+        "not a NIST SP 1500-100 v2 results report: {0}. Expected an ElectionReport in its JSON form (an object with \"@type\": \"ElectionResults.ElectionReport\") or its XML form (an <ElectionReport> in the v2 namespace), as `ashyq export --nist report.json` or `report.xml` writes"
     )]
     NotAReport(String),
     /// A report of another version or form of the CDF.
@@ -277,21 +279,28 @@ fn texts(v: Option<&Value>) -> Vec<&str> {
         .collect()
 }
 
-/// Reads the text of a report: the JSON form of a v2 `ElectionReport`, or an error saying what
-/// the text is instead (not JSON, another document, the XML form, another version).
+/// Reads the text of a report: the JSON form of a v2 `ElectionReport`, or its XML form (read
+/// into the JSON form by [`super::xml_read`]), or an error saying what the text is instead
+/// (not JSON, another document, another version).
 pub fn read(text: &str) -> Result<Value, ImportError> {
     let start = text.trim_start_matches('\u{feff}').trim_start();
-    if start.starts_with('<') {
+    if super::xml_read::is_xml(start) {
         let head: String = start.chars().take(4096).collect();
-        return Err(ImportError::Version(if head.contains(NAMESPACE) {
-            "this is the XML form of a NIST SP 1500-100 v2 report; ashyq imports the JSON form: export the report as JSON from the system that wrote it".into()
-        } else if head.contains("1500-100") {
-            format!(
-                "this XML report is of another version of NIST SP 1500-100 (its namespace is not {NAMESPACE}); ashyq reads version 2 in its JSON form"
-            )
-        } else {
-            "this is an XML document but not a NIST SP 1500-100 v2 report".into()
-        }));
+        return super::xml_read::to_json(start).map_err(|e| match e {
+            XmlError::Element { path, message } => ImportError::Problems(vec![Problem {
+                element: path,
+                message,
+            }]),
+            XmlError::NotAReport(_) if head.contains("1500-100") && !head.contains(NAMESPACE) => {
+                ImportError::Version(format!(
+                    "this XML report is of another version of NIST SP 1500-100 (its namespace is not {NAMESPACE}); ashyq reads version 2"
+                ))
+            }
+            XmlError::NotAReport(m) => ImportError::NotAReport(format!(
+                "this is an XML document but not a NIST SP 1500-100 v2 report ({m})"
+            )),
+            XmlError::Syntax(m) => ImportError::NotAReport(format!("the XML is not well formed: {m}")),
+        });
     }
     let v: Value = serde_json::from_str(start)
         .map_err(|e| ImportError::NotAReport(format!("the file is not JSON ({e})")))?;
