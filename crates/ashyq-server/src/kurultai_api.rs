@@ -3,7 +3,7 @@
 //! one Popolo document and every individual vote as CSV. Reads are functions of the head,
 //! cached per head like every other.
 
-use ashyq_core::kurultai::{csv, step};
+use ashyq_core::kurultai::step;
 use ashyq_core::operator::Action;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -88,15 +88,7 @@ pub async fn votes_csv(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     cached(&state, &headers, "kurultai/votes.csv".into(), |l| {
-        let factions: std::collections::HashMap<_, _> = l
-            .kurultai_deputies()
-            .into_iter()
-            .map(|d| (d.id, d.party))
-            .collect();
-        Ok((
-            CSV,
-            csv::votes(l.kurultai().votes(), &factions).into_bytes(),
-        ))
+        Ok((CSV, l.kurultai_votes_csv().into_bytes()))
     })
     .await
 }

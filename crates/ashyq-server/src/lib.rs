@@ -17,6 +17,7 @@ pub mod consult;
 mod consult_api;
 mod cookies;
 pub mod dev_idp;
+pub mod downloads;
 mod events;
 pub mod headers;
 mod kurultai_api;
@@ -88,6 +89,8 @@ pub struct AppState {
     pub consult: Option<Arc<consult::ConsultService>>,
     /// This instance's metrics (`/metrics`).
     metrics: Arc<ops::Metrics>,
+    /// The signed datasets' snapshots (`/downloads`).
+    downloads: Arc<downloads::Downloads>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -120,6 +123,10 @@ pub struct ServerConfig {
     /// default here) renders every head; `ashyq serve` uses 250 ms
     /// (`--publish-interval-ms`).
     pub publish_interval: std::time::Duration,
+    /// How long a snapshot of the signed datasets (`/downloads`) stands after the log's head
+    /// moved on before the next request builds a new one. Zero (the default here) builds one
+    /// at every head; `ashyq serve` uses 30 s (`--downloads-interval-ms`).
+    pub downloads_interval: std::time::Duration,
 }
 
 impl ServerConfig {
@@ -164,6 +171,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(nist::referendum_xml))
         .routes(routes!(nist::election_json))
         .routes(routes!(nist::election_xml))
+        .routes(routes!(downloads::listing))
         .routes(routes!(events::events))
         .routes(routes!(log))
         .routes(routes!(transparency::log_key))
@@ -219,6 +227,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         writes: Arc::new(writes::WriteExecutor::new()),
         consult: config.consult.clone(),
         metrics: Arc::default(),
+        downloads: Arc::default(),
     };
     let mut pages = web::routes();
     if let Some(idp) = &config.dev_idp {
@@ -355,7 +364,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 #[utoipa::path(get, path = "/api/v1/log", tag = "log",
     responses((status = 200, description = "Every log entry, one JSON object per line", content_type = "application/jsonl", body = String)))]
 async fn log(State(state): State<AppState>) -> Response {
-    let stream = log_pages(state.registrar.clone());
+    let stream = log_pages(state.registrar.clone(), None);
     (
         [(
             header::CONTENT_TYPE,
@@ -366,20 +375,22 @@ async fn log(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Pages of the log as JSON Lines, read by a task so the response streams as it is read.
-fn log_pages(
+/// Pages of the log as JSON Lines, up to entry `upto` (all of it without), read by a task so
+/// the response streams as it is read.
+pub(crate) fn log_pages(
     reg: Arc<Registrar>,
+    upto: Option<u64>,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<Vec<u8>, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut after = 0u64;
-        loop {
+        while upto.is_none_or(|n| after < n) {
             match reg.store().entries_after(after, 2_000).await {
                 Ok(page) if page.is_empty() => break,
                 Ok(page) => {
                     after = page.last().map_or(after, |e| e.seq);
                     let mut buf = Vec::new();
-                    for e in &page {
+                    for e in page.iter().take_while(|e| upto.is_none_or(|n| e.seq <= n)) {
                         buf.extend_from_slice(e.to_json_line().as_bytes());
                         buf.push(b'\n');
                     }

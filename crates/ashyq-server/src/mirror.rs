@@ -397,6 +397,8 @@ pub struct Mirror {
     head: Option<u64>,
     /// Entries in `api/v1/log/index.jsonl`.
     log_seq: Option<u64>,
+    /// The head of the signed datasets in `downloads/`.
+    downloads_seq: Option<u64>,
     tmp_counter: u64,
 }
 
@@ -438,6 +440,7 @@ impl Mirror {
             known: HashMap::new(),
             head: None,
             log_seq: None,
+            downloads_seq: None,
             tmp_counter: 0,
         })
     }
@@ -507,6 +510,7 @@ impl Mirror {
         }
         self.write_log(seq, new_entries.as_deref(), &mut done)
             .await?;
+        self.write_downloads(&mut done).await?;
         progress(total - 1, total);
         // The heads last: a reader who sees this head finds every page of it on disk.
         self.render_and_write(&format!("/api/v1/log/heads/{seq}"), None, &mut done)
@@ -631,6 +635,41 @@ impl Mirror {
             let _ = std::fs::remove_file(&tmp);
             return Err(cannot(path)(e));
         }
+        Ok(())
+    }
+
+    /// The signed datasets of `/downloads` (its snapshot, `crate::downloads`) as
+    /// `downloads/NAME` and `downloads/NAME.sig.json`, with `catalog.jsonld` and
+    /// `log-key.pub`. The pages link them with `?at=SEQ`, which a static server ignores: the
+    /// files are those of the snapshot the pages show. The signed log is the whole log, so it
+    /// is written only when the snapshot has moved.
+    async fn write_downloads(&mut self, done: &mut Published) -> Result<(), MirrorError> {
+        let (status, _, body) = self.render("/api/v1/downloads", None).await?;
+        done.rendered += 1;
+        // An empty log publishes nothing.
+        if !status.is_success() {
+            return Ok(());
+        }
+        let listing: crate::downloads::DownloadsDocument = serde_json::from_slice(&body)
+            .map_err(|e| MirrorError::Store(format!("the downloads listing: {e}")))?;
+        let mut urls = vec![
+            "/downloads/log-key.pub".to_owned(),
+            format!("/downloads/{}", ashyq_core::downloads::CATALOGUE_NAME),
+        ];
+        for f in &listing.files {
+            urls.push(format!("/downloads/{}.sig.json", f.name));
+            let is_log = f.name == ashyq_core::downloads::LOG_NAME;
+            if !is_log || self.downloads_seq != Some(listing.log_seq) {
+                urls.push(format!("/downloads/{}", f.name));
+            }
+        }
+        for url in urls {
+            // Named at the snapshot listed, so every file is of that one.
+            let at = format!("{url}?at={}", listing.log_seq);
+            let (status, content_type, body) = self.render(&at, None).await?;
+            self.write_answer(&url, None, (status, content_type, body), done)?;
+        }
+        self.downloads_seq = Some(listing.log_seq);
         Ok(())
     }
 

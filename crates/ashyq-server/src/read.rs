@@ -675,6 +675,7 @@ mod tests {
             writes: Arc::new(crate::writes::WriteExecutor::new()),
             consult: None,
             metrics: Arc::default(),
+            downloads: Arc::default(),
         }
     }
 

@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{id}", get(election::election))
         .route("/e/{id}/what-if", get(election::what_if))
         .route("/downloads", get(static_pages::downloads))
+        .route("/downloads/{name}", get(crate::downloads::file))
         .route("/verify", get(static_pages::verify))
         .route("/assets/{name}", get(asset))
         .merge(consult::routes())

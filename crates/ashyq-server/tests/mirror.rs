@@ -205,6 +205,32 @@ async fn publish_writes_every_page_and_document_as_the_server_answers_it() {
             format!("r/kz-2026/precinct/{precinct}/index.en.html"),
         ),
         ("/downloads".into(), vec![], "downloads/index.html".into()),
+        // The signed datasets of that page, beside it.
+        (
+            "/downloads/kz-2026-results.csv".into(),
+            vec![],
+            "downloads/kz-2026-results.csv".into(),
+        ),
+        (
+            "/downloads/kz-2026-results.nist.json.sig.json".into(),
+            vec![],
+            "downloads/kz-2026-results.nist.json.sig.json".into(),
+        ),
+        (
+            "/downloads/log.jsonl".into(),
+            vec![],
+            "downloads/log.jsonl".into(),
+        ),
+        (
+            "/downloads/catalog.jsonld".into(),
+            vec![],
+            "downloads/catalog.jsonld".into(),
+        ),
+        (
+            "/downloads/log-key.pub".into(),
+            vec![],
+            "downloads/log-key.pub".into(),
+        ),
         (
             "/api/v1/referendums/kz-2026/results".into(),
             vec![],
@@ -312,6 +338,9 @@ async fn a_new_head_rewrites_only_what_it_changed() {
         "api/v1/referendums/kz-2026/results/index.json".into(),
         "api/v1/log/head/index.json".into(),
         "api/v1/log/index.jsonl".into(),
+        "downloads/kz-2026-results.csv".into(),
+        "downloads/kz-2026-results.csv.sig.json".into(),
+        "downloads/log.jsonl".into(),
     ] {
         assert!(has(&f), "{f} was not rewritten; rewritten: {changed:?}");
     }
@@ -343,6 +372,7 @@ async fn a_new_head_rewrites_only_what_it_changed() {
         // Rendered again (a document of every head) but the same bytes.
         "api/v1/log/key/index.json".into(),
         "api/v1/referendums/index.json".into(),
+        "downloads/log-key.pub".into(),
     ] {
         assert!(!has(&f), "{f} was rewritten though nothing in it changed");
     }
@@ -374,6 +404,11 @@ async fn a_new_head_rewrites_only_what_it_changed() {
         (
             "/api/v1/referendums/kz-2026/results".into(),
             "api/v1/referendums/kz-2026/results/index.json".into(),
+        ),
+        ("/downloads/log.jsonl".into(), "downloads/log.jsonl".into()),
+        (
+            "/downloads/kz-2026-results.nist.xml.sig.json".into(),
+            "downloads/kz-2026-results.nist.xml.sig.json".into(),
         ),
     ] {
         assert_eq!(

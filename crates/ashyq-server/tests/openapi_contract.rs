@@ -100,6 +100,7 @@ async fn referendum_log_keys_and_operators_answer_as_documented() {
         ("/api/v1/referendums/nope/results", 404),
         ("/api/v1/referendums/kz-2026/precincts/abc", 400),
         ("/api/v1/referendums/kz-2026/precincts/999999999", 404),
+        ("/api/v1/downloads", 200),
         ("/api/v1/elections", 200),
         ("/api/v1/elections/nope/results", 404),
         ("/api/v1/elections/nope/seats", 404),

@@ -175,6 +175,8 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         let config = ashyq_server::ServerConfig {
             consult: Some(consult),
             dev_idp: Some(dev_idp),
+            // The signed datasets follow election night's replay every few seconds.
+            downloads_interval: std::time::Duration::from_secs(5),
             ..ashyq_server::ServerConfig::with_log_key(log_key)
         };
         let handle = tokio::spawn(async move {

@@ -1,6 +1,6 @@
-//! `ashyq downloads --out DIR`: every published dataset of a referendum at one head of the
-//! log — the result as JSON and CSV, the NIST SP 1500-100 report as JSON and XML, the log
-//! itself — each with a sidecar `FILE.sig.json` signed by the log's key
+//! `ashyq downloads --out DIR`: every published dataset at one head of the log — each
+//! contest's results as JSON (and CSV), its NIST SP 1500-100 report as JSON and XML, the
+//! Kurultai's records, the log itself (`ashyq_core::downloads::datasets`) — each with a sidecar `FILE.sig.json` signed by the log's key
 //! (`ashyq_core::downloads`), and a DCAT catalogue (`catalog.jsonld`) listing them with their
 //! size and SHA-256. `ashyq verify-download FILE` checks a file against its sidecar offline.
 
@@ -9,15 +9,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use ashyq_core::Event;
-use ashyq_core::chain::sha256_hex;
-use ashyq_core::downloads::SignedDownload;
-use ashyq_core::report::{self, Level};
+use ashyq_core::downloads::{self, SignedDownload};
 use ashyq_store::chain::EVENT_LOG;
 use clap::Args;
-use serde_json::json;
 
 use crate::database::{load_log_key, open};
-use crate::export_cmd::{NistForm, export_chain, nist_report};
+use crate::export_cmd::export_chain;
 use crate::files::read_text;
 use crate::keys_cmd::read_log_key;
 
@@ -27,9 +24,6 @@ pub struct DownloadsArgs {
     /// The directory to write the datasets, their signatures and the catalogue to.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// The referendum (needed only when there are several).
-    #[arg(long)]
-    referendum: Option<String>,
     /// The log's signing key (default: beside the SQLite file, `FILE.log-key`).
     #[arg(long, value_name = "FILE")]
     log_key_file: Option<PathBuf>,
@@ -66,101 +60,53 @@ pub async fn run(db: &str, args: DownloadsArgs) -> Result<ExitCode> {
         let Some((seq, head)) = ledger.head().map(|(s, h)| (s, h.as_str().to_owned())) else {
             bail!("the log is empty: nothing to publish");
         };
-        let r = ledger.resolve_referendum(args.referendum.as_deref())?;
-        let id = r.definition.id.clone();
-        let tree = ledger.results(&id)?;
-        let contest = Some(id.as_str());
-        let files: Vec<(String, &str, &str, Vec<u8>)> = vec![
-            (
-                format!("{id}-results.json"),
-                "application/json",
-                "The result: national, per region and district (ashyq's results JSON)",
-                serde_json::to_vec_pretty(&tree)?,
-            ),
-            (
-                format!("{id}-results.csv"),
-                "text/csv",
-                "The result per unit down to the districts, as CSV",
-                report::results_csv(&tree, Level::District).into_bytes(),
-            ),
-            (
-                format!("{id}-results.nist.json"),
-                "application/json",
-                "Precinct-level results in the NIST SP 1500-100 v2 Common Data Format (JSON)",
-                nist_report(&ledger, contest, false, NistForm::Json)?.into_bytes(),
-            ),
-            (
-                format!("{id}-results.nist.xml"),
-                "application/xml",
-                "Precinct-level results in the NIST SP 1500-100 v2 Common Data Format (XML)",
-                nist_report(&ledger, contest, false, NistForm::Xml)?.into_bytes(),
-            ),
-        ];
-        (seq, head, files)
+        (seq, head, downloads::datasets(&ledger)?)
     };
-    let log_name = "log.jsonl".to_owned();
-    let log_path = args.out.join(&log_name);
+    let log_path = args.out.join(downloads::LOG_NAME);
     let written = export_chain::<Event>(registrar.store(), &EVENT_LOG, &log_path).await?;
     if written != seq {
         bail!(
             "the log moved while the datasets were written (entry {seq} when read, {written} now); run the command again"
         );
     }
-    let log_bytes = std::fs::read(&log_path)?;
-    let mut all = files;
-    all.push((
-        log_name,
-        "application/jsonl",
-        "The public log up to this head, one entry a line (check it with `ashyq verify`)",
-        log_bytes,
-    ));
-    let mut distributions = Vec::new();
-    for (name, media, title, bytes) in &all {
-        let path = args.out.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        let signed = SignedDownload::sign(name, media, bytes, (seq, &head), &key)?;
-        std::fs::write(sidecar(&path), serde_json::to_vec_pretty(&signed)?)?;
-        distributions.push(json!({
-            "@type": "dcat:Distribution",
-            "dct:title": title,
-            "dcat:downloadURL": { "@id": name },
-            "dcat:mediaType": format!("https://www.iana.org/assignments/media-types/{media}"),
-            "dcat:byteSize": bytes.len(),
-            "spdx:checksum": {
-                "@type": "spdx:Checksum",
-                "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
-                "spdx:checksumValue": sha256_hex(bytes),
-            },
-            "rdfs:seeAlso": { "@id": format!("{name}.sig.json") },
-        }));
+    let mut signed = Vec::new();
+    for d in &files {
+        let path = args.out.join(&d.name);
+        std::fs::write(&path, &d.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        signed.push((
+            SignedDownload::sign(&d.name, d.media_type, &d.bytes, (seq, &head), &key)?,
+            d.title.as_str(),
+        ));
     }
-    let catalogue = json!({
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "spdx": "http://spdx.org/rdf/terms#",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-        },
-        "@type": "dcat:Catalog",
-        "dct:title": "ashyq open election data",
-        "dct:description": format!("Every dataset at entry {seq} of the public log ({head}); each file has a signature by the log's key beside it (FILE.sig.json), checked with `ashyq verify-download FILE --log-key LOG.pub`."),
-        "dcat:dataset": [{
-            "@type": "dcat:Dataset",
-            "dct:title": "Referendum results and the public log",
-            "dct:identifier": format!("ashyq-log-{seq}-{head}"),
-            "dct:publisher": { "@type": "http://xmlns.com/foaf/0.1/Agent", "http://xmlns.com/foaf/0.1/name": "Central Election Commission of the Republic of Kazakhstan" },
-            "dcat:keyword": ["elections", "referendum", "NIST SP 1500-100", "OCD-ID"],
-            "dcat:distribution": distributions,
-        }],
-    });
+    let log_bytes = std::fs::read(&log_path)?;
+    signed.push((
+        SignedDownload::sign(
+            downloads::LOG_NAME,
+            downloads::LOG_MEDIA_TYPE,
+            &log_bytes,
+            (seq, &head),
+            &key,
+        )?,
+        downloads::LOG_TITLE,
+    ));
+    for (s, _) in &signed {
+        let path = args.out.join(&s.statement.name);
+        std::fs::write(sidecar(&path), serde_json::to_vec_pretty(s)?)?;
+    }
+    let entries: Vec<_> = signed
+        .iter()
+        .map(|(signed, title)| downloads::CatalogueEntry { signed, title })
+        .collect();
+    let catalogue = downloads::catalogue(&entries, (seq, &head), "", "");
     std::fs::write(
-        args.out.join("catalog.jsonld"),
+        args.out.join(downloads::CATALOGUE_NAME),
         serde_json::to_vec_pretty(&catalogue)?,
     )?;
     println!(
-        "Wrote {} datasets at entry {seq} of the log, each with its signature, and catalog.jsonld to {}.",
-        all.len(),
+        "Wrote {} datasets at entry {seq} of the log, each with its signature, and {} to {}.",
+        signed.len(),
+        downloads::CATALOGUE_NAME,
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -42,6 +42,11 @@ pub struct ServeArgs {
     /// the mirror): a burst of submissions within it costs one render; 0 renders every head.
     #[arg(long, default_value_t = 250)]
     publish_interval_ms: u64,
+    /// Milliseconds the signed datasets of /downloads stand after the head moved on before a
+    /// request builds them at the new head (each build renders every contest's NIST report);
+    /// 0 builds them at every head.
+    #[arg(long, default_value_t = 30_000)]
+    downloads_interval_ms: u64,
     /// Sign-in for the public consultation.
     #[command(flatten)]
     consult: consult_cmd::ConsultServeArgs,
@@ -58,6 +63,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         consult,
         mirror,
         publish_interval_ms,
+        downloads_interval_ms,
     } = args;
     let publish_interval = std::time::Duration::from_millis(publish_interval_ms);
     let registrar = Arc::new(open(db).await?);
@@ -109,6 +115,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<ExitCode> {
         secure_cookies,
         behind_proxy,
         publish_interval,
+        downloads_interval: std::time::Duration::from_millis(downloads_interval_ms),
         ..ashyq_server::ServerConfig::with_log_key(log_key)
     };
     let _mirror = match &mirror {

@@ -43,10 +43,15 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
     assert_eq!(
         names,
         [
+            "kurultai-2026-seats.json",
+            "kurultai-2026-results.nist.json",
+            "kurultai-2026-results.nist.xml",
             "kz-2026-results.json",
             "kz-2026-results.csv",
             "kz-2026-results.nist.json",
             "kz-2026-results.nist.xml",
+            "kurultai-popolo.json",
+            "kurultai-votes.csv",
             "log.jsonl"
         ]
     );
@@ -55,7 +60,11 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
         let name = d["dcat:downloadURL"]["@id"].as_str().unwrap();
         let path = out.join(name);
         let bytes = std::fs::read(&path).unwrap();
-        assert_eq!(d["dcat:byteSize"], bytes.len(), "{name}");
+        assert_eq!(
+            d["dcat:byteSize"]["@value"],
+            bytes.len().to_string(),
+            "{name}"
+        );
         assert_eq!(
             d["spdx:checksum"]["spdx:checksumValue"],
             hex(&Sha256::digest(&bytes)),
@@ -89,6 +98,14 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
     )
     .unwrap();
     schema::assert_nist_json(&nist);
+    let party: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("kurultai-2026-results.nist.json")).unwrap(),
+    )
+    .unwrap();
+    schema::assert_nist_json(&party);
+
+    // `ashyq serve` on the same database and key serves the same files at the same head.
+    same_files_served(&db, &key, &out);
 
     // A changed file, a forged statement, another key: each refused, saying which.
     let csv = out.join("kz-2026-results.csv");
@@ -127,6 +144,67 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
         .get_output()
         .clone();
     assert!(stderr(&o).contains("does not verify"), "{}", stderr(&o));
+}
+
+/// Starts `ashyq serve` on `db` with the log key `key`, and checks that `/api/v1/downloads`
+/// lists, at the same head, each file `ashyq downloads` wrote to `out` with the same size and
+/// SHA-256, and serves those bytes.
+fn same_files_served(db: &TestDb, key: &std::path::Path, out: &std::path::Path) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ashyq"))
+        .env_remove("ASHYQ_LOG_KEY_FILE")
+        .env("ASHYQ_DATABASE_URL", &db.url)
+        .args(["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0"])
+        .arg("--log-key-file")
+        .arg(key)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Kill(child);
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let get = |path: &str| {
+        rt.block_on(async {
+            let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            r.bytes().await.unwrap()
+        })
+    };
+    let doc: Value = serde_json::from_slice(&get("/api/v1/downloads")).unwrap();
+    let listed = doc["files"].as_array().unwrap();
+    assert_eq!(listed.len(), 10);
+    for f in listed {
+        let name = f["name"].as_str().unwrap();
+        let sig: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("{name}.sig.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(f["sha256"], sig["statement"]["sha256"], "{name}");
+        assert_eq!(f["size"], sig["statement"]["size"], "{name}");
+        assert_eq!(doc["log_seq"], sig["statement"]["log_seq"], "{name}");
+        let bytes = get(f["url"].as_str().unwrap());
+        assert_eq!(
+            bytes.as_ref(),
+            std::fs::read(out.join(name)).unwrap(),
+            "{name}"
+        );
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

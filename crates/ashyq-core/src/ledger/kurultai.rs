@@ -112,4 +112,15 @@ impl Ledger {
     pub fn kurultai_popolo(&self) -> serde_json::Value {
         crate::kurultai::popolo::document(&self.kurultai, &self.kurultai_deputies())
     }
+
+    /// Every individual vote of every roll call as CSV, with each member's faction (see
+    /// `kurultai::csv`).
+    pub fn kurultai_votes_csv(&self) -> String {
+        let factions: std::collections::HashMap<_, _> = self
+            .kurultai_deputies()
+            .into_iter()
+            .map(|d| (d.id, d.party))
+            .collect();
+        crate::kurultai::csv::votes(self.kurultai.votes(), &factions)
+    }
 }
