@@ -363,6 +363,14 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
     }
     for e in ledger.presidentials() {
         let id = &e.definition.id.0;
+        page(&mut v, format!("/p/{id}"));
+        page(&mut v, format!("/p/{id}?by=turnout"));
+        for g in regions.iter().filter(|g| scope.region(id, &g.code.0)) {
+            page(&mut v, format!("/p/{id}/region/{}", g.code.0));
+        }
+        for p in precincts.iter().filter(|p| scope.precinct(id, p.id.0)) {
+            page(&mut v, format!("/p/{id}/precinct/{}", p.id.0));
+        }
         for tail in [
             "results",
             "round",

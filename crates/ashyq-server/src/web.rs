@@ -13,8 +13,9 @@
 //! - `form.rs` — the one check of every form that writes: session, form token, origin.
 //! - `cartogram.rs`, `provenance.rs` — the tile cartogram; a protocol's signature, operator
 //!   entry and the log's receipt.
-//! - `referendum.rs`, `election.rs`, `static_pages.rs` — the result pages, an election's
-//!   votes and seats, downloads and "check it yourself".
+//! - `referendum.rs`, `election.rs`, `president.rs`, `static_pages.rs` — the result pages,
+//!   an election's votes and seats, a presidential round (outcome, map, regions, precincts,
+//!   candidates), downloads and "check it yourself".
 //! - `portal/` — the commission portal for signed-in operators (`/portal`).
 //! - `consult/` — the public consultation (`/consult`).
 //!
@@ -38,6 +39,7 @@ pub mod format;
 pub mod i18n;
 pub mod layout;
 pub mod portal;
+pub mod president;
 pub mod provenance;
 pub mod query;
 pub mod referendum;
@@ -55,6 +57,9 @@ pub fn routes() -> Router<AppState> {
         .route("/r/{id}/precinct/{number}", get(referendum::precinct))
         .route("/e/{id}", get(election::election))
         .route("/e/{id}/what-if", get(election::what_if))
+        .route("/p/{id}", get(president::national))
+        .route("/p/{id}/region/{code}", get(president::region))
+        .route("/p/{id}/precinct/{number}", get(president::precinct))
         .route("/downloads", get(static_pages::downloads))
         .route("/downloads/{name}", get(crate::downloads::file))
         .route("/verify", get(static_pages::verify))

@@ -5,13 +5,6 @@
 
 use std::sync::Arc;
 
-use ashyq_core::author::Author;
-use ashyq_core::contest::ContestId;
-use ashyq_core::iin::DigestKey;
-use ashyq_core::president::scenario::kz_2022;
-use ashyq_core::profile;
-use ashyq_core::seats::TieSeed;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing::TestDb;
 use serde_json::Value;
@@ -22,36 +15,7 @@ mod common;
 async fn a_round_its_candidates_and_its_precincts_are_served_as_json() {
     let db = TestDb::sqlite();
     let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
-    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-    registrar.load_territory(territory.clone()).await.unwrap();
-    let id = ContestId("president-2022".into());
-    let key = DigestKey::from_bytes(&[4; 32]).unwrap();
-    let sc = kz_2022(&territory, &id, &TieSeed::new("seed").unwrap(), &key, 1).unwrap();
-    let op = Author {
-        name: "CEC operator".into(),
-        role: "central commission operator".into(),
-    };
-    registrar
-        .record(|l| l.call_presidential(sc.definition.clone()))
-        .await
-        .unwrap();
-    for c in &sc.candidates {
-        registrar
-            .record(|l| l.nominate_candidate(&id, c.nomination.clone(), op.clone()))
-            .await
-            .unwrap();
-        registrar
-            .record(|l| {
-                l.register_candidate(&id, &c.nomination.name, c.signatures.clone(), op.clone())
-            })
-            .await
-            .unwrap();
-    }
-    for chunk in sc.protocols.chunks(1_000) {
-        for r in registrar.submit_presidential(chunk).await.unwrap() {
-            r.unwrap();
-        }
-    }
+    let territory = common::kz_2022_presidential(&registrar).await;
     let addr = common::spawn(registrar.clone()).await;
     let base = format!("http://{addr}");
     let client = reqwest::Client::new();

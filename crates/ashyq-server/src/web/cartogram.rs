@@ -125,46 +125,93 @@ fn short(lang: Lang, names: &[&'static str; 3]) -> &'static str {
     }
 }
 
+/// One tile as drawn: the unit's code (placing it), its name, its page, its colours and the
+/// value shown.
+pub struct Tile<'a> {
+    /// The unit's code (`KZ-75`, `ABROAD`).
+    pub code: &'a str,
+    /// Its name in the page's language.
+    pub name: &'a str,
+    /// Its page.
+    pub href: String,
+    /// Fill and text colours.
+    pub colours: (&'a str, &'a str),
+    /// The value shown (a share, a name).
+    pub shown: String,
+}
+
 /// The cartogram of `regions` for referendum `id`, each tile a link to its region's page.
-/// Units the layout does not know (another country's profile) are laid out in a row below.
 pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Markup {
     let lang = tr.lang;
-    let mut extra_col = 0u32;
-    let placed: Vec<(&RegionResult, u32, u32, &str)> = regions
-        .iter()
-        .map(|r| match TILES.iter().find(|t| t.0 == r.code.0) {
-            Some(t) => (r, u32::from(t.1), u32::from(t.2), short(lang, &t.3)),
-            None => {
-                extra_col += 1;
-                (r, extra_col - 1, 5, r.code.0.as_str())
-            }
-        })
-        .collect();
-    let height = if extra_col > 0 { HEIGHT + STEP } else { HEIGHT };
     let label = tr.t(match measure {
         Measure::Yes => "cartogram-label-yes",
         Measure::Turnout => "cartogram-label-turnout",
     });
+    let tiles: Vec<Tile<'_>> = regions
+        .iter()
+        .map(|r| {
+            let reported = r.totals.precincts_reported > 0;
+            let value = measure.of(r);
+            let class = class_of(measure, value);
+            Tile {
+                code: &r.code.0,
+                name: r.names.get(lang.code()),
+                href: format!("/r/{id}/region/{}", r.code.0),
+                colours: if reported {
+                    (fill(measure, class), ink(class))
+                } else {
+                    (UNREPORTED, "#1a1a1a")
+                },
+                shown: if reported {
+                    format::percent(lang, value, 1)
+                } else {
+                    "—".to_owned()
+                },
+            }
+        })
+        .collect();
+    tiles_svg(lang, &label, &tiles)
+}
+
+/// The colour of a unit that has not reported, and its text colour.
+pub const NO_DATA: (&str, &str) = (UNREPORTED, "#1a1a1a");
+
+/// The colour class of a turnout share: its fill and text colours.
+pub fn turnout_colours(share: Share) -> (&'static str, &'static str) {
+    let class = class_of(Measure::Turnout, share);
+    (fill(Measure::Turnout, class), ink(class))
+}
+
+/// The cartogram of any tiles, labelled `label`. Units the layout does not know (another
+/// country's profile) are laid out in a row below.
+pub fn tiles_svg(lang: Lang, label: &str, tiles: &[Tile<'_>]) -> Markup {
+    let mut extra_col = 0u32;
+    let placed: Vec<(&Tile<'_>, u32, u32, &str)> = tiles
+        .iter()
+        .map(|t| match TILES.iter().find(|x| x.0 == t.code) {
+            Some(x) => (t, u32::from(x.1), u32::from(x.2), short(lang, &x.3)),
+            None => {
+                extra_col += 1;
+                (t, extra_col - 1, 5, t.code)
+            }
+        })
+        .collect();
+    let height = if extra_col > 0 { HEIGHT + STEP } else { HEIGHT };
     html! {
         svg.cartogram xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {height}"))
             role="group" aria-label=(label) {
             title { (label) }
-            @for (r, col, row, short) in placed {
-                @let reported = r.totals.precincts_reported > 0;
-                @let value = measure.of(r);
-                @let class = class_of(measure, value);
-                @let (bg, fg) = if reported { (fill(measure, class), ink(class)) } else { (UNREPORTED, "#1a1a1a") };
+            @for (t, col, row, short) in placed {
+                @let (bg, fg) = t.colours;
                 @let x = col * STEP;
                 @let y = row * STEP;
-                @let name = r.names.get(lang.code());
-                @let shown = if reported { format::percent(lang, value, 1) } else { "—".to_owned() };
-                a href=(format!("/r/{id}/region/{}", r.code.0)) {
-                    title { (name) ": " (shown) }
+                a href=(t.href) {
+                    title { (t.name) ": " (t.shown) }
                     rect x=(x) y=(y) width=(TILE) height=(TILE) rx="6" fill=(bg)
-                        stroke=(if r.code.0 == "ABROAD" { "#555" } else { "none" })
-                        stroke-dasharray=[(r.code.0 == "ABROAD").then_some("4 3")] {}
+                        stroke=(if t.code == "ABROAD" { "#555" } else { "none" })
+                        stroke-dasharray=[(t.code == "ABROAD").then_some("4 3")] {}
                     text x=(x + TILE / 2) y=(y + 25) fill=(fg) text-anchor="middle" font-size="13" { (short) }
-                    text x=(x + TILE / 2) y=(y + 45) fill=(fg) text-anchor="middle" font-size="14" font-weight="bold" { (shown) }
+                    text x=(x + TILE / 2) y=(y + 45) fill=(fg) text-anchor="middle" font-size="14" font-weight="bold" { (t.shown) }
                 }
             }
         }
@@ -173,7 +220,7 @@ pub fn svg(tr: Tr, id: &str, regions: &[RegionResult], measure: Measure) -> Mark
 
 /// A legend's colour square: SVG with a `fill` attribute, since the CSP allows no inline
 /// style.
-fn swatch(colour: &str) -> Markup {
+pub fn swatch(colour: &str) -> Markup {
     html! {
         svg.swatch aria-hidden="true" focusable="false" viewBox="0 0 1 1" {
             rect width="1" height="1" fill=(colour) {}

@@ -41,10 +41,21 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery
                 None => layout::not_found(ctx, None),
             };
         }
-        ledger.elections().last().map(|e| e.definition.id.0.clone())
+        let presidential = ledger
+            .presidentials()
+            .last()
+            .map(|p| p.definition.id.0.clone());
+        match ledger.elections().last() {
+            Some(e) => Some(Ok(e.definition.id.0.clone())),
+            None => presidential.map(Err),
+        }
     };
-    if let Some(id) = election_id {
-        return election::election(State(state), ctx, Path(id)).await;
+    match election_id {
+        Some(Ok(id)) => return election::election(State(state), ctx, Path(id)).await,
+        Some(Err(id)) => {
+            return super::president::national(State(state), ctx, Path(id), RawQuery(q)).await;
+        }
+        None => {}
     }
     let tr = ctx.tr();
     let p = Page::new(tr.t("home-empty-title"), Section::Results, "/");
@@ -190,6 +201,7 @@ fn national_markup<'a>(
             .filter(|r| r.definition.id.0 != id)
             .map(|r| (format!("/r/{}", r.definition.id.0), r.definition.title.get(lang.code()).to_owned()))
             .chain(ledger.elections().map(|e| (format!("/e/{}", e.definition.id.0), e.definition.title.clone())))
+            .chain(ledger.presidentials().map(|p| (format!("/p/{}", p.definition.id.0), p.definition.title.clone())))
             .collect();
         @if !others.is_empty() {
             section aria-labelledby="others-h" {

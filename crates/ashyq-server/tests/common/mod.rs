@@ -66,6 +66,50 @@ pub async fn kz_2026(registrar: &Registrar, seed: u64) -> (Territory, Vec<Precin
     (territory, protocols)
 }
 
+/// The 2022 presidential scenario through the submission path: the kz territory, the round
+/// `president-2022` called, its six candidates nominated and registered, every precinct's
+/// protocol in (the CEC final figures of 22 November 2022). Returns the territory.
+pub async fn kz_2022_presidential(registrar: &Registrar) -> Territory {
+    let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
+    registrar.load_territory(territory.clone()).await.unwrap();
+    let id = ContestId("president-2022".into());
+    let key = DigestKey::from_bytes(&[4; 32]).unwrap();
+    let sc = ashyq_core::president::scenario::kz_2022(
+        &territory,
+        &id,
+        &TieSeed::new("seed").unwrap(),
+        &key,
+        1,
+    )
+    .unwrap();
+    let op = Author {
+        name: "CEC operator".into(),
+        role: "central commission operator".into(),
+    };
+    registrar
+        .record(|l| l.call_presidential(sc.definition.clone()))
+        .await
+        .unwrap();
+    for c in &sc.candidates {
+        registrar
+            .record(|l| l.nominate_candidate(&id, c.nomination.clone(), op.clone()))
+            .await
+            .unwrap();
+        registrar
+            .record(|l| {
+                l.register_candidate(&id, &c.nomination.name, c.signatures.clone(), op.clone())
+            })
+            .await
+            .unwrap();
+    }
+    for chunk in sc.protocols.chunks(1_000) {
+        for r in registrar.submit_presidential(chunk).await.unwrap() {
+            r.unwrap();
+        }
+    }
+    territory
+}
+
 /// Operator accounts with their roles, all with `password`.
 pub async fn operators(registrar: &Registrar, password: &str, accounts: &[(&str, Role)]) {
     let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
