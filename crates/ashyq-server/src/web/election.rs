@@ -6,6 +6,7 @@ use ashyq_core::ledger::Ledger;
 use ashyq_core::seats::hemicycle::hemicycle_svg;
 use ashyq_core::seats::{self, AllocationRules, Method, SeatAllocation};
 use ashyq_core::share::Share;
+use ashyq_core::tally::ResultStatus;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
@@ -30,16 +31,7 @@ pub async fn election(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
     let valid: u64 = n.votes.iter().map(|p| p.votes).sum::<u64>() + n.against_all;
     let body = html! {
         h1 { (e.definition.title) }
-        p.progress {
-            span class=(format!("badge status-{}", status_code(results.status))) { (tr.t(&format!("status-{}", status_code(results.status)))) }
-            " "
-            (tr.a("reported", &[
-                ("count", Arg::N(n.precincts)),
-                ("reported", Arg::S(integer(lang, n.precincts_reported))),
-                ("total", Arg::S(integer(lang, n.precincts))),
-                ("share", Arg::S(percent(lang, Share::new(n.precincts_reported, n.precincts), 1))),
-            ]))
-        }
+        (progress(tr, results.status, n.precincts_reported, n.precincts))
         p.meta {
             (tr.a("election-rules", &[
                 ("seats", Arg::S(e.definition.rules.seats.to_string())),
@@ -121,7 +113,25 @@ pub async fn election(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
     layout::page(ctx, &p, body)
 }
 
-fn status_code(s: ashyq_core::tally::ResultStatus) -> &'static str {
+/// The status badge and how many precincts reported, of an election or a presidential round.
+pub fn progress(tr: Tr, status: ResultStatus, reported: u64, total: u64) -> Markup {
+    let lang = tr.lang;
+    let code = status_code(status);
+    html! {
+        p.progress {
+            span class=(format!("badge status-{code}")) { (tr.t(&format!("status-{code}"))) }
+            " "
+            (tr.a("reported", &[
+                ("count", Arg::N(total)),
+                ("reported", Arg::S(integer(lang, reported))),
+                ("total", Arg::S(integer(lang, total))),
+                ("share", Arg::S(percent(lang, Share::new(reported, total), 1))),
+            ]))
+        }
+    }
+}
+
+fn status_code(s: ResultStatus) -> &'static str {
     use ashyq_core::tally::ResultStatus as S;
     match s {
         S::Preliminary => "preliminary",

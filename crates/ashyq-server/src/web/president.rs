@@ -49,15 +49,6 @@ fn valid(t: &PresidentialTotals) -> u64 {
     t.votes.iter().map(|v| v.votes).sum::<u64>() + t.against_all
 }
 
-fn status_code(s: ashyq_core::tally::ResultStatus) -> &'static str {
-    use ashyq_core::tally::ResultStatus as S;
-    match s {
-        S::Preliminary => "preliminary",
-        S::Final => "final",
-        S::Certified => "certified",
-    }
-}
-
 fn criterion_key(c: Criterion) -> &'static str {
     match c {
         Criterion::CitizenByBirth => "criterion-citizen-by-birth",
@@ -153,20 +144,7 @@ fn took_part(tr: Tr, t: &PresidentialTotals) -> Markup {
 }
 
 fn progress(tr: Tr, results: &PresidentialResults, t: &PresidentialTotals) -> Markup {
-    let lang = tr.lang;
-    let code = status_code(results.status);
-    html! {
-        p.progress {
-            span class=(format!("badge status-{code}")) { (tr.t(&format!("status-{code}"))) }
-            " "
-            (tr.a("reported", &[
-                ("count", Arg::N(t.precincts)),
-                ("reported", Arg::S(integer(lang, t.precincts_reported))),
-                ("total", Arg::S(integer(lang, t.precincts))),
-                ("share", Arg::S(percent(lang, Share::new(t.precincts_reported, t.precincts), 1))),
-            ]))
-        }
-    }
+    super::election::progress(tr, results.status, t.precincts_reported, t.precincts)
 }
 
 fn region_name<'a>(ledger: &'a Ledger, lang: Lang, code: &str) -> Option<&'a str> {
