@@ -4,22 +4,17 @@
 //! projection holds exactly what the log applied (nothing half-applied), and a client that
 //! sends the same document again gets the same receipt — on SQLite and on PostgreSQL.
 
-use std::io::BufRead as _;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
-use ashyq_core::referendum::presets;
-use ashyq_core::signed::SignedProtocol;
-use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::transparency::{ConsistencyProof, SignedReceipt, SignedTreeHead};
-use ashyq_core::{author::Author, profile, scenario};
 use ashyq_store::Store;
 use ashyq_store::registrar::Registrar;
 use ashyq_store::testing;
+use common::serving::{get_json as get, post_protocol as post, prepare_night, serve};
 use serde_json::Value;
 
 /// Protocols in the load.
@@ -27,117 +22,18 @@ const LOAD: usize = 2_000;
 /// Receipts to collect before the kill.
 const KILL_AFTER: usize = 400;
 
-/// Starts `ashyq serve` and returns it with its base URL, read from its first line.
-fn serve(db: &str, key: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ashyq"))
-        .args([
-            "--database-url",
-            db,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-        ])
-        .arg("--log-key-file")
-        .arg(key)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the ashyq binary starts");
-    let stdout = child.stdout.take().expect("piped");
-    let mut line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("a first line");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
-    (child, base)
-}
-
-fn key_of(precinct: u32) -> CommissionSigningKey {
-    let mut seed = [3u8; 32];
-    seed[..4].copy_from_slice(&precinct.to_be_bytes());
-    CommissionSigningKey::from_seed(
-        Commission::Precinct(ashyq_core::territory::PrecinctId(precinct)),
-        &seed,
-    )
-}
-
-async fn post(
-    http: &reqwest::Client,
-    base: &str,
-    body: &str,
-) -> Result<(u16, Value), reqwest::Error> {
-    let res = http
-        .post(format!("{base}/api/v1/referendums/kz-2026/protocols"))
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await?))
-}
-
-async fn get(http: &reqwest::Client, url: String) -> Value {
-    let res = http.get(&url).send().await.unwrap();
-    assert!(res.status().is_success(), "{url}: {}", res.status());
-    res.json().await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() {
     for db in testing::backends() {
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("log.key");
-        let (log_key, _) = ashyq_server::transparency::load_or_create_log_key(&key_file).unwrap();
-        let public = log_key.public();
-
-        // The referendum and the precincts' keys, written by this process before the server.
-        let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
-        let protocols = scenario::referendum_2026(&territory, 2026).unwrap();
-        let def = presets::kz_2026();
-        {
-            let registrar = Registrar::open(&db.url).await.unwrap();
-            registrar.load_territory(territory.clone()).await.unwrap();
-            registrar.create_referendum(def.clone()).await.unwrap();
-            let author = Author {
-                name: "test".into(),
-                role: "central".into(),
-            };
-            let changes: Vec<KeyEvent> = protocols[..LOAD]
-                .iter()
-                .map(|p| {
-                    let k = key_of(p.precinct.0);
-                    KeyEvent::KeyRegistered(KeyRegistered {
-                        commission: k.commission().clone(),
-                        public_key: k.public(),
-                        valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
-                        by: Commission::Central,
-                        author: author.clone(),
-                    })
-                })
-                .collect();
-            registrar.manage_keys(&changes).await.unwrap();
-            registrar.store().close().await;
-        }
-        let signed_at = def.polls_close_utc() + chrono::TimeDelta::minutes(20);
-        let bodies: Arc<Vec<String>> = Arc::new(
-            protocols[..LOAD]
-                .iter()
-                .map(|p| {
-                    let doc = SignedProtocol::sign(p, 1, signed_at, &key_of(p.precinct.0)).unwrap();
-                    serde_json::to_string(&doc).unwrap()
-                })
-                .collect(),
-        );
+        let night = prepare_night(&db.url, &key_file, LOAD).await;
+        let (public, def) = (night.log_public, night.def.clone());
+        let bodies: Arc<Vec<String>> = Arc::new(night.bodies);
 
         // Load, and SIGKILL once enough receipts have come back.
-        let (mut server, base) = serve(&db.url, &key_file);
+        let mut server = serve(&db.url, &key_file, &[]);
+        let base = server.base.clone();
         let http = reqwest::Client::builder().no_proxy().build().unwrap();
         let next = Arc::new(AtomicUsize::new(0));
         let received = Arc::new(AtomicUsize::new(0));
@@ -173,8 +69,7 @@ async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() 
         while received.load(Ordering::Relaxed) < KILL_AFTER {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        server.kill().expect("SIGKILL");
-        server.wait().unwrap();
+        server.kill();
         let mut receipts = Vec::new();
         while let Some(done) = tasks.join_next().await {
             receipts.extend(done.unwrap());
@@ -187,7 +82,8 @@ async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() 
         );
 
         // Started again on the same database and key.
-        let (mut server, base) = serve(&db.url, &key_file);
+        let mut server = serve(&db.url, &key_file, &[]);
+        let base = server.base.clone();
         let applied_after_restart: usize;
         {
             // Nothing half-applied: the projection holds exactly what the log applied.
@@ -277,7 +173,6 @@ async fn a_killed_server_loses_no_receipted_protocol_and_half_applies_nothing() 
         let results = get(&http, format!("{base}/api/v1/referendums/kz-2026/results")).await;
         assert_eq!(results["precincts_reported"], LOAD);
 
-        server.kill().unwrap();
-        server.wait().unwrap();
+        server.kill();
     }
 }

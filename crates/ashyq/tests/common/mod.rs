@@ -68,3 +68,5 @@ pub fn fails_with(cmd: &mut Command, message: &str) {
         .failure()
         .stderr(predicates::str::contains(message));
 }
+
+pub mod serving;
