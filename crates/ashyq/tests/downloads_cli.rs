@@ -150,34 +150,8 @@ fn every_dataset_is_signed_listed_in_the_catalogue_and_checked_offline() {
 /// lists, at the same head, each file `ashyq downloads` wrote to `out` with the same size and
 /// SHA-256, and serves those bytes.
 fn same_files_served(db: &TestDb, key: &std::path::Path, out: &std::path::Path) {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ashyq"))
-        .env_remove("ASHYQ_LOG_KEY_FILE")
-        .env("ASHYQ_DATABASE_URL", &db.url)
-        .args(["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0"])
-        .arg("--log-key-file")
-        .arg(key)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _server = Kill(child);
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
+    let server = common::serving::serve(&db.url, key, &[]);
+    let base = server.base.clone();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let get = |path: &str| {
         rt.block_on(async {
