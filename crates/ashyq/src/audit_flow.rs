@@ -158,9 +158,7 @@ pub fn resolve_audit(ledger: &Ledger, id: Option<&str>) -> Result<String> {
 
 /// The report of audit `id` on the ledger's certified protocols.
 pub fn report_of(ledger: &Ledger, id: &str) -> Result<AuditReport> {
-    let a = ledger.audit(id)?;
-    let manifest = ledger.audit_manifest(&a.referendum)?;
-    Ok(AuditReport::of(a, &manifest))
+    Ok(ledger.audit_report(id)?)
 }
 
 fn audit_board(name: &str) -> Author {
