@@ -13,7 +13,9 @@
 //! - [`bravo`] — ballot polling by BRAVO (Lindeman, Stark & Yates 2012);
 //! - [`simulate`] — simulated audits, the evidence that the methods do what they claim;
 //! - [`record`] — the audit's public acts (defined, seed, rounds, entries, measurements) and
-//!   the rules that decide them; the ledger records them in the public log.
+//!   the rules that decide them; the ledger records them in the public log;
+//! - [`report`] — an audit's report (sample, entries, discrepancies, risk per round,
+//!   conclusion) as JSON and CSV.
 //!
 //! **Exactness.** Counts are integers. Every risk is computed as an exact rational, and the
 //! stopping decision compares that rational with the risk limit — no rounding enters a
@@ -25,6 +27,7 @@ pub mod bravo;
 pub mod comparison;
 pub mod ppeb;
 pub mod record;
+pub mod report;
 pub mod sampler;
 pub mod simulate;
 

@@ -77,6 +77,12 @@ pub enum Role {
     /// The Kurultai's secretariat: records the house's steps (`docs/kurultai.md`), nothing
     /// of the commissions'.
     KurultaiSecretariat,
+    /// An audit board of a first-level unit: enters the hand counts of a risk-limiting
+    /// audit's sampled items in its territory (`docs/audit.md`), nothing else.
+    AuditBoard {
+        /// The unit.
+        region: RegionCode,
+    },
 }
 
 impl fmt::Display for Role {
@@ -88,6 +94,7 @@ impl fmt::Display for Role {
             }
             Role::Observer => f.write_str("observer"),
             Role::KurultaiSecretariat => f.write_str("kurultai secretariat"),
+            Role::AuditBoard { region } => write!(f, "audit board of {}", region.0),
         }
     }
 }
@@ -131,6 +138,11 @@ pub enum Action {
     },
     /// Record a step of the Kurultai, the People's Council or the vice-presidency.
     RecordKurultaiStep,
+    /// Enter an audit board's count of a sampled precinct or ballot.
+    EnterAuditCount {
+        /// The item's precinct.
+        precinct: PrecinctId,
+    },
 }
 
 impl fmt::Display for Action {
@@ -154,6 +166,9 @@ impl fmt::Display for Action {
                 write!(f, "upload the signed protocol of precinct {precinct}")
             }
             Action::RecordKurultaiStep => f.write_str("record a step of the Kurultai"),
+            Action::EnterAuditCount { precinct } => {
+                write!(f, "enter an audit count of precinct {precinct}")
+            }
         }
     }
 }
@@ -206,8 +221,22 @@ pub fn permits(
         }
         _ => {}
     }
+    // An audit's counts are the audit boards' (each in its unit) and the central
+    // commission's; an audit board does nothing else.
+    match (role, action) {
+        (Role::AuditBoard { .. }, Action::EnterAuditCount { .. })
+        | (Role::CentralOperator, Action::EnterAuditCount { .. }) => {}
+        (Role::AuditBoard { .. }, _) | (_, Action::EnterAuditCount { .. }) => {
+            return Err(PermissionError::RoleMayNot {
+                role: role.clone(),
+                action: action.clone(),
+            });
+        }
+        _ => {}
+    }
     let scope = match role {
         Role::CentralOperator => return Ok(()),
+        Role::AuditBoard { region } => Commission::Region(region.clone()),
         Role::Observer | Role::KurultaiSecretariat => {
             return Err(PermissionError::RoleMayNot {
                 role: role.clone(),
@@ -221,7 +250,8 @@ pub fn permits(
         Action::AmendProtocol { precinct }
         | Action::DismissConflict { precinct }
         | Action::EnterProtocol { precinct }
-        | Action::UploadSignedProtocol { precinct } => Commission::Precinct(*precinct),
+        | Action::UploadSignedProtocol { precinct }
+        | Action::EnterAuditCount { precinct } => Commission::Precinct(*precinct),
         Action::LoadTerritory
         | Action::CreateReferendum
         | Action::CertifyResult

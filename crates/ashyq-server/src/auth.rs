@@ -61,7 +61,7 @@ impl SignedIn {
         match &self.account.role {
             Role::CentralOperator => Some(Commission::Central),
             Role::TerritorialOperator { scope } => Some(scope_commission(scope)),
-            Role::Observer | Role::KurultaiSecretariat => None,
+            Role::Observer | Role::KurultaiSecretariat | Role::AuditBoard { .. } => None,
         }
     }
 
@@ -299,6 +299,11 @@ pub fn parse_role(text: &str) -> Result<Role, String> {
         "central" => Ok(Role::CentralOperator),
         "observer" => Ok(Role::Observer),
         "kurultai-secretariat" => Ok(Role::KurultaiSecretariat),
+        board if board.starts_with("audit-board:") => Ok(Role::AuditBoard {
+            region: ashyq_core::territory::RegionCode(
+                board["audit-board:".len()..].trim().to_owned(),
+            ),
+        }),
         other => match Commission::parse(other) {
             Ok(Commission::Region(r)) => Ok(Role::TerritorialOperator {
                 scope: TerritorialScope::Region(r),
@@ -307,7 +312,7 @@ pub fn parse_role(text: &str) -> Result<Role, String> {
                 scope: TerritorialScope::District(d),
             }),
             _ => Err(format!(
-                "{:?} is not a role: write central, observer, kurultai-secretariat, region:CODE (e.g. region:KZ-75) or district:ID (e.g. district:KZ-75-03)",
+                "{:?} is not a role: write central, observer, kurultai-secretariat, audit-board:CODE, region:CODE (e.g. region:KZ-75) or district:ID (e.g. district:KZ-75-03)",
                 other.chars().take(60).collect::<String>()
             )),
         },

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod api_schema;
+mod audit_api;
 pub mod auth;
 pub mod consult;
 mod consult_api;
@@ -203,6 +204,10 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(consult_api::proposal))
         .routes(routes!(consult_api::meetings))
         .routes(routes!(consult_api::meeting))
+        .routes(routes!(audit_api::list))
+        .routes(routes!(audit_api::show))
+        .routes(routes!(audit_api::report_csv))
+        .routes(routes!(audit_api::enter))
         .routes(routes!(kurultai_api::record_step))
         .routes(routes!(kurultai_api::popolo))
         .routes(routes!(kurultai_api::votes_csv))

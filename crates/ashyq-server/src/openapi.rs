@@ -30,6 +30,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
         (name = "keys", description = "Commission keys: registration, rotation and revocation down the commission hierarchy"),
         (name = "operators", description = "Signing in, API tokens, operator accounts and the audit trail"),
         (name = "kurultai", description = "The Kurultai at work: the secretariat's steps, and the house as open data (Popolo JSON, every vote as CSV)"),
+        (name = "audits", description = "Risk-limiting audits of the paper count: each audit's status and report (JSON, CSV), and the audit boards' entries"),
         (name = "consultation", description = "The public consultation: versions of the act and their comparison, citizens' proposals, the Constitutional Commission's meetings, votes and decisions"),
     )
 )]

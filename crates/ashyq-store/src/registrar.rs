@@ -339,3 +339,53 @@ fn protocol_step(
         },
     }
 }
+
+/// What an audit board member's entry recorded: the entry, and the round's measurement when
+/// that entry gave the last sampled item its two agreeing members.
+#[derive(Debug)]
+pub struct AuditEntered {
+    /// The entry's log entry.
+    pub entry: LogEntry,
+    /// The round's measurement, recorded right after, when the round became complete.
+    pub measured: Option<LogEntry>,
+    /// Why the complete round could not be measured now (it can be with `ashyq audit measure`).
+    pub measure_error: Option<String>,
+}
+
+impl Registrar {
+    /// Records a board member's entry for a sampled item of an audit (see
+    /// `Ledger::enter_audit_count`); when every sampled item of the open round then has two
+    /// agreeing entries, records the round's measurement too, in the member's name. The CLI
+    /// and the API enter counts through here.
+    pub async fn enter_audit(
+        &self,
+        audit: &str,
+        item: &str,
+        entry: ashyq_core::audit::record::AuditEntry,
+        board: Option<&ashyq_core::territory::RegionCode>,
+        author: Author,
+    ) -> Result<AuditEntered, RegistrarError> {
+        let recorded = self
+            .record(|l| l.enter_audit_count(audit, item, entry, board, author.clone()))
+            .await?;
+        let complete = self.ledger().audit(audit).is_ok_and(|a| {
+            a.open_round().is_some() && a.sampled().iter().all(|i| a.agreed(i).is_some())
+        });
+        let (measured, measure_error) = if complete {
+            match self
+                .record(|l| l.measure_audit_round(audit, author.clone()))
+                .await
+            {
+                Ok(m) => (Some(m), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        } else {
+            (None, None)
+        };
+        Ok(AuditEntered {
+            entry: recorded,
+            measured,
+            measure_error,
+        })
+    }
+}

@@ -1,6 +1,7 @@
 //! `ashyq audit …`: risk-limiting audits of the paper count (`docs/audit.md`) — the offline
 //! draw any observer can redo (`sample`), the simulated audits (`simulate`) and
-//! `ashyq bench audit`.
+//! `ashyq bench audit`; the audit on the database (`create|seed|draw|enter|measure|status|
+//! report`) is in `audit_flow`.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ use ashyq_core::scenario;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
 use ashyq_core::territory::{Territory, TerritoryIndex};
 
+use crate::audit_flow;
 use crate::files::read_text;
 use crate::output::{progress, thousands};
 
@@ -46,6 +48,51 @@ Prints CSV with the header `ticket,id,generation`. Needs no database.")]
   ashyq audit simulate --scenario discrepancies         # a few ballots off here and there
 Needs no database.")]
     Simulate(SimulateArgs),
+    /// Define the audit of a certified referendum: the national contest and every region's,
+    /// a risk limit (default 5%) and a method.
+    #[command(after_help = "Examples:
+  ashyq audit create --id kz-2026-rla --author \"CEC secretary\"
+  ashyq audit create --id kz-2026-polling --method ballot-polling --risk-limit 10 --author \"CEC secretary\"
+The referendum must be certified (`ashyq certify`). Recorded in the public log.")]
+    Create(audit_flow::CreateArgs),
+    /// Record the seed of the public ceremony: at least 20 decimal digits rolled with dice,
+    /// once, before any draw.
+    #[command(after_help = "Example:
+  ashyq audit seed --id kz-2026-rla --digits 01382438112797316654 --author \"CEC secretary\"")]
+    Seed(audit_flow::SeedArgs),
+    /// Draw the next round from the seed: per open contest the planned number of precincts
+    /// (or ballots), extending the same consistent order.
+    #[command(after_help = "Examples:
+  ashyq audit draw --id kz-2026-rla --author \"CEC secretary\"
+  ashyq audit draw --id kz-2026-rla --size KZ-75=12 --output round1.csv --author \"CEC secretary\"
+Anyone redraws it offline: `ashyq verify` on the exported log, or `ashyq audit sample`.")]
+    Draw(audit_flow::DrawArgs),
+    /// Enter a board member's hand count of a sampled precinct or reading of a sampled ballot;
+    /// two different members must enter the same. The round is measured once every item is
+    /// agreed.
+    #[command(after_help = "Examples:
+  ashyq audit enter --id kz-2026-rla --item 1234 --count 412,57,2,6 --member \"A. Nurlanova\" --board KZ-75
+  ashyq audit enter --id kz-2026-rla --item 1234 --count 412,57,2,6 --member \"B. Seitkali\" --board KZ-75
+  ashyq audit enter --id kz-2026-polling --item 1234:17 --reading yes --member \"A. Nurlanova\"
+  ashyq audit enter --id kz-2026-rla --file counts.csv --member \"A. Nurlanova\" --board KZ-75   # ITEM,YES,NO,BOTH,INVALID lines
+--count is YES,NO,BOTH_MARKED,INVALID; --reading is yes, no, both, invalid or not-found.
+--board is the board's region; an item outside it is refused.")]
+    Enter(audit_flow::EnterArgs),
+    /// Measure the open round when every sampled item is agreed (`enter` does it by itself).
+    #[command(after_help = "Example:
+  ashyq audit measure --id kz-2026-rla --author \"CEC secretary\"")]
+    Measure(audit_flow::MeasureArgs),
+    /// Per contest the risk, the decision and the next round's size; the open round's items
+    /// waiting for entries, disagreements and discrepancies.
+    #[command(after_help = "Example:
+  ashyq audit status --id kz-2026-rla")]
+    Status(audit_flow::StatusArgs),
+    /// Write the report: per contest the risk limit, the seed, the sample, the entries, the
+    /// discrepancies, the risk per round and the conclusion.
+    #[command(after_help = "Examples:
+  ashyq audit report --id kz-2026-rla --out report.json
+  ashyq audit report --id kz-2026-rla --out report.csv")]
+    Report(audit_flow::ReportArgs),
 }
 
 /// Arguments of `ashyq audit sample`.
@@ -141,10 +188,17 @@ pub struct BenchAuditArgs {
 }
 
 /// Runs `ashyq audit …`.
-pub fn run(cmd: AuditCommand) -> Result<ExitCode> {
+pub async fn run(db: &str, cmd: AuditCommand) -> Result<ExitCode> {
     match cmd {
         AuditCommand::Sample(a) => sample(a),
         AuditCommand::Simulate(a) => simulate(a),
+        AuditCommand::Create(a) => audit_flow::create(db, a).await,
+        AuditCommand::Seed(a) => audit_flow::seed(db, a).await,
+        AuditCommand::Draw(a) => audit_flow::draw(db, a).await,
+        AuditCommand::Enter(a) => audit_flow::enter(db, a).await,
+        AuditCommand::Measure(a) => audit_flow::measure(db, a).await,
+        AuditCommand::Status(a) => audit_flow::status(db, a).await,
+        AuditCommand::Report(a) => audit_flow::report(db, a).await,
     }
 }
 

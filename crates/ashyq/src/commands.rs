@@ -204,7 +204,8 @@ Exits with status 1 when the log was rewritten, dropped or reordered entries in 
     /// The voter register: generate, import, lists, eligibility, certificates, marks, turnout.
     #[command(subcommand)]
     Register(register_cmd::RegisterCommand),
-    /// Risk-limiting audits of the paper count: redraw a sample, simulate audits.
+    /// Risk-limiting audits of the paper count: define, seed, draw, enter, status, report;
+    /// redraw a sample, simulate audits.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
     /// The remote vote abroad: its ballot board, trustees, credentials, ballots, tally.
@@ -344,7 +345,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Kurultai(cmd) => kurultai_cmd::run(&db, cmd).await,
         Command::Bench(BenchCommand::Register(args)) => register_cmd::bench(args).await,
         Command::Bench(BenchCommand::Load(args)) => bench_load::run(&db, args).await,
-        Command::Audit(cmd) => audit_cmd::run(cmd),
+        Command::Audit(cmd) => audit_cmd::run(&db, cmd).await,
         Command::Bench(BenchCommand::Audit(args)) => audit_cmd::bench(args),
         Command::Bench(BenchCommand::Ballots(args)) => bench_ballots::run(args),
         Command::Ballots(cmd) => ballots_cmd::board(&db, cmd).await,

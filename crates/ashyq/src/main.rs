@@ -16,6 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // `protocol_cmd` hands party lists to `election_cmd` and `sign`/`send` to `keys_cmd`);
 // `commands`, the table of commands and the dispatch; and `main`.
 mod audit_cmd;
+mod audit_flow;
 mod authors;
 mod backup_cmd;
 mod ballots_cmd;

@@ -341,6 +341,11 @@ impl Manifest {
             .collect()
     }
 
+    /// The protocols' totals of a contest.
+    pub fn reported(&self, contest: &str) -> HandCount {
+        view(self, contest).totals
+    }
+
     /// The contests: national, then each unit with precincts, in territory order.
     pub fn contests(&self) -> Vec<String> {
         let mut out = vec!["national".to_string()];
@@ -352,7 +357,8 @@ impl Manifest {
         out
     }
 
-    fn precinct_of(&self, item: &str) -> Option<usize> {
+    /// The index of the precinct an item (a precinct number or a ballot id) lies in.
+    pub fn precinct_of(&self, item: &str) -> Option<usize> {
         let number = match parse_ballot_id(item) {
             Some((p, _)) => p,
             None => item.parse().ok()?,

@@ -27,6 +27,13 @@ impl Ledger {
         self.audits.values()
     }
 
+    /// One audit's report: sample, entries, discrepancies, risk per round, conclusion.
+    pub fn audit_report(&self, id: &str) -> Result<crate::audit::report::AuditReport, LedgerError> {
+        let a = self.audit(id)?;
+        let manifest = self.audit_manifest(&a.referendum)?;
+        Ok(crate::audit::report::AuditReport::of(a, &manifest))
+    }
+
     /// The audit's view of a referendum: every precinct's unit, answer lines and ballots found,
     /// from the applied protocols.
     pub fn audit_manifest(&self, referendum: &ContestId) -> Result<Manifest, LedgerError> {

@@ -499,6 +499,7 @@ portal-sign-out = Sign out
 portal-role-central = operator of the Central Election Commission
 portal-role-observer = observer (read only)
 portal-role-kurultai = the Kurultai's secretariat
+portal-role-audit-board = audit board of
 portal-role-territorial = territorial operator of { $unit }
 portal-sign-in-title = Operator sign-in
 portal-sign-in-intro = For operators of election commissions and observers with an account. The public results need no account.

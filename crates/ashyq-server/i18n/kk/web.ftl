@@ -489,6 +489,7 @@ portal-sign-out = Шығу
 portal-role-central = Орталық сайлау комиссиясының операторы
 portal-role-observer = байқаушы (тек оқу)
 portal-role-kurultai = Құрылтай хатшылығы
+portal-role-audit-board = аудит алқасы
 portal-role-territorial = { $unit } аумақтық комиссиясының операторы
 portal-sign-in-title = Операторлардың кіруі
 portal-sign-in-intro = Сайлау комиссияларының операторлары мен есептік жазбасы бар байқаушыларға арналған. Ашық нәтижелерді кірмей-ақ көруге болады.

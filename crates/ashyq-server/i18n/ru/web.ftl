@@ -506,6 +506,7 @@ portal-sign-out = Выйти
 portal-role-central = оператор Центральной избирательной комиссии
 portal-role-observer = наблюдатель (только чтение)
 portal-role-kurultai = секретариат Курултая
+portal-role-audit-board = комиссия аудита
 portal-role-territorial = оператор территориальной комиссии { $unit }
 portal-sign-in-title = Вход для операторов
 portal-sign-in-intro = Для операторов избирательных комиссий и наблюдателей с учётной записью. Открытые результаты доступны без входа.

@@ -223,6 +223,7 @@ pub(super) fn role_text(tr: Tr, role: &Role, territory: Option<&Territory>) -> S
         Role::CentralOperator => tr.t("portal-role-central").into_owned(),
         Role::Observer => tr.t("portal-role-observer").into_owned(),
         Role::KurultaiSecretariat => tr.t("portal-role-kurultai").into_owned(),
+        Role::AuditBoard { region } => format!("{} {}", tr.t("portal-role-audit-board"), region.0),
         Role::TerritorialOperator { scope } => tr
             .a(
                 "portal-role-territorial",
