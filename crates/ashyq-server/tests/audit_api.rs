@@ -18,23 +18,6 @@ use contract::Contract;
 
 const PASSWORD: &str = "a long password for the audit boards";
 
-async fn token(c: &mut Contract, base: &str, name: &str) -> String {
-    let http = reqwest::Client::new();
-    let (status, body) = c
-        .send(
-            "post",
-            "/api/v1/session",
-            http.post(format!("{base}/api/v1/session"))
-                .json(&json!({"name": name, "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    serde_json::from_str::<Value>(&body).unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn audit_boards_enter_counts_and_anyone_reads_the_report() {
     let (server, protocols) = common::referendum().await;
@@ -120,14 +103,14 @@ async fn audit_boards_enter_counts_and_anyone_reads_the_report() {
         )
         .await;
     assert_eq!(status, 401);
-    let observer = token(&mut c, &base, "observer").await;
+    let observer = c.sign_in(&base, "observer", PASSWORD).await;
     let (status, text) = c.send("post", entries, post(&observer, body.clone())).await;
     assert_eq!(status, 403, "{text}");
-    let outsider = token(&mut c, &base, "board-other").await;
+    let outsider = c.sign_in(&base, "board-other", PASSWORD).await;
     let (status, text) = c.send("post", entries, post(&outsider, body.clone())).await;
     assert_eq!(status, 403, "{text}");
     assert!(text.contains("outside that territory"), "{text}");
-    let a = token(&mut c, &base, "board-a").await;
+    let a = c.sign_in(&base, "board-a", PASSWORD).await;
     let (status, text) = c
         .send(
             "post",
@@ -161,7 +144,7 @@ async fn audit_boards_enter_counts_and_anyone_reads_the_report() {
     let (status, text) = c.send("post", entries, post(&a, body.clone())).await;
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("already entered"), "{text}");
-    let b = token(&mut c, &base, "board-b").await;
+    let b = c.sign_in(&base, "board-b", PASSWORD).await;
     let (status, text) = c.send("post", entries, post(&b, body.clone())).await;
     assert_eq!(status, 201, "{text}");
     let v: Value = serde_json::from_str(&text).unwrap();

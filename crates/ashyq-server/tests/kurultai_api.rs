@@ -14,23 +14,6 @@ use contract::Contract;
 
 const PASSWORD: &str = "a long password for the secretariat";
 
-async fn token(c: &mut Contract, base: &str, name: &str) -> String {
-    let http = reqwest::Client::new();
-    let (status, body) = c
-        .send(
-            "post",
-            "/api/v1/session",
-            http.post(format!("{base}/api/v1/session"))
-                .json(&json!({"name": name, "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    serde_json::from_str::<Value>(&body).unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn the_secretariat_records_steps_and_the_house_is_served_as_open_data() {
     let server = common::election().await;
@@ -46,8 +29,8 @@ async fn the_secretariat_records_steps_and_the_house_is_served_as_open_data() {
     .await;
     let mut c = Contract::of(&base).await;
     let http = reqwest::Client::new();
-    let secretariat = token(&mut c, &base, "secretariat").await;
-    let cec = token(&mut c, &base, "cec").await;
+    let secretariat = c.sign_in(&base, "secretariat", PASSWORD).await;
+    let cec = c.sign_in(&base, "cec", PASSWORD).await;
     let post = |tok: &str, body: Value| {
         http.post(format!("{base}/api/v1/kurultai/steps"))
             .bearer_auth(tok)
