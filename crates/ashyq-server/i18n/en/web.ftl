@@ -152,6 +152,7 @@ downloads-intro = Everything shown on these pages, in machine-readable form: fir
 downloads-link = Download these results (CSV, JSON, the log)
 downloads-log = The event log
 downloads-log-desc = every event so far, one JSON object per line ({ $n } entries): the input of ashyq verify
+downloads-log-snapshot = the log up to this head, one JSON object per line ({ $n } entries): the input of ashyq verify
 downloads-openapi = the description of the JSON API (OpenAPI 3.1)
 downloads-results-json = national result with every region (JSON)
 downloads-tree-json = every level: country, regions, districts (JSON)

@@ -150,6 +150,7 @@ downloads-intro = Бұл беттерде көрсетілгеннің бәрі 
 downloads-link = Осы нәтижелерді жүктеу (CSV, JSON, журнал)
 downloads-log = Оқиғалар журналы
 downloads-log-desc = осы сәтке дейінгі барлық оқиғалар, әр жолда бір JSON нысаны ({ $n } жазба): ashyq verify бағдарламасының кірісі
+downloads-log-snapshot = осы шыңға дейінгі журнал, әр жолда бір JSON нысаны ({ $n } жазба): ashyq verify кірісі
 downloads-openapi = JSON API сипаттамасы (OpenAPI 3.1)
 downloads-results-json = барлық өңірлерімен жалпыұлттық нәтиже (JSON)
 downloads-tree-json = барлық деңгей: ел, өңірлер, аудандар (JSON)

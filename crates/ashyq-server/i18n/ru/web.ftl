@@ -154,6 +154,7 @@ downloads-intro = Всё, что показано на этих страница
 downloads-link = Скачать эти итоги (CSV, JSON, журнал)
 downloads-log = Журнал событий
 downloads-log-desc = все события на этот момент, по одному объекту JSON в строке ({ $n } записей): вход для ashyq verify
+downloads-log-snapshot = журнал до этой вершины, один объект JSON в строке ({ $n } записей): вход ashyq verify
 downloads-openapi = описание JSON API (OpenAPI 3.1)
 downloads-results-json = общенациональный итог со всеми регионами (JSON)
 downloads-tree-json = все уровни: страна, регионы, районы (JSON)

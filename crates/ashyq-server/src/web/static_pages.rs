@@ -25,7 +25,7 @@ fn describe(
         (_, n) if n == downloads::LOG_NAME => {
             return tr
                 .a(
-                    "downloads-log-desc",
+                    "downloads-log-snapshot",
                     &[("n", Arg::S(super::format::integer(lang, entries)))],
                 )
                 .into_owned();
