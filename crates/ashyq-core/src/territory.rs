@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod generate;
 pub mod io;
+pub mod search;
 
 /// A name in the three languages of the user interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,7 +43,7 @@
   function onProgress(e) {
     var data;
     try { data = JSON.parse(e.data); } catch (_) { return; }
-    var all = (data.referendums || []).concat(data.elections || []);
+    var all = (data.referendums || []).concat(data.elections || [], data.presidential || []);
     for (var i = 0; i < all.length; i++) {
       var c = all[i];
       if (c.id !== id) continue;

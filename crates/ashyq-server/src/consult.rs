@@ -210,6 +210,23 @@ impl ConsultService {
         CitizenRef::of_subject(&self.key, issuer, subject)
     }
 
+    /// The register digest of a person whose subject at `provider` is their IIN
+    /// ([`IdentityProvider::subject_is_iin`]), under the same key (the register is loaded
+    /// with it: `ashyq register import --digest-key-file`). `None` when the provider does not
+    /// vouch for IINs or the subject is not a valid IIN.
+    pub fn voter_digest(
+        &self,
+        provider: &IdentityProvider,
+        subject: &str,
+    ) -> Option<ashyq_core::iin::IinDigest> {
+        if !provider.subject_is_iin {
+            return None;
+        }
+        ashyq_core::iin::Iin::parse(subject)
+            .ok()
+            .map(|iin| iin.digest(&self.key))
+    }
+
     /// Whether `who` may moderate: a configured moderator, or one the provider names.
     pub fn is_moderator(&self, who: &CitizenRef) -> bool {
         self.moderators.contains(who)

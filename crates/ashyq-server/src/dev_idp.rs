@@ -46,6 +46,7 @@ use crate::signin::{CALLBACK_PATH, IdentityProvider, percent_encode, random_hex}
 use crate::web::consult::frame::refusal_page;
 use crate::web::ctx::{self, Ctx};
 use crate::web::form::{Refusal, same_origin};
+use crate::web::i18n::Arg;
 use crate::web::layout::{self, Page, Section};
 
 /// The path the provider is served under; its issuer is this server's origin and this path.
@@ -78,6 +79,39 @@ struct Grant {
 #[error("cannot start the development identity provider: {0}")]
 pub struct DevIdpError(String);
 
+/// A test voter of the development provider: a person of a synthetic register, whose
+/// subject at this provider is their IIN (as at the state's provider). The chooser page and
+/// its form name them by `handle` only; the IIN goes into the ID token alone.
+#[derive(Clone)]
+pub struct DevVoter {
+    /// What the form sends, `dev-voter-1`, ….
+    pub handle: String,
+    /// Their precinct, shown on the chooser.
+    pub precinct: u32,
+    iin: ashyq_core::iin::Iin,
+}
+
+impl DevVoter {
+    /// The `n`th test voter (from 1), a person of a synthetic register on `precinct`'s list.
+    pub fn new(n: usize, precinct: u32, iin: ashyq_core::iin::Iin) -> DevVoter {
+        DevVoter {
+            handle: format!("dev-voter-{n}"),
+            precinct,
+            iin,
+        }
+    }
+}
+
+impl std::fmt::Debug for DevVoter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevVoter")
+            .field("handle", &self.handle)
+            .field("precinct", &self.precinct)
+            .field("iin", &self.iin.masked())
+            .finish()
+    }
+}
+
 /// The development provider's keys and outstanding codes. The key and the client secret are
 /// new for every instance.
 pub struct DevIdp {
@@ -85,6 +119,7 @@ pub struct DevIdp {
     jwks: CoreJsonWebKeySet,
     client_secret: String,
     codes: Mutex<HashMap<String, Grant>>,
+    voters: Vec<DevVoter>,
 }
 
 impl std::fmt::Debug for DevIdp {
@@ -112,7 +147,25 @@ impl DevIdp {
             jwks,
             client_secret: random_hex(16).map_err(|e| fail(e.to_string()))?,
             codes: Mutex::default(),
+            voters: Vec::new(),
         })
+    }
+
+    /// The same provider offering also `voters` to sign in as.
+    pub fn with_voters(mut self, voters: Vec<DevVoter>) -> DevIdp {
+        self.voters = voters;
+        self
+    }
+
+    /// The subject a chosen person signs in with: a test citizen's own, a test voter's IIN.
+    fn subject_of(&self, chosen: &str) -> Option<String> {
+        if PERSONS.iter().any(|(s, _)| *s == chosen) {
+            return Some(chosen.to_owned());
+        }
+        self.voters
+            .iter()
+            .find(|v| v.handle == chosen)
+            .map(|v| v.iin.expose())
     }
 
     /// The issuer URL under the server's origin.
@@ -130,6 +183,9 @@ impl DevIdp {
             client_secret: Some(self.client_secret.clone()),
             development: true,
             moderators: vec![MODERATOR_SUBJECT.into()],
+            // Its test voters' subjects are their IINs; the test citizens' are not IINs, so
+            // they see no register entry.
+            subject_is_iin: true,
         }
     }
 
@@ -235,6 +291,7 @@ fn dev_page(ctx: Ctx, status: StatusCode, body: maud::Markup) -> Response {
 /// `GET /dev-idp/authorize`: the page where a tester picks who to be.
 async fn authorize(
     State(state): State<AppState>,
+    Extension(idp): Extension<Arc<DevIdp>>,
     ctx: Ctx,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -283,6 +340,18 @@ async fn authorize(
                         label for=(subject) { (tr.t(label)) }
                     }
                 }
+                @for (i, v) in idp.voters.iter().enumerate() {
+                    div.choice {
+                        input type="radio" name="subject" id=(v.handle) value=(v.handle);
+                        " "
+                        label for=(v.handle) {
+                            (tr.a("devidp-person-voter", &[
+                                ("n", Arg::N((i + 1) as u64)),
+                                ("precinct", Arg::S(v.precinct.to_string())),
+                            ]))
+                        }
+                    }
+                }
             }
             button type="submit" { (tr.t("devidp-continue")) }
         }
@@ -306,10 +375,11 @@ async fn approve(
     if !same_origin(&state, &headers) {
         return refusal_page(ctx, &Refusal::CrossSite);
     }
-    let subject = form.get("subject").map(String::as_str).unwrap_or("");
+    let chosen = form.get("subject").map(String::as_str).unwrap_or("");
+    let subject = idp.subject_of(chosen);
     let bad = check_request(svc, &form)
         .err()
-        .or_else(|| (!PERSONS.iter().any(|(s, _)| *s == subject)).then_some("unknown test person"));
+        .or_else(|| subject.is_none().then_some("unknown test person"));
     if let Some(why) = bad {
         let body = html! {
             p.dev-banner role="note" { (tr.t("devidp-banner")) }
@@ -332,7 +402,7 @@ async fn approve(
         codes.insert(
             code.clone(),
             Grant {
-                subject: subject.to_owned(),
+                subject: subject.unwrap_or_default(),
                 redirect_uri: get("redirect_uri"),
                 nonce: form.get("nonce").cloned(),
                 challenge: get("code_challenge"),

@@ -21,12 +21,13 @@ pub struct ProgressEvent {
     /// The log head's sequence number.
     pub id: String,
     /// JSON: `{"seq", "head", "referendums": [{id, status, precincts, precincts_reported,
-    /// open_conflicts}], "elections": […]}`.
+    /// open_conflicts}], "elections": […], "presidential": […]}`.
     pub data: String,
 }
 
 /// A stream of `progress` events: `{"seq", "head", "referendums": [{id, status, precincts,
-/// precincts_reported, open_conflicts}], "elections": […]}`, the first one at once.
+/// precincts_reported, open_conflicts}], "elections": […], "presidential": […]}` (party-list
+/// elections and presidential rounds alike), the first one at once.
 #[utoipa::path(get, path = "/api/v1/events", tag = "results",
     responses((status = 200, description = "text/event-stream of `progress` events, one per new log head", content_type = "text/event-stream", body = ProgressEvent)))]
 pub async fn events(

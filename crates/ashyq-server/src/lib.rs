@@ -92,6 +92,9 @@ pub struct AppState {
     metrics: Arc<ops::Metrics>,
     /// The signed datasets' snapshots (`/downloads`).
     downloads: Arc<downloads::Downloads>,
+    /// The territory prepared for the precinct search of `/voter`, once it is loaded (a
+    /// territory never changes once loaded).
+    finder: Arc<std::sync::OnceLock<ashyq_core::territory::search::PrecinctFinder>>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -233,6 +236,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         consult: config.consult.clone(),
         metrics: Arc::default(),
         downloads: Arc::default(),
+        finder: Arc::default(),
     };
     let mut pages = web::routes();
     if let Some(idp) = &config.dev_idp {

@@ -629,11 +629,26 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
             })
         })
         .collect();
+    let presidential: Vec<_> = ledger
+        .contests()
+        .of_kind::<ashyq_core::ledger::PresidentialRecord>()
+        .filter_map(|p| ledger.presidential_results(&p.definition.id).ok())
+        .map(|r| {
+            json!({
+                "id": r.election,
+                "status": r.status,
+                "precincts": r.national.precincts,
+                "precincts_reported": r.national.precincts_reported,
+                "open_conflicts": r.open_conflicts,
+            })
+        })
+        .collect();
     let body = json!({
         "seq": seq,
         "head": ledger.head().map(|(_, h)| h.0.clone()),
         "referendums": referendums,
         "elections": elections,
+        "presidential": presidential,
     });
     drop(ledger);
     let bytes = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
@@ -676,6 +691,7 @@ mod tests {
             consult: None,
             metrics: Arc::default(),
             downloads: Arc::default(),
+            finder: Arc::default(),
         }
     }
 

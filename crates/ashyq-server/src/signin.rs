@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use ashyq_core::consult::CitizenRef;
+use ashyq_core::iin::IinDigest;
 use ashyq_store::Store;
 use ashyq_store::shared_state::StateKind;
 use axum::http::{HeaderMap, HeaderValue};
@@ -56,6 +57,11 @@ pub struct IdentityProvider {
     /// Subjects at this provider who may moderate proposals (the development provider's test
     /// moderator); moderators are usually configured by pseudonym instead.
     pub moderators: Vec<String>,
+    /// The provider's subject is the person's IIN (as the state's eGov provider issues it):
+    /// at sign-in it is turned into its register digest at once, so that the person can see
+    /// their own entry on the register (`/voter`). The IIN itself is never stored, logged or
+    /// shown.
+    pub subject_is_iin: bool,
 }
 
 impl IdentityProvider {
@@ -106,6 +112,10 @@ pub struct Session {
     pub csrf: String,
     /// Signed in through the development provider.
     pub development: bool,
+    /// The person's register digest, when the provider vouched for their IIN
+    /// ([`IdentityProvider::subject_is_iin`]); only they see what it finds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voter: Option<IinDigest>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -248,12 +258,14 @@ impl SignIn {
         &self,
         citizen: CitizenRef,
         development: bool,
+        voter: Option<IinDigest>,
     ) -> Result<String, SignInError> {
         let id = random_hex(32)?;
         let session = Session {
             citizen,
             csrf: random_hex(32)?,
             development,
+            voter,
         };
         let json =
             serde_json::to_string(&session).map_err(|e| SignInError::Store(e.to_string()))?;

@@ -16,6 +16,7 @@
 //! - `referendum.rs`, `election.rs`, `president.rs`, `static_pages.rs` — the result pages,
 //!   an election's votes and seats, a presidential round (outcome, map, regions, precincts,
 //!   candidates), downloads and "check it yourself".
+//! - `voter.rs` — a voter's own precinct (`/voter`) and the precinct search.
 //! - `portal/` — the commission portal for signed-in operators (`/portal`).
 //! - `consult/` — the public consultation (`/consult`).
 //!
@@ -44,6 +45,7 @@ pub mod provenance;
 pub mod query;
 pub mod referendum;
 pub mod static_pages;
+pub mod voter;
 
 use ctx::Ctx;
 
@@ -60,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}", get(president::national))
         .route("/p/{id}/region/{code}", get(president::region))
         .route("/p/{id}/precinct/{number}", get(president::precinct))
+        .route("/voter", get(voter::voter))
         .route("/downloads", get(static_pages::downloads))
         .route("/downloads/{name}", get(crate::downloads::file))
         .route("/verify", get(static_pages::verify))

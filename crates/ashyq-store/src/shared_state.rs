@@ -163,19 +163,7 @@ impl Store {
         since: i64,
         delay_ms: impl FnOnce(u64) -> u64,
     ) -> Result<Failures, StoreError> {
-        let count: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(
-                "INSERT INTO signin_failures (key, failures, last_failure, not_before) VALUES ($1, 1, $2, 0)
-                 ON CONFLICT (key) DO UPDATE SET
-                   failures = CASE WHEN signin_failures.last_failure < $3 THEN 1 ELSE signin_failures.failures + 1 END,
-                   last_failure = $2
-                 RETURNING failures",
-            )
-            .bind(key).bind(now).bind(since)
-            .fetch_one(pool).await
-        })
-        .map_err(StoreError::db("counting a failed sign-in"))?;
-        let count = u64::try_from(count).unwrap_or(0);
+        let count = self.count_in_window(key, now, since).await?;
         let until = now.saturating_add(i64::try_from(delay_ms(count)).unwrap_or(i64::MAX));
         let not_before: i64 = with_pool!(self, pool => {
             sqlx::query_scalar(
@@ -191,6 +179,32 @@ impl Store {
             last_failure: now,
             not_before,
         })
+    }
+
+    /// Counts one more use under `key` at `now` and returns the uses counted since
+    /// `since` (a window that starts again once the last use is older than it), in one
+    /// statement, so uses on several instances at once are all counted: a rate limit shared
+    /// by every instance. Kept in the table of failed sign-ins under the caller's own key
+    /// prefix (e.g. `voter-lookup:`), and purged with them.
+    pub async fn count_in_window(
+        &self,
+        key: &str,
+        now: i64,
+        since: i64,
+    ) -> Result<u64, StoreError> {
+        let count: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "INSERT INTO signin_failures (key, failures, last_failure, not_before) VALUES ($1, 1, $2, 0)
+                 ON CONFLICT (key) DO UPDATE SET
+                   failures = CASE WHEN signin_failures.last_failure < $3 THEN 1 ELSE signin_failures.failures + 1 END,
+                   last_failure = $2
+                 RETURNING failures",
+            )
+            .bind(key).bind(now).bind(since)
+            .fetch_one(pool).await
+        })
+        .map_err(StoreError::db("counting a rate-limited use"))?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// Forgets the failures under `keys` (after a successful sign-in).

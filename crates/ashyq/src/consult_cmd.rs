@@ -203,6 +203,12 @@ pub struct ConsultServeArgs {
     /// The provider's name on the sign-in button.
     #[arg(long, default_value = "eGov")]
     oidc_name: String,
+    /// The provider's subject is the person's IIN (as the state's eGov provider issues it):
+    /// a signed-in citizen then sees their own entry on the register at /voter. The IIN is
+    /// turned into its digest under --digest-key-file (the register's key) at sign-in and
+    /// never stored or logged.
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_subject_is_iin: bool,
     /// Serve the built-in development identity provider under /dev-idp and sign in with it:
     /// anyone can sign in as a test person. For development and demos only.
     #[arg(long, conflicts_with = "oidc_issuer")]
@@ -244,6 +250,7 @@ pub async fn consult_service(
                 .filter(|s| !s.is_empty()),
             development: false,
             moderators: Vec::new(),
+            subject_is_iin: args.oidc_subject_is_iin,
         }),
         (Some(_), None) => bail!("--oidc-issuer needs --oidc-client-id (or ASHYQ_OIDC_CLIENT_ID)"),
         _ => None,

@@ -119,12 +119,13 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     // commission and its meetings; sign-in through the development provider.
     let secretariat = Arc::new(Secretariat::open(store).await?);
     consult_cmd::load_sample(&secretariat).await?;
-    let dev_idp = Arc::new(ashyq_server::dev_idp::DevIdp::new()?);
+    let dev_idp = ashyq_server::dev_idp::DevIdp::new()?;
+    // Public and fixed: the demo's citizens and voters are test persons.
+    let demo_key = DigestKey::from_bytes(&[0x5a; 32])?;
     let consult = Arc::new(ConsultService::new(
         secretariat,
         ConsultConfig {
-            // Public and fixed: the demo's citizens are test persons.
-            digest_key: DigestKey::from_bytes(&[0x5a; 32])?,
+            digest_key: demo_key.clone(),
             identity_provider: Some(dev_idp.provider()),
             moderators: Vec::new(),
             public_url: None,
@@ -164,6 +165,21 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
         keys.len()
     );
     let accounts = demo_operators(&registrar).await?;
+    let voters = crate::demo_register::load(
+        registrar.store(),
+        &territory,
+        &demo_key,
+        id.as_str(),
+        def.voting_day,
+        SEED,
+    )
+    .await?;
+    println!(
+        "Voter register: a synthetic sample of {} people over every precinct, by keyed digest ({} test voters to sign in as at /voter).",
+        crate::output::thousands(crate::demo_register::PEOPLE),
+        voters.len()
+    );
+    let dev_idp = Arc::new(dev_idp.with_voters(voters));
 
     let server = if args.no_serve {
         None
@@ -221,6 +237,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                 for (name, role, password) in &accounts {
                     println!("  {name:<12} {password}   {role}");
                 }
+                println!(
+                    "  http://{addr}/voter                                     a voter's own precinct (sign in as a test voter) and the precinct search"
+                );
                 println!(
                     "The public consultation: http://{addr}/consult (sign in with the development provider's test persons; \"Test moderator\" moderates), as JSON under http://{addr}/api/v1/consult"
                 );

@@ -33,6 +33,7 @@ mod database;
 mod demo;
 mod demo_kurultai;
 mod demo_president;
+mod demo_register;
 mod digest_key;
 mod downloads_cmd;
 mod election_cmd;

@@ -458,6 +458,7 @@ devidp-person-a = Test citizen A
 devidp-person-b = Test citizen B
 devidp-person-c = Test citizen C
 devidp-person-moderator = Test moderator (may moderate proposals)
+devidp-person-voter = Test voter { $n } (a person of the synthetic register, on the list of precinct { $precinct })
 signin-failed = Sign-in did not work
 signin-failed-body = Nothing was changed. Start again from the page you were on:
 signin-cancelled = Sign-in was cancelled or refused by the identity provider.

@@ -22,6 +22,8 @@ pub enum Section {
     Verify,
     /// The public consultation on the draft.
     Consultation,
+    /// A voter's own precinct, and the precinct search.
+    Voter,
     /// None (error pages).
     None,
 }
@@ -89,6 +91,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
     let tr = ctx.tr();
     let nav = [
         (Section::Results, "/", tr.t("nav-results")),
+        (Section::Voter, "/voter", tr.t("nav-voter")),
         (Section::Consultation, "/consult", tr.t("nav-consultation")),
         (Section::Downloads, "/downloads", tr.t("nav-downloads")),
         (Section::Verify, "/verify", tr.t("nav-verify")),

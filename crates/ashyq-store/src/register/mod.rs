@@ -36,4 +36,4 @@ pub use desk::MarkDesk;
 pub use event::RegisterEvent;
 pub use import::{KeyRow, ListRow, sort_key_rows, split_voter};
 pub use marks::{MarkOutcome, MarkRequest};
-pub use queries::{ListEntry, PrecinctTurnout, latest_adult_birth};
+pub use queries::{ListEntry, OwnEntry, PrecinctTurnout, latest_adult_birth};

@@ -31,6 +31,18 @@ pub struct ListEntry {
     pub absentee: Option<String>,
 }
 
+/// A person's own entry on the register ([`Store::own_entry`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnEntry {
+    /// The precinct whose list holds them.
+    pub precinct: PrecinctId,
+    /// Why they may not vote (empty: they may).
+    pub ineligible: Vec<IneligibleReason>,
+    /// The absentee certificates issued to them: the vote (contest id), the serial and its
+    /// status (`issued`, `lost` or `used`).
+    pub certificates: Vec<(String, Serial, String)>,
+}
+
 /// Turnout of one precinct from the marks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrecinctTurnout {
@@ -75,6 +87,46 @@ impl Store {
             Ok((precinct_of(p), eligibility(&status, on)))
         })
         .transpose()
+    }
+
+    /// What a person who signed in may see of their own entry: their precinct, why they
+    /// may not vote on `on` if so, and every absentee certificate issued to them (for any
+    /// vote). Audited as one lookup under `operator` (a citizen's pseudonym, never an IIN).
+    /// `None`: not on the register.
+    pub async fn own_entry(
+        &self,
+        digest: &IinDigest,
+        on: NaiveDate,
+        operator: &Operator<'_>,
+    ) -> Result<Option<OwnEntry>, StoreError> {
+        let Some((precinct, ineligible)) = self.lookup_voter(digest, on, operator).await? else {
+            return Ok(None);
+        };
+        let rows: Vec<(String, i64, String)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT event, serial, status FROM absentee_certificates WHERE iin_digest = $1 ORDER BY event")
+                .bind(digest.as_str())
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(StoreError::db("looking up a voter's absentee certificates"))?;
+        let certificates = rows
+            .into_iter()
+            .map(|(event, serial, status)| {
+                let s = u32::try_from(serial)
+                    .ok()
+                    .and_then(Serial::new)
+                    .ok_or_else(|| StoreError::CorruptRow {
+                        what: "absentee_certificates.serial".to_owned(),
+                        reason: format!("{serial} is not a five-digit serial"),
+                    })?;
+                Ok((event, s, status))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(OwnEntry {
+            precinct,
+            ineligible,
+            certificates,
+        }))
     }
 
     /// The statuses of the people among `digests` who are on the register, for the

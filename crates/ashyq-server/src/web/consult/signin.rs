@@ -137,8 +137,14 @@ pub(super) async fn callback(
         Err(e) => return failed(ctx, StatusCode::BAD_REQUEST, &e),
     };
     let citizen = svc.citizen(&issuer, &subject);
+    let voter = svc.voter_digest(&provider, &subject);
+    drop(subject);
     let development = provider.development;
-    let id = match svc.signin.start_session(citizen.clone(), development).await {
+    let id = match svc
+        .signin
+        .start_session(citizen.clone(), development, voter)
+        .await
+    {
         Ok(id) => id,
         Err(e) => return failed(ctx, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
