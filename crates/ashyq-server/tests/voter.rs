@@ -305,3 +305,54 @@ fn urlencoding(s: &str) -> String {
     }
     out
 }
+
+#[path = "common/browser.rs"]
+mod kit;
+
+/// The page in real Chromium, in each language, signed out with a search, then signed in as
+/// a test voter through the development provider: axe-core finds no serious or critical
+/// violation, and at 360 px nothing scrolls sideways. Screenshots: `voter-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_the_voter_page_is_accessible_signed_out_and_in() {
+    use kit::*;
+    let Some(tools) = tools() else { return };
+    let w = world(TestDb::sqlite()).await;
+    let base = w.base.clone();
+    let driver = start_driver(&tools.chromedriver);
+    let c = browser(&tools, &driver).await;
+    for (lang, h1) in [
+        ("kk", "Менің учаскем"),
+        ("ru", "Мой участок"),
+        ("en", "My precinct"),
+    ] {
+        c.goto(&format!("{base}/voter?lang={lang}&q=School+No.+1"))
+            .await
+            .unwrap();
+        assert_eq!(text_of(&c, "h1").await, h1);
+        screenshot(&c, &format!("voter-search-{lang}")).await;
+        axe(&c, &tools, &format!("voter search ({lang})")).await;
+    }
+    // Sign in from the page's own button, as the first test voter.
+    c.goto(&format!("{base}/voter?lang=en")).await.unwrap();
+    click(&c, "section.own a.button").await;
+    wait_for(&c, "h1", "Development sign-in", 10).await;
+    axe(&c, &tools, "development provider with test voters").await;
+    click(&c, "input[id='dev-voter-1']").await;
+    click(&c, "form.stack button[type=submit]").await;
+    let own = wait_for(&c, "section.own", "Yes: you may vote there.", 10).await;
+    assert!(
+        own.contains(&format!("№ {}", w.voters[0].precinct.0)),
+        "{own}"
+    );
+    screenshot(&c, "voter-own-en").await;
+    axe(&c, &tools, "voter's own entry").await;
+    fits_360(
+        &c,
+        &base,
+        &[
+            ("/voter?lang=kk", "voter-own-kk-360"),
+            ("/voter?lang=ru&q=School", "voter-search-ru-360"),
+        ],
+    )
+    .await;
+}

@@ -45,6 +45,7 @@ mod nist_cmd;
 mod operator_cmd;
 mod output;
 mod president_cmd;
+mod president_flow;
 mod protocol_cmd;
 mod publish_cmd;
 mod referendum_cmd;

@@ -70,6 +70,56 @@ The lists are CSV rows iin,region (a header iin,region is optional): the signer'
 region code of the list it is on, e.g. 900101312348,KZ-75. Each signer is looked up by the
 keyed digest of the IIN (the lookup is audited under --operator); no IIN is printed in clear.")]
     Signatures(SignaturesArgs),
+    /// Call a round: its day, withdrawal deadline and the tie seed's commitment.
+    #[command(after_help = "Examples:
+  ashyq president call --id president-2029 --title \"Presidential election 2029\" \\
+      --day 2029-11-18 --withdrawal-deadline 2029-11-12 --seed-sha256 \"$(printf %s \"$SEED\" | sha256sum | cut -c1-64)\"
+The rules are the 2026 Constitution's (docs/president.md); the seed stays secret until the
+certification needs it for a tie.")]
+    Call(crate::president_flow::CallArgs),
+    /// Record nominations from the nominators' documents (a private JSON file).
+    #[command(after_help = "Examples:
+  ashyq president nominate nominations.json --digest-key-file digest.key --author \"CEC clerk\"
+
+The file is one object or an array of them:
+  [{\"name\": \"Aigerim Sadykova\", \"iin\": \"<12 digits>\",
+    \"nominated_by\": {\"kind\": \"public_association\", \"name\": \"Union of Teachers\"},
+    \"citizen_by_birth\": true, \"state_language\": true, \"residence_years\": 30,
+    \"higher_education\": true, \"public_service_years\": 12}]
+kind is public_association, party or self_nomination (as the rules allow). The log keeps the
+IIN masked and as its keyed digest only; eligibility is checked criterion by criterion at
+registration.")]
+    Nominate(crate::president_flow::NominateArgs),
+    /// Register a nominee with the decision on their support signatures (checked against
+    /// the register), or refuse them on the ground the rules name.
+    #[command(after_help = "Examples:
+  ashyq president register \"Aigerim Sadykova\" --signatures lists.csv --digest-key-file digest.key --author \"CEC\"
+Prints the signature decision (\"71,234 valid of 80,000; 14 of 20 regions meet the spread:
+sufficient\"). A nominee who fails a criterion or whose signatures do not suffice is refused
+with those numbers, and the command exits with status 1.")]
+    Register(crate::president_flow::RegisterArgs),
+    /// Refuse a nominee who fails an eligibility criterion (named in the record).
+    #[command(after_help = "Examples:
+  ashyq president refuse \"Nurlan Abenov\" --author \"CEC\"
+Refused only on a ground: the criteria are checked again from the nomination's documents.")]
+    Refuse(crate::president_flow::RefuseArgs),
+    /// Record a nominee's or candidate's withdrawal, no later than the deadline.
+    #[command(after_help = "Examples:
+  ashyq president withdraw \"Aigerim Sadykova\" --on 2029-11-10 --author \"CEC clerk\"")]
+    Withdraw(crate::president_flow::WithdrawArgs),
+    /// Submit precinct protocols of a round (JSON: one protocol or an array).
+    #[command(after_help = "Examples:
+  ashyq president submit protocols.json
+  ashyq president submit - < precinct-17.json
+A protocol is {\"election\", \"precinct\", \"ballots\": lines 1-8, \"votes\":
+[{\"candidate\", \"votes\"}, ...] in ballot order, \"against_all\", \"invalid\"}. The same
+document again gets the same receipt; different numbers for a precinct that reported are a
+conflict kept for review.")]
+    Submit(crate::president_flow::SubmitArgs),
+    /// Replace a precinct's protocol with a corrected one, with the reason.
+    #[command(after_help = "Examples:
+  ashyq president amend precinct-17.json --reason \"recount of 16 March\" --author \"DEC operator\"")]
+    Amend(crate::president_flow::AmendArgs),
 }
 
 /// `ashyq president signatures`.
@@ -148,6 +198,13 @@ pub async fn run(db: &str, cmd: PresidentCommand) -> Result<ExitCode> {
         PresidentCommand::Tally(args) => tally(args),
         PresidentCommand::Certify(args) => certify(db, args).await,
         PresidentCommand::Signatures(args) => signatures(db, args).await,
+        PresidentCommand::Call(a) => crate::president_flow::call(db, a).await,
+        PresidentCommand::Nominate(a) => crate::president_flow::nominate(db, a).await,
+        PresidentCommand::Register(a) => crate::president_flow::register(db, a).await,
+        PresidentCommand::Refuse(a) => crate::president_flow::refuse(db, a).await,
+        PresidentCommand::Withdraw(a) => crate::president_flow::withdraw(db, a).await,
+        PresidentCommand::Submit(a) => crate::president_flow::submit(db, a).await,
+        PresidentCommand::Amend(a) => crate::president_flow::amend(db, a).await,
     }
 }
 
@@ -463,10 +520,18 @@ fn read_signatures(text: &str, regions: &[RegionCode]) -> Result<Vec<SupportSign
     Ok(out)
 }
 
-/// `ashyq president signatures`.
-async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
-    let registrar = open(db).await?;
-    let key = PreparedDigestKey::new(&args.key.key()?);
+/// Checks the signature lists in `lists` (CSV `iin,region`) against the register by digest
+/// under `key`, looking the signers up as `operator` (audited), eligibility judged on `on`
+/// (default: today): the report of `ashyq president signatures` and of `register`.
+pub async fn check_lists(
+    registrar: &Registrar,
+    key: &KeyArgs,
+    lists: &Path,
+    operator: &str,
+    on: Option<chrono::NaiveDate>,
+    rules: &ashyq_core::president::rules::SignatureRules,
+) -> Result<ashyq_core::president::signatures::SignatureReport> {
+    let key = PreparedDigestKey::new(&key.key()?);
     let (regions, region_of) = {
         let ledger = registrar.ledger();
         let territory = ledger
@@ -496,7 +561,7 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
             .collect();
         (regions, region_of)
     };
-    let text = crate::files::read_text(&args.lists)?;
+    let text = crate::files::read_text(lists)?;
     let list = read_signatures(&text, &regions)?;
     let digests: Vec<IinDigest> = list.iter().map(|s| key.digest(&s.iin)).collect();
     let store = registrar.store();
@@ -507,14 +572,14 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
         .voter_signers(
             &digests,
             &ashyq_store::register::Operator {
-                name: &args.operator,
+                name: operator,
                 at: &at,
             },
             |n| bar.set_position(n),
         )
         .await?;
     bar.finish_and_clear();
-    let on = args.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let on = on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let mut register: HashMap<[u8; 32], Signer, DigestHash> =
         HashMap::with_capacity_and_hasher(found.len(), DigestHash::default());
     for (s, d) in list.iter().zip(&digests) {
@@ -528,7 +593,6 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
             );
         }
     }
-    let rules = PresidentialRules::kz_2026().signatures;
     let bar = output::progress(list.len() as u64, "checking");
     let report = check_signatures(
         list,
@@ -536,11 +600,27 @@ async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
         &register,
         &regions,
         voters,
-        &rules,
+        rules,
         &mut HashSet::default(),
         |n| bar.set_position(n),
     );
     bar.finish_and_clear();
+    Ok(report)
+}
+
+/// `ashyq president signatures`.
+async fn signatures(db: &str, args: SignaturesArgs) -> Result<ExitCode> {
+    let registrar = open(db).await?;
+    let rules = PresidentialRules::kz_2026().signatures;
+    let report = check_lists(
+        &registrar,
+        &args.key,
+        &args.lists,
+        &args.operator,
+        args.on,
+        &rules,
+    )
+    .await?;
     match args.format {
         TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         TallyFormat::Table => {

@@ -276,3 +276,240 @@ fn demo_presidential_also_loads_and_certifies_the_2022_election() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["status"], "certified");
 }
+
+/// A round run from files: called, three nominations (one under 40), the qualified two
+/// registered on their signatures checked against the register, the young one refused
+/// naming the criterion, a withdrawal before the deadline and one after it, protocols
+/// submitted (a line for the withdrawn candidate refused by name) and one amended; the
+/// results follow the amendment, and no IIN of the nominations file is printed.
+#[test]
+fn an_election_is_run_from_files_nominations_signatures_withdrawal_protocols() {
+    use ashyq_core::iin::{Iin, Sex};
+    use chrono::NaiveDate;
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    succeeds(ashyq_on(&db).arg("init"));
+    let key = dir.path().join("digest.key");
+    ashyq_server::secret_file::create_private(&key, "ab".repeat(32).as_bytes()).unwrap();
+    let voters = dir.path().join("voters.csv");
+    succeeds(
+        ashyq_on(&db)
+            .args(["register", "generate", "--count", "200", "--output"])
+            .arg(&voters),
+    );
+    succeeds(
+        ashyq_on(&db)
+            .args(["register", "import", "--digest-key-file"])
+            .arg(&key)
+            .arg(&voters),
+    );
+    // Election day already past, so that protocols are accepted now.
+    let seed_sha = ashyq_core::election::seed_commitment(
+        &ashyq_core::seats::TieSeed::new("tie seed of the test").unwrap(),
+    );
+    succeeds(ashyq_on(&db).args([
+        "president",
+        "call",
+        "--id",
+        "president-2026",
+        "--title",
+        "Test presidential election",
+        "--day",
+        "2026-11-15",
+        "--withdrawal-deadline",
+        "2026-11-09",
+        "--seed-sha256",
+        &seed_sha,
+    ]));
+    let iin = |y, m, d, serial| {
+        Iin::from_parts(
+            NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+            Sex::Female,
+            serial,
+        )
+        .unwrap()
+        .expose()
+    };
+    let (a, b, young) = (
+        iin(1968, 3, 2, 11),
+        iin(1971, 7, 9, 12),
+        iin(1990, 1, 5, 13),
+    );
+    let person = |name: &str, iin: &str| {
+        format!(
+            r#"{{"name": "{name}", "iin": "{iin}", "nominated_by": {{"kind": "public_association", "name": "Union of {name}"}},
+                "citizen_by_birth": true, "state_language": true, "residence_years": 30,
+                "higher_education": true, "public_service_years": 12}}"#
+        )
+    };
+    let nominations = common::write(
+        dir.path(),
+        "nominations.json",
+        &format!(
+            "[{}, {}, {}]",
+            person("Aruzhan Bekova", &a),
+            person("Dana Omarova", &b),
+            person("Zarina Young", &young)
+        ),
+    );
+    let nominate = |file: &std::path::Path| {
+        ashyq_on(&db)
+            .args(["president", "nominate"])
+            .arg(file)
+            .args(["--author", "CEC clerk", "--digest-key-file"])
+            .arg(&key)
+            .output()
+            .unwrap()
+    };
+    let out = nominate(&nominations);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let printed = format!("{}{}", common::stdout(&out), common::stderr(&out));
+    assert!(printed.contains("3 nominated"), "{printed}");
+    // The same person again is refused, masked, and nothing is printed in clear.
+    let again = common::write(dir.path(), "again.json", &person("Aruzhan Bekova", &a));
+    let out = nominate(&again);
+    assert!(!out.status.success());
+    let err = common::stderr(&out);
+    assert!(err.contains("nomination 1 (Aruzhan Bekova"), "{err}");
+    assert!(err.contains("already"), "{err}");
+    for text in [printed.as_str(), err.as_str()] {
+        for i in [&a, &b, &young] {
+            assert!(!text.contains(i.as_str()), "an IIN in clear: {text}");
+        }
+    }
+
+    // Every voter of the register signs on every region's list: one signature per voter
+    // counts, in their own region.
+    let text = std::fs::read_to_string(&voters).unwrap();
+    let regions = [
+        "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39",
+        "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71", "KZ-75", "KZ-79",
+    ];
+    let mut lists = String::from("iin,region\n");
+    for line in text.lines().skip(1) {
+        let iin = line.split(',').next().unwrap();
+        for r in regions {
+            lists.push_str(&format!("{iin},{r}\n"));
+        }
+    }
+    let lists = common::write(dir.path(), "lists.csv", &lists);
+    let register = |name: &str| {
+        ashyq_on(&db)
+            .args(["president", "register", name, "--signatures"])
+            .arg(&lists)
+            .args(["--author", "CEC", "--digest-key-file"])
+            .arg(&key)
+            .output()
+            .unwrap()
+    };
+    for name in ["Aruzhan Bekova", "Dana Omarova"] {
+        let out = register(name);
+        assert!(out.status.success(), "{name}: {}", common::stderr(&out));
+        let s = common::stdout(&out);
+        assert!(
+            s.contains("sufficient") && s.contains(&format!("Registered {name}")),
+            "{s}"
+        );
+    }
+    let out = register("Zarina Young");
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let s = common::stdout(&out);
+    assert!(s.contains("Refused Zarina Young"), "{s}");
+    assert!(s.contains("40"), "the age criterion is named: {s}");
+
+    // A withdrawal after the deadline is refused; before it, recorded.
+    fails_with(
+        ashyq_on(&db).args([
+            "president",
+            "withdraw",
+            "Dana Omarova",
+            "--on",
+            "2026-11-10",
+            "--author",
+            "CEC clerk",
+        ]),
+        "2026-11-09",
+    );
+    succeeds(ashyq_on(&db).args([
+        "president",
+        "withdraw",
+        "Dana Omarova",
+        "--on",
+        "2026-11-08",
+        "--author",
+        "CEC clerk",
+    ]));
+
+    let protocol = |precinct: u32, votes: &str, against: u64, invalid: u64| {
+        format!(
+            r#"{{"election": "president-2026", "precinct": {precinct},
+                "ballots": {{"voters_on_list": 1000, "voters_added_on_day": 0, "voters_added_absentee": 0,
+                  "absentee_certificates_issued": 0, "ballots_received": 1000, "ballots_issued": 600,
+                  "ballots_cancelled": 400, "ballots_found": 600}},
+                "votes": [{votes}], "against_all": {against}, "invalid": {invalid}}}"#
+        )
+    };
+    let ok = protocol(
+        1,
+        r#"{"candidate": "Aruzhan Bekova", "votes": 500}"#,
+        60,
+        40,
+    );
+    let withdrawn = protocol(
+        2,
+        r#"{"candidate": "Aruzhan Bekova", "votes": 400}, {"candidate": "Dana Omarova", "votes": 100}"#,
+        60,
+        40,
+    );
+    let file = common::write(
+        dir.path(),
+        "protocols.json",
+        &format!("[{ok}, {withdrawn}]"),
+    );
+    let out = ashyq_on(&db)
+        .args(["president", "submit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let s = common::stdout(&out);
+    assert!(s.contains("precinct 1: accepted"), "{s}");
+    assert!(
+        s.contains("precinct 2: refused") && s.contains("Dana Omarova"),
+        "{s}"
+    );
+    // The same document again: the same receipt, nothing new.
+    let one = common::write(dir.path(), "one.json", &ok);
+    let again = succeeds(ashyq_on(&db).args(["president", "submit"]).arg(&one));
+    assert!(common::stdout(&again).contains("precinct 1: accepted"));
+    // An amendment replaces it.
+    let fixed = common::write(
+        dir.path(),
+        "fixed.json",
+        &protocol(
+            1,
+            r#"{"candidate": "Aruzhan Bekova", "votes": 520}"#,
+            40,
+            40,
+        ),
+    );
+    succeeds(
+        ashyq_on(&db)
+            .args(["president", "amend"])
+            .arg(&fixed)
+            .args(["--reason", "recount", "--author", "DEC operator"]),
+    );
+    let out = succeeds(ashyq_on(&db).args([
+        "election",
+        "results",
+        "--election",
+        "president-2026",
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["candidates"]["Aruzhan Bekova"], 520, "{v}");
+    assert_eq!(v["against_all"], 40);
+    assert!(v["candidates"].get("Dana Omarova").is_none(), "{v}");
+    assert!(v["candidates"].get("Zarina Young").is_none(), "{v}");
+}

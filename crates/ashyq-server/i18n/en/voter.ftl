@@ -43,4 +43,5 @@ voter-search-count = { $count ->
    *[other] { $n } precincts match.
 }
 voter-search-more = The first { $shown } are listed; add a word to narrow the search.
+voter-search-caption = Precincts matching “{ $q }”
 voter-no-territory = No territory is loaded yet, so there are no precincts to search.

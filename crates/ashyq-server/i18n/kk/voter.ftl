@@ -42,4 +42,5 @@ voter-search-count = { $count ->
    *[other] { $n } учаске табылды.
 }
 voter-search-more = Алғашқы { $shown } көрсетілген; іздеуді тарылту үшін сөз қосыңыз.
+voter-search-caption = «{ $q }» сұрауы бойынша учаскелер
 voter-no-territory = Аумақ әлі жүктелмеген, іздейтін учаске жоқ.

@@ -44,4 +44,5 @@ voter-search-count = { $count ->
    *[many] Найдено { $n } участков.
 }
 voter-search-more = Показаны первые { $shown }; добавьте слово, чтобы сузить поиск.
+voter-search-caption = Участки по запросу «{ $q }»
 voter-no-territory = Территория ещё не загружена, искать участки негде.

@@ -358,9 +358,9 @@ fn search_part(ctx: Ctx, state: &AppState, q: Option<&str>, vote: Option<&Vote>)
                             " " (tr.a("voter-search-more", &[("shown", Arg::S(places.len().to_string()))]))
                         }
                     }
-                    div.table-wrap {
+                    div.scroll {
                         table {
-                            caption.visually-hidden { (tr.t("voter-search-title")) }
+                            caption { (tr.a("voter-search-caption", &[("q", Arg::S(s.words.join(" ")))])) }
                             thead { tr {
                                 th scope="col" { (tr.t("voter-precinct")) }
                                 th scope="col" { (tr.t("voter-address")) }
