@@ -126,6 +126,43 @@ fn group(n: u64) -> String {
     out
 }
 
+/// The round's pages follow the count live: they name the round for the page script, and
+/// the event stream's progress events carry the round (`presidential`) with its precincts
+/// reported, which is what the script compares.
+#[tokio::test]
+async fn the_rounds_pages_follow_the_event_stream() {
+    let (base, _, _db) = served().await;
+    let (status, body) = page(&base, "/p/president-2022?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("data-live=\"president-2022\""),
+        "the page is live"
+    );
+    let mut sse = reqwest::get(format!("{base}/api/v1/events")).await.unwrap();
+    let mut seen = String::new();
+    while !seen.contains("\n\n") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), sse.chunk())
+            .await
+            .expect("a first event at once")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("data: "))
+        .expect("a data line");
+    let v: Value = serde_json::from_str(data).unwrap();
+    let rounds = v["presidential"]
+        .as_array()
+        .expect("the presidential rounds");
+    assert_eq!(rounds.len(), 1, "{v}");
+    assert_eq!(rounds[0]["id"], "president-2022");
+    assert_eq!(rounds[0]["precincts"], 10_459);
+    assert_eq!(rounds[0]["precincts_reported"], 10_459);
+    assert_eq!(rounds[0]["open_conflicts"], 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_the_presidential_pages_are_accessible() {
     let Some(tools) = kit::tools() else { return };

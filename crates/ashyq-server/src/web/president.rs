@@ -339,7 +339,14 @@ pub async fn national(
         p { a href="/downloads" { (tr.t("downloads-link")) } }
     };
     drop(ledger);
-    let page = Page::new(title, Section::Election, format!("/p/{id}"));
+    // Live from the event stream (`assets/live.js`), keeping the map's measure.
+    let page = Page::new(title, Section::Election, format!("/p/{id}"))
+        .keeping(if by_turnout {
+            "by=turnout".into()
+        } else {
+            String::new()
+        })
+        .live(&id);
     layout::page(ctx, &page, body)
 }
 
@@ -415,7 +422,7 @@ pub async fn region(
         }
     };
     drop(ledger);
-    let page = Page::new(name, Section::Election, format!("/p/{id}/region/{code}"));
+    let page = Page::new(name, Section::Election, format!("/p/{id}/region/{code}")).live(&id);
     layout::page(ctx, &page, body)
 }
 
