@@ -16,6 +16,7 @@
 //! - `referendum.rs`, `election.rs`, `president.rs`, `static_pages.rs` — the result pages,
 //!   an election's votes and seats, a presidential round (outcome, map, regions, precincts,
 //!   candidates), downloads and "check it yourself".
+//! - `audit.rs` — the public pages of risk-limiting audits (`/audits`).
 //! - `portal/` — the commission portal for signed-in operators (`/portal`).
 //! - `consult/` — the public consultation (`/consult`).
 //!
@@ -30,6 +31,7 @@ use axum::routing::get;
 use crate::AppState;
 
 pub mod assets;
+pub mod audit;
 pub mod cartogram;
 pub mod consult;
 pub mod ctx;
@@ -60,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}", get(president::national))
         .route("/p/{id}/region/{code}", get(president::region))
         .route("/p/{id}/precinct/{number}", get(president::precinct))
+        .route("/audits", get(audit::list))
+        .route("/audits/{id}", get(audit::audit))
+        .route("/audits/{id}/{contest}", get(audit::contest))
         .route("/downloads", get(static_pages::downloads))
         .route("/downloads/{name}", get(crate::downloads::file))
         .route("/verify", get(static_pages::verify))

@@ -22,6 +22,8 @@ pub enum Section {
     Verify,
     /// The public consultation on the draft.
     Consultation,
+    /// Risk-limiting audits of the paper count.
+    Audits,
     /// None (error pages).
     None,
 }
@@ -90,6 +92,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
     let nav = [
         (Section::Results, "/", tr.t("nav-results")),
         (Section::Consultation, "/consult", tr.t("nav-consultation")),
+        (Section::Audits, "/audits", tr.t("nav-audits")),
         (Section::Downloads, "/downloads", tr.t("nav-downloads")),
         (Section::Verify, "/verify", tr.t("nav-verify")),
     ];
