@@ -155,7 +155,12 @@ fn report(registrar: &Registrar) -> AuditReport {
 
 #[tokio::test]
 async fn the_audit_its_contests_samples_entries_and_risks_are_pages_in_three_languages() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        pages_on(db).await;
+    }
+}
+
+async fn pages_on(db: TestDb) {
     let (base, registrar, protocols, swapped) = audited(&db).await;
     let r = report(&registrar);
     assert_eq!(r.rounds_measured, 1, "the first round is measured");

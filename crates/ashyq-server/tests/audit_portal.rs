@@ -127,7 +127,12 @@ const ENTER: &str = "/portal/audits/rla/enter";
 
 #[tokio::test]
 async fn two_board_members_enter_blind_see_their_disagreement_and_agree() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        portal_on(db).await;
+    }
+}
+
+async fn portal_on(db: TestDb) {
     let w = audited(&db).await;
     let p = w
         .protocols

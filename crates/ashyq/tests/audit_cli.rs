@@ -1,7 +1,8 @@
 //! `ashyq audit sample` and `ashyq audit simulate` end to end: the offline draw matches the
 //! reference `consistent_sampler` (its published example and vectors computed with it), later
 //! rounds extend the same order, bad input is refused; the simulation runs. No database.
-//! Then the audit on a database (SQLite): a certified 2026 demo audited with hand counts equal
+//! Then the audit on a database (SQLite, and PostgreSQL when reachable — required under
+//! `CI=true`): a certified 2026 demo audited with hand counts equal
 //! to the protocols confirms every contest at the risk MACRO's formula gives; a falsified
 //! region escalates; each bad input is refused and records nothing; the exported log verifies.
 
@@ -251,7 +252,12 @@ fn create_seed_draw(db: &TestDb, dir: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn hand_counts_equal_to_the_protocols_confirm_every_contest() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        confirm_on(db);
+    }
+}
+
+fn confirm_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), true);
     let draws = create_seed_draw(&db, dir.path());
@@ -337,7 +343,12 @@ fn hand_counts_equal_to_the_protocols_confirm_every_contest() {
 
 #[test]
 fn a_falsified_region_escalates() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        falsified_on(db);
+    }
+}
+
+fn falsified_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), true);
     let draws = create_seed_draw(&db, dir.path());
@@ -409,7 +420,12 @@ fn a_falsified_region_escalates() {
 
 #[test]
 fn bad_input_to_the_audit_is_refused_and_records_nothing() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        refusals_on(db);
+    }
+}
+
+fn refusals_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), false);
     let before = log_len(&db, dir.path());
@@ -540,7 +556,12 @@ fn enter_round(db: &TestDb, dir: &Path, round: &Path, n: u32, paper: &dyn Fn(&st
 
 #[test]
 fn an_escalated_region_is_counted_in_full_and_the_result_follows_the_paper() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        escalation_on(db);
+    }
+}
+
+fn escalation_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), true);
     let region = "KZ-75";
