@@ -1143,7 +1143,7 @@ impl Ledger {
                 });
             }
             Event::President(e) => self.mutate_president(entry, e)?,
-            Event::Audit(e) => self.mutate_audit(e)?,
+            Event::Audit(e) => self.mutate_audit(entry, e)?,
             Event::Kurultai(e) => self.kurultai.apply(e, entry.seq),
             other => self.mutate_election(entry, other)?,
         }

@@ -387,6 +387,13 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
             );
         }
     }
+    // Risk-limiting audits: their pages and reports (listed by `web/audit.rs`).
+    for url in crate::web::audit::page_urls(ledger) {
+        page(&mut v, url);
+    }
+    for url in crate::web::audit::document_urls(ledger) {
+        doc(&mut v, url);
+    }
     v
 }
 

@@ -17,6 +17,7 @@
 //!   an election's votes and seats, a presidential round (outcome, map, regions, precincts,
 //!   candidates), downloads and "check it yourself".
 //! - `voter.rs` — a voter's own precinct (`/voter`) and the precinct search.
+//! - `audit.rs` — the public pages of risk-limiting audits (`/audits`).
 //! - `portal/` — the commission portal for signed-in operators (`/portal`).
 //! - `consult/` — the public consultation (`/consult`).
 //!
@@ -31,6 +32,7 @@ use axum::routing::get;
 use crate::AppState;
 
 pub mod assets;
+pub mod audit;
 pub mod cartogram;
 pub mod consult;
 pub mod ctx;
@@ -63,6 +65,9 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}/region/{code}", get(president::region))
         .route("/p/{id}/precinct/{number}", get(president::precinct))
         .route("/voter", get(voter::voter))
+        .route("/audits", get(audit::list))
+        .route("/audits/{id}", get(audit::audit))
+        .route("/audits/{id}/{contest}", get(audit::contest))
         .route("/downloads", get(static_pages::downloads))
         .route("/downloads/{name}", get(crate::downloads::file))
         .route("/verify", get(static_pages::verify))

@@ -1,7 +1,8 @@
 //! The audits' API: on the certified 2026 demo with an audit drawn, anyone reads the list,
 //! the report (JSON) and the CSV; audit boards enter counts through the one write path — a
 //! board outside the item's region and an observer are refused and record nothing, two
-//! members of the right board agree — each answer checked against the OpenAPI document.
+//! members of the right board agree — each answer checked against the OpenAPI document; on
+//! SQLite and PostgreSQL.
 
 use ashyq_core::audit::RiskLimit;
 use ashyq_core::audit::record::AuditMethod;
@@ -20,7 +21,13 @@ const PASSWORD: &str = "a long password for the audit boards";
 
 #[tokio::test]
 async fn audit_boards_enter_counts_and_anyone_reads_the_report() {
-    let (server, protocols) = common::referendum().await;
+    for db in ashyq_store::testing::backends() {
+        boards_on(db).await;
+    }
+}
+
+async fn boards_on(db: ashyq_store::testing::TestDb) {
+    let (server, protocols) = common::referendum_on(db).await;
     let reg = &server.registrar;
     reg.submit_batch(protocols.clone()).await.unwrap();
     let rid = ashyq_core::contest::ContestId("kz-2026".into());

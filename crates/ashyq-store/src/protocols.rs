@@ -151,6 +151,24 @@ impl<'a> Batch<'a> {
                         }
                     }
                 }
+                // A full hand count of an audit's escalated contest that amends the protocol.
+                Event::Audit(ashyq_core::audit::record::AuditEvent::HandCounted {
+                    amendment: Some(am),
+                    ..
+                }) => {
+                    let row =
+                        ProtocolRow::new(&am.protocol, &am.protocol_hash, entry.seq, "amended")?;
+                    match planned.entry((&am.protocol.referendum.0, am.protocol.precinct.0)) {
+                        Entry::Occupied(slot) => match slot.get() {
+                            Planned::Insert(i) => batch.inserts[*i] = row,
+                            Planned::Replace(i) => batch.replacements[*i] = row,
+                        },
+                        Entry::Vacant(slot) => {
+                            slot.insert(Planned::Replace(batch.replacements.len()));
+                            batch.replacements.push(row);
+                        }
+                    }
+                }
                 // Only the referendum protocols have a SQL projection; every other event,
                 // party-list protocols included, is read back from the log itself.
                 _ => {}

@@ -78,6 +78,16 @@ Anyone redraws it offline: `ashyq verify` on the exported log, or `ashyq audit s
 --count is YES,NO,BOTH_MARKED,INVALID; --reading is yes, no, both, invalid or not-found.
 --board is the board's region; an item outside it is refused.")]
     Enter(audit_flow::EnterArgs),
+    /// Record the full hand count of an escalated contest's territory: each precinct's count
+    /// that differs from its protocol replaces it as an amendment with the reason, so the
+    /// published result follows the paper.
+    #[command(after_help = "Example:
+  ashyq audit escalate --id kz-2026-rla --contest KZ-75 --file kz-75-hand-count.csv \\
+      --reason \"RLA kz-2026-rla escalated KZ-75 to a full hand count; counted by the regional boards\" \\
+      --author \"CEC secretary\"
+The file has lines PRECINCT,YES,NO,BOTH_MARKED,INVALID, one for each precinct of the contest.
+Only a contest whose last measurement escalated it is counted; `ashyq verify` re-checks every count.")]
+    Escalate(audit_flow::EscalateArgs),
     /// Measure the open round when every sampled item is agreed (`enter` does it by itself).
     #[command(after_help = "Example:
   ashyq audit measure --id kz-2026-rla --author \"CEC secretary\"")]
@@ -199,6 +209,7 @@ pub async fn run(db: &str, cmd: AuditCommand) -> Result<ExitCode> {
         AuditCommand::Measure(a) => audit_flow::measure(db, a).await,
         AuditCommand::Status(a) => audit_flow::status(db, a).await,
         AuditCommand::Report(a) => audit_flow::report(db, a).await,
+        AuditCommand::Escalate(a) => audit_flow::escalate(db, a).await,
     }
 }
 

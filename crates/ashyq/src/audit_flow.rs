@@ -1,4 +1,4 @@
-//! `ashyq audit create|seed|draw|enter|measure|status|report`: an audit of a certified
+//! `ashyq audit create|seed|draw|enter|measure|status|report|escalate`: an audit of a certified
 //! referendum on the database, every act recorded through the one write path into the public
 //! log (`Registrar::record`, `Registrar::enter_audit`), decided by `ledger/audit.rs`.
 
@@ -138,6 +138,28 @@ pub struct ReportArgs {
     /// The file: `.json` or `.csv` (standard output as JSON when absent).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// Arguments of `ashyq audit escalate`.
+#[derive(Args)]
+pub struct EscalateArgs {
+    /// The audit (needed only when there are several).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The escalated contest: `national` or a region's code.
+    #[arg(long)]
+    pub contest: String,
+    /// The full hand count as CSV lines `PRECINCT,YES,NO,BOTH_MARKED,INVALID` (a header line
+    /// starting with `precinct` is skipped). Each line is decided and recorded in turn; the
+    /// first refused line stops the command.
+    #[arg(long)]
+    pub file: PathBuf,
+    /// Why the hand count replaces the protocols (the escalation, and who counted).
+    #[arg(long)]
+    pub reason: String,
+    /// Who records it (central commission).
+    #[arg(long)]
+    pub author: String,
 }
 
 /// The audit `id` names, or the only one when it names none.
@@ -566,4 +588,130 @@ pub async fn report(db: &str, a: ReportArgs) -> Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The lines of an `escalate --file`: `(line number, precinct, count)`.
+fn hand_count_file(path: &std::path::Path) -> Result<Vec<(usize, u32, HandCount)>> {
+    let text = crate::files::read_text(path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || (i == 0 && line.to_ascii_lowercase().starts_with("precinct")) {
+            continue;
+        }
+        let at = || format!("{} line {}", path.display(), i + 1);
+        let (precinct, rest) = line
+            .split_once(',')
+            .with_context(|| format!("{}: write PRECINCT,YES,NO,BOTH_MARKED,INVALID", at()))?;
+        let precinct: u32 = precinct
+            .trim()
+            .parse()
+            .with_context(|| format!("{}: {precinct:?} is not a precinct number", at()))?;
+        out.push((i + 1, precinct, parse_count(rest).with_context(at)?));
+    }
+    if out.is_empty() {
+        bail!("{} has no hand counts", path.display());
+    }
+    Ok(out)
+}
+
+/// Runs `ashyq audit escalate`: the full hand count of an escalated contest's territory, one
+/// precinct a line, each recorded in the public log; a count that differs from the protocol
+/// replaces it as an amendment with the reason, so the published result follows the paper.
+pub async fn escalate(db: &str, a: EscalateArgs) -> Result<ExitCode> {
+    let counts = hand_count_file(&a.file)?;
+    let registrar = open(db).await?;
+    let id = resolve_audit(&registrar.ledger(), a.id.as_deref())?;
+    let author = authors::central_commission(a.author.trim());
+    let contest = a.contest.trim().to_owned();
+    let (mut amended, mut agreeing) = (0usize, 0usize);
+    for (n, (line, precinct, count)) in counts.iter().enumerate() {
+        let entry = registrar
+            .record(|l| {
+                l.record_hand_count(&id, &contest, *precinct, *count, &a.reason, author.clone())
+            })
+            .await
+            .with_context(|| {
+                format!(
+                    "{} line {line} (precinct {precinct}) refused; the {n} lines before it are recorded",
+                    a.file.display()
+                )
+            })?;
+        match &entry.event {
+            Event::Audit(AuditEvent::HandCounted {
+                amendment: Some(am),
+                ..
+            }) => {
+                amended += 1;
+                println!(
+                    "Precinct {precinct}: the hand count differs from the protocol and replaces it (entry {}, protocol {} replaces {}).",
+                    entry.seq, am.protocol_hash, am.replaces_hash
+                );
+            }
+            _ => agreeing += 1,
+        }
+    }
+    let (counted, members) = {
+        let l = registrar.ledger();
+        let audit = l.audit(&id)?;
+        let manifest = l.audit_manifest(&audit.referendum)?;
+        let members = manifest
+            .precincts
+            .iter()
+            .filter(|p| contest == "national" || p.region.0 == contest)
+            .count();
+        let counted = audit
+            .hand_counts
+            .iter()
+            .filter(|(n, _)| {
+                manifest
+                    .precincts
+                    .iter()
+                    .any(|p| p.number == **n && (contest == "national" || p.region.0 == contest))
+            })
+            .count();
+        (counted, members)
+    };
+    println!(
+        "{} hand counts of {contest} recorded: {amended} replaced their protocol, {agreeing} agreed with it. {counted} of the contest's {members} precincts are counted in full.",
+        counts.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's audit of the certified referendum: defined, its seed recorded and its first
+/// round drawn, so that the public pages (`/audits`) have a sample and Almaty's audit board
+/// has items to enter in the portal.
+pub async fn demo_audit(
+    registrar: &Registrar,
+    referendum: &ashyq_core::contest::ContestId,
+) -> Result<()> {
+    let id = "kz-2026-rla";
+    let author = authors::central_commission("Central Referendum Commission (demo)");
+    registrar
+        .record(|l| {
+            l.define_audit(
+                id,
+                referendum,
+                RiskLimit::default(),
+                AuditMethod::BatchComparison,
+                author.clone(),
+            )
+        })
+        .await?;
+    // Digits as a public ceremony would roll them (fixed, so the demo's sample is the same
+    // every time).
+    registrar
+        .record(|l| l.record_audit_seed(id, "31415926535897932384", author.clone()))
+        .await?;
+    registrar
+        .record(|l| l.draw_audit_round(id, &BTreeMap::new(), author.clone()))
+        .await?;
+    let r = report_of(&registrar.ledger(), id)?;
+    println!(
+        "Audit {id} of the certified result: risk limit {}, round 1 drawn ({} precincts to count by hand; the audit board of KZ-75 enters them at /portal/audits).",
+        r.risk_limit,
+        r.items.len()
+    );
+    Ok(())
 }

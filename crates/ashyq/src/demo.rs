@@ -232,6 +232,9 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
                     "  http://{addr}/portal                                    the commission portal (operators sign in)"
                 );
                 println!(
+                    "  http://{addr}/audits                                    the risk-limiting audit of the certified result"
+                );
+                println!(
                     "Operator accounts of this demo (sign in at http://{addr}/portal or at /api/v1/session):"
                 );
                 for (name, role, password) in &accounts {
@@ -304,6 +307,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> Result<ExitCode> {
     review(&registrar, &id).await?;
     let operator = authors::central_commission("Central Referendum Commission (demo)");
     registrar.certify(&id, operator).await?;
+    crate::audit_flow::demo_audit(&registrar, &id).await?;
     let tree = registrar.ledger().results(&id)?;
     print!("{}", output::national_table(&def, &tree));
     let phase = if args.instant { Duration::ZERO } else { replay };
@@ -460,6 +464,20 @@ async fn demo_operators(registrar: &Registrar) -> Result<Vec<(String, String, St
         ),
         ("observer", Role::Observer),
         ("secretariat", Role::KurultaiSecretariat),
+        // Two members of Almaty's audit board: they enter the hand counts of the demo's
+        // audit (`/portal/audits`), and must agree.
+        (
+            "audit-almaty-1",
+            Role::AuditBoard {
+                region: almaty.clone(),
+            },
+        ),
+        (
+            "audit-almaty-2",
+            Role::AuditBoard {
+                region: almaty.clone(),
+            },
+        ),
     ] {
         let password: String = (0..16)
             .map(|_| {

@@ -1,7 +1,8 @@
 //! `ashyq audit sample` and `ashyq audit simulate` end to end: the offline draw matches the
 //! reference `consistent_sampler` (its published example and vectors computed with it), later
 //! rounds extend the same order, bad input is refused; the simulation runs. No database.
-//! Then the audit on a database (SQLite): a certified 2026 demo audited with hand counts equal
+//! Then the audit on a database (SQLite, and PostgreSQL when reachable — required under
+//! `CI=true`): a certified 2026 demo audited with hand counts equal
 //! to the protocols confirms every contest at the risk MACRO's formula gives; a falsified
 //! region escalates; each bad input is refused and records nothing; the exported log verifies.
 
@@ -251,7 +252,12 @@ fn create_seed_draw(db: &TestDb, dir: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn hand_counts_equal_to_the_protocols_confirm_every_contest() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        confirm_on(db);
+    }
+}
+
+fn confirm_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), true);
     let draws = create_seed_draw(&db, dir.path());
@@ -337,7 +343,12 @@ fn hand_counts_equal_to_the_protocols_confirm_every_contest() {
 
 #[test]
 fn a_falsified_region_escalates() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        falsified_on(db);
+    }
+}
+
+fn falsified_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), true);
     let draws = create_seed_draw(&db, dir.path());
@@ -409,7 +420,12 @@ fn a_falsified_region_escalates() {
 
 #[test]
 fn bad_input_to_the_audit_is_refused_and_records_nothing() {
-    let db = TestDb::sqlite();
+    for db in ashyq_store::testing::backends() {
+        refusals_on(db);
+    }
+}
+
+fn refusals_on(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let protocols = demo(&db, dir.path(), false);
     let before = log_len(&db, dir.path());
@@ -523,4 +539,211 @@ fn bad_input_to_the_audit_is_refused_and_records_nothing() {
         ashyq_on(&db).args(["audit", "measure", "--author", "CEC"]),
         "lack two agreeing entries",
     );
+}
+
+/// Enters `paper` for every item of the open round, twice (two members), from `round.csv`.
+fn enter_round(db: &TestDb, dir: &Path, round: &Path, n: u32, paper: &dyn Fn(&str) -> Lines) {
+    let items: Vec<String> = drawn(round).into_iter().map(|(_, i)| i).collect();
+    let file = entries_file(dir, &format!("round{n}-entries.csv"), &items, paper);
+    for member in ["A. Nurlanova", "B. Seitkali"] {
+        succeeds(
+            ashyq_on(db)
+                .args(["audit", "enter", "--member", member, "--file"])
+                .arg(&file),
+        );
+    }
+}
+
+#[test]
+fn an_escalated_region_is_counted_in_full_and_the_result_follows_the_paper() {
+    for db in ashyq_store::testing::backends() {
+        escalation_on(db);
+    }
+}
+
+fn escalation_on(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let protocols = demo(&db, dir.path(), true);
+    let region = "KZ-75";
+    let tree: serde_json::Value = serde_json::from_str(&stdout(&succeeds(
+        ashyq_on(&db).args(["results", "--region", region, "--format", "json"]),
+    )))
+    .unwrap();
+    let before = tree.to_string();
+    // The region's paper says the opposite of its protocols: yes and no swapped everywhere.
+    let report = |db: &TestDb| report_json(db, dir.path());
+    let in_region = |r: &serde_json::Value, item: &str| {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["item"] == item && i["region"] == region)
+    };
+    let _ = create_seed_draw(&db, dir.path());
+    let mut round = 1;
+    loop {
+        let csv = dir.path().join(format!("round{round}.csv"));
+        if round > 1 {
+            succeeds(
+                ashyq_on(&db)
+                    .args(["audit", "draw", "--author", "CEC secretary", "--output"])
+                    .arg(&csv),
+            );
+        }
+        // The items drawn so far, with their regions.
+        let r = report(&db);
+        let paper = |i: &str| {
+            let (y, n, b, v, f) = protocols[i];
+            if in_region(&r, i) {
+                (n, y, b, v, f)
+            } else {
+                (y, n, b, v, f)
+            }
+        };
+        enter_round(&db, dir.path(), &csv, round, &paper);
+        let r = report(&db);
+        let c = r["contests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["contest"] == region)
+            .unwrap()
+            .clone();
+        match c["conclusion"]["status"].as_str().unwrap() {
+            "escalate" => break,
+            "draw_more" => {}
+            other => panic!("round {round}: {other}: {c}"),
+        }
+        round += 1;
+        assert!(round <= 5, "the region escalates within five rounds");
+    }
+    // A contest that did not escalate is not counted in full.
+    let confirmed = write(
+        dir.path(),
+        "kz-10.csv",
+        "precinct,yes,no,both,invalid\n1,1,1,1,1\n",
+    );
+    fails_with(
+        ashyq_on(&db)
+            .args([
+                "audit",
+                "escalate",
+                "--contest",
+                "KZ-10",
+                "--reason",
+                "r",
+                "--author",
+                "CEC",
+                "--file",
+            ])
+            .arg(&confirmed),
+        "has not escalated",
+    );
+    // The full hand count of the region: every precinct, the paper's figures.
+    let mut text = String::from("precinct,yes,no,both,invalid\n");
+    let members: Vec<String> = region_precincts(&db, region);
+    for p in &members {
+        let (y, n, b, v, _) = protocols[p];
+        text.push_str(&format!("{p},{n},{y},{b},{v}\n"));
+    }
+    let file = write(dir.path(), "hand-count.csv", &text);
+    let out = stdout(&succeeds(
+        ashyq_on(&db)
+            .args([
+                "audit",
+                "escalate",
+                "--contest",
+                region,
+                "--reason",
+                "RLA rla escalated KZ-75; full hand count by the regional boards",
+                "--author",
+                "CEC secretary",
+                "--file",
+            ])
+            .arg(&file),
+    ));
+    assert!(
+        out.contains(&format!(
+            "{} of the contest's {} precincts are counted in full",
+            members.len(),
+            members.len()
+        )),
+        "{out}"
+    );
+    // Twice is refused.
+    fails_with(
+        ashyq_on(&db)
+            .args([
+                "audit",
+                "escalate",
+                "--contest",
+                region,
+                "--reason",
+                "r",
+                "--author",
+                "CEC",
+                "--file",
+            ])
+            .arg(&file),
+        "already counted in full",
+    );
+    // The region's result now follows the paper: yes and no swapped.
+    let after: serde_json::Value = serde_json::from_str(&stdout(&succeeds(
+        ashyq_on(&db).args(["results", "--region", region, "--format", "json"]),
+    )))
+    .unwrap();
+    let (y0, n0) = yes_no(&serde_json::from_str(&before).unwrap());
+    let (y1, n1) = yes_no(&after);
+    assert_eq!((y1, n1), (n0, y0), "{after}");
+    // The report keeps comparing with the certified protocols and records the hand count.
+    let r = report(&db);
+    let c = r["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["contest"] == region)
+        .unwrap();
+    assert_eq!(c["hand_counted"], members.len());
+    assert_eq!(c["reported"]["yes"], y0, "{c}");
+    // And the log verifies: every hand count re-decided, every amendment re-applied.
+    let log = dir.path().join("log.jsonl");
+    succeeds(ashyq_on(&db).arg("export").arg("--log").arg(&log));
+    succeeds(common::ashyq().arg("verify").arg(&log));
+}
+
+/// The precinct numbers of a region, from the territory export.
+fn region_precincts(db: &TestDb, region: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("territory.json");
+    succeeds(
+        ashyq_on(db)
+            .args(["territory", "export", "--output"])
+            .arg(&path),
+    );
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let districts: std::collections::BTreeSet<String> = t["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["region"] == region)
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    t["precincts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| districts.contains(p["district"].as_str().unwrap()))
+        .map(|p| p["id"].to_string())
+        .collect()
+}
+
+/// Yes and no of a results JSON (the national or region object as `ashyq results` prints it).
+fn yes_no(v: &serde_json::Value) -> (u64, u64) {
+    let t = if v["totals"].is_object() {
+        &v["totals"]
+    } else {
+        v
+    };
+    (t["yes"].as_u64().unwrap(), t["no"].as_u64().unwrap())
 }

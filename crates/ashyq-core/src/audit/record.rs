@@ -152,6 +152,60 @@ pub enum AuditEvent {
         /// Who.
         author: Author,
     },
+    /// The full hand count of one precinct of an escalated contest. When it differs from
+    /// the protocol it replaces the protocol's answer lines and line 8 (ballots found), as an
+    /// amendment of the (certified) result with this reason: the published result then
+    /// follows the paper.
+    HandCounted {
+        /// The audit.
+        audit: String,
+        /// The escalated contest the count belongs to.
+        contest: String,
+        /// The precinct.
+        precinct: u32,
+        /// What the paper says.
+        count: HandCount,
+        /// The amendment, when the count differs from the protocol.
+        amendment: Option<HandCountAmendment>,
+        /// Why (the escalation, and who counted).
+        reason: String,
+        /// Who records it.
+        author: Author,
+    },
+}
+
+/// The protocol a full hand count puts in place of the certified one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandCountAmendment {
+    /// The amended protocol: the certified one with the answer lines counted and ballots
+    /// found as many as were counted.
+    pub protocol: crate::protocol::PrecinctProtocol,
+    /// The amended protocol's hash.
+    pub protocol_hash: String,
+    /// The hash of the protocol it replaces.
+    pub replaces_hash: String,
+    /// The control ratios' warnings of the amended protocol.
+    pub warnings: Vec<crate::protocol::Violation>,
+}
+
+/// One precinct counted in full after an escalation, with the certified figures it is
+/// compared with (the audit keeps auditing those).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandCountRecord {
+    /// The escalated contest.
+    pub contest: String,
+    /// What the paper says.
+    pub count: HandCount,
+    /// The certified protocol's answer lines.
+    pub certified: HandCount,
+    /// The certified protocol's ballots found.
+    pub certified_found: u64,
+    /// Whether the count replaced the protocol.
+    pub amended: bool,
+    /// The reason given.
+    pub reason: String,
+    /// Who recorded it.
+    pub author: Author,
 }
 
 impl AuditEvent {
@@ -163,6 +217,7 @@ impl AuditEvent {
             AuditEvent::RoundDrawn { .. } => "audit_round_drawn",
             AuditEvent::CountEntered { .. } => "audit_count_entered",
             AuditEvent::RoundMeasured { .. } => "audit_round_measured",
+            AuditEvent::HandCounted { .. } => "audit_hand_counted",
         }
     }
 
@@ -173,7 +228,8 @@ impl AuditEvent {
             | AuditEvent::SeedRecorded { audit, .. }
             | AuditEvent::RoundDrawn { audit, .. }
             | AuditEvent::CountEntered { audit, .. }
-            | AuditEvent::RoundMeasured { audit, .. } => audit,
+            | AuditEvent::RoundMeasured { audit, .. }
+            | AuditEvent::HandCounted { audit, .. } => audit,
         }
     }
 }
@@ -297,6 +353,29 @@ pub enum AuditError {
     /// An empty field.
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// A hand count for a contest that has not escalated.
+    #[error(
+        "contest {contest} of audit {audit} has not escalated to a full hand count (its last measurement did not say so); only an escalated contest's territory is counted in full"
+    )]
+    NotEscalated {
+        /// The audit.
+        audit: String,
+        /// The contest.
+        contest: String,
+    },
+    /// A precinct outside the escalated contest.
+    #[error("precinct {precinct} is not in contest {contest}; count only the escalated territory")]
+    NotInContest {
+        /// The precinct.
+        precinct: u32,
+        /// The contest.
+        contest: String,
+    },
+    /// A precinct counted in full already.
+    #[error(
+        "precinct {0} is already counted in full in this audit; a full hand count is recorded once"
+    )]
+    AlreadyCounted(u32),
 }
 
 /// One precinct as the certified protocols report it.
@@ -426,6 +505,8 @@ pub struct AuditRecord {
     pub measures: Vec<Vec<ContestMeasure>>,
     /// Every entry per item, in order: `(member, board, entry)`.
     pub entries: BTreeMap<String, Vec<(Author, AuditEntry)>>,
+    /// The full hand counts of escalated contests, by precinct.
+    pub hand_counts: BTreeMap<u32, HandCountRecord>,
 }
 
 impl AuditRecord {
@@ -545,6 +626,7 @@ impl AuditRecord {
                 rounds: Vec::new(),
                 measures: Vec::new(),
                 entries: BTreeMap::new(),
+                hand_counts: BTreeMap::new(),
             }),
             _ => None,
         }
@@ -865,6 +947,52 @@ impl AuditRecord {
         }
     }
 
+    /// Whether a contest's last measurement escalated it to a full hand count.
+    pub fn escalated(&self, contest: &str) -> bool {
+        self.measures
+            .iter()
+            .rev()
+            .find_map(|m| m.iter().find(|c| c.contest == contest))
+            .is_some_and(|c| c.decision == StopDecision::Escalate)
+    }
+
+    /// Checks a full hand count of `precinct` for the escalated `contest` (the ledger builds
+    /// the amendment itself).
+    pub fn check_hand_count(
+        &self,
+        manifest: &Manifest,
+        contest: &str,
+        precinct: u32,
+        reason: &str,
+        author: &Author,
+    ) -> Result<(), AuditError> {
+        if !self.contests.iter().any(|c| c == contest) || !self.escalated(contest) {
+            return Err(AuditError::NotEscalated {
+                audit: self.id.clone(),
+                contest: contest.to_owned(),
+            });
+        }
+        let inside = manifest
+            .precinct_of(&precinct.to_string())
+            .is_some_and(|i| contest == "national" || manifest.precincts[i].region.0 == contest);
+        if !inside {
+            return Err(AuditError::NotInContest {
+                precinct,
+                contest: contest.to_owned(),
+            });
+        }
+        if self.hand_counts.contains_key(&precinct) {
+            return Err(AuditError::AlreadyCounted(precinct));
+        }
+        if reason.trim().is_empty() {
+            return Err(AuditError::Empty("the reason"));
+        }
+        if author.name.trim().is_empty() {
+            return Err(AuditError::Empty("the author"));
+        }
+        Ok(())
+    }
+
     /// Changes the state by an event of this audit, already decided.
     pub fn apply(&mut self, event: &AuditEvent) {
         match event {
@@ -882,6 +1010,8 @@ impl AuditRecord {
                 .or_default()
                 .push((author.clone(), *entry)),
             AuditEvent::RoundMeasured { contests, .. } => self.measures.push(contests.clone()),
+            // The ledger keeps the hand count, with the certified figures it knows.
+            AuditEvent::HandCounted { .. } => {}
         }
     }
 }

@@ -33,6 +33,29 @@ pub struct AuditReport {
     pub contests: Vec<ContestReport>,
     /// Each sampled item (distinct), in draw order.
     pub items: Vec<ItemReport>,
+    /// The full hand counts of escalated contests, by precinct.
+    pub hand_counts: Vec<HandCountRow>,
+}
+
+/// One precinct counted in full after an escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandCountRow {
+    /// The precinct.
+    pub precinct: u32,
+    /// Its first-level unit.
+    pub region: String,
+    /// The escalated contest it was counted for.
+    pub contest: String,
+    /// What the paper says.
+    pub count: HandCount,
+    /// The certified protocol's lines.
+    pub certified: HandCount,
+    /// Whether the count replaced the protocol (an amendment of the result).
+    pub amended: bool,
+    /// The reason recorded.
+    pub reason: String,
+    /// Who recorded it.
+    pub author: String,
 }
 
 /// One contest of the report.
@@ -52,6 +75,10 @@ pub struct ContestReport {
     pub discrepancies: u64,
     /// `not drawn`, `round N open`, `confirmed`, `draw N more` or `escalate`.
     pub conclusion: Conclusion,
+    /// The contest's precincts.
+    pub precincts: u64,
+    /// How many of them are counted in full (after an escalation).
+    pub hand_counted: u64,
 }
 
 /// Where a contest stands.
@@ -231,10 +258,27 @@ impl AuditReport {
                 })
             })
             .collect();
+        let hand_counts: Vec<HandCountRow> = record
+            .hand_counts
+            .iter()
+            .map(|(n, h)| HandCountRow {
+                precinct: *n,
+                region: manifest
+                    .precinct_of(&n.to_string())
+                    .map(|i| manifest.precincts[i].region.0.clone())
+                    .unwrap_or_default(),
+                contest: h.contest.clone(),
+                count: h.count,
+                certified: h.certified,
+                amended: h.amended,
+                reason: h.reason.clone(),
+                author: h.author.name.clone(),
+            })
+            .collect();
         let contests = record
             .contests
             .iter()
-            .map(|c| contest_report(record, manifest, c, &items))
+            .map(|c| contest_report(record, manifest, c, &items, &hand_counts))
             .collect();
         AuditReport {
             audit: record.id.clone(),
@@ -247,6 +291,7 @@ impl AuditReport {
             open_round: record.open_round(),
             contests,
             items,
+            hand_counts,
         }
     }
 
@@ -343,7 +388,15 @@ fn contest_report(
     manifest: &Manifest,
     contest: &str,
     items: &[ItemReport],
+    hand_counts: &[HandCountRow],
 ) -> ContestReport {
+    let inside = |region: &str| contest == "national" || region == contest;
+    let precincts = manifest
+        .precincts
+        .iter()
+        .filter(|p| inside(&p.region.0))
+        .count() as u64;
+    let hand_counted = hand_counts.iter().filter(|h| inside(&h.region)).count() as u64;
     let reported = manifest.reported(contest);
     let mut sample = Vec::new();
     for (r, round) in record.rounds.iter().enumerate() {
@@ -404,5 +457,7 @@ fn contest_report(
         risk,
         discrepancies,
         conclusion,
+        precincts,
+        hand_counted,
     }
 }

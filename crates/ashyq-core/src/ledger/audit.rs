@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 
 use super::{Decided, Ledger, LedgerError};
 use crate::audit::record::{
-    AuditEntry, AuditEvent, AuditMethod, AuditPrecinct, AuditRecord, Manifest,
+    AuditEntry, AuditError, AuditEvent, AuditMethod, AuditPrecinct, AuditRecord,
+    HandCountAmendment, HandCountRecord, Manifest,
 };
 use crate::audit::{HandCount, RiskLimit};
 use crate::author::Author;
 use crate::contest::ContestId;
-use crate::event::Event;
+use crate::event::{Event, LogEntry};
+use crate::protocol::{self, PrecinctProtocol};
 use crate::territory::RegionCode;
 
 impl Ledger {
@@ -61,7 +63,91 @@ impl Ledger {
                 ballots_found: l.ballots.ballots_found,
             });
         }
+        // The audits audit the certified figures: a precinct a full hand count amended is
+        // seen as it was certified.
+        let restored = self.certified_counts(referendum);
+        if !restored.is_empty() {
+            for p in &mut precincts {
+                if let Some((reported, found)) = restored.get(&p.number) {
+                    p.reported = *reported;
+                    p.ballots_found = *found;
+                }
+            }
+        }
         Ok(Manifest::new(precincts))
+    }
+
+    /// The certified figures of every precinct of `referendum` a full hand count amended.
+    fn certified_counts(&self, referendum: &ContestId) -> BTreeMap<u32, (HandCount, u64)> {
+        self.audits
+            .values()
+            .filter(|a| &a.referendum == referendum)
+            .flat_map(|a| a.hand_counts.iter())
+            .filter(|(_, h)| h.amended)
+            .map(|(n, h)| (*n, (h.certified, h.certified_found)))
+            .collect()
+    }
+
+    /// The protocol a full hand count puts in place of `applied`: the answer lines counted,
+    /// and ballots found as many as were counted; every other line as certified.
+    fn hand_count_protocol(applied: &PrecinctProtocol, count: &HandCount) -> PrecinctProtocol {
+        let mut p = applied.clone();
+        p.lines.yes = count.yes;
+        p.lines.no = count.no;
+        p.lines.both_marked = count.both_marked;
+        p.lines.invalid = count.invalid;
+        p.lines.ballots.ballots_found = count.ballots();
+        p
+    }
+
+    /// Decides the full hand count of one precinct of an escalated contest: when it differs
+    /// from the protocol, an amendment of the certified result (the control ratios must hold
+    /// for the amended protocol, as for any amendment).
+    pub fn record_hand_count(
+        &self,
+        id: &str,
+        contest: &str,
+        precinct: u32,
+        count: HandCount,
+        reason: &str,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        let a = self.audit(id)?;
+        let manifest = self.audit_manifest(&a.referendum)?;
+        a.check_hand_count(&manifest, contest, precinct, reason, &author)?;
+        let pid = crate::territory::PrecinctId(precinct);
+        let applied = self
+            .referendum(&a.referendum)?
+            .book()
+            .applied(self.placement(pid)?)
+            .ok_or(LedgerError::NothingToAmend(pid))?;
+        let amended = Self::hand_count_protocol(&applied.protocol, &count);
+        let amendment = if amended.lines == applied.protocol.lines {
+            None
+        } else {
+            let check = protocol::check(&amended.lines);
+            if !check.accepted() {
+                return Err(LedgerError::Rejected {
+                    precinct: pid,
+                    errors: check.errors,
+                });
+            }
+            Some(HandCountAmendment {
+                protocol_hash: amended.content_hash(),
+                protocol: amended,
+                replaces_hash: applied.protocol_hash.clone(),
+                warnings: check.warnings,
+            })
+        };
+        Ok(self.audit_event(AuditEvent::HandCounted {
+            audit: id.to_owned(),
+            contest: contest.to_owned(),
+            precinct,
+            count,
+            amendment,
+            reason: reason.trim().to_owned(),
+            author,
+        }))
     }
 
     fn audit_event(&self, e: AuditEvent) -> Decided {
@@ -169,11 +255,45 @@ impl Ledger {
             AuditEvent::RoundMeasured { audit, author, .. } => {
                 self.measure_audit_round(audit, author.clone())
             }
+            AuditEvent::HandCounted {
+                audit,
+                contest,
+                precinct,
+                count,
+                reason,
+                author,
+                ..
+            } => self.record_hand_count(audit, contest, *precinct, *count, reason, author.clone()),
         }
     }
 
     /// Changes the state by an audit event already checked.
-    pub(super) fn mutate_audit(&mut self, e: &AuditEvent) -> Result<(), LedgerError> {
+    pub(super) fn mutate_audit(
+        &mut self,
+        entry: &LogEntry,
+        e: &AuditEvent,
+    ) -> Result<(), LedgerError> {
+        if let AuditEvent::HandCounted {
+            audit,
+            contest,
+            precinct,
+            count,
+            amendment,
+            reason,
+            author,
+        } = e
+        {
+            return self.mutate_hand_count(
+                entry,
+                audit,
+                contest,
+                *precinct,
+                count,
+                amendment.as_ref(),
+                reason,
+                author,
+            );
+        }
         if let Some(new) = AuditRecord::new(e) {
             self.audits.insert(new.id.clone(), new);
             return Ok(());
@@ -183,6 +303,75 @@ impl Ledger {
             .get_mut(&id)
             .ok_or(crate::audit::record::AuditError::Unknown(id))?
             .apply(e);
+        Ok(())
+    }
+}
+
+impl Ledger {
+    /// Records a full hand count in its audit and, when it amends, applies the amended
+    /// protocol to the referendum's book as an amendment with its reason.
+    #[allow(clippy::too_many_arguments)]
+    fn mutate_hand_count(
+        &mut self,
+        entry: &LogEntry,
+        audit: &str,
+        contest: &str,
+        precinct: u32,
+        count: &HandCount,
+        amendment: Option<&HandCountAmendment>,
+        reason: &str,
+        author: &Author,
+    ) -> Result<(), LedgerError> {
+        let referendum = self.audit(audit)?.referendum.clone();
+        let pid = crate::territory::PrecinctId(precinct);
+        let i = self.placement(pid)?;
+        let applied = self
+            .referendum(&referendum)?
+            .book()
+            .applied(i)
+            .ok_or(LedgerError::NothingToAmend(pid))?
+            .protocol
+            .clone();
+        let certified = self
+            .certified_counts(&referendum)
+            .get(&precinct)
+            .copied()
+            .unwrap_or((
+                HandCount {
+                    yes: applied.lines.yes,
+                    no: applied.lines.no,
+                    both_marked: applied.lines.both_marked,
+                    invalid: applied.lines.invalid,
+                },
+                applied.lines.ballots.ballots_found,
+            ));
+        if let Some(am) = amendment {
+            let r = self.record_mut(&referendum)?;
+            r.book.apply(
+                i,
+                entry,
+                &am.protocol,
+                &am.protocol_hash,
+                &am.warnings,
+                Some((reason, author)),
+            );
+        }
+        self.audits
+            .get_mut(audit)
+            .ok_or_else(|| AuditError::Unknown(audit.to_owned()))?
+            .hand_counts
+            .insert(
+                precinct,
+                HandCountRecord {
+                    contest: contest.to_owned(),
+                    count: *count,
+                    certified: certified.0,
+                    certified_found: certified.1,
+                    amended: amendment.is_some(),
+                    reason: reason.to_owned(),
+                    author: author.clone(),
+                },
+            );
         Ok(())
     }
 }

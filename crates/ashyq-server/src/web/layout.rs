@@ -24,6 +24,8 @@ pub enum Section {
     Consultation,
     /// A voter's own precinct, and the precinct search.
     Voter,
+    /// Risk-limiting audits of the paper count.
+    Audits,
     /// None (error pages).
     None,
 }
@@ -93,6 +95,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
         (Section::Results, "/", tr.t("nav-results")),
         (Section::Voter, "/voter", tr.t("nav-voter")),
         (Section::Consultation, "/consult", tr.t("nav-consultation")),
+        (Section::Audits, "/audits", tr.t("nav-audits")),
         (Section::Downloads, "/downloads", tr.t("nav-downloads")),
         (Section::Verify, "/verify", tr.t("nav-verify")),
     ];

@@ -126,7 +126,11 @@ pub async fn operators(registrar: &Registrar, password: &str, accounts: &[(&str,
 /// The 2026 territory and the referendum defined, no protocol yet; returns the scenario's
 /// protocols (whose totals are the official figures).
 pub async fn referendum() -> (Server, Vec<PrecinctProtocol>) {
-    let db = TestDb::sqlite();
+    referendum_on(TestDb::sqlite()).await
+}
+
+/// The same on `db` (either backend).
+pub async fn referendum_on(db: TestDb) -> (Server, Vec<PrecinctProtocol>) {
     let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
     let (_, protocols) = kz_2026(&registrar, 2026).await;
     let addr = spawn(registrar.clone()).await;

@@ -45,6 +45,7 @@ pub(super) async fn home(
         h1 { (tr.t("portal-title")) }
         (who_line(tr, &who, ledger.territory()))
         (notes_markup(tr, &notes))
+        (super::audit::home_link(tr, &who))
         @if ledger.referendums().next().is_none() {
             p { (tr.t("portal-no-referendum")) }
         } @else {

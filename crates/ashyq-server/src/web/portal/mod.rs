@@ -13,6 +13,8 @@
 //! - `entry.rs` — the protocol entry form (`/portal/r/{id}/enter`): the control ratios checked
 //!   on the server (a "check" button, and live as the operator types with `portal.js`),
 //!   recorded as an operator entry (`entered_by` in the log);
+//! - `audit.rs` — the audit boards' entry of hand counts (`/portal/audits`), blind until two
+//!   members agree or disagree;
 //! - `frame.rs` — what every portal page shares: the frame, the operator line, the
 //!   navigation, the refusal pages; `flash.rs` — the outcome of a write, shown once.
 //!
@@ -29,6 +31,7 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
+mod audit;
 mod dashboard;
 mod entry;
 mod flash;
@@ -64,4 +67,7 @@ pub fn routes() -> Router<AppState> {
             get(entry::entry_page).post(entry::enter),
         )
         .route("/portal/r/{id}/enter/check", get(entry::entry_check))
+        .route("/portal/audits", get(audit::audits_page))
+        .route("/portal/audits/{id}", get(audit::audit_page))
+        .route("/portal/audits/{id}/enter", post(audit::enter))
 }
