@@ -111,7 +111,7 @@ async fn measure(
         interval,
     )
     .await?;
-    let (first, updates, keeping) = (following.first, following.updates, following.keeping);
+    let (first, updates) = (following.first.clone(), following.updates.clone());
     let start_seq = first.seq;
 
     eprintln!(
@@ -135,7 +135,7 @@ async fn measure(
     bar.finish_and_clear();
     let last_seq = night.registrar.ledger().head().map_or(0, |(s, _)| s);
     wait_for_mirror(&updates, last_seq, args.max_seconds).await?;
-    keeping.abort();
+    following.keeping.abort();
     let updates = updates.lock().map(|v| v.clone()).unwrap_or_default();
     let lags = lags_per_entry(night.registrar.store(), start_seq, last_seq, &updates).await?;
     let mut update_ms: Vec<f64> = updates.iter().map(|u| u.2.as_secs_f64() * 1000.0).collect();
@@ -263,6 +263,13 @@ impl FollowingMirror {
             updates,
             keeping,
         })
+    }
+}
+
+impl Drop for FollowingMirror {
+    /// Stops keeping it, also when the benchmark fails half-way.
+    fn drop(&mut self) {
+        self.keeping.abort();
     }
 }
 
