@@ -28,7 +28,10 @@
 //! **Updating** — after each new head only what changed is rewritten: the pages and
 //! documents of the precincts that new entries name, their districts and regions, and every
 //! aggregate (national results, lists, downloads); anything else in a new entry (a key, a
-//! definition, a certification) re-renders everything. A rendered answer equal to the file
+//! definition, a certification) re-renders everything. The bulk documents (each contest's
+//! precinct-level CSV and NIST reports, megabytes each) are the exception: while entries
+//! arrive they are rendered at most every [`DEFAULT_BULK_INTERVAL`], and [`keep_current`]
+//! brings them to the head once the log is quiet for a second. A rendered answer equal to the file
 //! on disk is not written again. Every write goes to a temporary file in the same directory
 //! and is renamed over the old one, so a reader sees the old file or the new one, never half
 //! of one; the log is copied and appended the same way. Files are not synced to disk: the
@@ -106,6 +109,31 @@ pub struct Published {
 struct Item {
     url: String,
     lang: Option<Lang>,
+}
+
+/// The precinct-level bulk documents of every contest (a whole CSV and the NIST reports,
+/// megabytes each): an update renders them only when [`Mirror::set_bulk_interval`] has
+/// passed since they were last rendered, and [`keep_current`] brings them to the head once
+/// the log is quiet.
+fn bulk_items(ledger: &Ledger) -> Vec<Item> {
+    let mut v = Vec::new();
+    let doc = |v: &mut Vec<Item>, url: String| v.push(Item { url, lang: None });
+    for r in ledger.referendums() {
+        let api = format!("/api/v1/referendums/{}", r.definition.id.0);
+        for tail in ["/results.csv", "/results.nist.json", "/results.nist.xml"] {
+            doc(&mut v, format!("{api}{tail}"));
+        }
+    }
+    for id in ledger
+        .elections()
+        .map(|e| &e.definition.id.0)
+        .chain(ledger.presidentials().map(|e| &e.definition.id.0))
+    {
+        for tail in ["results.nist.json", "results.nist.xml"] {
+            doc(&mut v, format!("/api/v1/elections/{id}/{tail}"));
+        }
+    }
+    v
 }
 
 /// Which precincts' pages an update renders.
@@ -332,12 +360,9 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
         for tail in [
             "/results",
             "/results/tree",
-            "/results.csv",
             "/results.csv?level=national",
             "/results.csv?level=region",
             "/results.csv?level=district",
-            "/results.nist.json",
-            "/results.nist.xml",
         ] {
             doc(&mut v, format!("{api}{tail}"));
         }
@@ -357,7 +382,7 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
         let id = &e.definition.id.0;
         page(&mut v, format!("/e/{id}"));
         page(&mut v, format!("/e/{id}/what-if"));
-        for tail in ["results", "seats", "results.nist.json", "results.nist.xml"] {
+        for tail in ["results", "seats"] {
             doc(&mut v, format!("/api/v1/elections/{id}/{tail}"));
         }
     }
@@ -371,13 +396,7 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
         for p in precincts.iter().filter(|p| scope.precinct(id, p.id.0)) {
             page(&mut v, format!("/p/{id}/precinct/{}", p.id.0));
         }
-        for tail in [
-            "results",
-            "round",
-            "candidates",
-            "results.nist.json",
-            "results.nist.xml",
-        ] {
+        for tail in ["results", "round", "candidates"] {
             doc(&mut v, format!("/api/v1/elections/{id}/{tail}"));
         }
         for p in precincts.iter().filter(|p| scope.precinct(id, p.id.0)) {
@@ -414,6 +433,10 @@ pub struct Mirror {
     log_seq: Option<u64>,
     /// The head of the signed datasets in `downloads/`.
     downloads_seq: Option<u64>,
+    /// How often an update renders the bulk documents ([`bulk_items`]).
+    bulk_interval: Duration,
+    /// The head the bulk documents are at, and when they were rendered.
+    bulk: Option<(u64, Instant)>,
     tmp_counter: u64,
 }
 
@@ -456,8 +479,44 @@ impl Mirror {
             head: None,
             log_seq: None,
             downloads_seq: None,
+            bulk_interval: DEFAULT_BULK_INTERVAL,
+            bulk: None,
             tmp_counter: 0,
         })
+    }
+
+    /// While entries arrive, the bulk documents (the precinct-level CSV and NIST reports of
+    /// every contest) are rendered at most this often ([`DEFAULT_BULK_INTERVAL`]), and at
+    /// the head once the log is quiet ([`keep_current`]); zero renders them at every head.
+    pub fn set_bulk_interval(&mut self, every: Duration) {
+        self.bulk_interval = every;
+    }
+
+    /// Brings the bulk documents to the head of the files, if they are behind it and the
+    /// mirror's registrar is still at that head; whether it wrote them.
+    pub async fn update_bulk(&mut self) -> Result<bool, MirrorError> {
+        let Some(head) = self.head else {
+            return Ok(false);
+        };
+        let seq = self.registrar.ledger().head().map_or(0, |(s, _)| s);
+        if seq != head || self.bulk.is_some_and(|(at, _)| at == head) {
+            return Ok(false);
+        }
+        let list = bulk_items(&self.registrar.ledger());
+        let mut done = Published {
+            seq,
+            rendered: 0,
+            written: 0,
+            unchanged: 0,
+            full: false,
+            elapsed: Duration::ZERO,
+        };
+        for item in list {
+            self.render_and_write(&item.url, item.lang, &mut done)
+                .await?;
+        }
+        self.bulk = Some((seq, Instant::now()));
+        Ok(true)
     }
 
     /// The directory.
@@ -486,15 +545,22 @@ impl Mirror {
             Some(from) if from < seq => Some(self.entries(from, seq).await?),
             _ => None,
         };
+        let bulk_due = self
+            .bulk
+            .is_none_or(|(_, at)| at.elapsed() >= self.bulk_interval);
         let (scope, list) = {
             let ledger = self.registrar.ledger();
             let scope = match &new_entries {
                 Some(entries) => Scope::of(entries, &ledger),
                 None => Scope::All,
             };
-            let list = items(&ledger, &scope);
+            let mut list = items(&ledger, &scope);
+            if scope.all() || bulk_due {
+                list.extend(bulk_items(&ledger));
+            }
             (scope, list)
         };
+        let with_bulk = scope.all() || bulk_due;
         let mut done = Published {
             seq,
             rendered: 0,
@@ -510,7 +576,12 @@ impl Mirror {
         let mut rendered = futures_util::stream::iter(list.into_iter().map(|item| {
             let app = router.clone();
             tokio::spawn(async move {
+                let t0 = Instant::now();
                 let answer = render_with(&app, &item.url, item.lang, seq).await;
+                let ms = t0.elapsed().as_millis() as u64;
+                if ms >= 50 {
+                    tracing::debug!(url = item.url, ms, "slow mirror render");
+                }
                 (item, answer)
             })
         }))
@@ -534,6 +605,9 @@ impl Mirror {
             .await?;
         progress(total, total);
         self.head = Some(seq);
+        if with_bulk {
+            self.bulk = Some((seq, Instant::now()));
+        }
         done.elapsed = started.elapsed();
         Ok(Some(done))
     }
@@ -667,6 +741,10 @@ impl Mirror {
         }
         let listing: crate::downloads::DownloadsDocument = serde_json::from_slice(&body)
             .map_err(|e| MirrorError::Store(format!("the downloads listing: {e}")))?;
+        // The files of one snapshot do not change: written already.
+        if self.downloads_seq == Some(listing.log_seq) {
+            return Ok(());
+        }
         let mut urls = vec![
             "/downloads/log-key.pub".to_owned(),
             format!("/downloads/{}", ashyq_core::downloads::CATALOGUE_NAME),
@@ -739,6 +817,9 @@ impl Mirror {
 /// How many answers are rendered ahead of the one being written.
 const RENDER_AHEAD: usize = 16;
 
+/// How often an update renders the bulk documents while entries arrive.
+pub const DEFAULT_BULK_INTERVAL: Duration = Duration::from_secs(10);
+
 /// The answer of `app` to `GET url` (in `lang`, for a page): status, media type and body.
 /// The request names head `seq` in `If-None-Match` (with no real tag, so never a 304): the read
 /// cache then never answers with an earlier head's answer while another render runs.
@@ -802,13 +883,15 @@ pub async fn keep_current(
 ) {
     let mut last: Option<Instant> = None;
     loop {
+        // Quiet: no new head for a second.
+        let mut quiet = false;
         if mirror.head().is_some() {
             tokio::select! {
                 changed = wake.changed() => if changed.is_err() {
                     // The serving registrar is gone: poll.
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 },
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => quiet = true,
             }
         }
         if let Some(at) = last {
@@ -831,6 +914,11 @@ pub async fn keep_current(
                 );
                 on_published(&p);
             }
+            Ok(None) if quiet => match mirror.update_bulk().await {
+                Ok(true) => tracing::info!(head = mirror.head(), "mirror's bulk documents updated"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!("the mirror's bulk documents could not be updated: {e}"),
+            },
             Ok(None) => {}
             Err(e) => tracing::warn!("the mirror could not be updated: {e}"),
         }

@@ -417,6 +417,26 @@ async fn a_new_head_rewrites_only_what_it_changed() {
             "{url}"
         );
     }
+    // The bulk documents wait for the bulk interval or a quiet log: behind the head file
+    // until `update_bulk`, then at its head.
+    let bulk = [
+        "api/v1/referendums/kz-2026/results.csv",
+        "api/v1/referendums/kz-2026/results.nist.json",
+        "api/v1/referendums/kz-2026/results.nist.xml",
+    ];
+    for f in bulk {
+        assert!(!has(f), "{f} was rewritten before the bulk interval");
+    }
+    assert!(mirror.update_bulk().await.unwrap());
+    assert!(!mirror.update_bulk().await.unwrap(), "at the head already");
+    for f in bulk {
+        let url = format!("/{}", f.trim_end_matches("/index.json"));
+        assert_eq!(
+            served(&base, &url, &[]).await,
+            on_disk(out.path(), f),
+            "{url}"
+        );
+    }
 }
 
 #[tokio::test]

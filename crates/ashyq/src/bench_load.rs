@@ -67,12 +67,17 @@ pub struct BenchLoadArgs {
 pub(crate) struct Samples {
     micros: Vec<u32>,
     errors: usize,
+    /// Requests answered and failed while the window flag of [`read_until`] was set.
+    pub(crate) window_ok: usize,
+    pub(crate) window_errors: usize,
 }
 
 impl Samples {
     fn merge(&mut self, other: Samples) {
         self.micros.extend(other.micros);
         self.errors += other.errors;
+        self.window_ok += other.window_ok;
+        self.window_errors += other.window_errors;
     }
 
     pub(crate) fn percentile_ms(&mut self, p: f64) -> f64 {
@@ -158,6 +163,16 @@ impl Connection {
         path: &str,
         body: Bytes,
     ) -> Result<StatusCode> {
+        Ok(self.send_body(method, path, body).await?.0)
+    }
+
+    /// [`Connection::send`], with the answer's body.
+    pub(crate) async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Bytes,
+    ) -> Result<(StatusCode, Bytes)> {
         if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
             let stream = tokio::net::TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
@@ -179,12 +194,12 @@ impl Connection {
             sender.ready().await?;
             let res = sender.send_request(req).await?;
             let status = res.status();
-            res.into_body().collect().await?;
-            Ok::<_, hyper::Error>(status)
+            let body = res.into_body().collect().await?.to_bytes();
+            Ok::<_, hyper::Error>((status, body))
         }
         .await;
         match result {
-            Ok(status) => Ok(status),
+            Ok(answer) => Ok(answer),
             Err(e) => {
                 self.sender = None;
                 Err(e.into())
@@ -193,16 +208,18 @@ impl Connection {
     }
 }
 
-/// `readers` tasks GET the paths in turn until `stop` is set, each on its own connection.
-async fn read_until(
+/// `readers` tasks GET the paths in turn until `stop` is set, each on its own connection;
+/// what is answered and what fails while `window` is set is also counted apart.
+pub(crate) async fn read_until(
     addr: SocketAddr,
     paths: Arc<Vec<String>>,
     readers: usize,
     stop: Arc<AtomicBool>,
+    window: Arc<AtomicBool>,
 ) -> Samples {
     let mut tasks = tokio::task::JoinSet::new();
     for r in 0..readers {
-        let (paths, stop) = (paths.clone(), stop.clone());
+        let (paths, stop, window) = (paths.clone(), stop.clone(), window.clone());
         tasks.spawn(async move {
             let mut s = Samples::default();
             let mut conn = Connection::new(addr);
@@ -211,12 +228,23 @@ async fn read_until(
                 let path = &paths[i % paths.len()];
                 i += 1;
                 let t0 = Instant::now();
-                match conn.send(Method::GET, path, Bytes::new()).await {
+                let ok = match conn.send(Method::GET, path, Bytes::new()).await {
                     Ok(status) if status.is_success() => {
                         s.micros
                             .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                        true
                     }
-                    _ => s.errors += 1,
+                    _ => {
+                        s.errors += 1;
+                        false
+                    }
+                };
+                if window.load(Ordering::Relaxed) {
+                    if ok {
+                        s.window_ok += 1;
+                    } else {
+                        s.window_errors += 1;
+                    }
                 }
             }
             s
@@ -239,7 +267,7 @@ pub(crate) async fn timed_reads(
 ) -> Phase {
     let stop = Arc::new(AtomicBool::new(false));
     let t0 = Instant::now();
-    let reading = read_until(addr, Arc::new(paths), readers, stop.clone());
+    let reading = read_until(addr, Arc::new(paths), readers, stop.clone(), Arc::default());
     let timer = async {
         tokio::time::sleep(Duration::from_secs(seconds)).await;
         stop.store(true, Ordering::Relaxed);
@@ -309,6 +337,7 @@ pub async fn run(url: &str, args: BenchLoadArgs) -> Result<ExitCode> {
         Arc::new(result_paths.clone()),
         args.readers,
         stop.clone(),
+        Arc::default(),
     ));
     let submit_path = format!("/api/v1/referendums/{}/protocols", def.id);
     let submits = submit_all(
@@ -400,14 +429,24 @@ pub(crate) struct ElectionNight {
 
 /// Prepares [`ElectionNight`] on a scratch database of the kind `url` names.
 pub(crate) async fn prepare(url: &str) -> Result<ElectionNight> {
+    prepare_first(url, usize::MAX).await
+}
+
+/// [`prepare`] with the first `limit` precincts' keys and protocols only (the territory and
+/// the referendum are the whole scenario's).
+pub(crate) async fn prepare_first(url: &str, limit: usize) -> Result<ElectionNight> {
     let db = crate::bench::scratch(url)?;
     let store = Store::open(&db.url).await?;
     let backend = store.backend();
     let registrar = Arc::new(Registrar::with_store(store, system_clock()).await?);
 
-    eprintln!("Preparing: territory, referendum, 10,459 precinct keys, signed protocols…");
     let territory = generate(&profile::kz(), &TerritorySpec::default())?;
-    let protocols = scenario::referendum_2026(&territory, 2026)?;
+    let mut protocols = scenario::referendum_2026(&territory, 2026)?;
+    protocols.truncate(limit);
+    eprintln!(
+        "Preparing: territory, referendum, {} precinct keys, signed protocols…",
+        protocols.len()
+    );
     registrar.load_territory(territory.clone()).await?;
     let def = presets::kz_2026();
     registrar.create_referendum(def.clone()).await?;
@@ -515,50 +554,135 @@ pub(crate) async fn submit_all(
     max_seconds: u64,
     bar: &indicatif::ProgressBar,
 ) -> Result<Samples> {
+    let plan = Submitting {
+        clients,
+        max_seconds,
+        retry: false,
+        received: Arc::default(),
+    };
+    Ok(submit_each(addr, path, bodies, &plan, bar).await?.samples)
+}
+
+/// How [`submit_each`] submits.
+pub(crate) struct Submitting {
+    /// Concurrent clients.
+    pub(crate) clients: usize,
+    /// The whole submission fails after this long.
+    pub(crate) max_seconds: u64,
+    /// Whether a client sends a document again after a connection error or a 5xx (as a
+    /// real client would when an instance goes away), for up to 60 s; otherwise that fails.
+    pub(crate) retry: bool,
+    /// Counts the documents receipted so far.
+    pub(crate) received: Arc<AtomicUsize>,
+}
+
+/// What [`submit_each`] got back.
+pub(crate) struct Submitted {
+    /// The latency of each receipted document (from its first attempt).
+    pub(crate) samples: Samples,
+    /// Each document's index and the answer that receipted it.
+    pub(crate) receipts: Vec<(usize, Bytes)>,
+    /// Documents that needed more than one attempt, and the failed attempts.
+    pub(crate) retried: usize,
+    pub(crate) failed_attempts: usize,
+}
+
+/// `plan.clients` concurrent submitters POST every body to `path`, retrying as `plan` says;
+/// fails naming the first refusal, or when it takes longer than `plan.max_seconds`.
+pub(crate) async fn submit_each(
+    addr: SocketAddr,
+    path: &str,
+    bodies: Arc<Vec<Bytes>>,
+    plan: &Submitting,
+    bar: &indicatif::ProgressBar,
+) -> Result<Submitted> {
     let next = Arc::new(AtomicUsize::new(0));
     let mut submitters = tokio::task::JoinSet::new();
-    for _ in 0..clients {
-        let (bodies, next, bar, path) =
-            (bodies.clone(), next.clone(), bar.clone(), path.to_owned());
+    for _ in 0..plan.clients {
+        let (bodies, next, bar, path, received) = (
+            bodies.clone(),
+            next.clone(),
+            bar.clone(),
+            path.to_owned(),
+            plan.received.clone(),
+        );
+        let retry = plan.retry;
         submitters.spawn(async move {
-            let mut s = Samples::default();
+            let mut out = Submitted {
+                samples: Samples::default(),
+                receipts: Vec::new(),
+                retried: 0,
+                failed_attempts: 0,
+            };
             let mut refused = Vec::new();
             let mut conn = Connection::new(addr);
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(body) = bodies.get(i) else { break };
                 let t0 = Instant::now();
-                match conn.send(Method::POST, &path, body.clone()).await {
-                    Ok(status) if status.is_success() => {
-                        s.micros
-                            .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                let mut attempts = 0;
+                loop {
+                    attempts += 1;
+                    let why = match conn.send_body(Method::POST, &path, body.clone()).await {
+                        Ok((status, answer)) if status.is_success() => {
+                            out.samples
+                                .micros
+                                .push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                            out.receipts.push((i, answer));
+                            received.fetch_add(1, Ordering::Relaxed);
+                            break;
+                        }
+                        Ok((status, answer)) if status.is_server_error() => format!(
+                            "protocol {i}: {status} {}",
+                            String::from_utf8_lossy(&answer[..answer.len().min(300)])
+                        ),
+                        Ok((status, answer)) => {
+                            refused.push(format!(
+                                "protocol {i}: {status} {}",
+                                String::from_utf8_lossy(&answer[..answer.len().min(300)])
+                            ));
+                            break;
+                        }
+                        Err(e) => format!("protocol {i}: {e}"),
+                    };
+                    out.failed_attempts += 1;
+                    if !retry || t0.elapsed() > Duration::from_secs(60) {
+                        refused.push(why);
+                        break;
                     }
-                    Ok(status) => {
-                        s.errors += 1;
-                        refused.push(format!("protocol {i}: {status}"));
-                    }
-                    Err(e) => {
-                        s.errors += 1;
-                        refused.push(format!("protocol {i}: {e}"));
-                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                if attempts > 1 {
+                    out.retried += 1;
                 }
                 bar.inc(1);
             }
-            (s, refused)
+            (out, refused)
         });
     }
-    let mut submits = Samples::default();
+    let mut all = Submitted {
+        samples: Samples::default(),
+        receipts: Vec::new(),
+        retried: 0,
+        failed_attempts: 0,
+    };
     let mut refused = Vec::new();
-    let deadline = tokio::time::sleep(Duration::from_secs(max_seconds));
+    let deadline = tokio::time::sleep(Duration::from_secs(plan.max_seconds));
     tokio::pin!(deadline);
     loop {
         tokio::select! {
             done = submitters.join_next() => match done {
-                Some(Ok((s, r))) => { submits.merge(s); refused.extend(r); }
+                Some(Ok((s, r))) => {
+                    all.samples.merge(s.samples);
+                    all.receipts.extend(s.receipts);
+                    all.retried += s.retried;
+                    all.failed_attempts += s.failed_attempts;
+                    refused.extend(r);
+                }
                 Some(Err(e)) => bail!("a submitter failed: {e}"),
                 None => break,
             },
-            () = &mut deadline => bail!("election night took longer than --max-seconds {}", max_seconds),
+            () = &mut deadline => bail!("election night took longer than --max-seconds {}", plan.max_seconds),
         }
     }
     if let Some(first) = refused.first() {
@@ -567,5 +691,5 @@ pub(crate) async fn submit_all(
             refused.len()
         );
     }
-    Ok(submits)
+    Ok(all)
 }

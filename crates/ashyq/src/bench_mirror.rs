@@ -20,17 +20,16 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use ashyq_core::keys::{Commission, CommissionSigningKey};
-use ashyq_server::mirror::{Mirror, keep_current};
+use ashyq_server::mirror::{Mirror, Published, keep_current};
+use ashyq_store::Store;
 use ashyq_store::registrar::Registrar;
 use axum::body::Bytes;
 use clap::Args;
 use serde_json::json;
 
 use crate::bench_load::{BenchServer, prepare, round3, submit_all, timed_reads};
+use crate::bench_nginx::Nginx;
 use crate::output;
-
-/// The nginx configuration of the mirror, shared with `docs/deploy.md`.
-const NGINX_CONF: &str = include_str!("../../../deploy/nginx-mirror.conf");
 
 /// Arguments of `ashyq bench mirror`.
 #[derive(Args)]
@@ -58,70 +57,7 @@ pub struct BenchMirrorArgs {
     nginx: PathBuf,
 }
 
-/// nginx serving `root` on a free loopback port, with its files in `dir`; stopped on drop.
-struct Nginx {
-    child: std::process::Child,
-    addr: std::net::SocketAddr,
-}
-
-impl Nginx {
-    fn start(program: &Path, root: &Path, dir: &Path) -> Result<Nginx> {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-        let conf = NGINX_CONF
-            .replace("listen 8080;", &format!("listen {addr};"))
-            .replace(
-                "root /srv/ashyq-mirror;",
-                &format!("root {};", root.display()),
-            );
-        let conf_path = dir.join("nginx.conf");
-        std::fs::write(&conf_path, conf)?;
-        let globals = format!("pid {}; user root;", dir.join("nginx.pid").display());
-        let child = std::process::Command::new(program)
-            .arg("-p")
-            .arg(dir)
-            .arg("-e")
-            .arg(dir.join("error.log"))
-            .arg("-c")
-            .arg(&conf_path)
-            .args(["-g", &format!("daemon off; {globals}")])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .with_context(|| {
-                format!(
-                    "cannot start {}; install nginx (Debian: apt-get install -y nginx) or give --nginx",
-                    program.display()
-                )
-            })?;
-        let nginx = Nginx { child, addr };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(addr).is_err() {
-            if Instant::now() > deadline {
-                let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-                bail!("nginx did not start listening on {addr}: {log}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(nginx)
-    }
-}
-
-impl Drop for Nginx {
-    /// A fast shutdown (SIGTERM), which stops its workers too; SIGKILL of the master alone
-    /// would leave them running.
-    fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let termed = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .is_ok_and(|s| s.success());
-        if !termed {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -167,26 +103,16 @@ async fn measure(
     n: usize,
 ) -> Result<ExitCode> {
     let interval = Duration::from_millis(args.publish_interval_ms);
-    let follower = Arc::new(Registrar::open(&night.db.url).await?);
-    let mut mirror = Mirror::open(out, follower, config)?;
-    eprintln!("Publishing the mirror before the first protocol…");
-    let first = mirror
-        .update(&mut |_, _| {})
-        .await?
-        .context("the mirror published nothing")?;
-    let start_seq = first.seq;
-    let updates: Arc<Mutex<Vec<(u64, SystemTime, Duration)>>> = Arc::default();
-    let seen = updates.clone();
-    let keeping = tokio::spawn(keep_current(
-        mirror,
+    let following = FollowingMirror::start(
+        &night.db.url,
+        out,
+        config,
         night.registrar.subscribe(),
         interval,
-        move |p| {
-            if let Ok(mut v) = seen.lock() {
-                v.push((p.seq, SystemTime::now(), p.elapsed));
-            }
-        },
-    ));
+    )
+    .await?;
+    let (first, updates) = (following.first.clone(), following.updates.clone());
+    let start_seq = first.seq;
 
     eprintln!(
         "Election night: {} submitters post {n} signed protocols while the mirror follows…",
@@ -208,43 +134,10 @@ async fn measure(
     let submit_seconds = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let last_seq = night.registrar.ledger().head().map_or(0, |(s, _)| s);
-    let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
-    loop {
-        let at = updates.lock().map_or(0, |v| v.last().map_or(0, |u| u.0));
-        if at >= last_seq {
-            break;
-        }
-        if Instant::now() > deadline {
-            bail!("the mirror did not reach entry {last_seq} (it is at {at})");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    keeping.abort();
+    wait_for_mirror(&updates, last_seq, args.max_seconds).await?;
+    following.keeping.abort();
     let updates = updates.lock().map(|v| v.clone()).unwrap_or_default();
-
-    // The lag of every entry: its sealed time to the end of the first update holding it.
-    let entries = night
-        .registrar
-        .store()
-        .entries_after(start_seq, u32::try_from(last_seq - start_seq)?)
-        .await?;
-    let mut lags: Vec<f64> = Vec::with_capacity(entries.len());
-    for e in &entries {
-        let sealed: SystemTime = chrono::DateTime::parse_from_rfc3339(&e.recorded_at)?
-            .with_timezone(&chrono::Utc)
-            .into();
-        let i = updates.partition_point(|u| u.0 < e.seq);
-        let Some((_, done, _)) = updates.get(i) else {
-            bail!("no mirror update holds entry {}", e.seq);
-        };
-        lags.push(
-            done.duration_since(sealed)
-                .unwrap_or(Duration::ZERO)
-                .as_secs_f64()
-                * 1000.0,
-        );
-    }
-    lags.sort_by(f64::total_cmp);
+    let lags = lags_per_entry(night.registrar.store(), start_seq, last_seq, &updates).await?;
     let mut update_ms: Vec<f64> = updates.iter().map(|u| u.2.as_secs_f64() * 1000.0).collect();
     update_ms.sort_by(f64::total_cmp);
 
@@ -260,7 +153,7 @@ async fn measure(
         urls.push(format!("/r/{id}/region/{}", r.code));
         urls.push(format!("/api/v1/referendums/{id}/regions/{}", r.code));
     }
-    let nginx = Nginx::start(&args.nginx, out, &work.join("nginx"))?;
+    let nginx = Nginx::mirror(&args.nginx, out, &work.join("nginx"))?;
     eprintln!(
         "Reads: {} readers on {} URLs, ashyq then nginx, {} s each…",
         args.readers,
@@ -330,4 +223,111 @@ async fn measure(
 fn server_threads(args: &BenchMirrorArgs) -> usize {
     args.server_threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+/// A mirror published once at the head of the database `url` and kept current by
+/// `keep_current` (as `ashyq serve --mirror` runs it) on a registrar of its own, woken by `wake`.
+pub(crate) struct FollowingMirror {
+    /// The first, full publish.
+    pub(crate) first: Published,
+    /// Every update after it.
+    pub(crate) updates: Updates,
+    /// The task keeping it current (abort it to stop).
+    pub(crate) keeping: tokio::task::JoinHandle<()>,
+}
+
+impl FollowingMirror {
+    pub(crate) async fn start(
+        url: &str,
+        out: &Path,
+        config: &ashyq_server::ServerConfig,
+        wake: tokio::sync::watch::Receiver<u64>,
+        interval: Duration,
+    ) -> Result<FollowingMirror> {
+        let follower = Arc::new(Registrar::open(url).await?);
+        let mut mirror = Mirror::open(out, follower, config)?;
+        eprintln!("Publishing the mirror before the first protocol…");
+        let first = mirror
+            .update(&mut |_, _| {})
+            .await?
+            .context("the mirror published nothing")?;
+        let updates: Updates = Arc::default();
+        let seen = updates.clone();
+        let keeping = tokio::spawn(keep_current(mirror, wake, interval, move |p| {
+            if let Ok(mut v) = seen.lock() {
+                v.push((p.seq, SystemTime::now(), p.elapsed));
+            }
+        }));
+        Ok(FollowingMirror {
+            first,
+            updates,
+            keeping,
+        })
+    }
+}
+
+impl Drop for FollowingMirror {
+    /// Stops keeping it, also when the benchmark fails half-way.
+    fn drop(&mut self) {
+        self.keeping.abort();
+    }
+}
+
+/// Each mirror update as `keep_current` reported it: the head, when it ended, how long it took.
+pub(crate) type Updates = Arc<Mutex<Vec<(u64, SystemTime, Duration)>>>;
+
+/// Waits until an update of `updates` reached `last_seq`, at most `max_seconds`.
+pub(crate) async fn wait_for_mirror(
+    updates: &Updates,
+    last_seq: u64,
+    max_seconds: u64,
+) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(max_seconds);
+    loop {
+        let at = updates.lock().map_or(0, |v| v.last().map_or(0, |u| u.0));
+        if at >= last_seq {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the mirror did not reach entry {last_seq} in {max_seconds} s (it is at {at})");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The lag of every entry after `start_seq` up to `last_seq`, in milliseconds, sorted: from
+/// its sealed time (`recorded_at`, just before its commit) to the end of the first update
+/// holding it (its head file renamed into place, every page of it on disk).
+pub(crate) async fn lags_per_entry(
+    store: &Store,
+    start_seq: u64,
+    last_seq: u64,
+    updates: &[(u64, SystemTime, Duration)],
+) -> Result<Vec<f64>> {
+    let mut lags: Vec<f64> = Vec::new();
+    let mut after = start_seq;
+    while after < last_seq {
+        let page = store
+            .entries_after(after, u32::try_from((last_seq - after).min(5_000))?)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in page.iter().filter(|e| e.seq <= last_seq) {
+            let sealed: SystemTime = chrono::DateTime::parse_from_rfc3339(&e.recorded_at)?
+                .with_timezone(&chrono::Utc)
+                .into();
+            let i = updates.partition_point(|u| u.0 < e.seq);
+            let Some((_, done, _)) = updates.get(i) else {
+                bail!("no mirror update holds entry {}", e.seq);
+            };
+            lags.push(
+                done.duration_since(sealed)
+                    .unwrap_or(Duration::ZERO)
+                    .as_secs_f64()
+                    * 1000.0,
+            );
+        }
+    }
+    lags.sort_by(f64::total_cmp);
+    Ok(lags)
 }

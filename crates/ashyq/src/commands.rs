@@ -13,7 +13,7 @@ use crate::{
     keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
-use crate::{bench_mirror, publish_cmd};
+use crate::{bench_cluster, bench_mirror, publish_cmd};
 use crate::{downloads_cmd, nist_cmd};
 
 #[derive(Parser)]
@@ -289,6 +289,15 @@ times slower a results read is than the ceiling).")]
 Needs nginx (Debian: apt-get install -y nginx). Ends with one JSON line:
 {\"bench\":\"mirror\",\"mirror_lag_median_ms\":…,\"mirror_lag_p99_ms\":…,\"nginx_rps\":…,\"ashyq_rps\":…,\"ratio\":…}")]
     Mirror(bench_mirror::BenchMirrorArgs),
+    /// A cluster on election night: 1 and then 3 `ashyq serve` instances on one PostgreSQL
+    /// behind nginx take all 10,459 signed protocols with readers polling, one instance
+    /// SIGKILLed mid-way; the mirror's lag, and nginx on the mirror against the instances.
+    #[command(after_help = "Needs PostgreSQL and nginx. Examples:
+  ashyq bench cluster
+  ashyq bench cluster --postgres postgres://postgres@127.0.0.1:5432/postgres --protocols 2000
+Ends with one JSON line: {\"bench\":\"cluster\",\"seconds\":…,\"seconds_n1\":…,\"mirror_lag_p50_ms\":…,\"mirror_lag_p99_ms\":…,
+\"failover_read_error_rate\":…,\"lost_receipts\":…,\"nginx_rps\":…,\"ashyq_rps\":…}")]
+    Cluster(bench_cluster::BenchClusterArgs),
     /// Risk-limiting audits: draw 10,000 of the 9.1 M ballots against the Python
     /// `consistent_sampler`, the risk of every contest, 1,000 simulated audits.
     #[command(after_help = "Examples:
@@ -358,5 +367,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Nist(args)) => nist_cmd::bench(args),
         Command::Publish(args) => publish_cmd::run(&db, args).await,
         Command::Bench(BenchCommand::Mirror(args)) => bench_mirror::run(&db, args).await,
+        Command::Bench(BenchCommand::Cluster(args)) => bench_cluster::run(&db, args).await,
     }
 }
