@@ -4,19 +4,25 @@
 //! come from a private file of the nominators' documents (IINs in clear there only), each
 //! nominee is registered with the decision on their support signatures or refused on a named
 //! ground, candidates may withdraw before the deadline, and precinct protocols (JSON, one or
-//! an array) are submitted and amended. Certification is `ashyq president certify`.
+//! an array) are submitted and amended. Certification is `ashyq president certify`. The check
+//! of support signatures against the register ([`check_lists`]) is here too, shared with
+//! `ashyq president signatures`.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use ashyq_core::contest::ContestId;
-use ashyq_core::iin::Iin;
+use ashyq_core::iin::{Iin, IinDigest, PreparedDigestKey};
 use ashyq_core::ledger::PresidentialRecord;
 use ashyq_core::president::eligibility::{CandidateFacts, Nomination, Nominator};
+use ashyq_core::president::signatures::{DigestHash, Signer, SupportSignature, check_signatures};
 use ashyq_core::president::{PresidentialDefinition, PresidentialProtocol};
 use ashyq_core::receipt::ReceiptStatus;
+use ashyq_core::register::eligibility::eligibility;
 use ashyq_core::seats::TieSeed;
+use ashyq_core::territory::{PrecinctId, RegionCode, UnitKind};
 use ashyq_store::registrar::Registrar;
 use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
@@ -25,7 +31,7 @@ use serde::Deserialize;
 use crate::authors;
 use crate::database::open;
 use crate::digest_key::KeyArgs;
-use crate::output::thousands;
+use crate::output::{self, thousands};
 
 /// `ashyq president call`.
 #[derive(Args)]
@@ -249,7 +255,7 @@ pub async fn register(db: &str, a: RegisterArgs) -> Result<ExitCode> {
         let d = &round(&ledger, Some(id.as_str()))?.definition;
         (d.election_day, d.rules.signatures)
     };
-    let report = crate::president_cmd::check_lists(
+    let report = check_lists(
         &registrar,
         &a.key,
         &a.signatures,
@@ -384,4 +390,133 @@ pub async fn amend(db: &str, a: AmendArgs) -> Result<ExitCode> {
         protocol.precinct, entry.seq
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the signature lists: rows `iin,region`, the region an index into `regions`.
+fn read_signatures(text: &str, regions: &[RegionCode]) -> Result<Vec<SupportSignature>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let record = record.with_context(|| format!("row {row} of the lists"))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != 2 {
+            bail!("row {row}: {} fields: give two, iin,region", record.len());
+        }
+        if row == 1 && record[0].eq_ignore_ascii_case("iin") {
+            continue;
+        }
+        let iin =
+            Iin::parse(&record[0]).map_err(|e| anyhow!("row {row}: the IIN is not valid: {e}"))?;
+        let region = regions
+            .iter()
+            .position(|r| r.0 == record[1])
+            .ok_or_else(|| {
+                anyhow!(
+                    "row {row}: {:?} is not a region whose signatures count; use one of {}",
+                    &record[1],
+                    regions
+                        .iter()
+                        .map(|r| r.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        out.push(SupportSignature { iin, region });
+    }
+    Ok(out)
+}
+
+/// Checks the signature lists in `lists` (CSV `iin,region`) against the register by digest
+/// under `key`, looking the signers up as `operator` (audited), eligibility judged on `on`
+/// (default: today): the report of `ashyq president signatures` and of `register`.
+pub async fn check_lists(
+    registrar: &Registrar,
+    key: &KeyArgs,
+    lists: &Path,
+    operator: &str,
+    on: Option<chrono::NaiveDate>,
+    rules: &ashyq_core::president::rules::SignatureRules,
+) -> Result<ashyq_core::president::signatures::SignatureReport> {
+    let key = PreparedDigestKey::new(&key.key()?);
+    let (regions, region_of) = {
+        let ledger = registrar.ledger();
+        let territory = ledger
+            .territory()
+            .ok_or_else(|| anyhow!("no territory is loaded; run `ashyq init` first"))?;
+        let index = ledger
+            .territory_index()
+            .expect("a loaded territory has an index");
+        let counting: Vec<usize> = territory
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind != UnitKind::Abroad)
+            .map(|(i, _)| i)
+            .collect();
+        let regions: Vec<RegionCode> = counting
+            .iter()
+            .map(|&i| territory.regions[i].code.clone())
+            .collect();
+        let region_of: HashMap<PrecinctId, usize> = territory
+            .precincts
+            .iter()
+            .filter_map(|p| {
+                let r = index.placement(p.id)?.region;
+                Some((p.id, counting.iter().position(|&c| c == r)?))
+            })
+            .collect();
+        (regions, region_of)
+    };
+    let text = crate::files::read_text(lists)?;
+    let list = read_signatures(&text, &regions)?;
+    let digests: Vec<IinDigest> = list.iter().map(|s| key.digest(&s.iin)).collect();
+    let store = registrar.store();
+    let voters = store.voter_count().await?;
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let bar = output::progress(digests.len() as u64, "register");
+    let found = store
+        .voter_signers(
+            &digests,
+            &ashyq_store::register::Operator {
+                name: operator,
+                at: &at,
+            },
+            |n| bar.set_position(n),
+        )
+        .await?;
+    bar.finish_and_clear();
+    let on = on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let mut register: HashMap<[u8; 32], Signer, DigestHash> =
+        HashMap::with_capacity_and_hasher(found.len(), DigestHash::default());
+    for (s, d) in list.iter().zip(&digests) {
+        if let Some((status, precinct)) = found.get(d) {
+            register.insert(
+                key.digest_bytes(&s.iin),
+                Signer {
+                    region: region_of.get(precinct).copied(),
+                    ineligible: eligibility(status, on).first().copied(),
+                },
+            );
+        }
+    }
+    let bar = output::progress(list.len() as u64, "checking");
+    let report = check_signatures(
+        list,
+        &key,
+        &register,
+        &regions,
+        voters,
+        rules,
+        &mut HashSet::default(),
+        |n| bar.set_position(n),
+    );
+    bar.finish_and_clear();
+    Ok(report)
 }
