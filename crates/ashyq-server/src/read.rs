@@ -603,30 +603,42 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
     if let Some(r) = state.cache.get(seq, "progress") {
         return (seq, r.body.clone());
     }
+    // One contest's progress, whatever its kind.
+    let entry = |id: &ContestId, status, precincts: u64, reported: u64, conflicts: u64| {
+        json!({
+            "id": id,
+            "status": status,
+            "precincts": precincts,
+            "precincts_reported": reported,
+            "open_conflicts": conflicts,
+        })
+    };
     let referendums: Vec<_> = ledger
         .referendums()
         .filter_map(|r| ledger.results(&r.definition.id).ok())
         .map(|t| {
-            json!({
-                "id": t.referendum,
-                "status": t.status,
-                "precincts": t.national.precincts,
-                "precincts_reported": t.national.precincts_reported,
-                "open_conflicts": t.open_conflicts,
-            })
+            let n = &t.national;
+            entry(
+                &t.referendum,
+                t.status,
+                n.precincts,
+                n.precincts_reported,
+                t.open_conflicts,
+            )
         })
         .collect();
     let elections: Vec<_> = ledger
         .elections()
         .filter_map(|e| ledger.election_results(&e.definition.id).ok())
         .map(|r| {
-            json!({
-                "id": r.election,
-                "status": r.status,
-                "precincts": r.national.precincts,
-                "precincts_reported": r.national.precincts_reported,
-                "open_conflicts": r.open_conflicts,
-            })
+            let n = &r.national;
+            entry(
+                &r.election,
+                r.status,
+                n.precincts,
+                n.precincts_reported,
+                r.open_conflicts,
+            )
         })
         .collect();
     let presidential: Vec<_> = ledger
@@ -634,13 +646,14 @@ pub fn progress(state: &AppState) -> (u64, Bytes) {
         .of_kind::<ashyq_core::ledger::PresidentialRecord>()
         .filter_map(|p| ledger.presidential_results(&p.definition.id).ok())
         .map(|r| {
-            json!({
-                "id": r.election,
-                "status": r.status,
-                "precincts": r.national.precincts,
-                "precincts_reported": r.national.precincts_reported,
-                "open_conflicts": r.open_conflicts,
-            })
+            let n = &r.national;
+            entry(
+                &r.election,
+                r.status,
+                n.precincts,
+                n.precincts_reported,
+                r.open_conflicts,
+            )
         })
         .collect();
     let body = json!({

@@ -20,6 +20,32 @@ Saltanat Tursynbekova,168731
 against all,460484
 ";
 
+/// The kz territory in `db` and a register of 200 synthetic people imported under a key of
+/// the byte `byte` (hex): the key file and the generated voters' file (IINs in clear, as the
+/// register's private source is).
+fn registered_voters(
+    db: &TestDb,
+    dir: &std::path::Path,
+    byte: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    succeeds(ashyq_on(db).arg("init"));
+    let key = dir.join("digest.key");
+    ashyq_server::secret_file::create_private(&key, byte.repeat(32).as_bytes()).unwrap();
+    let voters = dir.join("voters.csv");
+    succeeds(
+        ashyq_on(db)
+            .args(["register", "generate", "--count", "200", "--output"])
+            .arg(&voters),
+    );
+    succeeds(
+        ashyq_on(db)
+            .args(["register", "import", "--digest-key-file"])
+            .arg(&key)
+            .arg(&voters),
+    );
+    (key, voters)
+}
+
 fn tally(votes: &str, args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("votes.csv");
@@ -157,21 +183,7 @@ fn the_2022_scenario_reproduces_the_cec_figures_certifies_and_verifies() {
 fn support_signatures_are_checked_against_the_register_by_digest_with_masked_reports() {
     let db = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
-    succeeds(ashyq_on(&db).arg("init"));
-    let key = dir.path().join("digest.key");
-    ashyq_server::secret_file::create_private(&key, "cd".repeat(32).as_bytes()).unwrap();
-    let voters = dir.path().join("voters.csv");
-    succeeds(
-        ashyq_on(&db)
-            .args(["register", "generate", "--count", "200", "--output"])
-            .arg(&voters),
-    );
-    succeeds(
-        ashyq_on(&db)
-            .args(["register", "import", "--digest-key-file"])
-            .arg(&key)
-            .arg(&voters),
-    );
+    let (key, voters) = registered_voters(&db, dir.path(), "cd");
     let text = std::fs::read_to_string(&voters).unwrap();
     let people: Vec<String> = text
         .lines()
@@ -288,21 +300,7 @@ fn an_election_is_run_from_files_nominations_signatures_withdrawal_protocols() {
     use chrono::NaiveDate;
     let db = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
-    succeeds(ashyq_on(&db).arg("init"));
-    let key = dir.path().join("digest.key");
-    ashyq_server::secret_file::create_private(&key, "ab".repeat(32).as_bytes()).unwrap();
-    let voters = dir.path().join("voters.csv");
-    succeeds(
-        ashyq_on(&db)
-            .args(["register", "generate", "--count", "200", "--output"])
-            .arg(&voters),
-    );
-    succeeds(
-        ashyq_on(&db)
-            .args(["register", "import", "--digest-key-file"])
-            .arg(&key)
-            .arg(&voters),
-    );
+    let (key, voters) = registered_voters(&db, dir.path(), "ab");
     // Election day already past, so that protocols are accepted now.
     let seed_sha = ashyq_core::election::seed_commitment(
         &ashyq_core::seats::TieSeed::new("tie seed of the test").unwrap(),
