@@ -1004,7 +1004,7 @@ fn check_against_model(
 pub fn signed_protocol(data: &[u8]) {
     use ashyq_core::keys::{Commission, CommissionSigningKey};
     use ashyq_core::merkle;
-    use ashyq_core::signed::SignedProtocol;
+    use ashyq_core::signed::{SignedProtocol, Statement};
     use ashyq_core::transparency::{
         ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead,
     };

@@ -956,7 +956,13 @@ impl Ledger {
                 None,
             ),
             Event::President(e) => match self.presidential_close(e) {
-                Some((contest, close)) => (contest, close, None),
+                Some((contest, close)) => (
+                    contest,
+                    close,
+                    e.signature()
+                        .zip(e.protocol())
+                        .map(|(s, p)| (p.precinct, s.signed_at)),
+                ),
                 None => return Ok(at),
             },
             _ => return Ok(at),
@@ -1018,12 +1024,7 @@ impl Ledger {
                         self.submit_entered(protocol.clone(), author.clone())?
                     }
                     (None, None) => self.submit(protocol.clone())?,
-                    (Some(_), Some(_)) => {
-                        return Err(LedgerError::Inconsistent(format!(
-                            "precinct {}: the entry says the protocol is both signed by the commission and entered by an operator; a protocol arrives one way or the other",
-                            protocol.precinct
-                        )));
-                    }
+                    (Some(_), Some(_)) => return Err(signed_and_entered(protocol.precinct)),
                 };
                 recorded_anew(decision, protocol.precinct)?
             }
@@ -1187,6 +1188,13 @@ impl Ledger {
     fn record_mut(&mut self, id: &ContestId) -> Result<&mut ReferendumRecord, LedgerError> {
         Ok(self.contests.get_mut(id)?)
     }
+}
+
+/// A protocol entry that claims both ways of arrival.
+fn signed_and_entered(precinct: PrecinctId) -> LedgerError {
+    LedgerError::Inconsistent(format!(
+        "precinct {precinct}: the entry says the protocol is both signed by the commission and entered by an operator; a protocol arrives one way or the other"
+    ))
 }
 
 fn require(text: &str, what: &'static str) -> Result<(), LedgerError> {

@@ -67,6 +67,23 @@ impl BallotLines {
         self.ballots_cancelled += o.ballots_cancelled;
         self.ballots_found += o.ballots_found;
     }
+
+    /// Lines 1–8 with their field names, in protocol order.
+    pub fn named(&self) -> [(&'static str, u64); 8] {
+        [
+            ("voters_on_list", self.voters_on_list),
+            ("voters_added_on_day", self.voters_added_on_day),
+            ("voters_added_absentee", self.voters_added_absentee),
+            (
+                "absentee_certificates_issued",
+                self.absentee_certificates_issued,
+            ),
+            ("ballots_received", self.ballots_received),
+            ("ballots_issued", self.ballots_issued),
+            ("ballots_cancelled", self.ballots_cancelled),
+            ("ballots_found", self.ballots_found),
+        ]
+    }
 }
 
 /// The numbers of a referendum's precinct protocol (see the module documentation for each
@@ -112,18 +129,16 @@ impl ProtocolLines {
 
     /// The lines with their field names, in protocol order.
     pub fn named(&self) -> [(&'static str, u64); 12] {
+        let b = self.ballots.named();
         [
-            ("voters_on_list", self.ballots.voters_on_list),
-            ("voters_added_on_day", self.ballots.voters_added_on_day),
-            ("voters_added_absentee", self.ballots.voters_added_absentee),
-            (
-                "absentee_certificates_issued",
-                self.ballots.absentee_certificates_issued,
-            ),
-            ("ballots_received", self.ballots.ballots_received),
-            ("ballots_issued", self.ballots.ballots_issued),
-            ("ballots_cancelled", self.ballots.ballots_cancelled),
-            ("ballots_found", self.ballots.ballots_found),
+            b[0],
+            b[1],
+            b[2],
+            b[3],
+            b[4],
+            b[5],
+            b[6],
+            b[7],
             ("yes", self.yes),
             ("no", self.no),
             ("both_marked", self.both_marked),

@@ -4,21 +4,37 @@
 //! ## Encoding
 //! Every signature in ashyq is Ed25519 over the RFC 8785 canonical JSON ([`crate::canonical`])
 //! of the signed part, which begins with a `format` field naming the document type and version
-//! (`ashyq-signed-protocol/1` here; the tree head and the receipt of [`crate::transparency`]
-//! have their own). The format field separates domains: a signature over one type can never
-//! pass as one over another.
+//! (the tree head and the receipt of [`crate::transparency`] have their own). The format field
+//! separates domains: a signature over one type can never pass as one over another — a
+//! referendum protocol's signature never as a presidential one's.
 //!
-//! ## Signed protocol
+//! ## Signed referendum protocol (`ashyq-signed-protocol/1`)
 //! ```json
 //! {"statement": {"format": "ashyq-signed-protocol/1", "referendum": "kz-2026",
 //!                "precinct": 17, "lines": {…all twelve lines…}, "version": 1,
 //!                "signed_at": "2026-03-15T16:05:00Z", "key_id": "…64 hex…"},
 //!  "signature": "…128 hex…"}
 //! ```
-//! The document hash ([`VerifiedProtocol::document_hash`]) is SHA-256 of the canonical
-//! statement: the same document always has the same hash, whatever its spacing or key order.
+//!
+//! ## Signed presidential protocol (`ashyq-signed-presidential-protocol/1`)
+//! ```json
+//! {"statement": {"format": "ashyq-signed-presidential-protocol/1",
+//!                "protocol": {"election": "kz-2029-president", "precinct": 17,
+//!                             "ballots": {…lines 1–8…}, "votes": [{"candidate": …, "votes": …}, …],
+//!                             "against_all": 12, "invalid": 3},
+//!                "version": 1, "signed_at": "2029-…Z", "key_id": "…64 hex…"},
+//!  "signature": "…128 hex…"}
+//! ```
+//!
+//! Both kinds share one implementation ([`Signed`] over a [`Statement`]): the same form checks,
+//! the same signing and verification, the same record in the log ([`ProtocolSignature`]).
+//! The document hash ([`Verified::document_hash`]) is SHA-256 of the canonical statement: the
+//! same document always has the same hash, whatever its spacing or key order.
+
+use std::fmt::Debug;
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, to_canonical_vec};
@@ -28,11 +44,14 @@ use crate::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyId, KeyRegistry, KeyStatusError,
     Signature,
 };
+use crate::president::PresidentialProtocol;
 use crate::protocol::{MAX_LINE, PrecinctProtocol, ProtocolLines};
 use crate::territory::PrecinctId;
 
-/// The `format` of a signed protocol statement.
+/// The `format` of a signed referendum protocol statement.
 pub const PROTOCOL_FORMAT: &str = "ashyq-signed-protocol/1";
+/// The `format` of a signed presidential protocol statement.
+pub const PRESIDENTIAL_FORMAT: &str = "ashyq-signed-presidential-protocol/1";
 /// The largest signed document accepted, in bytes. A real one is under 1 KiB.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
 
@@ -67,8 +86,8 @@ pub enum SignedError {
         "line `{line}` is {value}, more than any precinct can have ({MAX_LINE}); correct the protocol and sign again"
     )]
     LineOutOfRange {
-        /// The line's name.
-        line: &'static str,
+        /// The line's name (a candidate's name for a candidate's line).
+        line: String,
         /// Its value.
         value: u64,
     },
@@ -103,7 +122,72 @@ pub enum SignedError {
     Canonical(#[from] CanonicalError),
 }
 
-/// The signed part of a protocol: what the precinct commission attests.
+/// What a precinct commission signs: a statement of one kind of protocol, with the version,
+/// the signing time and the key. Implemented by [`ProtocolStatement`] (a referendum's) and
+/// [`PresidentialStatement`].
+pub trait Statement: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Eq {
+    /// The protocol the statement carries.
+    type Protocol: Signable<Statement = Self>;
+    /// The statement's `format`.
+    const FORMAT: &'static str;
+    /// The statement of `protocol`, signed at `signed_at` by `key_id`.
+    fn new(
+        protocol: &Self::Protocol,
+        version: u64,
+        signed_at: DateTime<Utc>,
+        key_id: KeyId,
+    ) -> Self;
+    /// The protocol it carries.
+    fn protocol(&self) -> Self::Protocol;
+    /// Its `format` field as sent.
+    fn format(&self) -> &str;
+    /// 1 for the first protocol of a precinct, then each correction the next number.
+    fn version(&self) -> u64;
+    /// When the commission signed.
+    fn signed_at(&self) -> DateTime<Utc>;
+    /// The signing key.
+    fn key_id(&self) -> &KeyId;
+    /// Every count line with its name, for the bounds check.
+    fn lines(&self) -> Vec<(String, u64)>;
+
+    /// The protocol's precinct.
+    fn precinct(&self) -> PrecinctId {
+        self.protocol().precinct_id()
+    }
+
+    /// Checks what the types cannot: the format, the line bounds and the version.
+    fn check_form(&self) -> Result<(), SignedError> {
+        if self.format() != Self::FORMAT {
+            return Err(SignedError::UnsupportedFormat {
+                found: self.format().chars().take(64).collect(),
+                expected: Self::FORMAT,
+            });
+        }
+        if let Some((line, value)) = self.lines().into_iter().find(|(_, v)| *v > MAX_LINE) {
+            return Err(SignedError::LineOutOfRange { line, value });
+        }
+        let version = self.version();
+        if version == 0 || version > MAX_SAFE_INTEGER {
+            return Err(SignedError::BadVersion(version));
+        }
+        Ok(())
+    }
+
+    /// The canonical bytes that are signed.
+    fn canonical_bytes(&self) -> Result<Vec<u8>, SignedError> {
+        Ok(to_canonical_vec(self)?)
+    }
+}
+
+/// A protocol a commission can sign: it names its statement type.
+pub trait Signable: Clone {
+    /// The statement that carries it.
+    type Statement: Statement<Protocol = Self>;
+    /// Its precinct.
+    fn precinct_id(&self) -> PrecinctId;
+}
+
+/// The signed part of a referendum protocol: what the precinct commission attests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -125,29 +209,169 @@ pub struct ProtocolStatement {
     pub key_id: KeyId,
 }
 
-/// A protocol statement and the commission's signature over its canonical JSON.
+impl Signable for PrecinctProtocol {
+    type Statement = ProtocolStatement;
+    fn precinct_id(&self) -> PrecinctId {
+        self.precinct
+    }
+}
+
+impl Statement for ProtocolStatement {
+    type Protocol = PrecinctProtocol;
+    const FORMAT: &'static str = PROTOCOL_FORMAT;
+    fn new(p: &PrecinctProtocol, version: u64, signed_at: DateTime<Utc>, key_id: KeyId) -> Self {
+        ProtocolStatement {
+            format: PROTOCOL_FORMAT.to_owned(),
+            referendum: p.referendum.clone(),
+            precinct: p.precinct,
+            lines: p.lines,
+            version,
+            signed_at,
+            key_id,
+        }
+    }
+    fn protocol(&self) -> PrecinctProtocol {
+        PrecinctProtocol {
+            referendum: self.referendum.clone(),
+            precinct: self.precinct,
+            lines: self.lines,
+        }
+    }
+    fn format(&self) -> &str {
+        &self.format
+    }
+    fn version(&self) -> u64 {
+        self.version
+    }
+    fn signed_at(&self) -> DateTime<Utc> {
+        self.signed_at
+    }
+    fn key_id(&self) -> &KeyId {
+        &self.key_id
+    }
+    fn lines(&self) -> Vec<(String, u64)> {
+        self.lines
+            .named()
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v))
+            .collect()
+    }
+    fn precinct(&self) -> PrecinctId {
+        self.precinct
+    }
+}
+
+/// The signed part of a presidential protocol: the protocol of one round as the precinct
+/// commission attests it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SignedProtocol {
+pub struct PresidentialStatement {
+    /// Always [`PRESIDENTIAL_FORMAT`].
+    pub format: String,
+    /// The protocol: the round, the precinct, lines 1–8, each candidate's votes in ballot
+    /// order, "against all" and the invalid ballots.
+    pub protocol: PresidentialProtocol,
+    /// 1 for the first protocol, then 2, 3, … for corrections.
+    pub version: u64,
+    /// When the commission signed.
+    pub signed_at: DateTime<Utc>,
+    /// The signing key.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub key_id: KeyId,
+}
+
+impl Signable for PresidentialProtocol {
+    type Statement = PresidentialStatement;
+    fn precinct_id(&self) -> PrecinctId {
+        self.precinct
+    }
+}
+
+impl Statement for PresidentialStatement {
+    type Protocol = PresidentialProtocol;
+    const FORMAT: &'static str = PRESIDENTIAL_FORMAT;
+    fn new(
+        p: &PresidentialProtocol,
+        version: u64,
+        signed_at: DateTime<Utc>,
+        key_id: KeyId,
+    ) -> Self {
+        PresidentialStatement {
+            format: PRESIDENTIAL_FORMAT.to_owned(),
+            protocol: p.clone(),
+            version,
+            signed_at,
+            key_id,
+        }
+    }
+    fn protocol(&self) -> PresidentialProtocol {
+        self.protocol.clone()
+    }
+    fn format(&self) -> &str {
+        &self.format
+    }
+    fn version(&self) -> u64 {
+        self.version
+    }
+    fn signed_at(&self) -> DateTime<Utc> {
+        self.signed_at
+    }
+    fn key_id(&self) -> &KeyId {
+        &self.key_id
+    }
+    fn lines(&self) -> Vec<(String, u64)> {
+        let p = &self.protocol;
+        let mut lines: Vec<(String, u64)> = p
+            .ballots
+            .named()
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v))
+            .collect();
+        lines.extend(p.votes.iter().map(|v| (v.candidate.clone(), v.votes)));
+        lines.push(("against_all".into(), p.against_all));
+        lines.push(("invalid".into(), p.invalid));
+        lines
+    }
+    fn precinct(&self) -> PrecinctId {
+        self.protocol.precinct
+    }
+}
+
+/// A statement and the commission's signature over its canonical JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(bound = "S: Statement")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Signed<S> {
     /// What is signed.
-    pub statement: ProtocolStatement,
+    pub statement: S,
     /// Ed25519 over the canonical JSON of `statement`, 128 hex digits.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-fA-F]{128}$"))]
     pub signature: Signature,
 }
 
-/// A signed protocol whose signature and key were checked. Only [`SignedProtocol::verify`]
-/// makes one.
+/// A signed referendum protocol.
+pub type SignedProtocol = Signed<ProtocolStatement>;
+/// A signed presidential protocol.
+pub type SignedPresidentialProtocol = Signed<PresidentialStatement>;
+
+/// A signed protocol whose signature and key were checked. Only [`Signed::verify`] and
+/// [`Signed::verify_with`] make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedProtocol {
-    signed: SignedProtocol,
+pub struct Verified<S> {
+    signed: Signed<S>,
     document_hash: String,
 }
 
-impl VerifiedProtocol {
+/// A checked signed referendum protocol.
+pub type VerifiedProtocol = Verified<ProtocolStatement>;
+/// A checked signed presidential protocol.
+pub type VerifiedPresidentialProtocol = Verified<PresidentialStatement>;
+
+impl<S: Statement> Verified<S> {
     /// The document.
-    pub fn signed(&self) -> &SignedProtocol {
+    pub fn signed(&self) -> &Signed<S> {
         &self.signed
     }
 
@@ -157,20 +381,18 @@ impl VerifiedProtocol {
     }
 
     /// The protocol it carries.
-    pub fn protocol(&self) -> PrecinctProtocol {
-        self.signed.protocol()
+    pub fn protocol(&self) -> S::Protocol {
+        self.signed.statement.protocol()
     }
-}
 
-impl VerifiedProtocol {
     /// What the log keeps of the signature: enough to rebuild the statement from the protocol
     /// and check the signature again ([`ProtocolSignature::verify`]).
     pub fn signature_record(&self) -> ProtocolSignature {
         let st = &self.signed.statement;
         ProtocolSignature {
-            version: st.version,
-            signed_at: st.signed_at,
-            key_id: st.key_id.clone(),
+            version: st.version(),
+            signed_at: st.signed_at(),
+            key_id: st.key_id().clone(),
             signature: self.signed.signature,
             document_hash: self.document_hash.clone(),
         }
@@ -179,7 +401,7 @@ impl VerifiedProtocol {
 
 /// The signature of a precinct commission over a protocol, as the log records it next to the
 /// protocol's numbers. With the protocol it gives back the signed statement (the format is
-/// [`PROTOCOL_FORMAT`]; referendum, precinct and lines come from the protocol), so anyone can
+/// the protocol kind's; contest, precinct and lines come from the protocol), so anyone can
 /// check the signature again from the log alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,17 +423,14 @@ pub struct ProtocolSignature {
 
 impl ProtocolSignature {
     /// The signed document this record and `protocol` stand for.
-    pub fn document(&self, protocol: &PrecinctProtocol) -> SignedProtocol {
-        SignedProtocol {
-            statement: ProtocolStatement {
-                format: PROTOCOL_FORMAT.to_owned(),
-                referendum: protocol.referendum.clone(),
-                precinct: protocol.precinct,
-                lines: protocol.lines,
-                version: self.version,
-                signed_at: self.signed_at,
-                key_id: self.key_id.clone(),
-            },
+    pub fn document<P: Signable>(&self, protocol: &P) -> Signed<P::Statement> {
+        Signed {
+            statement: P::Statement::new(
+                protocol,
+                self.version,
+                self.signed_at,
+                self.key_id.clone(),
+            ),
             signature: self.signature,
         }
     }
@@ -219,11 +438,11 @@ impl ProtocolSignature {
     /// Checks the signature over `protocol` against the registry as it stood (key registered,
     /// of this precinct, valid at the signing time), and that the recorded document hash is
     /// the statement's.
-    pub fn verify(
+    pub fn verify<P: Signable>(
         &self,
-        protocol: &PrecinctProtocol,
+        protocol: &P,
         registry: &KeyRegistry,
-    ) -> Result<VerifiedProtocol, SignedError> {
+    ) -> Result<Verified<P::Statement>, SignedError> {
         let verified = self.document(protocol).verify(registry)?;
         if verified.document_hash != self.document_hash {
             return Err(SignedError::Malformed(format!(
@@ -235,58 +454,25 @@ impl ProtocolSignature {
     }
 }
 
-impl ProtocolStatement {
-    /// Checks what the types cannot: the format, the line bounds and the version.
-    fn check_form(&self) -> Result<(), SignedError> {
-        if self.format != PROTOCOL_FORMAT {
-            return Err(SignedError::UnsupportedFormat {
-                found: self.format.chars().take(64).collect(),
-                expected: PROTOCOL_FORMAT,
-            });
-        }
-        for (line, value) in self.lines.named() {
-            if value > MAX_LINE {
-                return Err(SignedError::LineOutOfRange { line, value });
-            }
-        }
-        if self.version == 0 || self.version > MAX_SAFE_INTEGER {
-            return Err(SignedError::BadVersion(self.version));
-        }
-        Ok(())
-    }
-
-    /// The canonical bytes that are signed.
-    pub fn canonical_bytes(&self) -> Result<Vec<u8>, SignedError> {
-        Ok(to_canonical_vec(self)?)
-    }
-}
-
-impl SignedProtocol {
+impl<S: Statement> Signed<S> {
     /// Signs a protocol with the precinct's key.
     pub fn sign(
-        protocol: &PrecinctProtocol,
+        protocol: &S::Protocol,
         version: u64,
         signed_at: DateTime<Utc>,
         key: &CommissionSigningKey,
     ) -> Result<Self, SignedError> {
-        if *key.commission() != Commission::Precinct(protocol.precinct) {
+        let precinct = protocol.precinct_id();
+        if *key.commission() != Commission::Precinct(precinct) {
             return Err(SignedError::WrongSigningKey {
                 key_commission: key.commission().clone(),
-                precinct: protocol.precinct,
+                precinct,
             });
         }
-        let statement = ProtocolStatement {
-            format: PROTOCOL_FORMAT.to_owned(),
-            referendum: protocol.referendum.clone(),
-            precinct: protocol.precinct,
-            lines: protocol.lines,
-            version,
-            signed_at,
-            key_id: key.key_id(),
-        };
+        let statement = S::new(protocol, version, signed_at, key.key_id());
         statement.check_form()?;
         let signature = key.sign(&statement.canonical_bytes()?);
-        Ok(SignedProtocol {
+        Ok(Signed {
             statement,
             signature,
         })
@@ -300,19 +486,15 @@ impl SignedProtocol {
                 max: MAX_DOCUMENT_BYTES,
             });
         }
-        let doc: SignedProtocol =
+        let doc: Signed<S> =
             serde_json::from_str(text).map_err(|e| SignedError::Malformed(e.to_string()))?;
         doc.statement.check_form()?;
         Ok(doc)
     }
 
     /// The protocol it carries.
-    pub fn protocol(&self) -> PrecinctProtocol {
-        PrecinctProtocol {
-            referendum: self.statement.referendum.clone(),
-            precinct: self.statement.precinct,
-            lines: self.statement.lines,
-        }
+    pub fn protocol(&self) -> S::Protocol {
+        self.statement.protocol()
     }
 
     /// Pretty JSON, as written to a file.
@@ -322,18 +504,15 @@ impl SignedProtocol {
 
     /// Checks the signature against a given public key (no registry: for a commission's own
     /// check before sending).
-    pub fn verify_with(
-        &self,
-        public: &CommissionPublicKey,
-    ) -> Result<VerifiedProtocol, SignedError> {
+    pub fn verify_with(&self, public: &CommissionPublicKey) -> Result<Verified<S>, SignedError> {
         self.statement.check_form()?;
         let bytes = self.statement.canonical_bytes()?;
-        if public.key_id() != self.statement.key_id || !public.verify(&bytes, &self.signature) {
+        if public.key_id() != *self.statement.key_id() || !public.verify(&bytes, &self.signature) {
             return Err(SignedError::BadSignature {
-                key_id: self.statement.key_id.clone(),
+                key_id: self.statement.key_id().clone(),
             });
         }
-        Ok(VerifiedProtocol {
+        Ok(Verified {
             signed: self.clone(),
             document_hash: sha256_hex(&bytes),
         })
@@ -341,14 +520,66 @@ impl SignedProtocol {
 
     /// Checks everything: the form, that the key is registered, the signature, and that the
     /// key belonged to this precinct and was neither rotated nor revoked at the signing time.
-    pub fn verify(&self, registry: &KeyRegistry) -> Result<VerifiedProtocol, SignedError> {
+    pub fn verify(&self, registry: &KeyRegistry) -> Result<Verified<S>, SignedError> {
         let st = &self.statement;
         let record = registry
-            .get(&st.key_id)
-            .ok_or_else(|| KeyStatusError::UnknownKey(st.key_id.clone()))?;
+            .get(st.key_id())
+            .ok_or_else(|| KeyStatusError::UnknownKey(st.key_id().clone()))?;
         let verified = self.verify_with(&record.public_key)?;
-        registry.key_for_precinct(&st.key_id, st.precinct, st.signed_at)?;
+        registry.key_for_precinct(st.key_id(), st.precinct(), st.signed_at())?;
         Ok(verified)
+    }
+}
+
+/// Which kind of signed protocol a document is, read from its `format` before the whole
+/// document is parsed: the portal's upload and `ashyq protocol check` take either kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnySigned {
+    /// A referendum protocol.
+    Referendum(SignedProtocol),
+    /// A presidential protocol.
+    Presidential(SignedPresidentialProtocol),
+}
+
+impl AnySigned {
+    /// Parses either kind, by the statement's `format`.
+    pub fn parse(text: &str) -> Result<Self, SignedError> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(SignedError::TooLarge {
+                len: text.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
+        }
+        #[derive(Deserialize)]
+        struct Head {
+            statement: FormatOnly,
+        }
+        #[derive(Deserialize)]
+        struct FormatOnly {
+            format: String,
+        }
+        let head: Head =
+            serde_json::from_str(text).map_err(|e| SignedError::Malformed(e.to_string()))?;
+        match head.statement.format.as_str() {
+            PRESIDENTIAL_FORMAT => Signed::parse(text).map(AnySigned::Presidential),
+            _ => Signed::parse(text).map(AnySigned::Referendum),
+        }
+    }
+
+    /// The precinct whose commission signed it.
+    pub fn precinct(&self) -> PrecinctId {
+        match self {
+            AnySigned::Referendum(d) => d.statement.precinct,
+            AnySigned::Presidential(d) => d.statement.protocol.precinct,
+        }
+    }
+
+    /// The contest it is for.
+    pub fn contest(&self) -> &ContestId {
+        match self {
+            AnySigned::Referendum(d) => &d.statement.referendum,
+            AnySigned::Presidential(d) => &d.statement.protocol.election,
+        }
     }
 }
 
@@ -432,7 +663,7 @@ pub(crate) mod tests {
         huge.lines.yes = MAX_LINE + 1;
         assert!(matches!(
             SignedProtocol::sign(&huge, 1, t, &p1),
-            Err(SignedError::LineOutOfRange { line: "yes", .. })
+            Err(SignedError::LineOutOfRange { ref line, .. }) if line == "yes"
         ));
         let doc = SignedProtocol::sign(&protocol(1), 1, t, &p1).unwrap();
         // A changed line: bad signature.
@@ -531,12 +762,99 @@ pub(crate) mod tests {
         ));
     }
 
+    fn presidential(precinct: u32) -> PresidentialProtocol {
+        use crate::president::CandidateVotes;
+        let l = lines();
+        PresidentialProtocol {
+            election: ContestId("kz-2029-president".into()),
+            precinct: PrecinctId(precinct),
+            ballots: l.ballots,
+            votes: vec![CandidateVotes::new("A", 600), CandidateVotes::new("B", 150)],
+            against_all: 35,
+            invalid: 15,
+        }
+    }
+
+    #[test]
+    fn a_presidential_protocol_is_signed_and_checked_by_the_same_rules() {
+        let (reg, p1) = registry();
+        let t = at("2026-03-15T16:05:00Z");
+        let doc = SignedPresidentialProtocol::sign(&presidential(1), 1, t, &p1).unwrap();
+        assert_eq!(doc.statement.format, PRESIDENTIAL_FORMAT);
+        let verified = doc.verify(&reg).unwrap();
+        assert_eq!(verified.protocol(), presidential(1));
+        // The log's record gives the same document back, and checks again from it alone.
+        let record = verified.signature_record();
+        assert_eq!(
+            record
+                .verify(&presidential(1), &reg)
+                .unwrap()
+                .document_hash(),
+            verified.document_hash()
+        );
+        // Another candidate's line changed: bad signature, also through the record.
+        let mut changed = presidential(1);
+        changed.votes[1].votes += 1;
+        assert!(matches!(
+            record.verify(&changed, &reg),
+            Err(SignedError::BadSignature { .. })
+        ));
+        // Another precinct's key, an impossible candidate line named by the candidate.
+        assert!(matches!(
+            SignedPresidentialProtocol::sign(&presidential(2), 1, t, &p1),
+            Err(SignedError::WrongSigningKey { .. })
+        ));
+        let mut huge = presidential(1);
+        huge.votes[0].votes = MAX_LINE + 1;
+        assert!(matches!(
+            SignedPresidentialProtocol::sign(&huge, 1, t, &p1),
+            Err(SignedError::LineOutOfRange { ref line, .. }) if line == "A"
+        ));
+    }
+
+    #[test]
+    fn a_signature_over_one_kind_never_passes_as_the_other() {
+        let (reg, p1) = registry();
+        let t = at("2026-03-15T16:05:00Z");
+        let referendum = SignedProtocol::sign(&protocol(1), 1, t, &p1).unwrap();
+        let president = SignedPresidentialProtocol::sign(&presidential(1), 1, t, &p1).unwrap();
+        // The referendum document's signature on the presidential statement, and back.
+        let swapped = SignedPresidentialProtocol {
+            statement: president.statement.clone(),
+            signature: referendum.signature,
+        };
+        assert!(matches!(
+            swapped.verify(&reg),
+            Err(SignedError::BadSignature { .. })
+        ));
+        // Each parses only as its own kind, and AnySigned tells them apart by the format.
+        let text = president.to_json_pretty();
+        assert!(matches!(
+            SignedProtocol::parse(&text),
+            Err(SignedError::Malformed(_))
+        ));
+        let with_other_format = text.replace(PRESIDENTIAL_FORMAT, PROTOCOL_FORMAT);
+        assert!(SignedPresidentialProtocol::parse(&with_other_format).is_err());
+        assert_eq!(
+            AnySigned::parse(&text).unwrap(),
+            AnySigned::Presidential(president.clone())
+        );
+        let any = AnySigned::parse(&referendum.to_json_pretty()).unwrap();
+        assert_eq!(any, AnySigned::Referendum(referendum));
+        assert_eq!(any.precinct(), PrecinctId(1));
+        assert!(matches!(
+            AnySigned::parse("{\"statement\": 1}"),
+            Err(SignedError::Malformed(_))
+        ));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         #[test]
         fn any_text_parses_or_is_refused_without_panic(text in ".{0,300}") {
             let _ = SignedProtocol::parse(&text);
+            let _ = AnySigned::parse(&text);
         }
 
         #[test]

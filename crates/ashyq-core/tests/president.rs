@@ -9,6 +9,7 @@ use ashyq_core::chain::LogHash;
 use ashyq_core::contest::ContestId;
 use ashyq_core::event::{Event, LogEntry};
 use ashyq_core::iin::{DigestKey, Iin, Sex};
+use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered, KeyStatusError};
 use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError, NomineeStatus};
 use ashyq_core::president::signatures::RegionSignatures;
 use ashyq_core::president::{
@@ -18,6 +19,7 @@ use ashyq_core::president::{
 };
 use ashyq_core::protocol::{BallotLines, ControlRule};
 use ashyq_core::seats::TieSeed;
+use ashyq_core::signed::{SignedError, SignedPresidentialProtocol, Statement};
 use ashyq_core::tally::ResultStatus;
 use ashyq_core::territory::{PrecinctId, RegionCode, Territory, UnitKind};
 use ashyq_core::verify::{self, VerifyError};
@@ -622,4 +624,155 @@ fn events_serialize_as_a_newtype_variant_of_the_public_log() {
         replayed.presidential(&first()).unwrap().ballot(),
         vec!["Aigerim", "Bolat"]
     );
+}
+
+/// A precinct commission's key, from a fixed seed, registered by the CEC.
+fn precinct_key(s: &mut Session, precinct: u32) -> CommissionSigningKey {
+    let k = CommissionSigningKey::from_seed(
+        Commission::Precinct(PrecinctId(precinct)),
+        &[precinct as u8; 32],
+    );
+    let d = s
+        .ledger
+        .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
+            commission: k.commission().clone(),
+            public_key: k.public(),
+            valid_from: "2029-01-01T00:00:00Z".parse().unwrap(),
+            by: Commission::Central,
+            author: author(),
+        }))
+        .unwrap();
+    s.record(d);
+    k
+}
+
+#[test]
+fn signed_and_entered_protocols_follow_the_referendums_rules_and_are_checked_on_replay() {
+    let mut s = registered();
+    let ballot = ["Aigerim", "Bolat"];
+    let (k1, k2) = (precinct_key(&mut s, 1), precinct_key(&mut s, 2));
+    // The polls of the first round closed at 15:00 UTC on 25 November.
+    let after_close = "2029-11-25T15:30:00Z".parse().unwrap();
+    let doc = SignedPresidentialProtocol::sign(
+        &protocol(first(), 1, &ballot, &[900, 870]),
+        1,
+        after_close,
+        &k1,
+    )
+    .unwrap();
+    let verified = doc.verify(s.ledger.keys()).unwrap();
+    let Decision::Record(d) = s.ledger.submit_presidential_signed(&verified).unwrap() else {
+        panic!("a new protocol is recorded");
+    };
+    let entry = s.record(d);
+    // The receipt and the history carry the signature; the same document again gets the
+    // receipt of the first time.
+    let receipt = s
+        .ledger
+        .receipt_at(&first(), PrecinctId(1), entry.seq)
+        .unwrap();
+    assert_eq!(
+        receipt.signature.as_ref().map(|r| r.document_hash.as_str()),
+        Some(verified.document_hash())
+    );
+    match s.ledger.submit_presidential_signed(&verified).unwrap() {
+        Decision::Known(r) => assert_eq!(r, receipt),
+        Decision::Record(_) => panic!("the same document is known"),
+    }
+    let p = s.ledger.presidential(&first()).unwrap();
+    let history = p.book().history(PrecinctId(1));
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].signature, receipt.signature);
+    assert!(history[0].entered_by.is_none());
+
+    // Precinct 1's numbers re-addressed to precinct 2: refused; nothing recorded.
+    let mut forged = SignedPresidentialProtocol::sign(
+        &protocol(first(), 1, &ballot, &[850, 650]),
+        1,
+        after_close,
+        &k1,
+    )
+    .unwrap();
+    forged.statement.protocol.precinct = PrecinctId(2);
+    let head = s.ledger.head().map(|(n, _)| n);
+    // Changed after signing: the signature no longer matches.
+    assert!(matches!(
+        forged.verify(s.ledger.keys()),
+        Err(SignedError::BadSignature { .. })
+    ));
+    // Signed again by precinct 1's key: a valid signature by a key of another commission.
+    forged.signature = k1.sign(&forged.statement.canonical_bytes().unwrap());
+    assert!(matches!(
+        forged.verify(s.ledger.keys()),
+        Err(SignedError::Key(KeyStatusError::OtherCommission { .. }))
+    ));
+    // Signed before the polls closed: refused when it is recorded, as the referendum's.
+    let early = SignedPresidentialProtocol::sign(
+        &protocol(first(), 2, &ballot, &[850, 650]),
+        1,
+        "2029-11-25T14:00:00Z".parse().unwrap(),
+        &k2,
+    )
+    .unwrap();
+    let Decision::Record(d) = s
+        .ledger
+        .submit_presidential_signed(&early.verify(s.ledger.keys()).unwrap())
+        .unwrap()
+    else {
+        panic!("decided as new");
+    };
+    let err = s.ledger.record(d, T.into()).unwrap_err();
+    assert!(
+        matches!(err, LedgerError::SignedBeforeClose { .. }),
+        "{err}"
+    );
+    assert_eq!(s.ledger.head().map(|(n, _)| n), head);
+
+    // An operator's entry of precinct 2 from paper names the operator.
+    let operator = author();
+    let Decision::Record(d) = s
+        .ledger
+        .submit_presidential_entered(protocol(first(), 2, &ballot, &[850, 650]), operator.clone())
+        .unwrap()
+    else {
+        panic!("a new protocol");
+    };
+    s.record(d);
+    let p = s.ledger.presidential(&first()).unwrap();
+    assert_eq!(
+        p.book().history(PrecinctId(2))[0].entered_by.as_ref(),
+        Some(&operator)
+    );
+    // The whole log replays and verifies offline, signatures checked again from it alone.
+    let report = verify::verify_log(&s.export()).unwrap();
+    assert_eq!(report.entries, s.log.len() as u64);
+
+    // Someone rewrites the signed protocol's numbers and re-seals the chain: the signature
+    // no longer matches, on replay.
+    let mut log = s.log.clone();
+    let i = log
+        .iter()
+        .position(|e| e.seq == entry.seq)
+        .expect("the signed entry");
+    if let Event::President(PresidentEvent::ProtocolAccepted {
+        protocol,
+        protocol_hash,
+        ..
+    }) = &mut log[i].event
+    {
+        protocol.votes[0].votes -= 10;
+        protocol.votes[1].votes += 10;
+        *protocol_hash = protocol.content_hash();
+    }
+    for j in i..log.len() {
+        let prev = log[j - 1].hash.clone();
+        let e = &log[j];
+        log[j] = LogEntry::seal(e.seq, prev, e.recorded_at.clone(), e.event.clone());
+    }
+    match Ledger::replay(&log) {
+        Err(LedgerError::Signed(e)) => {
+            assert!(matches!(*e, SignedError::BadSignature { .. }), "{e}")
+        }
+        other => panic!("expected the forged numbers to be caught, got {other:?}"),
+    }
 }

@@ -15,7 +15,7 @@ use ashyq_core::ledger::{Decided, Decision, Ledger, LedgerError};
 use ashyq_core::merkle;
 use ashyq_core::receipt::{Receipt, ReceiptStatus};
 use ashyq_core::referendum::presets;
-use ashyq_core::signed::{SignedError, SignedProtocol, VerifiedProtocol};
+use ashyq_core::signed::{SignedError, SignedProtocol, Statement, VerifiedProtocol};
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::transparency::{
     ConsistencyProof, InclusionProof, SignedTreeHead, verify_receipt_inclusion,

@@ -185,6 +185,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         .routes(routes!(transparency::consistency))
         .routes(routes!(transparency::entries))
         .routes(routes!(write::submit_protocol))
+        .routes(routes!(write::submit_presidential_protocol))
         .routes(routes!(write::amend))
         .routes(routes!(write::dismiss))
         .routes(routes!(write::certify))

@@ -9,12 +9,14 @@ use ashyq_core::keys::{
     Commission, CommissionPublicKey, KeyEvent, KeyId, KeyRecord, KeyRegistered, KeyRevoked,
     KeyRotated, read_public_key_file,
 };
+use ashyq_core::ledger::LedgerError;
 use ashyq_core::operator::Action;
 use ashyq_core::protocol::{PrecinctProtocol, ProtocolLines};
 use ashyq_core::receipt::Receipt;
-use ashyq_core::signed::SignedProtocol;
+use ashyq_core::signed::{SignedPresidentialProtocol, SignedProtocol};
 use ashyq_core::territory::PrecinctId;
 use ashyq_core::transparency::SignedReceipt;
+use ashyq_store::registrar::RegistrarError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -75,14 +77,70 @@ pub async fn submit_protocol(
         async move { registrar.submit_signed(&document).await },
     )
     .await?;
+    receipted(
+        &state,
+        outcome,
+        &format!("/api/v1/referendums/{id}/precincts"),
+    )
+}
+
+/// Submits a precinct commission's signed protocol of a presidential round (made with
+/// `ashyq protocol sign` from the round's protocol). No account is needed: the signature is
+/// the commission's credential. The same rules as the referendum's: the key registered for
+/// this precinct and valid at the signing time, the polls closed, the ballot of the round
+/// (every candidate standing, none withdrawn) and the control ratios. The same document again
+/// gets its first receipt; different numbers for a precinct that reported are held for
+/// review (409 with that record's receipt).
+#[utoipa::path(post, path = "/api/v1/elections/{id}/protocols", tag = "president",
+    params(("id" = String, Path, description = "Presidential round id, e.g. kz-2029-president")),
+    request_body(content = SignedPresidentialProtocol, description = "The signed presidential protocol document, unchanged", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Accepted (or accepted before): the log's signed receipt", body = SignedReceipt),
+        (status = 400, description = "Not a signed presidential protocol document, or for another round"),
+        (status = 404, description = "No such presidential round or precinct"),
+        (status = 409, description = "Different numbers for a precinct that reported (held for review; the problem carries the receipt), the polls are still open, or the round is certified"),
+        (status = 422, description = "Bad signature, key not allowed, signing time, a line for a withdrawn candidate, another ballot, or a control ratio broken"),
+        (status = 503, description = "The store failed; nothing recorded, send it again")))]
+pub async fn submit_presidential_protocol(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: String,
+) -> Result<Response, Problem> {
+    let document = SignedPresidentialProtocol::parse(&body)
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    let election = &document.statement.protocol.election;
+    if election.0 != id {
+        return Err(Problem::bad_request(format!(
+            "the document is for the round {election}, but was sent to /api/v1/elections/{id}/protocols; send it to /api/v1/elections/{election}/protocols"
+        )));
+    }
+    let registrar = state.registrar.clone();
+    let outcome = writes::run(&state, async move {
+        registrar.submit_presidential_signed(&document).await
+    })
+    .await?;
+    receipted(
+        &state,
+        outcome,
+        &format!("/api/v1/elections/{id}/round/precincts"),
+    )
+}
+
+/// The answer to a signed submission: the log's signed receipt, or 409 with it when the
+/// document was recorded as a conflict (`precincts`: where the precinct's record is read).
+fn receipted(
+    state: &AppState,
+    outcome: Result<Result<Receipt, LedgerError>, RegistrarError>,
+    precincts: &str,
+) -> Result<Response, Problem> {
     let receipt = outcome.map_err(Problem::from)?.map_err(Problem::from)?;
-    let signed = sign_receipt(&state, &receipt)?;
+    let signed = sign_receipt(state, &receipt)?;
     if receipt.status == ashyq_core::receipt::ReceiptStatus::Conflict {
         let mut p = Problem::new(
             StatusCode::CONFLICT,
             "conflict",
             format!(
-                "precinct {} already reported other numbers; this document is recorded for review (log entry {}), not applied. A territorial operator accepts or dismisses it; see /api/v1/referendums/{id}/precincts/{}",
+                "precinct {} already reported other numbers; this document is recorded for review (log entry {}), not applied. A territorial operator accepts or dismisses it; see {precincts}/{}",
                 receipt.precinct, receipt.seq, receipt.precinct
             ),
         );

@@ -19,7 +19,7 @@ mod common;
 
 use std::time::Instant;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::json;
 
 #[path = "common/browser.rs"]
@@ -242,12 +242,6 @@ async fn in_chromium_the_pages_work_in_every_language_live_and_accessibly() {
 }
 
 /// Types into a field, replacing what it held.
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let e = c.find(Locator::Css(css)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_an_operator_signs_in_and_resolves_conflicts_in_the_portal() {
     use ashyq_core::contest::ContestId;

@@ -39,6 +39,12 @@ fn voting_day() -> NaiveDate {
 /// A server with the kz territory, kz-2026, a register of 3,000 synthetic people and the
 /// development provider offering three of them as test voters.
 async fn world(db: TestDb) -> World {
+    world_with(db, true).await
+}
+
+/// The same world; without `register`, the register is never loaded (the test voters still
+/// sign in through the provider).
+async fn world_with(db: TestDb, register: bool) -> World {
     let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
     let (territory, _) = common::kz_2026(&registrar, 7).await;
     let day = voting_day();
@@ -55,36 +61,9 @@ async fn world(db: TestDb) -> World {
     let key = DigestKey::from_bytes(&KEY).unwrap();
     let prepared = PreparedDigestKey::new(&key);
     let store = registrar.store();
-    store
-        .import_register(
-            people
-                .into_iter()
-                .map(|v| StoredVoter::new(v, &prepared))
-                .collect(),
-        )
-        .await
-        .unwrap();
-    let at = day.pred_opt().unwrap().and_hms_opt(9, 0, 0).unwrap();
-    store
-        .issue_certificate(
-            &RegisterEvent {
-                id: "kz-2026",
-                voting_day: day,
-            },
-            &territory,
-            &prepared.digest(&absentee.iin),
-            absentee.precinct,
-            None,
-            None,
-            at,
-            &Operator {
-                name: "test commission",
-                at: "2026-03-14T04:00:00Z",
-            },
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    if register {
+        load_register(store, &territory, &prepared, people, &absentee).await;
+    }
     let voters = vec![may_vote, absentee, underage];
     let dev_voters = voters
         .iter()
@@ -122,6 +101,47 @@ async fn world(db: TestDb) -> World {
 }
 
 /// Whether `text` holds 12 digits in a row (an IIN in clear, or anything like one).
+/// Imports `people` into the register and issues `absentee` a certificate for kz-2026.
+async fn load_register(
+    store: &ashyq_store::Store,
+    territory: &Territory,
+    prepared: &PreparedDigestKey,
+    people: Vec<Voter>,
+    absentee: &Voter,
+) {
+    let day = voting_day();
+    store
+        .import_register(
+            people
+                .into_iter()
+                .map(|v| StoredVoter::new(v, prepared))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let at = day.pred_opt().unwrap().and_hms_opt(9, 0, 0).unwrap();
+    store
+        .issue_certificate(
+            &RegisterEvent {
+                id: "kz-2026",
+                voting_day: day,
+            },
+            territory,
+            &prepared.digest(&absentee.iin),
+            absentee.precinct,
+            None,
+            None,
+            at,
+            &Operator {
+                name: "test commission",
+                at: "2026-03-14T04:00:00Z",
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+}
+
 fn has_twelve_digits(text: &str) -> bool {
     let mut run = 0;
     for c in text.chars() {
@@ -268,6 +288,49 @@ async fn a_signed_in_voter_sees_their_own_entry_and_nobody_elses() {
             assert!(!has_twelve_digits(&e.operator));
         }
     }
+}
+
+#[tokio::test]
+async fn without_a_register_or_a_sign_in_the_page_says_so_and_still_searches() {
+    // A signed-in voter on a server that holds no register: told so, nothing looked up.
+    let w = world_with(TestDb::sqlite(), false).await;
+    let mut c = Client::new(&w.base);
+    c.sign_in("dev-voter-1", "/voter").await;
+    let page = c.get("/voter?lang=en").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("This server holds no voter register"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("you may vote there"));
+    no_personal_data(&w, &page.body);
+    let trail = w.registrar.store().audit_trail().await.unwrap();
+    assert!(
+        trail.iter().all(|e| e.action != "lookup"),
+        "nothing looked up"
+    );
+
+    // A server with no sign-in at all: it says so, and the search answers.
+    let db = TestDb::sqlite();
+    let registrar = Arc::new(Registrar::open(&db.url).await.unwrap());
+    let (territory, _) = common::kz_2026(&registrar, 7).await;
+    let config = ServerConfig {
+        rate_limit: None,
+        ..ServerConfig::default()
+    };
+    let addr = common::spawn_with(registrar, config).await;
+    let precinct = &territory.precincts[0];
+    let page = reqwest::get(format!("http://{addr}/voter?lang=en&q={}", precinct.id.0))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("This server offers no sign-in"), "{body}");
+    assert!(
+        body.contains(&format!("/r/kz-2026/precinct/{}\"", precinct.id.0)),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -18,7 +18,10 @@ use ashyq_core::president::PresidentialProtocol;
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::receipt::Receipt;
 use ashyq_core::referendum::ReferendumDefinition;
-use ashyq_core::signed::{ProtocolSignature, SignedError, SignedProtocol, VerifiedProtocol};
+use ashyq_core::signed::{
+    ProtocolSignature, Signed, SignedError, SignedPresidentialProtocol, SignedProtocol, Statement,
+    Verified, VerifiedPresidentialProtocol, VerifiedProtocol,
+};
 use ashyq_core::territory::{PrecinctId, Territory};
 use tokio::sync::watch;
 
@@ -33,7 +36,13 @@ pub type RegistrarError = JournalError<LedgerError>;
 pub struct Registrar {
     journal: Journal<Ledger>,
     /// Signed protocols waiting for the next group commit.
-    signed: GroupCommit<VerifiedProtocol, Receipt, LedgerError>,
+    signed: GroupCommit<Checked, Receipt, LedgerError>,
+}
+
+/// A signed protocol of any kind whose signature was checked, queued for the group commit.
+enum Checked {
+    Referendum(VerifiedProtocol),
+    Presidential(VerifiedPresidentialProtocol),
 }
 
 /// The most submissions committed in one transaction.
@@ -186,6 +195,24 @@ impl Registrar {
             .await
     }
 
+    /// Submits a presidential protocol an operator entered from the paper protocol, recorded
+    /// with the operator as its author (`Ledger::submit_presidential_entered`), as
+    /// [`Registrar::submit_entered`] does for the referendum's.
+    pub async fn submit_presidential_entered(
+        &self,
+        protocol: PresidentialProtocol,
+        author: Author,
+    ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
+        let mut out = self
+            .journal
+            .record_batch(std::slice::from_ref(&protocol), |l, p, at| {
+                let decision = l.submit_presidential_entered(p.clone(), author.clone());
+                protocol_step(l, decision, at, (&p.election, p.precinct))
+            })
+            .await?;
+        Ok(out.pop().expect("one result per protocol"))
+    }
+
     /// Submits one protocol.
     pub async fn submit(&self, protocol: PrecinctProtocol) -> Result<Receipt, RegistrarError> {
         let mut out = self.submit_batch(vec![protocol]).await?;
@@ -240,11 +267,29 @@ impl Registrar {
         &self,
         document: &SignedProtocol,
     ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
+        self.submit_checked(document, Checked::Referendum).await
+    }
+
+    /// Checks a signed presidential protocol's signature and submits it as
+    /// [`Ledger::submit_presidential_signed`] decides, in the same group commit as the
+    /// referendum's signed protocols ([`Registrar::submit_signed`]).
+    pub async fn submit_presidential_signed(
+        &self,
+        document: &SignedPresidentialProtocol,
+    ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
+        self.submit_checked(document, Checked::Presidential).await
+    }
+
+    async fn submit_checked<S: Statement>(
+        &self,
+        document: &Signed<S>,
+        queued: fn(Verified<S>) -> Checked,
+    ) -> Result<Result<Receipt, LedgerError>, RegistrarError> {
         // The signature is checked before queueing, outside the ledger's locks: it is the
         // costly part and needs only the key's public half.
         let public = {
             let ledger = self.ledger();
-            let id = &document.statement.key_id;
+            let id = document.statement.key_id();
             match ledger.keys().get(id) {
                 Some(record) => record.public_key,
                 None => {
@@ -256,13 +301,20 @@ impl Registrar {
             }
         };
         let verified = match document.verify_with(&public) {
-            Ok(v) => v,
+            Ok(v) => queued(v),
             Err(e) => return Ok(Err(e.into())),
         };
         self.signed
-            .submit(&self.journal, verified, |l, d, at| {
-                let st = &d.signed().statement;
-                protocol_step(l, l.submit_signed(d), at, (&st.referendum, st.precinct))
+            .submit(&self.journal, verified, |l, d, at| match d {
+                Checked::Referendum(d) => {
+                    let st = &d.signed().statement;
+                    protocol_step(l, l.submit_signed(d), at, (&st.referendum, st.precinct))
+                }
+                Checked::Presidential(d) => {
+                    let p = &d.signed().statement.protocol;
+                    let decision = l.submit_presidential_signed(d);
+                    protocol_step(l, decision, at, (&p.election, p.precinct))
+                }
             })
             .await
     }

@@ -126,7 +126,7 @@ pub async fn party(db: &str, cmd: PartyCommand) -> Result<ExitCode> {
             // Once a voter register is loaded, every member must be on it and eligible
             // (issue 7): look up exactly the applicants, audited under the operator's name.
             let store = registrar.store();
-            let lookup = if store.voter_count().await? > 0 {
+            let lookup = if store.has_voters().await? {
                 let prepared = PreparedDigestKey::new(&key);
                 let digests: Vec<_> = app.members.iter().map(|m| prepared.digest(m)).collect();
                 let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

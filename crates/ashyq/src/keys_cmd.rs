@@ -11,7 +11,10 @@ use ashyq_core::keys::{
     Commission, CommissionPublicKey, CommissionSigningKey, KeyEvent, KeyId, KeyRegistered,
     KeyRevoked, KeyRotated, public_key_file, read_public_key_file,
 };
-use ashyq_core::signed::SignedProtocol;
+use ashyq_core::president::PresidentialProtocol;
+use ashyq_core::signed::{
+    AnySigned, PresidentialStatement, ProtocolStatement, Signable, Signed, Statement,
+};
 use ashyq_core::transparency::{
     ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead, verify_receipt_inclusion,
     verify_tree_heads_consistent,
@@ -148,7 +151,9 @@ pub struct SignArgs {
     /// The precinct commission's secret key file.
     #[arg(long)]
     pub key: PathBuf,
-    /// The protocol, in the JSON format `ashyq protocol submit` reads (one protocol).
+    /// The protocol, in the JSON format `ashyq protocol submit` reads (one protocol), or a
+    /// presidential round's protocol as `ashyq president submit` reads it (JSON with an
+    /// `election` field).
     #[arg(long)]
     pub protocol: PathBuf,
     /// The protocol's version: 1 for the first, 2, 3, … for corrections.
@@ -307,12 +312,16 @@ async fn list(db: &str, commission: Option<&str>) -> Result<ExitCode> {
 /// Runs `ashyq protocol send`.
 pub async fn send(args: &SendArgs) -> Result<ExitCode> {
     let text = read_text(&args.file)?;
-    let doc = SignedProtocol::parse(&text)
+    let doc = AnySigned::parse(&text)
         .with_context(|| format!("{} is not a signed protocol", args.file.display()))?;
+    let collection = match &doc {
+        AnySigned::Referendum(_) => "referendums",
+        AnySigned::Presidential(_) => "elections",
+    };
     let url = format!(
-        "{}/api/v1/referendums/{}/protocols",
+        "{}/api/v1/{collection}/{}/protocols",
         args.server.trim_end_matches('/'),
-        doc.statement.referendum
+        doc.contest()
     );
     let res = reqwest::Client::new()
         .post(&url)
@@ -342,7 +351,7 @@ pub async fn send(args: &SendArgs) -> Result<ExitCode> {
     if status.is_success() {
         eprintln!(
             "Accepted: precinct {} is in the log; receipt{}.",
-            doc.statement.precinct,
+            doc.precinct(),
             args.receipt
                 .as_ref()
                 .map(|p| format!(" written to {}", p.display()))
@@ -403,15 +412,6 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn sign(args: &SignArgs) -> Result<ExitCode> {
     let key = CommissionSigningKey::from_key_file(&read_text(&args.key)?)
         .with_context(|| format!("cannot read the key file {}", args.key.display()))?;
-    let mut protocols = read_protocols(&args.protocol)?;
-    if protocols.len() != 1 {
-        bail!(
-            "{} holds {} protocols; a signed document carries exactly one: put each precinct's protocol in its own file",
-            args.protocol.display(),
-            protocols.len()
-        );
-    }
-    let protocol = protocols.remove(0);
     let signed_at: DateTime<Utc> = match &args.signed_at {
         Some(text) => DateTime::parse_from_rfc3339(text)
             .map_err(|e| {
@@ -420,7 +420,47 @@ pub fn sign(args: &SignArgs) -> Result<ExitCode> {
             .to_utc(),
         None => Utc::now(),
     };
-    let doc = SignedProtocol::sign(&protocol, args.version, signed_at, &key)?;
+    let text = read_text(&args.protocol)?;
+    if is_presidential(&text) {
+        let protocols = PresidentialProtocol::parse_json(&text).with_context(|| {
+            format!("{} is not a presidential protocol", args.protocol.display())
+        })?;
+        let protocol = only_one(protocols, &args.protocol)?;
+        sign_one::<PresidentialStatement>(&protocol, args, &key, signed_at)
+    } else {
+        let protocol = only_one(read_protocols(&args.protocol)?, &args.protocol)?;
+        sign_one::<ProtocolStatement>(&protocol, args, &key, signed_at)
+    }
+}
+
+/// Whether a protocol file holds a presidential round's protocol (JSON with `election`).
+fn is_presidential(text: &str) -> bool {
+    let first = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(items)) => items.into_iter().next(),
+        Ok(v) => Some(v),
+        Err(_) => None,
+    };
+    first.is_some_and(|v| v.get("election").is_some())
+}
+
+fn only_one<P>(mut protocols: Vec<P>, path: &Path) -> Result<P> {
+    if protocols.len() != 1 {
+        bail!(
+            "{} holds {} protocols; a signed document carries exactly one: put each precinct's protocol in its own file",
+            path.display(),
+            protocols.len()
+        );
+    }
+    Ok(protocols.remove(0))
+}
+
+fn sign_one<S: Statement>(
+    protocol: &S::Protocol,
+    args: &SignArgs,
+    key: &CommissionSigningKey,
+    signed_at: DateTime<Utc>,
+) -> Result<ExitCode> {
+    let doc = Signed::<S>::sign(protocol, args.version, signed_at, key)?;
     let verified = doc.verify_with(&key.public())?;
     let json = doc.to_json_pretty() + "\n";
     match &args.out {
@@ -429,7 +469,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "Signed protocol of precinct {} (version {}) written to {}\n  document hash: {}",
-                protocol.precinct,
+                protocol.precinct_id(),
                 args.version,
                 path.display(),
                 verified.document_hash()

@@ -69,14 +69,22 @@ Exits with status 1 if any protocol was refused.")]
         #[arg(long)]
         referendum: Option<String>,
     },
-    /// Sign a precinct protocol with the commission's key (no database needed).
-    #[command(after_help = "Example:
-  ashyq protocol sign --key keys/precinct-17.key --protocol precinct-17.json --out precinct-17.signed.json")]
+    /// Sign a precinct protocol — a referendum's, or a presidential round's — with the
+    /// commission's key (no database needed).
+    #[command(after_help = "Examples:
+  ashyq protocol sign --key keys/precinct-17.key --protocol precinct-17.json --out precinct-17.signed.json
+  ashyq protocol sign --key keys/precinct-17.key --protocol president-17.json --out president-17.signed.json
+A file whose JSON has an `election` field is a presidential round's protocol (as `ashyq president
+submit` reads it) and is signed as `ashyq-signed-presidential-protocol/1`; any other is a
+referendum's (`ashyq-signed-protocol/1`).")]
     Sign(keys_cmd::SignArgs),
-    /// Send a signed protocol to a server and keep its receipt (no database needed).
+    /// Send a signed protocol (a referendum's or a presidential round's) to a server and keep
+    /// its receipt (no database needed).
     #[command(after_help = "Example:
   ashyq protocol send precinct-17.signed.json --server https://results.example --receipt receipt-17.json
-Sending the same file again is safe: the server answers the same receipt.")]
+Sending the same file again is safe: the server answers the same receipt. A presidential
+protocol goes to /api/v1/elections/ROUND/protocols, a referendum's to
+/api/v1/referendums/ID/protocols.")]
     Send(keys_cmd::SendArgs),
     /// Write the synthetic 2026 protocols of the demo scenario to a file.
     #[command(after_help = "Example:

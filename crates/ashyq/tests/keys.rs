@@ -7,7 +7,7 @@ use ashyq_core::chain::LogHash;
 use ashyq_core::keys::{CommissionSigningKey, read_public_key_file};
 use ashyq_core::merkle::{self, MerkleTree};
 use ashyq_core::receipt::{Receipt, ReceiptStatus};
-use ashyq_core::signed::SignedProtocol;
+use ashyq_core::signed::{SignedPresidentialProtocol, SignedProtocol};
 use ashyq_core::transparency::{ConsistencyProof, InclusionProof, SignedReceipt, SignedTreeHead};
 use chrono::{DateTime, Utc};
 use predicates::prelude::*;
@@ -128,7 +128,37 @@ fn sign_produces_a_document_that_verifies_with_the_public_key() {
     let two = dir.path().join("two.json");
     std::fs::write(&two, format!("[{PROTOCOL}, {PROTOCOL}]")).unwrap();
     fails_with(&mut sign("precinct-17.key", &two), "exactly one");
+
+    // A presidential round's protocol (JSON with `election`) is signed as its own kind.
+    let president = dir.path().join("president-17.json");
+    std::fs::write(&president, PRESIDENTIAL).unwrap();
+    let out = dir.path().join("president.signed.json");
+    sign("precinct-17.key", &president)
+        .args(["--signed-at", "2029-11-25T21:00:00+05:00", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("ashyq-signed-presidential-protocol/1"),
+        "{text}"
+    );
+    let doc = SignedPresidentialProtocol::parse(&text).unwrap();
+    let verified = doc.verify_with(&public).unwrap();
+    assert_eq!(verified.protocol().votes[1].candidate, "Bolat");
+    assert!(SignedProtocol::parse(&text).is_err(), "not a referendum's");
+    fails_with(
+        &mut sign("precinct-18.key", &president),
+        "sign with that precinct's key",
+    );
 }
+
+const PRESIDENTIAL: &str = r#"{"election": "president-2029", "precinct": 17,
+  "ballots": {"voters_on_list": 1000, "voters_added_on_day": 10, "voters_added_absentee": 5,
+    "absentee_certificates_issued": 3, "ballots_received": 1000, "ballots_issued": 800,
+    "ballots_cancelled": 200, "ballots_found": 800},
+  "votes": [{"candidate": "Aigerim", "votes": 500}, {"candidate": "Bolat", "votes": 250}],
+  "against_all": 35, "invalid": 15}"#;
 
 /// A log of `n` entries kept by a server whose key is in `dir/central.key`, a receipt for
 /// entry `index`, written to files; returns (tree, entries, server key).

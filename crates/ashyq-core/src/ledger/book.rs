@@ -342,6 +342,7 @@ fn entered_by(event: &Event) -> Option<&Author> {
         Event::ProtocolAccepted { entered_by, .. } | Event::ProtocolConflict { entered_by, .. } => {
             entered_by.as_ref()
         }
+        Event::President(e) => e.entered_by(),
         _ => None,
     }
 }
@@ -352,6 +353,7 @@ fn signature_of(event: &Event) -> Option<&ProtocolSignature> {
         Event::ProtocolAccepted { signature, .. }
         | Event::ProtocolConflict { signature, .. }
         | Event::ProtocolAmended { signature, .. } => signature.as_ref(),
+        Event::President(e) => e.signature(),
         _ => None,
     }
 }

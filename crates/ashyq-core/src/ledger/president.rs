@@ -25,6 +25,7 @@ use crate::president::{
 };
 use crate::protocol::Violation;
 use crate::seats::TieSeed;
+use crate::signed::{ProtocolSignature, SignedError, VerifiedPresidentialProtocol};
 use crate::tally::ResultStatus;
 use crate::territory::PrecinctId;
 
@@ -581,6 +582,41 @@ impl Ledger {
         &self,
         protocol: PresidentialProtocol,
     ) -> Result<Decision, LedgerError> {
+        self.submit_presidential_with(protocol, None, None)
+    }
+
+    /// Decides what a presidential protocol an operator entered from the paper protocol does,
+    /// like [`Ledger::submit_presidential`], recording who entered it. Whether the operator
+    /// may enter protocols for this precinct is the server's check, before it decides.
+    pub fn submit_presidential_entered(
+        &self,
+        protocol: PresidentialProtocol,
+        author: Author,
+    ) -> Result<Decision, LedgerError> {
+        require(&author.name, "the author")?;
+        self.submit_presidential_with(protocol, None, Some(author))
+    }
+
+    /// Decides what a precinct commission's signed presidential protocol does, once its key
+    /// may sign for its precinct at its signing time: the same rules as the referendum's
+    /// [`Ledger::submit_signed`].
+    pub fn submit_presidential_signed(
+        &self,
+        document: &VerifiedPresidentialProtocol,
+    ) -> Result<Decision, LedgerError> {
+        let st = &document.signed().statement;
+        self.keys
+            .key_for_precinct(&st.key_id, st.protocol.precinct, st.signed_at)
+            .map_err(|e| LedgerError::from(SignedError::from(e)))?;
+        self.submit_presidential_with(document.protocol(), Some(document.signature_record()), None)
+    }
+
+    fn submit_presidential_with(
+        &self,
+        protocol: PresidentialProtocol,
+        signature: Option<ProtocolSignature>,
+        entered_by: Option<Author>,
+    ) -> Result<Decision, LedgerError> {
         let (p, i, warnings) = self.check_presidential(&protocol)?;
         let protocol_hash = protocol.content_hash();
         Ok(
@@ -590,6 +626,8 @@ impl Ledger {
                         protocol,
                         protocol_hash,
                         warnings,
+                        signature,
+                        entered_by,
                     }))
                 }
                 SubmitStep::Known(r) => Decision::Known(r),
@@ -598,6 +636,8 @@ impl Ledger {
                         protocol,
                         protocol_hash,
                         applied_hash,
+                        signature,
+                        entered_by,
                     }))
                 }
             },
@@ -611,6 +651,22 @@ impl Ledger {
         reason: &str,
         author: Author,
     ) -> Result<Decided, LedgerError> {
+        self.amend_presidential_with(protocol, reason, author, None)
+    }
+
+    /// Decides an amendment that applies a signed document — an operator accepting the
+    /// corrected version a precinct commission sent, held as a conflict. The signature is
+    /// checked against the keys as they stand.
+    pub fn amend_presidential_with(
+        &self,
+        protocol: PresidentialProtocol,
+        reason: &str,
+        author: Author,
+        signature: Option<ProtocolSignature>,
+    ) -> Result<Decided, LedgerError> {
+        if let Some(sig) = &signature {
+            sig.verify(&protocol, &self.keys)?;
+        }
         require(reason, "the reason")?;
         require(&author.name, "the author")?;
         let (p, i, warnings) = self.check_presidential(&protocol)?;
@@ -623,6 +679,7 @@ impl Ledger {
             reason: reason.trim().to_owned(),
             author,
             warnings,
+            signature,
         }))
     }
 
@@ -711,17 +768,43 @@ impl Ledger {
                 on,
                 author,
             } => self.withdraw_presidential_candidate(election, candidate, *on, author.clone())?,
-            PresidentEvent::ProtocolAccepted { protocol, .. }
-            | PresidentEvent::ProtocolConflict { protocol, .. } => recorded_anew(
-                self.submit_presidential(protocol.clone())?,
-                protocol.precinct,
-            )?,
+            PresidentEvent::ProtocolAccepted {
+                protocol,
+                signature,
+                entered_by,
+                ..
+            }
+            | PresidentEvent::ProtocolConflict {
+                protocol,
+                signature,
+                entered_by,
+                ..
+            } => {
+                let decision = match (signature, entered_by) {
+                    // The signature is checked again here, from the log alone.
+                    (Some(sig), None) => {
+                        self.submit_presidential_signed(&sig.verify(protocol, &self.keys)?)?
+                    }
+                    (None, Some(author)) => {
+                        self.submit_presidential_entered(protocol.clone(), author.clone())?
+                    }
+                    (None, None) => self.submit_presidential(protocol.clone())?,
+                    (Some(_), Some(_)) => return Err(super::signed_and_entered(protocol.precinct)),
+                };
+                recorded_anew(decision, protocol.precinct)?
+            }
             PresidentEvent::ProtocolAmended {
                 protocol,
                 reason,
                 author,
+                signature,
                 ..
-            } => self.amend_presidential(protocol.clone(), reason, author.clone())?,
+            } => self.amend_presidential_with(
+                protocol.clone(),
+                reason,
+                author.clone(),
+                signature.clone(),
+            )?,
             PresidentEvent::RoundCertified {
                 election,
                 author,
@@ -829,6 +912,7 @@ impl Ledger {
                 protocol,
                 protocol_hash,
                 warnings,
+                ..
             } => self.apply_protocol::<PresidentialRecord>(
                 entry,
                 protocol,

@@ -8,6 +8,7 @@ use crate::author::Author;
 use crate::contest::ContestId;
 use crate::protocol::Violation;
 use crate::seats::TieSeed;
+use crate::signed::ProtocolSignature;
 
 use super::definition::PresidentialDefinition;
 use super::eligibility::{CriterionCheck, Nomination, PastPresident};
@@ -87,6 +88,12 @@ pub enum PresidentEvent {
         protocol_hash: String,
         /// Control-ratio warnings.
         warnings: Vec<Violation>,
+        /// The precinct commission's signature, when the protocol came as a signed document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
+        /// The operator who entered the numbers, when the protocol came through the entry form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entered_by: Option<Author>,
     },
     /// A different protocol arrived for a precinct that had reported. Not applied.
     ProtocolConflict {
@@ -96,6 +103,12 @@ pub enum PresidentEvent {
         protocol_hash: String,
         /// The hash of the protocol applied.
         applied_hash: String,
+        /// The precinct commission's signature, when the protocol came as a signed document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
+        /// The operator who entered the numbers, when the protocol came through the entry form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entered_by: Option<Author>,
     },
     /// An amendment replaced a precinct's protocol.
     ProtocolAmended {
@@ -111,6 +124,9 @@ pub enum PresidentEvent {
         author: Author,
         /// Control-ratio warnings.
         warnings: Vec<Violation>,
+        /// The commission's signature, when the amendment applies a signed document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<ProtocolSignature>,
     },
     /// The round's result was certified and locked, with its figures and outcome.
     RoundCertified {
@@ -151,6 +167,25 @@ impl PresidentEvent {
             PresidentEvent::ProtocolAccepted { protocol, .. }
             | PresidentEvent::ProtocolConflict { protocol, .. }
             | PresidentEvent::ProtocolAmended { protocol, .. } => Some(protocol),
+            _ => None,
+        }
+    }
+
+    /// The commission's signature a protocol event carries, if any.
+    pub fn signature(&self) -> Option<&ProtocolSignature> {
+        match self {
+            PresidentEvent::ProtocolAccepted { signature, .. }
+            | PresidentEvent::ProtocolConflict { signature, .. }
+            | PresidentEvent::ProtocolAmended { signature, .. } => signature.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The operator who entered a protocol event's numbers, if they came through the form.
+    pub fn entered_by(&self) -> Option<&Author> {
+        match self {
+            PresidentEvent::ProtocolAccepted { entered_by, .. }
+            | PresidentEvent::ProtocolConflict { entered_by, .. } => entered_by.as_ref(),
             _ => None,
         }
     }

@@ -43,3 +43,9 @@ criterion-public-service = 5 years in public service or elected office
 criterion-never-president = Never elected President before
 criterion-met = met
 criterion-not-met = not met
+
+# The portal's entry form of a presidential round.
+portal-enter-candidate = Votes for { $name }
+line-against-all = Votes "against all"
+portal-presidential = Presidential elections
+portal-presidential-enter = enter a protocol

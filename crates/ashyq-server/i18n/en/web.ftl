@@ -483,6 +483,7 @@ rule-kr-1 = Voters added on the day and with a certificate (lines 2 + 3) cannot 
 rule-kr-2 = Ballots received (line 5) must equal ballots issued plus ballots cancelled (lines 6 + 7).
 rule-kr-3 = Ballots issued (line 6) cannot exceed the voters on the list (line 1).
 rule-kr-4 = Ballots found (line 8) must equal yes + no + both marked + invalid (lines 9 + 10 + 11 + 12).
+rule-kr-4-list = Ballots found (line 8) must equal the votes of every candidate or party plus "against all" plus invalid ballots (the lines after line 8).
 rule-kr-5 = Ballots found (line 8) cannot exceed ballots issued (line 6).
 rule-kw-1 = Fewer ballots were found than issued (line 8 below line 6): allowed, flagged for review.
 rule-kw-2 = Every voter on the list took part (line 6 equals line 1): allowed, flagged for review.
@@ -587,7 +588,10 @@ portal-file-conflict = { $file }: precinct { $n } had reported other numbers; th
 portal-file-refused = { $file }: not recorded.
 portal-enter-title = Enter a protocol
 portal-enter-intro = Type in the numbers of a precinct's paper protocol. The server checks the control ratios; the protocol is recorded as entered by you, with your account's name in the public log.
-portal-enter-lines = The 12 lines of the protocol
+portal-enter-lines-n = { $count ->
+    [one] The { $n } line of the protocol
+   *[other] The { $n } lines of the protocol
+}
 portal-enter-check = Check
 portal-enter-record = Record the protocol
 portal-enter-fix = Nothing was recorded: correct what the check below says, then record again.

@@ -43,3 +43,9 @@ criterion-public-service = Мемлекеттік қызметте немесе 
 criterion-never-president = Бұрын Президент болып сайланбаған
 criterion-met = орындалды
 criterion-not-met = орындалмады
+
+# The portal's entry form of a presidential round.
+portal-enter-candidate = { $name } үшін дауыстар
+line-against-all = «Бәріне қарсы» дауыстар
+portal-presidential = Президент сайлауы
+portal-presidential-enter = хаттаманы енгізу

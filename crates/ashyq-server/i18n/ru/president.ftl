@@ -43,3 +43,9 @@ criterion-public-service = 5 лет на государственной служ
 criterion-never-president = Ранее не избирался Президентом
 criterion-met = выполнено
 criterion-not-met = не выполнено
+
+# The portal's entry form of a presidential round.
+portal-enter-candidate = Голоса за кандидата { $name }
+line-against-all = Голоса «против всех»
+portal-presidential = Выборы Президента
+portal-presidential-enter = ввести протокол

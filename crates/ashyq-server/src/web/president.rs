@@ -18,6 +18,7 @@ use super::cartogram::{self, Tile};
 use super::format::{integer, percent};
 use super::i18n::{Arg, Lang, Tr};
 use super::layout::{self, Page, Section};
+use super::provenance::{self, Provenance};
 use super::query::query_param;
 use crate::AppState;
 
@@ -485,6 +486,8 @@ pub async fn precinct(
     let title = tr
         .a("pres-precinct-title", &[("n", Arg::S(number.to_string()))])
         .into_owned();
+    let offset = ledger.territory().map_or(0, |t| t.utc_offset_minutes);
+    let tree_size = ledger.head().map_or(0, |(s, _)| s);
     let body = html! {
         h1 { (title) }
         p {
@@ -507,6 +510,10 @@ pub async fn precinct(
                         ("hash", Arg::S(a.protocol_hash.clone())),
                     ]))
                 }
+                @let how = Provenance::of_receipt(&a.receipt, p.book().history(PrecinctId(number)));
+                p.meta { (tr.t("signature")) ": " (provenance::status(tr, &how)) }
+                (provenance::signature_details(tr, &how, offset))
+                (provenance::receipt_links(tr, &a.receipt, tree_size))
             }
         }
     };

@@ -26,17 +26,19 @@ pub enum Provenance<'a> {
 
 impl<'a> Provenance<'a> {
     /// The provenance of one step of a precinct's history.
-    pub fn of(h: &'a HistoryItem) -> Provenance<'a> {
+    pub fn of<P>(h: &'a HistoryItem<P>) -> Provenance<'a> {
         match (&h.signature, &h.entered_by, &h.author) {
             (Some(s), _, _) => Provenance::Signed(s),
             (None, Some(a), _) => Provenance::Entered(a),
-            (None, None, Some(a)) if h.kind == "protocol_amended" => Provenance::AmendedBy(a),
+            (None, None, Some(a)) if h.kind.ends_with("protocol_amended") => {
+                Provenance::AmendedBy(a)
+            }
             _ => Provenance::Unsigned,
         }
     }
 
     /// The provenance of the protocol a receipt names, found in the precinct's history.
-    pub fn of_receipt(receipt: &'a Receipt, history: &'a [HistoryItem]) -> Provenance<'a> {
+    pub fn of_receipt<P>(receipt: &'a Receipt, history: &'a [HistoryItem<P>]) -> Provenance<'a> {
         if let Some(s) = &receipt.signature {
             return Provenance::Signed(s);
         }

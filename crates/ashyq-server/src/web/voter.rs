@@ -154,9 +154,9 @@ async fn own_entry(state: &AppState, headers: &HeaderMap, vote: Option<&Vote>) -
         return Own::NoIin(session);
     };
     let store = state.registrar.store();
-    match store.voter_count().await {
-        Ok(0) => return Own::NoRegister(session),
-        Ok(_) => {}
+    match store.has_voters().await {
+        Ok(false) => return Own::NoRegister(session),
+        Ok(true) => {}
         Err(e) => {
             tracing::error!("the register cannot be read: {e}");
             return Own::Unavailable(session);

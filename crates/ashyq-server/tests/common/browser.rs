@@ -255,6 +255,16 @@ pub async fn wait_for(c: &Client, css: &str, want: &str, secs: u64) -> String {
     }
 }
 
+/// Replaces the text of the first match of `css` with `text`, as typing does.
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
 /// Clicks the first match of `css`.
 pub async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))

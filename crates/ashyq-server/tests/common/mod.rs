@@ -70,6 +70,15 @@ pub async fn kz_2026(registrar: &Registrar, seed: u64) -> (Territory, Vec<Precin
 /// `president-2022` called, its six candidates nominated and registered, every precinct's
 /// protocol in (the CEC final figures of 22 November 2022). Returns the territory.
 pub async fn kz_2022_presidential(registrar: &Registrar) -> Territory {
+    kz_2022_presidential_without(registrar, &[]).await.0
+}
+
+/// The same, with the precincts `held` left unreported: their protocols are returned, for a
+/// test to send them another way (signed, or through the portal's form).
+pub async fn kz_2022_presidential_without(
+    registrar: &Registrar,
+    held: &[u32],
+) -> (Territory, Vec<ashyq_core::president::PresidentialProtocol>) {
     let territory = generate(&profile::kz(), &TerritorySpec::default()).unwrap();
     registrar.load_territory(territory.clone()).await.unwrap();
     let id = ContestId("president-2022".into());
@@ -102,12 +111,16 @@ pub async fn kz_2022_presidential(registrar: &Registrar) -> Territory {
             .await
             .unwrap();
     }
-    for chunk in sc.protocols.chunks(1_000) {
+    let (kept, sent): (Vec<_>, Vec<_>) = sc
+        .protocols
+        .into_iter()
+        .partition(|p| held.contains(&p.precinct.0));
+    for chunk in sent.chunks(1_000) {
         for r in registrar.submit_presidential(chunk).await.unwrap() {
             r.unwrap();
         }
     }
-    territory
+    (territory, kept)
 }
 
 /// Operator accounts with their roles, all with `password`.

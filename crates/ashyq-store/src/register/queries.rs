@@ -66,6 +66,16 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// Whether any person is on the register: one index probe (`EXISTS`), not a count of
+    /// the 12.5 M rows, so a page may ask it on every view.
+    pub async fn has_voters(&self) -> Result<bool, StoreError> {
+        let (any,): (bool,) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM voters)").fetch_one(pool).await
+        })
+        .map_err(StoreError::db("reading the voter register"))?;
+        Ok(any)
+    }
+
     /// Looks a person up by digest (audited): their precinct and eligibility on `on`.
     pub async fn lookup_voter(
         &self,

@@ -58,6 +58,16 @@ pub(super) async fn home(
                 }
             }
         }
+        @if ledger.presidentials().next().is_some() {
+            h2 { (tr.t("portal-presidential")) }
+            ul.cards {
+                @for p in ledger.presidentials() {
+                    li {
+                        a href=(format!("/portal/p/{}/enter", p.definition.id.0)) { (p.definition.title) ": " (tr.t("portal-presidential-enter")) }
+                    }
+                }
+            }
+        }
     };
     let page = page_frame(tr.t("portal-title").into_owned(), "/portal".into(), vec![]);
     portal_page(ctx, StatusCode::OK, &page, body, &[CLEAR_FLASH])
@@ -204,7 +214,7 @@ pub(super) fn dashboard_markup(
                             @for a in with_warnings.iter().take(MISSING_SHOWN) {
                                 tr {
                                     th scope="row" { a href=(format!("/r/{id}/precinct/{}", a.protocol.precinct.0)) { (a.protocol.precinct.0) } }
-                                    td { @for w in &a.warnings { (violation_markup(tr, w, &a.protocol.lines)) } }
+                                    td { @for w in &a.warnings { (violation_markup(tr, w, &a.protocol.lines.ballots)) } }
                                 }
                             }
                         }

@@ -2,12 +2,18 @@
 //! server (the control ratios, whether the precinct is theirs to enter and what recording it
 //! would do) — on a "check" button and live as they type (`portal.js` asks for the check
 //! alone) — and recorded as an operator entry.
+//!
+//! One form serves every contest with an entry form ([`Form`]): a referendum's twelve lines
+//! (`/portal/r/{id}/enter`) and a presidential round's lines 1–8, one line per candidate in
+//! ballot order, "against all" and the invalid ballots (`/portal/p/{id}/enter`).
 
 use ashyq_core::contest::ContestId;
-use ashyq_core::ledger::Ledger;
+use ashyq_core::ledger::{Ledger, LedgerError};
 use ashyq_core::operator::Action;
-use ashyq_core::protocol::BallotLines;
-use ashyq_core::protocol::{self, PrecinctProtocol, ProtocolLines, Severity, Violation};
+use ashyq_core::president::{CandidateVotes, PresidentialProtocol};
+use ashyq_core::protocol::{
+    self, BallotLines, PrecinctProtocol, ProtocolCheck, ProtocolLines, Severity, Violation,
+};
 use ashyq_core::receipt::ReceiptStatus;
 use ashyq_core::territory::PrecinctId;
 use axum::extract::{Path, Query, State};
@@ -17,16 +23,216 @@ use maud::{Markup, html};
 
 use super::flash::{CLEAR_FLASH, Note, Tone, after_write, notes_markup, refused};
 use super::frame::{
-    FORM_TOKEN, Operator, line_label, may_write, no_referendum, portal_nav, portal_page,
-    referendum_frame, referendum_title, violation_markup, who_line,
+    FORM_TOKEN, Operator, line_label, may_write, page_frame, portal_nav, portal_page,
+    referendum_frame, violation_markup, who_line,
 };
 use crate::AppState;
 use crate::auth::{self, SignedIn};
 use crate::web::assets::PORTAL_JS;
 use crate::web::ctx::{self, Ctx};
 use crate::web::form::FormWrite;
-use crate::web::i18n::Arg;
+use crate::web::i18n::{Arg, Tr};
+use crate::web::layout;
 use crate::writes::operator_write;
+
+/// The kinds of contest with an entry form, as the path names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// `/portal/r/{id}`.
+    Referendum,
+    /// `/portal/p/{id}`.
+    Presidential,
+}
+
+/// The contest an entry form is for, with its lines.
+pub(super) struct Form {
+    kind: Kind,
+    id: ContestId,
+    /// The contest's title in the page's language.
+    title: String,
+    /// The field names, in protocol order.
+    fields: Vec<String>,
+    /// A presidential round's candidates in ballot order.
+    ballot: Vec<String>,
+}
+
+/// The field name of the `k`-th candidate's line (from 1).
+fn candidate_field(k: usize) -> String {
+    format!("candidate_{k}")
+}
+
+impl Form {
+    /// The form of contest `id` of this kind, if there is one.
+    fn of(ledger: &Ledger, ctx: Ctx, kind: Kind, id: &str) -> Option<Form> {
+        let cid = ContestId(id.to_owned());
+        match kind {
+            Kind::Referendum => {
+                let r = ledger.referendum(&cid).ok()?;
+                Some(Form {
+                    kind,
+                    title: r.definition.title.get(ctx.lang.code()).to_owned(),
+                    id: cid,
+                    fields: ProtocolLines::FIELDS
+                        .iter()
+                        .map(|f| f.to_string())
+                        .collect(),
+                    ballot: Vec::new(),
+                })
+            }
+            Kind::Presidential => {
+                let p = ledger.presidential(&cid).ok()?;
+                let ballot: Vec<String> = p.ballot().iter().map(|c| c.to_string()).collect();
+                let mut fields: Vec<String> = BallotLines::default()
+                    .named()
+                    .iter()
+                    .map(|(n, _)| n.to_string())
+                    .collect();
+                fields.extend((1..=ballot.len()).map(candidate_field));
+                fields.push("against_all".into());
+                fields.push("invalid".into());
+                Some(Form {
+                    kind,
+                    title: p.definition.title.clone(),
+                    id: cid,
+                    fields,
+                    ballot,
+                })
+            }
+        }
+    }
+
+    /// Where the contest's portal pages are.
+    fn base(&self) -> String {
+        match self.kind {
+            Kind::Referendum => format!("/portal/r/{}", self.id),
+            Kind::Presidential => format!("/portal/p/{}", self.id),
+        }
+    }
+
+    /// The label of field `i`, with its line number.
+    fn label(&self, tr: Tr, i: usize) -> String {
+        let name = &self.fields[i];
+        let text = match name
+            .strip_prefix("candidate_")
+            .and_then(|k| k.parse::<usize>().ok())
+        {
+            Some(k) => tr
+                .a(
+                    "portal-enter-candidate",
+                    &[("name", Arg::S(self.ballot[k - 1].clone()))],
+                )
+                .into_owned(),
+            None => line_label(tr, name),
+        };
+        format!("{}. {text}", i + 1)
+    }
+
+    /// Whether the contest is certified, so that nothing more can be recorded.
+    fn certified(&self, ledger: &Ledger) -> bool {
+        match self.kind {
+            Kind::Referendum => ledger
+                .referendum(&self.id)
+                .is_ok_and(|r| r.certification().is_some()),
+            Kind::Presidential => ledger
+                .presidential(&self.id)
+                .is_ok_and(|p| p.certification().is_some()),
+        }
+    }
+
+    /// The protocol of these numbers, in field order.
+    fn protocol(&self, precinct: PrecinctId, n: &[u64]) -> Entered {
+        match self.kind {
+            Kind::Referendum => {
+                let mut a = [0u64; 12];
+                a.copy_from_slice(&n[..12]);
+                Entered::Referendum(PrecinctProtocol {
+                    referendum: self.id.clone(),
+                    precinct,
+                    lines: ProtocolLines::from_array(a),
+                })
+            }
+            Kind::Presidential => {
+                let k = self.ballot.len();
+                Entered::Presidential(PresidentialProtocol {
+                    election: self.id.clone(),
+                    precinct,
+                    ballots: ballot_lines(&n[..8]),
+                    votes: self
+                        .ballot
+                        .iter()
+                        .zip(&n[8..8 + k])
+                        .map(|(c, v)| CandidateVotes::new(c.as_str(), *v))
+                        .collect(),
+                    against_all: n[8 + k],
+                    invalid: n[9 + k],
+                })
+            }
+        }
+    }
+}
+
+fn ballot_lines(n: &[u64]) -> BallotLines {
+    BallotLines {
+        voters_on_list: n[0],
+        voters_added_on_day: n[1],
+        voters_added_absentee: n[2],
+        absentee_certificates_issued: n[3],
+        ballots_received: n[4],
+        ballots_issued: n[5],
+        ballots_cancelled: n[6],
+        ballots_found: n[7],
+    }
+}
+
+/// A protocol typed into a form.
+enum Entered {
+    Referendum(PrecinctProtocol),
+    Presidential(PresidentialProtocol),
+}
+
+impl Entered {
+    fn precinct(&self) -> PrecinctId {
+        match self {
+            Entered::Referendum(p) => p.precinct,
+            Entered::Presidential(p) => p.precinct,
+        }
+    }
+
+    fn ballots(&self) -> &BallotLines {
+        match self {
+            Entered::Referendum(p) => &p.lines.ballots,
+            Entered::Presidential(p) => &p.ballots,
+        }
+    }
+
+    /// The control ratios, or why the protocol does not fit the ballot (a line for a
+    /// withdrawn candidate).
+    fn check(&self, ledger: &Ledger) -> Result<ProtocolCheck, String> {
+        match self {
+            Entered::Referendum(p) => Ok(protocol::check(&p.lines)),
+            Entered::Presidential(p) => {
+                let round = ledger
+                    .presidential(&p.election)
+                    .map_err(|e| e.to_string())?;
+                p.check(&round.ballot(), &round.withdrawn())
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// Whether the precinct has reported, and if so whether with exactly these numbers; an
+    /// error when there is no such precinct.
+    fn applied_same(&self, ledger: &Ledger) -> Result<Option<bool>, LedgerError> {
+        Ok(match self {
+            Entered::Referendum(p) => ledger
+                .applied(&p.referendum, p.precinct)?
+                .map(|a| a.protocol.lines == p.lines),
+            Entered::Presidential(p) => ledger
+                .presidential_applied(&p.election, p.precinct)?
+                .map(|a| &a.protocol == p),
+        })
+    }
+}
 
 /// What an operator typed into the entry form, parsed as far as it goes.
 pub(super) struct Draft {
@@ -35,14 +241,14 @@ pub(super) struct Draft {
 }
 
 impl Draft {
-    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Draft {
+    fn from_pairs<'a>(form: &Form, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Draft {
         let mut precinct_text = String::new();
-        let mut values = vec![String::new(); 12];
+        let mut values = vec![String::new(); form.fields.len()];
         for (k, v) in pairs {
             let v: String = v.trim().chars().take(20).collect();
             if k == "precinct" {
                 precinct_text = v;
-            } else if let Some(i) = ProtocolLines::FIELDS.iter().position(|f| *f == k) {
+            } else if let Some(i) = form.fields.iter().position(|f| f == k) {
                 values[i] = v;
             }
         }
@@ -57,13 +263,13 @@ impl Draft {
     }
 
     /// The protocol, or the fields that are not whole numbers (by index; `None` = precinct).
-    fn protocol(&self, rid: &ContestId) -> Result<PrecinctProtocol, Vec<Option<usize>>> {
+    fn protocol(&self, form: &Form) -> Result<Entered, Vec<Option<usize>>> {
         let mut bad = Vec::new();
         let precinct = self.precinct_text.parse::<u32>().ok();
         if precinct.is_none() {
             bad.push(None);
         }
-        let mut n = [0u64; 12];
+        let mut n = vec![0u64; self.values.len()];
         for (i, v) in self.values.iter().enumerate() {
             match v.parse::<u64>() {
                 Ok(x) => n[i] = x,
@@ -71,26 +277,7 @@ impl Draft {
             }
         }
         match precinct {
-            Some(p) if bad.is_empty() => Ok(PrecinctProtocol {
-                referendum: rid.clone(),
-                precinct: PrecinctId(p),
-                lines: ProtocolLines {
-                    ballots: BallotLines {
-                        voters_on_list: n[0],
-                        voters_added_on_day: n[1],
-                        voters_added_absentee: n[2],
-                        absentee_certificates_issued: n[3],
-                        ballots_received: n[4],
-                        ballots_issued: n[5],
-                        ballots_cancelled: n[6],
-                        ballots_found: n[7],
-                    },
-                    yes: n[8],
-                    no: n[9],
-                    both_marked: n[10],
-                    invalid: n[11],
-                },
-            }),
+            Some(p) if bad.is_empty() => Ok(form.protocol(PrecinctId(p), &n)),
             _ => Err(bad),
         }
     }
@@ -102,18 +289,15 @@ pub(super) fn check_markup(
     ctx: Ctx,
     ledger: &Ledger,
     who: &SignedIn,
-    rid: &ContestId,
+    form: &Form,
     d: &Draft,
 ) -> Markup {
     let tr = ctx.tr();
     // A certified result takes nothing more: say so before anything else.
-    if ledger
-        .referendum(rid)
-        .is_ok_and(|r| r.certification().is_some())
-    {
+    if form.certified(ledger) {
         return html! { div.check.bad { p { strong { (tr.t("check-certified")) } } } };
     }
-    let protocol = match d.protocol(rid) {
+    let protocol = match d.protocol(form) {
         Ok(p) => p,
         Err(bad) => {
             return html! {
@@ -125,7 +309,7 @@ pub(super) fn check_markup(
                                 @match b {
                                     None => (tr.t("check-precinct-number")),
                                     Some(i) => (tr.a("check-not-a-number", &[
-                                        ("line", Arg::S(format!("{}. {}", i + 1, line_label(tr, ProtocolLines::FIELDS[*i])))),
+                                        ("line", Arg::S(form.label(tr, *i))),
                                     ])),
                                 }
                             }
@@ -135,14 +319,10 @@ pub(super) fn check_markup(
             };
         }
     };
-    let precinct = protocol.precinct;
-    let place = match ledger.applied(rid, precinct) {
-        Err(_) => Err(tr
-            .a(
-                "check-no-precinct",
-                &[("n", Arg::S(precinct.0.to_string()))],
-            )
-            .into_owned()),
+    let precinct = protocol.precinct();
+    let n = || Arg::S(precinct.0.to_string());
+    let place = match protocol.applied_same(ledger) {
+        Err(_) => Err(tr.a("check-no-precinct", &[("n", n())]).into_owned()),
         Ok(applied) => {
             let allowed = ashyq_core::operator::permits(
                 &who.account.role,
@@ -150,26 +330,24 @@ pub(super) fn check_markup(
                 ledger.hierarchy(),
             );
             match (allowed, applied) {
-                (Err(_), _) => Err(tr
-                    .a("check-outside", &[("n", Arg::S(precinct.0.to_string()))])
-                    .into_owned()),
-                (Ok(()), None) => Ok(tr
-                    .a("check-first", &[("n", Arg::S(precinct.0.to_string()))])
-                    .into_owned()),
-                (Ok(()), Some(a)) if a.protocol.lines == protocol.lines => {
-                    Ok(tr.t("check-same").into_owned())
-                }
-                (Ok(()), Some(_)) => Ok(tr.t("check-conflict").into_owned()),
+                (Err(_), _) => Err(tr.a("check-outside", &[("n", n())]).into_owned()),
+                (Ok(()), None) => Ok(tr.a("check-first", &[("n", n())]).into_owned()),
+                (Ok(()), Some(true)) => Ok(tr.t("check-same").into_owned()),
+                (Ok(()), Some(false)) => Ok(tr.t("check-conflict").into_owned()),
             }
         }
     };
-    let check = protocol::check(&protocol.lines);
+    let check = match protocol.check(ledger) {
+        Ok(c) => c,
+        Err(why) => return html! { div.check.bad { p { strong { (why) } } } },
+    };
     let errors: Vec<&Violation> = check
         .errors
         .iter()
         .filter(|v| v.severity == Severity::Error)
         .collect();
     let good = errors.is_empty() && place.is_ok();
+    let lines = protocol.ballots();
     html! {
         div.check.good[good].bad[!good] {
             @match &place {
@@ -180,13 +358,29 @@ pub(super) fn check_markup(
                 p { (tr.t("check-ratios-hold")) }
             } @else {
                 p { strong { (tr.a("check-ratios-broken", &[("count", Arg::N(errors.len() as u64)), ("n", Arg::S(errors.len().to_string()))])) } }
-                ul { @for v in &errors { li { (violation_markup(tr, v, &protocol.lines)) } } }
+                ul { @for v in &errors { li { (violation_markup(tr, v, lines)) } } }
             }
             @if !check.warnings.is_empty() {
                 p { (tr.t("check-warnings")) }
-                ul { @for v in &check.warnings { li { (violation_markup(tr, v, &protocol.lines)) } } }
+                ul { @for v in &check.warnings { li { (violation_markup(tr, v, lines)) } } }
             }
         }
+    }
+}
+
+/// The portal's navigation of a contest: a referendum's dashboard, upload and entry; a
+/// presidential round's entry and its public page.
+fn nav(tr: Tr, form: &Form) -> Markup {
+    match form.kind {
+        Kind::Referendum => portal_nav(tr, &form.id.0, "enter"),
+        Kind::Presidential => html! {
+            nav.portal aria-label=(tr.t("portal-nav")) {
+                ul {
+                    li { a href=(format!("{}/enter", form.base())) aria-current="page" { (tr.t("portal-nav-enter")) } }
+                    li { a href=(format!("/p/{}", form.id)) { (tr.t("portal-nav-public")) } }
+                }
+            }
+        },
     }
 }
 
@@ -194,34 +388,44 @@ pub(super) fn entry_markup(
     ctx: Ctx,
     ledger: &Ledger,
     who: &SignedIn,
-    id: &str,
+    form: &Form,
     draft: &Draft,
     notes: &[Note],
     checked: bool,
 ) -> Markup {
     let tr = ctx.tr();
-    let rid = ContestId(id.to_owned());
+    let base = form.base();
+    let legend = tr.a(
+        "portal-enter-lines-n",
+        &[
+            ("count", Arg::N(form.fields.len() as u64)),
+            ("n", Arg::S(form.fields.len().to_string())),
+        ],
+    );
     html! {
         h1 { (tr.t("portal-enter-title")) }
         (who_line(tr, who, ledger.territory()))
-        (portal_nav(tr, id, "enter"))
+        (nav(tr, form))
         (notes_markup(tr, notes))
+        @if form.kind == Kind::Presidential {
+            p { strong { (form.title) } }
+        }
         p { (tr.t("portal-enter-intro")) }
         @if !may_write(who) {
             p.note.info { (tr.t("portal-read-only")) }
         } @else {
-            form.entry method="post" action=(format!("/portal/r/{id}/enter")) data-check=(format!("/portal/r/{id}/enter/check")) {
+            form.entry method="post" action=(format!("{base}/enter")) data-check=(format!("{base}/enter/check")) {
                 input type="hidden" name=(FORM_TOKEN) value=(who.form_token());
                 div.field.precinct {
                     label for="precinct" { (tr.t("portal-col-precinct")) }
                     input #precinct name="precinct" type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="off" value=(draft.precinct_text) required;
                 }
                 fieldset {
-                    legend { (tr.t("portal-enter-lines")) }
+                    legend { (legend) }
                     div.lines {
-                        @for (i, name) in ProtocolLines::FIELDS.iter().enumerate() {
+                        @for (i, name) in form.fields.iter().enumerate() {
                             div.field {
-                                label for=(name) { (i + 1) ". " (line_label(tr, name)) }
+                                label for=(name) { (form.label(tr, i)) }
                                 input #(name) name=(name) type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="off" value=(draft.values[i]) required;
                             }
                         }
@@ -229,7 +433,7 @@ pub(super) fn entry_markup(
                 }
                 div #check aria-live="polite" {
                     @if checked && !draft.is_blank() {
-                        (check_markup(ctx, ledger, who, &rid, draft))
+                        (check_markup(ctx, ledger, who, form, draft))
                     }
                 }
                 div.buttons {
@@ -250,11 +454,20 @@ pub(super) struct EntryView<'a> {
     checked: bool,
 }
 
-pub(super) fn entry_response(
+/// The page when there is no such contest.
+fn no_contest(ctx: Ctx, kind: Kind) -> Response {
+    let key = match kind {
+        Kind::Referendum => "not-found-referendum",
+        Kind::Presidential => "not-found-presidential",
+    };
+    layout::not_found(ctx, Some(ctx.tr().t(key).into_owned()))
+}
+
+fn entry_response(
     ctx: Ctx,
     state: &AppState,
     who: &SignedIn,
-    id: &str,
+    form: &Form,
     view: EntryView,
     status: StatusCode,
 ) -> Response {
@@ -265,36 +478,63 @@ pub(super) fn entry_response(
     } = view;
     let tr = ctx.tr();
     let ledger = state.registrar.ledger();
-    let title = match referendum_title(&ledger, ctx, id) {
-        Some(t) => t,
-        None => return no_referendum(ctx),
-    };
-    let body = entry_markup(ctx, &ledger, who, id, draft, notes, checked);
+    let body = entry_markup(ctx, &ledger, who, form, draft, notes, checked);
     drop(ledger);
-    let page = referendum_frame(
-        tr,
-        "portal-enter-title",
-        format!("/portal/r/{id}/enter"),
-        id,
-        title,
-    );
+    let path = format!("{}/enter", form.base());
+    let page = match form.kind {
+        Kind::Referendum => referendum_frame(
+            tr,
+            "portal-enter-title",
+            path,
+            &form.id.0,
+            form.title.clone(),
+        ),
+        Kind::Presidential => page_frame(
+            tr.t("portal-enter-title").into_owned(),
+            path,
+            vec![
+                (tr.t("portal-title").into_owned(), "/portal".into()),
+                (form.title.clone(), format!("/p/{}", form.id)),
+            ],
+        ),
+    };
     portal_page(ctx, status, &page, body, &[CLEAR_FLASH])
+}
+
+/// The kind of contest, from the path the form was asked at (`/portal/p/…` or `/portal/r/…`).
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Kind {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(if parts.uri.path().starts_with("/portal/p/") {
+            Kind::Presidential
+        } else {
+            Kind::Referendum
+        })
+    }
 }
 
 pub(super) async fn entry_page(
     State(state): State<AppState>,
     ctx: Ctx,
+    kind: Kind,
     Path(id): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
     Operator { who, notes }: Operator,
 ) -> Response {
-    let draft = Draft::from_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let Some(form) = Form::of(&state.registrar.ledger(), ctx, kind, &id) else {
+        return no_contest(ctx, kind);
+    };
+    let draft = Draft::from_pairs(&form, q.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let checked = !draft.is_blank();
     entry_response(
         ctx,
         &state,
         &who,
-        &id,
+        &form,
         EntryView {
             draft: &draft,
             notes: &notes,
@@ -308,6 +548,7 @@ pub(super) async fn entry_page(
 pub(super) async fn entry_check(
     State(state): State<AppState>,
     ctx: Ctx,
+    kind: Kind,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
@@ -324,21 +565,25 @@ pub(super) async fn entry_check(
         }
     };
     let ledger = state.registrar.ledger();
-    let rid = ContestId(id.clone());
-    if ledger.referendum(&rid).is_err() {
+    let Some(form) = Form::of(&ledger, ctx, kind, &id) else {
+        let key = match kind {
+            Kind::Referendum => "not-found-referendum",
+            Kind::Presidential => "not-found-presidential",
+        };
         return fragment(
             StatusCode::NOT_FOUND,
-            html! { div.check.bad { p { (tr.t("not-found-referendum")) } } },
+            html! { div.check.bad { p { (tr.t(key)) } } },
         );
-    }
-    let draft = Draft::from_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let m = check_markup(ctx, &ledger, &who, &rid, &draft);
+    };
+    let draft = Draft::from_pairs(&form, q.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let m = check_markup(ctx, &ledger, &who, &form, &draft);
     drop(ledger);
     fragment(StatusCode::OK, m)
 }
 
 pub(super) async fn enter(
     State(state): State<AppState>,
+    kind: Kind,
     Path(id): Path<String>,
     FormWrite {
         who,
@@ -347,8 +592,10 @@ pub(super) async fn enter(
     }: FormWrite<SignedIn>,
 ) -> Response {
     let tr = ctx.tr();
-    let draft = Draft::from_pairs(fields.pairs());
-    let rid = ContestId(id.clone());
+    let Some(form) = Form::of(&state.registrar.ledger(), ctx, kind, &id) else {
+        return no_contest(ctx, kind);
+    };
+    let draft = Draft::from_pairs(&form, fields.pairs());
     // The form again, filled in as sent, with the check and `notes`.
     let again = |notes: &[Note], status| {
         let view = EntryView {
@@ -356,21 +603,25 @@ pub(super) async fn enter(
             notes,
             checked: true,
         };
-        entry_response(ctx, &state, &who, &id, view, status)
+        entry_response(ctx, &state, &who, &form, view, status)
     };
     if fields.get("step") == Some("check") {
         return again(&[], StatusCode::OK);
     }
     // Recording: the numbers must parse and pass the control ratios; otherwise the form comes
     // back filled in, with the check saying what to fix (nothing was recorded).
-    let protocol = match draft.protocol(&rid) {
-        Ok(p) if protocol::check(&p.lines).accepted() => p,
+    let accepted = |p: &Entered| {
+        let ledger = state.registrar.ledger();
+        p.check(&ledger).is_ok_and(|c| c.accepted())
+    };
+    let protocol = match draft.protocol(&form) {
+        Ok(p) if accepted(&p) => p,
         _ => {
             let note = Note::new(Tone::Refused, tr.t("portal-enter-fix"));
             return again(&[note], StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let precinct = protocol.precinct;
+    let precinct = protocol.precinct();
     let n = precinct.0.to_string();
     let action = Action::EnterProtocol { precinct };
     let detail = format!("enter the protocol of precinct {precinct} of {id} from paper (portal)");
@@ -380,7 +631,10 @@ pub(super) async fn enter(
     let before = state.registrar.ledger().head().map_or(0, |(s, _)| s);
     let author = who.author();
     let result = operator_write(&state, &who, action, &detail, |reg| async move {
-        Ok(reg.submit_entered(protocol, author).await??)
+        Ok(match protocol {
+            Entered::Referendum(p) => reg.submit_entered(p, author).await??,
+            Entered::Presidential(p) => reg.submit_presidential_entered(p, author).await??,
+        })
     })
     .await;
     match result {
@@ -392,7 +646,7 @@ pub(super) async fn enter(
                 _ => (Tone::Done, "portal-entered"),
             };
             let note = Note::new(tone, tr.a(key, &args));
-            after_write(&state, &who, &format!("/portal/r/{id}/enter"), vec![note]).await
+            after_write(&state, &who, &format!("{}/enter", form.base()), vec![note]).await
         }
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);

@@ -5,7 +5,7 @@
 use ashyq_core::contest::ContestId;
 use ashyq_core::ledger::Ledger;
 use ashyq_core::operator::{Role, TerritorialScope};
-use ashyq_core::protocol::{self, ProtocolLines, Violation};
+use ashyq_core::protocol::{self, BallotLines, Violation};
 use ashyq_core::territory::Territory;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -326,7 +326,16 @@ pub(super) fn line_label(tr: Tr, name: &str) -> String {
         .into_owned()
 }
 
-pub(super) fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> Markup {
+/// The message of a rule: KR-4 reads differently on a ballot of choice lines (candidates or
+/// parties) than on the referendum's.
+fn rule_key(rule: protocol::ControlRule) -> String {
+    match rule {
+        protocol::ControlRule::ListBallotsCounted => "rule-kr-4-list".into(),
+        r => format!("rule-{}", r.code().to_ascii_lowercase()),
+    }
+}
+
+pub(super) fn violation_markup(tr: Tr, v: &Violation, lines: &BallotLines) -> Markup {
     let code = v.rule.code();
     let lang = tr.lang;
     // The numbers: the errors' formulas (`1873 ≠ 1543 + 245 + 48 + 44 = 1880`) read the same
@@ -336,19 +345,13 @@ pub(super) fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> 
             .a(
                 "rule-kw-1-numbers",
                 &[
-                    ("found", Arg::S(integer(lang, lines.ballots.ballots_found))),
-                    (
-                        "issued",
-                        Arg::S(integer(lang, lines.ballots.ballots_issued)),
-                    ),
+                    ("found", Arg::S(integer(lang, lines.ballots_found))),
+                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
                     (
                         "missing",
                         Arg::S(integer(
                             lang,
-                            lines
-                                .ballots
-                                .ballots_issued
-                                .saturating_sub(lines.ballots.ballots_found),
+                            lines.ballots_issued.saturating_sub(lines.ballots_found),
                         )),
                     ),
                 ],
@@ -358,11 +361,8 @@ pub(super) fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> 
             .a(
                 "rule-kw-2-numbers",
                 &[
-                    (
-                        "issued",
-                        Arg::S(integer(lang, lines.ballots.ballots_issued)),
-                    ),
-                    ("list", Arg::S(integer(lang, lines.ballots.voters_on_list))),
+                    ("issued", Arg::S(integer(lang, lines.ballots_issued))),
+                    ("list", Arg::S(integer(lang, lines.voters_on_list))),
                 ],
             )
             .into_owned(),
@@ -371,7 +371,7 @@ pub(super) fn violation_markup(tr: Tr, v: &Violation, lines: &ProtocolLines) -> 
     html! {
         p.violation {
             strong { (code) } " "
-            (tr.t(&format!("rule-{}", code.to_ascii_lowercase())))
+            (tr.t(&rule_key(v.rule)))
             " " span.numbers { "— " (numbers) }
         }
     }

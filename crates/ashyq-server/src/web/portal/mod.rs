@@ -10,7 +10,8 @@
 //!   and certifying;
 //! - `upload.rs` — the upload of signed protocol files (`/portal/r/{id}/upload`), with an
 //!   outcome per file;
-//! - `entry.rs` — the protocol entry form (`/portal/r/{id}/enter`): the control ratios checked
+//! - `entry.rs` — the protocol entry form (`/portal/r/{id}/enter`, and a presidential round's
+//!   at `/portal/p/{id}/enter`): the control ratios checked
 //!   on the server (a "check" button, and live as the operator types with `portal.js`),
 //!   recorded as an operator entry (`entered_by` in the log);
 //! - `audit.rs` — the audit boards' entry of hand counts (`/portal/audits`), blind until two
@@ -67,6 +68,11 @@ pub fn routes() -> Router<AppState> {
             get(entry::entry_page).post(entry::enter),
         )
         .route("/portal/r/{id}/enter/check", get(entry::entry_check))
+        .route(
+            "/portal/p/{id}/enter",
+            get(entry::entry_page).post(entry::enter),
+        )
+        .route("/portal/p/{id}/enter/check", get(entry::entry_check))
         .route("/portal/audits", get(audit::audits_page))
         .route("/portal/audits/{id}", get(audit::audit_page))
         .route("/portal/audits/{id}/enter", post(audit::enter))
