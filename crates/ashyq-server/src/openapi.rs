@@ -20,7 +20,12 @@ use utoipa::openapi::path::{Operation, ParameterIn};
     ),
     // Reached only through generic types, whose parameters utoipa does not follow, and the
     // problem document, which `complete` gives every error answer.
-    components(schemas(ashyq_core::protocol::PrecinctProtocol, crate::problem::Problem)),
+    components(schemas(
+        ashyq_core::protocol::PrecinctProtocol,
+        ashyq_core::signed::ProtocolStatement,
+        ashyq_core::signed::PresidentialStatement,
+        crate::problem::Problem
+    )),
     tags(
         (name = "results", description = "Referendum results at every level, precinct protocols and their history, live progress"),
         (name = "elections", description = "Party-list elections: the count, the seats, the deputies"),

@@ -9,8 +9,7 @@
 
 use std::sync::Arc;
 
-use ashyq_core::author::Author;
-use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::keys::{Commission, CommissionSigningKey};
 use ashyq_core::operator::{Role, TerritorialScope};
 use ashyq_core::president::PresidentialProtocol;
 use ashyq_core::signed::SignedPresidentialProtocol;
@@ -53,19 +52,7 @@ async fn precinct_key(registrar: &Registrar, precinct: u32) -> CommissionSigning
         Commission::Precinct(PrecinctId(precinct)),
         &[precinct as u8 + 40; 32],
     );
-    registrar
-        .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
-            commission: k.commission().clone(),
-            public_key: k.public(),
-            valid_from: "2022-01-01T00:00:00Z".parse().unwrap(),
-            by: Commission::Central,
-            author: Author {
-                name: "cec".into(),
-                role: "central operator".into(),
-            },
-        }))
-        .await
-        .unwrap();
+    common::register_key(registrar, &k, "2022-01-01T00:00:00Z").await;
     k
 }
 

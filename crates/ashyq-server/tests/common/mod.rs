@@ -236,3 +236,26 @@ pub async fn election() -> Server {
         _db: db,
     }
 }
+
+/// Registers `key` as its commission's signing key from `valid_from`, as the CEC would.
+#[allow(dead_code)]
+pub async fn register_key(
+    registrar: &Registrar,
+    key: &ashyq_core::keys::CommissionSigningKey,
+    valid_from: &str,
+) {
+    use ashyq_core::keys::{Commission, KeyEvent, KeyRegistered};
+    registrar
+        .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
+            commission: key.commission().clone(),
+            public_key: key.public(),
+            valid_from: valid_from.parse().unwrap(),
+            by: Commission::Central,
+            author: Author {
+                name: "cec".into(),
+                role: "central operator".into(),
+            },
+        }))
+        .await
+        .unwrap();
+}

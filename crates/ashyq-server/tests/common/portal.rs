@@ -4,9 +4,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ashyq_core::author::Author;
 use ashyq_core::contest::ContestId;
-use ashyq_core::keys::{Commission, CommissionSigningKey, KeyEvent, KeyRegistered};
+use ashyq_core::keys::CommissionSigningKey;
 use ashyq_core::operator::{Role, TerritorialScope};
 use ashyq_core::protocol::PrecinctProtocol;
 use ashyq_core::territory::{PrecinctId, Territory};
@@ -77,19 +76,7 @@ impl World {
 
     /// Registers `key` as the precinct's signing key, as the central commission would.
     pub async fn register_key(&self, key: &CommissionSigningKey) {
-        self.registrar
-            .manage_key(KeyEvent::KeyRegistered(KeyRegistered {
-                commission: key.commission().clone(),
-                public_key: key.public(),
-                valid_from: "2026-03-01T00:00:00Z".parse().unwrap(),
-                by: Commission::Central,
-                author: Author {
-                    name: "cec".into(),
-                    role: "central operator".into(),
-                },
-            }))
-            .await
-            .unwrap();
+        super::register_key(&self.registrar, key, "2026-03-01T00:00:00Z").await;
     }
 
     /// The scenario protocol of the first precinct in the first region (`inside`) or in
