@@ -68,6 +68,20 @@ impl BallotLines {
         self.ballots_found += o.ballots_found;
     }
 
+    /// Lines 1–8 from their values in protocol order (line 1 first).
+    pub fn from_array(a: [u64; 8]) -> Self {
+        BallotLines {
+            voters_on_list: a[0],
+            voters_added_on_day: a[1],
+            voters_added_absentee: a[2],
+            absentee_certificates_issued: a[3],
+            ballots_received: a[4],
+            ballots_issued: a[5],
+            ballots_cancelled: a[6],
+            ballots_found: a[7],
+        }
+    }
+
     /// Lines 1–8 with their field names, in protocol order.
     pub fn named(&self) -> [(&'static str, u64); 8] {
         [
@@ -110,16 +124,7 @@ impl ProtocolLines {
     /// The twelve lines from their values in protocol order (line 1 first).
     pub fn from_array(a: [u64; 12]) -> Self {
         ProtocolLines {
-            ballots: BallotLines {
-                voters_on_list: a[0],
-                voters_added_on_day: a[1],
-                voters_added_absentee: a[2],
-                absentee_certificates_issued: a[3],
-                ballots_received: a[4],
-                ballots_issued: a[5],
-                ballots_cancelled: a[6],
-                ballots_found: a[7],
-            },
+            ballots: BallotLines::from_array([a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]]),
             yes: a[8],
             no: a[9],
             both_marked: a[10],

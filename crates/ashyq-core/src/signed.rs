@@ -150,10 +150,8 @@ pub trait Statement: Serialize + DeserializeOwned + Clone + Debug + PartialEq + 
     /// Every count line with its name, for the bounds check.
     fn lines(&self) -> Vec<(String, u64)>;
 
-    /// The protocol's precinct.
-    fn precinct(&self) -> PrecinctId {
-        self.protocol().precinct_id()
-    }
+    /// The protocol's precinct (without building the protocol).
+    fn precinct(&self) -> PrecinctId;
 
     /// Checks what the types cannot: the format, the line bounds and the version.
     fn check_form(&self) -> Result<(), SignedError> {

@@ -95,6 +95,9 @@ pub struct AppState {
     /// The territory prepared for the precinct search of `/voter`, once it is loaded (a
     /// territory never changes once loaded).
     finder: Arc<std::sync::OnceLock<ashyq_core::territory::search::PrecinctFinder>>,
+    /// The Kurultai's bill tracker's search index, brought up to date with the ledger when
+    /// searched.
+    bill_search: Arc<web::kurultai::BillSearch>,
 }
 
 /// The largest request body accepted (a signed protocol is a few kilobytes).
@@ -238,6 +241,7 @@ pub fn router_with(registrar: Arc<Registrar>, config: &ServerConfig) -> Router {
         metrics: Arc::default(),
         downloads: Arc::default(),
         finder: Arc::default(),
+        bill_search: Arc::default(),
     };
     let mut pages = web::routes();
     if let Some(idp) = &config.dev_idp {

@@ -264,6 +264,7 @@ fn extension_of(content_type: &str) -> &'static str {
         "application/xml" | "text/xml" => "xml",
         "text/css" => "css",
         "text/javascript" => "js",
+        "application/atom+xml" => "atom",
         _ => "json",
     }
 }
@@ -412,6 +413,18 @@ fn items(ledger: &Ledger, scope: &Scope) -> Vec<Item> {
     }
     for url in crate::web::audit::document_urls(ledger) {
         doc(&mut v, url);
+    }
+    // The Kurultai: its pages and feeds (listed by `web/kurultai.rs`), and its open data —
+    // only when something else than a precinct's protocol came (a protocol changes none).
+    if scope.all() {
+        for url in crate::web::kurultai::page_urls(ledger) {
+            page(&mut v, url);
+        }
+    }
+    if scope.all() && ledger.kurultai().convening().is_some() {
+        for url in ["/api/v1/kurultai/popolo.json", "/api/v1/kurultai/votes.csv"] {
+            doc(&mut v, url.into());
+        }
     }
     v
 }
@@ -977,6 +990,21 @@ mod tests {
         assert_eq!(
             f("/assets/style.css", None, "text/css"),
             Some(vec!["assets/style.css".to_owned()])
+        );
+        assert_eq!(
+            f(
+                "/kurultai/bills/bill-2026-001/feed.atom",
+                Some(Lang::Kk),
+                "application/atom+xml; charset=utf-8"
+            ),
+            Some(vec![
+                "kurultai/bills/bill-2026-001/feed.kk.atom".to_owned(),
+                "kurultai/bills/bill-2026-001/feed.atom".to_owned()
+            ])
+        );
+        assert_eq!(
+            f("/kurultai/deputies/amanat-1", Some(Lang::En), "text/html"),
+            Some(vec!["kurultai/deputies/amanat-1/index.en.html".to_owned()])
         );
         assert_eq!(f("/r/../etc", None, "text/html"), None);
         assert_eq!(f("/r/a b", None, "text/html"), None);

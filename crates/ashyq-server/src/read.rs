@@ -705,6 +705,7 @@ mod tests {
             metrics: Arc::default(),
             downloads: Arc::default(),
             finder: Arc::default(),
+            bill_search: Arc::default(),
         }
     }
 

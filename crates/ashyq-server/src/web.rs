@@ -20,6 +20,8 @@
 //! - `audit.rs` — the public pages of risk-limiting audits (`/audits`).
 //! - `portal/` — the commission portal for signed-in operators (`/portal`).
 //! - `consult/` — the public consultation (`/consult`).
+//! - `kurultai/` — the Kurultai at work (`/kurultai`): the house, bills, roll calls, deputies,
+//!   committees and their Atom feeds (it reuses `consult/`'s rendering of legal texts).
 //!
 //! This file only gathers their routes.
 
@@ -40,6 +42,7 @@ pub mod election;
 pub(crate) mod form;
 pub mod format;
 pub mod i18n;
+pub mod kurultai;
 pub mod layout;
 pub mod portal;
 pub mod president;
@@ -73,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/verify", get(static_pages::verify))
         .route("/assets/{name}", get(asset))
         .merge(consult::routes())
+        .merge(kurultai::routes())
         .merge(portal::routes())
 }
 

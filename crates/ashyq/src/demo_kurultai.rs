@@ -128,7 +128,13 @@ pub fn print_links(addr: std::net::SocketAddr) {
         "After the referendum: the party-list election {ELECTION} and the Kurultai's first session (synthetic), at"
     );
     println!(
-        "  http://{addr}/api/v1/elections                        the election, its seats and deputies"
+        "  http://{addr}/e/{ELECTION}                           the election, its seats and deputies"
+    );
+    println!(
+        "  http://{addr}/kurultai                             the house, its bills, roll calls, deputies and committees"
+    );
+    println!(
+        "  http://{addr}/kurultai/bills                       the bill tracker (search, filters, Atom feeds)"
     );
     println!("  http://{addr}/api/v1/kurultai/popolo.json             the house as Popolo JSON");
     println!("  http://{addr}/api/v1/kurultai/votes.csv               every deputy's every vote");

@@ -76,6 +76,12 @@ impl Tr {
     }
 }
 
+/// A protocol line's label from its field name (`ballots_found` → message `line-ballots-found`).
+pub fn line_label(tr: Tr, name: &str) -> String {
+    tr.t(&format!("line-{}", name.replace('_', "-")))
+        .into_owned()
+}
+
 /// An argument of a message.
 pub enum Arg {
     /// Text, shown as it is.

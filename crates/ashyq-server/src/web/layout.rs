@@ -26,6 +26,8 @@ pub enum Section {
     Voter,
     /// Risk-limiting audits of the paper count.
     Audits,
+    /// The Kurultai at work.
+    Kurultai,
     /// None (error pages).
     None,
 }
@@ -96,6 +98,7 @@ pub fn document(ctx: Ctx, page: &Page, body: Markup) -> Markup {
         (Section::Voter, "/voter", tr.t("nav-voter")),
         (Section::Consultation, "/consult", tr.t("nav-consultation")),
         (Section::Audits, "/audits", tr.t("nav-audits")),
+        (Section::Kurultai, "/kurultai", tr.t("nav-kurultai")),
         (Section::Downloads, "/downloads", tr.t("nav-downloads")),
         (Section::Verify, "/verify", tr.t("nav-verify")),
     ];

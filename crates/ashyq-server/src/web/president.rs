@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use super::Ctx;
 use super::cartogram::{self, Tile};
 use super::format::{integer, percent};
-use super::i18n::{Arg, Lang, Tr};
+use super::i18n::{Arg, Lang, Tr, line_label};
 use super::layout::{self, Page, Section};
 use super::provenance::{self, Provenance};
 use super::query::query_param;
@@ -429,19 +429,6 @@ pub async fn region(
 
 fn lines_table(tr: Tr, b: &BallotLines) -> Markup {
     let lang = tr.lang;
-    let lines = [
-        ("line-voters-on-list", b.voters_on_list),
-        ("line-voters-added-on-day", b.voters_added_on_day),
-        ("line-voters-added-absentee", b.voters_added_absentee),
-        (
-            "line-absentee-certificates-issued",
-            b.absentee_certificates_issued,
-        ),
-        ("line-ballots-received", b.ballots_received),
-        ("line-ballots-issued", b.ballots_issued),
-        ("line-ballots-cancelled", b.ballots_cancelled),
-        ("line-ballots-found", b.ballots_found),
-    ];
     html! {
         table.lines {
             caption { (tr.t("lines-caption")) }
@@ -451,8 +438,8 @@ fn lines_table(tr: Tr, b: &BallotLines) -> Markup {
                 th scope="col" .num { (tr.t("col-value")) }
             } }
             tbody {
-                @for (i, (key, value)) in lines.iter().enumerate() {
-                    tr { td { (i + 1) } th scope="row" { (tr.t(key)) } td.num { (integer(lang, *value)) } }
+                @for (i, (name, value)) in b.named().iter().enumerate() {
+                    tr { td { (i + 1) } th scope="row" { (line_label(tr, name)) } td.num { (integer(lang, *value)) } }
                 }
             }
         }

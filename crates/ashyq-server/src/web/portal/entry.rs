@@ -44,6 +44,16 @@ pub(super) enum Kind {
     Presidential,
 }
 
+impl Kind {
+    /// The message saying there is no such contest of this kind.
+    fn not_found_key(self) -> &'static str {
+        match self {
+            Kind::Referendum => "not-found-referendum",
+            Kind::Presidential => "not-found-presidential",
+        }
+    }
+}
+
 /// The contest an entry form is for, with its lines.
 pub(super) struct Form {
     kind: Kind,
@@ -156,7 +166,9 @@ impl Form {
                 Entered::Presidential(PresidentialProtocol {
                     election: self.id.clone(),
                     precinct,
-                    ballots: ballot_lines(&n[..8]),
+                    ballots: BallotLines::from_array([
+                        n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7],
+                    ]),
                     votes: self
                         .ballot
                         .iter()
@@ -168,19 +180,6 @@ impl Form {
                 })
             }
         }
-    }
-}
-
-fn ballot_lines(n: &[u64]) -> BallotLines {
-    BallotLines {
-        voters_on_list: n[0],
-        voters_added_on_day: n[1],
-        voters_added_absentee: n[2],
-        absentee_certificates_issued: n[3],
-        ballots_received: n[4],
-        ballots_issued: n[5],
-        ballots_cancelled: n[6],
-        ballots_found: n[7],
     }
 }
 
@@ -456,11 +455,7 @@ pub(super) struct EntryView<'a> {
 
 /// The page when there is no such contest.
 fn no_contest(ctx: Ctx, kind: Kind) -> Response {
-    let key = match kind {
-        Kind::Referendum => "not-found-referendum",
-        Kind::Presidential => "not-found-presidential",
-    };
-    layout::not_found(ctx, Some(ctx.tr().t(key).into_owned()))
+    layout::not_found(ctx, Some(ctx.tr().t(kind.not_found_key()).into_owned()))
 }
 
 fn entry_response(
@@ -566,13 +561,9 @@ pub(super) async fn entry_check(
     };
     let ledger = state.registrar.ledger();
     let Some(form) = Form::of(&ledger, ctx, kind, &id) else {
-        let key = match kind {
-            Kind::Referendum => "not-found-referendum",
-            Kind::Presidential => "not-found-presidential",
-        };
         return fragment(
             StatusCode::NOT_FOUND,
-            html! { div.check.bad { p { (tr.t(key)) } } },
+            html! { div.check.bad { p { (tr.t(kind.not_found_key())) } } },
         );
     };
     let draft = Draft::from_pairs(&form, q.iter().map(|(k, v)| (k.as_str(), v.as_str())));

@@ -321,10 +321,7 @@ pub(super) fn portal_nav(tr: Tr, id: &str, current: &str) -> Markup {
     }
 }
 
-pub(super) fn line_label(tr: Tr, name: &str) -> String {
-    tr.t(&format!("line-{}", name.replace('_', "-")))
-        .into_owned()
-}
+pub(super) use crate::web::i18n::line_label;
 
 /// The message of a rule: KR-4 reads differently on a ballot of choice lines (candidates or
 /// parties) than on the referendum's.
