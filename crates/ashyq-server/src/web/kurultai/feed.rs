@@ -70,7 +70,7 @@ fn link(href: String, rel: &str, mime: &str) -> Link {
 
 /// The feed document: `what` names the followed thing in the `tag:` ids (`bill/…`).
 fn feed(ctx: Ctx, what: &str, title: String, page: &str, mut items: Vec<Item>) -> Response {
-    items.sort_by(|a, b| b.seq.cmp(&a.seq));
+    items.sort_by_key(|i| std::cmp::Reverse(i.seq));
     items.truncate(ENTRIES);
     let epoch = DateTime::<Utc>::UNIX_EPOCH.with_timezone(&astana());
     let mut f = Feed::default();
