@@ -153,6 +153,21 @@ pub(crate) fn crumbs(tr: Tr) -> Vec<(String, String)> {
     vec![(tr.t("kurultai-title").into_owned(), "/kurultai".into())]
 }
 
+/// A table's head: each column's message key, and whether it holds numbers.
+pub(crate) fn heads(tr: Tr, cols: &[(&str, bool)]) -> maud::Markup {
+    maud::html! {
+        thead { tr {
+            @for (key, num) in cols {
+                @if *num {
+                    th scope="col" .num { (tr.t(key)) }
+                } @else {
+                    th scope="col" { (tr.t(key)) }
+                }
+            }
+        } }
+    }
+}
+
 /// A page number from `?page=` (1 when absent or not a number ≥ 1).
 pub(crate) fn page_number(q: &HashMap<String, String>) -> usize {
     q.get("page")

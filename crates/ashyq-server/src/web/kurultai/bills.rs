@@ -19,7 +19,7 @@ use super::text::{
     INITIATOR_KINDS, act_kind, deadline_what, initiator, initiator_kind, initiator_kind_key,
     status_badge, status_filter, step_kind, version_source,
 };
-use super::{People, crumbs, not_found, page_number};
+use super::{People, crumbs, heads, not_found, page_number};
 use crate::AppState;
 use crate::web::Ctx;
 use crate::web::consult::text::{diff_markup, stats_sentence, unit_body, unit_title};
@@ -260,13 +260,7 @@ pub async fn list(
         @if !found.is_empty() {
             div.scroll { table #bills {
                 caption { (tr.t("kurultai-bills-caption")) }
-                thead { tr {
-                    th scope="col" { (tr.t("kurultai-col-bill")) }
-                    th scope="col" { (tr.t("kurultai-col-initiator")) }
-                    th scope="col" { (tr.t("kurultai-committee")) }
-                    th scope="col" { (tr.t("kurultai-col-status")) }
-                    th scope="col" { (tr.t("kurultai-col-last")) }
-                } }
+                (heads(tr, &[("kurultai-col-bill", false), ("kurultai-col-initiator", false), ("kurultai-committee", false), ("kurultai-col-status", false), ("kurultai-col-last", false)]))
                 tbody {
                     @for b in found.iter().skip((page_no - 1) * PER_PAGE).take(PER_PAGE) {
                         @let overdue = b.deadlines(&rules, today).iter().any(|d| d.overdue && d.done_on.is_none());
@@ -380,11 +374,7 @@ pub async fn bill(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
                 h2 #deadlines-h { (tr.t("kurultai-deadlines")) }
                 div.scroll { table #deadlines {
                     caption { (tr.t("kurultai-deadlines-caption")) }
-                    thead { tr {
-                        th scope="col" { (tr.t("kurultai-col-due-for")) }
-                        th scope="col" { (tr.t("kurultai-col-due")) }
-                        th scope="col" { (tr.t("kurultai-col-done")) }
-                    } }
+                    (heads(tr, &[("kurultai-col-due-for", false), ("kurultai-col-due", false), ("kurultai-col-done", false)]))
                     tbody {
                         @for d in &deadlines {
                             tr class=[d.overdue.then_some("overdue")] {

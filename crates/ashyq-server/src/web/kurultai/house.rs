@@ -16,7 +16,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::text::{self, ballot, ballot_key, outcome_badge, status_badge, step_kind};
-use super::{People, crumbs, not_found, page_number};
+use super::{People, crumbs, heads, not_found, page_number};
 use crate::AppState;
 use crate::web::Ctx;
 use crate::web::format::{date, integer, percent};
@@ -150,11 +150,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Response {
             h2 #factions-h { (tr.t("kurultai-factions")) }
             div.scroll tabindex="0" role="region" aria-label=(tr.t("kurultai-factions-caption")) { table #factions {
                 caption { (tr.t("kurultai-factions-caption")) }
-                thead { tr {
-                    th scope="col" { (tr.t("kurultai-col-faction")) }
-                    th scope="col" .num { (tr.t("kurultai-col-seats")) }
-                    th scope="col" .num { (tr.t("kurultai-col-share")) }
-                } }
+                (heads(tr, &[("kurultai-col-faction", false), ("kurultai-col-seats", true), ("kurultai-col-share", true)]))
                 tbody {
                     @for (party, n) in &factions {
                         tr {
@@ -190,12 +186,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Response {
             } @else {
                 div.scroll { table #committees {
                     caption { (tr.t("kurultai-committees-caption")) }
-                    thead { tr {
-                        th scope="col" { (tr.t("kurultai-committee")) }
-                        th scope="col" { (tr.t("kurultai-col-chair")) }
-                        th scope="col" .num { (tr.t("kurultai-col-members")) }
-                        th scope="col" .num { (tr.t("kurultai-bills")) }
-                    } }
+                    (heads(tr, &[("kurultai-committee", false), ("kurultai-col-chair", false), ("kurultai-col-members", true), ("kurultai-bills", true)]))
                     tbody {
                         @for c in k.committees() {
                             tr {
@@ -338,12 +329,7 @@ pub async fn deputies(State(state): State<AppState>, ctx: Ctx) -> Response {
                 h2 { (faction) " (" (integer(lang, list.iter().filter(|d| d.end.is_none()).count() as u64)) ")" }
                 div.scroll { table.deputies {
                     caption { (tr.a("kurultai-deputies-caption", &[("faction", Arg::S((*faction).to_owned()))])) }
-                    thead { tr {
-                        th scope="col" { (tr.t("kurultai-col-deputy")) }
-                        th scope="col" { (tr.t("kurultai-col-mandate")) }
-                        th scope="col" .num { (tr.t("kurultai-col-votes")) }
-                        th scope="col" .num { (tr.t("kurultai-col-attendance")) }
-                    } }
+                    (heads(tr, &[("kurultai-col-deputy", false), ("kurultai-col-mandate", false), ("kurultai-col-votes", true), ("kurultai-col-attendance", true)]))
                     tbody {
                         @for d in list {
                             @let (counts, share) = attendance(k, &d.id);
@@ -473,13 +459,7 @@ pub async fn deputy(
             } @else {
                 div.scroll { table #record {
                     caption { (tr.t("kurultai-record-caption")) }
-                    thead { tr {
-                        th scope="col" { (tr.t("kurultai-col-vote")) }
-                        th scope="col" { (tr.t("kurultai-col-date")) }
-                        th scope="col" { (tr.t("kurultai-col-motion")) }
-                        th scope="col" { (tr.t("kurultai-col-ballot")) }
-                        th scope="col" { (tr.t("kurultai-col-outcome")) }
-                    } }
+                    (heads(tr, &[("kurultai-col-vote", false), ("kurultai-col-date", false), ("kurultai-col-motion", false), ("kurultai-col-ballot", false), ("kurultai-col-outcome", false)]))
                     tbody {
                         @for (n, b) in &shown {
                             @if let Some(v) = k.vote(*n) {
