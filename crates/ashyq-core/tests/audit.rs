@@ -518,8 +518,14 @@ fn an_alpha_audit_draws_without_replacement_beside_a_comparison_contest() {
         )
         .unwrap();
     let line = s.record(d).to_json_line();
-    assert!(line.contains(r#""method":"ballot_polling_alpha""#), "{line}");
-    assert!(line.contains(r#""methods":{"KZ-43":"batch_comparison"}"#), "{line}");
+    assert!(
+        line.contains(r#""method":"ballot_polling_alpha""#),
+        "{line}"
+    );
+    assert!(
+        line.contains(r#""methods":{"KZ-43":"batch_comparison"}"#),
+        "{line}"
+    );
     let d = s.ledger.record_audit_seed("rla-1", SEED, author()).unwrap();
     s.record(d);
     for round in 1..=2u32 {
@@ -569,13 +575,10 @@ fn an_alpha_audit_draws_without_replacement_beside_a_comparison_contest() {
                     },
                 )
             };
-            let e = s.refused(s.ledger.enter_audit_count(
-                "rla-1",
-                &item,
-                wrong,
-                None,
-                member("A"),
-            ));
+            let e = s.refused(
+                s.ledger
+                    .enter_audit_count("rla-1", &item, wrong, None, member("A")),
+            );
             assert!(matches!(audit_error(e), AuditError::WrongEntry { .. }));
             for m in ["A", "B"] {
                 let d = s
@@ -603,7 +606,11 @@ fn an_alpha_audit_draws_without_replacement_beside_a_comparison_contest() {
         }
     }
     let report = s.ledger.audit_report("rla-1").unwrap();
-    let kz43 = report.contests.iter().find(|c| c.contest == "KZ-43").unwrap();
+    let kz43 = report
+        .contests
+        .iter()
+        .find(|c| c.contest == "KZ-43")
+        .unwrap();
     assert_eq!(kz43.method, AuditMethod::BatchComparison);
     assert_eq!(report.contests[0].method, AuditMethod::BallotPollingAlpha);
     verify::verify_log(&s.jsonl()).unwrap();
@@ -626,7 +633,10 @@ fn an_audit_defined_before_per_contest_streams_still_verifies_byte_for_byte() {
         .unwrap();
     let e = s.record(d);
     let new_line = e.to_json_line();
-    assert!(new_line.contains(r#""ppeb_stream":"per_contest""#), "{new_line}");
+    assert!(
+        new_line.contains(r#""ppeb_stream":"per_contest""#),
+        "{new_line}"
+    );
     assert!(!new_line.contains("methods"), "{new_line}");
     let old_line = new_line.replace(r#","ppeb_stream":"per_contest""#, "");
     let old: LogEntry = serde_json::from_str(&old_line).unwrap();
@@ -652,7 +662,12 @@ fn an_audit_defined_before_per_contest_streams_still_verifies_byte_for_byte() {
     let sampler = ashyq_core::audit::sampler::Sampler::new(SEED);
     for d in &a.rounds[0] {
         for (k, t) in d.tickets.iter().enumerate() {
-            assert_eq!(t.number, sampler.fraction(&format!("ppeb:{}", k + 1)), "{}", d.contest);
+            assert_eq!(
+                t.number,
+                sampler.fraction(&format!("ppeb:{}", k + 1)),
+                "{}",
+                d.contest
+            );
         }
     }
     // Its log verifies, and every entry serializes again to the same bytes.

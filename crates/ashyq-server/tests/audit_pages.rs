@@ -382,7 +382,11 @@ async fn referendum_pages_on(db: TestDb) {
                 section.contains(&format!("<a href=\"/audits/rla/{}\">", c.contest)),
                 "{lang} {path}: {section}"
             );
-            assert_eq!(section.matches("<li>").count(), 1, "{lang} {path}: {section}");
+            assert_eq!(
+                section.matches("<li>").count(),
+                1,
+                "{lang} {path}: {section}"
+            );
             if lang == "en" {
                 assert!(
                     section.contains(&conclusion_en(&c.conclusion)),
@@ -431,7 +435,10 @@ async fn referendum_pages_on(db: TestDb) {
         ("ru", "Итоги утверждены, исправлены по аудиту"),
         ("kk", "Нәтиже бекітілді, аудит бойынша түзетілді"),
     ] {
-        for path in ["/r/kz-2026".to_owned(), format!("/r/kz-2026/region/{region}")] {
+        for path in [
+            "/r/kz-2026".to_owned(),
+            format!("/r/kz-2026/region/{region}"),
+        ] {
             let (_, html) = page(&base, &format!("{path}?lang={lang}")).await;
             let badge = html.split("id=\"progress\"").nth(1).unwrap();
             assert!(

@@ -60,7 +60,11 @@ fn doubled(side: Side) -> u128 {
 
 /// The contest's population: the manifest's ballots, at least the two sides' votes.
 fn population(reported: ReportedPair) -> u128 {
-    u128::from(reported.ballots.max(reported.winner.saturating_add(reported.loser)))
+    u128::from(
+        reported
+            .ballots
+            .max(reported.winner.saturating_add(reported.loser)),
+    )
 }
 
 /// The estimate η_j before the j-th draw (j ≥ 1), as its numerator over [`ETA_GRID`], when
@@ -145,9 +149,7 @@ fn step(reported: ReportedPair, j: u64, twice_sum: u128, y: u128) -> Step {
         .checked_mul(y)
         .and_then(|t| t.checked_add(a.checked_mul(2 * (g - e))?))
         .and_then(|t| t.checked_mul(b));
-    let den = a
-        .checked_mul(b - a)
-        .and_then(|t| t.checked_mul(2 * g));
+    let den = a.checked_mul(b - a).and_then(|t| t.checked_mul(2 * g));
     match (num, den) {
         (Some(num), Some(den)) if num > 0 => {
             let c = gcd(num, den);
@@ -292,11 +294,7 @@ mod tests {
         ] {
             let r = risk(rep, &[side]);
             let f = paper_factor(&x, &eta, &mu);
-            let expected = if f > q(1, 1) {
-                q(1, 1) / f
-            } else {
-                q(1, 1)
-            };
+            let expected = if f > q(1, 1) { q(1, 1) / f } else { q(1, 1) };
             assert_eq!(r.exact(), &expected, "{side:?}");
         }
         // For the winner: T = η/μ = 1.25, risk 0.8.
@@ -311,7 +309,10 @@ mod tests {
         let e2 = q(eta(rep, 2, 2).unwrap(), ETA_GRID);
         let one = q(1, 1);
         let t = paper_factor(&one, &e1, &q(1, 2)) * paper_factor(&one, &e2, &q(4, 9));
-        assert_eq!(risk(rep, &[Side::Winner, Side::Winner]).exact(), &(&one / t));
+        assert_eq!(
+            risk(rep, &[Side::Winner, Side::Winner]).exact(),
+            &(&one / t)
+        );
     }
 
     #[test]

@@ -808,7 +808,10 @@ impl AuditRecord {
                         .collect();
                     ppeb::draw(&sampler, self.ppeb_stream, contest, &weights, before, n)
                 }
-                (method @ (AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha), Some(_)) => {
+                (
+                    method @ (AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha),
+                    Some(_),
+                ) => {
                     let m: Vec<(u32, u64)> = v
                         .members
                         .iter()
@@ -886,7 +889,10 @@ impl AuditRecord {
                     });
                 }
             }
-            (AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha, AuditEntry::Ballot { .. }) => {}
+            (
+                AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha,
+                AuditEntry::Ballot { .. },
+            ) => {}
             (method, _) => {
                 return Err(AuditError::WrongEntry {
                     audit: self.id.clone(),

@@ -230,9 +230,8 @@ impl AuditReport {
             .filter_map(|item| {
                 let p = &manifest.precincts[manifest.precinct_of(&item)?];
                 let agreed = record.agreed(&item);
-                let reported =
-                    (record.method_of_item(&item) == AuditMethod::BatchComparison)
-                        .then_some(p.reported);
+                let reported = (record.method_of_item(&item) == AuditMethod::BatchComparison)
+                    .then_some(p.reported);
                 let discrepancy = match (agreed, reported) {
                     (Some(AuditEntry::Precinct { count }), Some(r)) => {
                         Some(Difference::of(&count, &r)).filter(Difference::any)
