@@ -10,7 +10,9 @@
 //! - [`ppeb`] — draws with probability proportional to each precinct's error bound, from the
 //!   same SHA-256 stream, for batch comparison;
 //! - [`comparison`] — batch comparison by MACRO (Stark 2009) as Arlo applies it per contest;
-//! - [`bravo`] — ballot polling by BRAVO (Lindeman, Stark & Yates 2012);
+//! - [`bravo`] — ballot polling by BRAVO (Lindeman, Stark & Yates 2012), with replacement;
+//! - [`alpha`] — ballot polling by ALPHA (Stark 2023, on SHANGRLA's assorter), without
+//!   replacement;
 //! - [`simulate`] — simulated audits, the evidence that the methods do what they claim;
 //! - [`record`] — the audit's public acts (defined, seed, rounds, entries, measurements) and
 //!   the rules that decide them; the ledger records them in the public log;
@@ -23,6 +25,7 @@
 //! ([`Risk::ppm`]). Only the *estimates* of the next round's size use `f64` logarithms
 //! (real-valued statistics); an estimate decides how many to draw, never whether to stop.
 
+pub mod alpha;
 pub mod bravo;
 pub mod comparison;
 pub mod ppeb;

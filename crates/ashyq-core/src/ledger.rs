@@ -730,7 +730,11 @@ impl Ledger {
         let outcome = tally::outcome(&r.definition, &national, &regions);
         let open_conflicts = r.open_conflict_count();
         let status = if r.certification.is_some() {
-            ResultStatus::Certified
+            if self.amended_by_audit(id) {
+                ResultStatus::CertifiedAmendedByAudit
+            } else {
+                ResultStatus::Certified
+            }
         } else if national.complete() && open_conflicts == 0 {
             ResultStatus::Final
         } else {

@@ -119,6 +119,20 @@ pub enum ResultStatus {
     Final,
     /// Certified by the central commission and locked.
     Certified,
+    /// Certified, then amended by a risk-limiting audit: the full hand count of an escalated
+    /// contest replaced some certified protocols, and the published figures follow the paper
+    /// (`docs/audit.md`, "Escalation").
+    CertifiedAmendedByAudit,
+}
+
+impl ResultStatus {
+    /// Whether the result is certified (amended by an audit or not).
+    pub fn is_certified(self) -> bool {
+        matches!(
+            self,
+            ResultStatus::Certified | ResultStatus::CertifiedAmendedByAudit
+        )
+    }
 }
 
 /// The outcome of a referendum, with its reasons in plain words.

@@ -490,3 +490,193 @@ fn a_ballot_polling_audit_reads_ballots() {
     );
     verify::verify_log(&s.jsonl()).unwrap();
 }
+
+#[test]
+fn an_alpha_audit_draws_without_replacement_beside_a_comparison_contest() {
+    let mut s = Session::new(true);
+    // ALPHA everywhere, but KZ-43 by batch comparison; an unknown contest is refused.
+    let bad = BTreeMap::from([("KZ-99".to_string(), AuditMethod::BatchComparison)]);
+    let e = s.refused(s.ledger.define_audit_with(
+        "rla-1",
+        &kz2026(),
+        RiskLimit::default(),
+        AuditMethod::BallotPollingAlpha,
+        &bad,
+        author(),
+    ));
+    assert!(matches!(audit_error(e), AuditError::NotOpen(..)));
+    let methods = BTreeMap::from([("KZ-43".to_string(), AuditMethod::BatchComparison)]);
+    let d = s
+        .ledger
+        .define_audit_with(
+            "rla-1",
+            &kz2026(),
+            RiskLimit::default(),
+            AuditMethod::BallotPollingAlpha,
+            &methods,
+            author(),
+        )
+        .unwrap();
+    let line = s.record(d).to_json_line();
+    assert!(
+        line.contains(r#""method":"ballot_polling_alpha""#),
+        "{line}"
+    );
+    assert!(
+        line.contains(r#""methods":{"KZ-43":"batch_comparison"}"#),
+        "{line}"
+    );
+    let d = s.ledger.record_audit_seed("rla-1", SEED, author()).unwrap();
+    s.record(d);
+    for round in 1..=2u32 {
+        let d = s
+            .ledger
+            .draw_audit_round("rla-1", &BTreeMap::new(), author())
+            .unwrap();
+        s.record(d);
+        let a = s.ledger.audit("rla-1").unwrap();
+        assert_eq!(a.method_of("KZ-43"), AuditMethod::BatchComparison);
+        assert_eq!(a.method_of("national"), AuditMethod::BallotPollingAlpha);
+        for d in a.rounds.iter().flatten() {
+            let ids: Vec<&str> = d.tickets.iter().map(|t| t.id.as_str()).collect();
+            if d.contest == "KZ-43" {
+                assert!(ids.iter().all(|i| !i.contains(':')), "{ids:?}");
+            } else {
+                // Ballots, each at most once in its contest, all of generation 1.
+                assert!(ids.iter().all(|i| i.contains(':')), "{ids:?}");
+                let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+                assert_eq!(distinct.len(), ids.len(), "{}: {ids:?}", d.contest);
+                assert!(d.tickets.iter().all(|t| t.generation == 1));
+            }
+        }
+        // Each item gets the entry its kind asks for; the other kind is refused.
+        for item in drawn_items(&s) {
+            let a = s.ledger.audit("rla-1").unwrap();
+            if a.agreed(&item).is_some() {
+                continue;
+            }
+            let p: u32 = item.split(':').next().unwrap().parse().unwrap();
+            let (right, wrong) = if item.contains(':') {
+                // Every reading for the winner, except one ballot in ten for neither.
+                let reading = if item.ends_with('7') {
+                    Reading::Invalid
+                } else {
+                    Reading::Yes
+                };
+                (
+                    AuditEntry::Ballot { reading },
+                    AuditEntry::Precinct { count: paper(p) },
+                )
+            } else {
+                (
+                    AuditEntry::Precinct { count: paper(p) },
+                    AuditEntry::Ballot {
+                        reading: Reading::Yes,
+                    },
+                )
+            };
+            let e = s.refused(
+                s.ledger
+                    .enter_audit_count("rla-1", &item, wrong, None, member("A")),
+            );
+            assert!(matches!(audit_error(e), AuditError::WrongEntry { .. }));
+            for m in ["A", "B"] {
+                let d = s
+                    .ledger
+                    .enter_audit_count("rla-1", &item, right, None, member(m))
+                    .unwrap();
+                s.record(d);
+            }
+        }
+        let d = s.ledger.measure_audit_round("rla-1", author()).unwrap();
+        s.record(d);
+        let a = s.ledger.audit("rla-1").unwrap();
+        let m = &a.measures[round as usize - 1];
+        let national = m.iter().find(|c| c.contest == "national");
+        if round == 1 {
+            // The first round's 90% estimate confirms with readings this clean.
+            assert_eq!(
+                national.map(|c| c.decision),
+                Some(StopDecision::Confirmed),
+                "{m:?}"
+            );
+        }
+        if a.open_contests().is_empty() {
+            break;
+        }
+    }
+    let report = s.ledger.audit_report("rla-1").unwrap();
+    let kz43 = report
+        .contests
+        .iter()
+        .find(|c| c.contest == "KZ-43")
+        .unwrap();
+    assert_eq!(kz43.method, AuditMethod::BatchComparison);
+    assert_eq!(report.contests[0].method, AuditMethod::BallotPollingAlpha);
+    verify::verify_log(&s.jsonl()).unwrap();
+}
+
+#[test]
+fn an_audit_defined_before_per_contest_streams_still_verifies_byte_for_byte() {
+    // A definition as the logs before per-contest methods and PPEB streams wrote it: the same
+    // event without `methods` and `ppeb_stream`, sealed as the last entry.
+    let mut s = Session::new(true);
+    let d = s
+        .ledger
+        .define_audit(
+            "rla-1",
+            &kz2026(),
+            RiskLimit::default(),
+            AuditMethod::BatchComparison,
+            author(),
+        )
+        .unwrap();
+    let e = s.record(d);
+    let new_line = e.to_json_line();
+    assert!(
+        new_line.contains(r#""ppeb_stream":"per_contest""#),
+        "{new_line}"
+    );
+    assert!(!new_line.contains("methods"), "{new_line}");
+    let old_line = new_line.replace(r#","ppeb_stream":"per_contest""#, "");
+    let old: LogEntry = serde_json::from_str(&old_line).unwrap();
+    let at = s.log.len() - 1;
+    s.log[at] = LogEntry::seal(
+        e.seq,
+        e.prev.clone(),
+        e.recorded_at.clone(),
+        old.event.clone(),
+    );
+    s.ledger = Ledger::replay(&s.log).unwrap();
+    let a = s.ledger.audit("rla-1").unwrap();
+    assert_eq!(a.ppeb_stream, ashyq_core::audit::ppeb::Stream::Shared);
+    // The old audit goes on drawing from the one shared stream `ppeb:k`.
+    let d = s.ledger.record_audit_seed("rla-1", SEED, author()).unwrap();
+    s.record(d);
+    let d = s
+        .ledger
+        .draw_audit_round("rla-1", &BTreeMap::new(), author())
+        .unwrap();
+    s.record(d);
+    let a = s.ledger.audit("rla-1").unwrap();
+    let sampler = ashyq_core::audit::sampler::Sampler::new(SEED);
+    for d in &a.rounds[0] {
+        for (k, t) in d.tickets.iter().enumerate() {
+            assert_eq!(
+                t.number,
+                sampler.fraction(&format!("ppeb:{}", k + 1)),
+                "{}",
+                d.contest
+            );
+        }
+    }
+    // Its log verifies, and every entry serializes again to the same bytes.
+    let text = s.jsonl();
+    verify::verify_log(&text).unwrap();
+    assert!(text.contains(&s.log[at].to_json_line()));
+    assert!(!s.log[at].to_json_line().contains("ppeb_stream"));
+    for line in text.lines() {
+        let again: LogEntry = serde_json::from_str(line).unwrap();
+        assert_eq!(again.to_json_line(), line);
+    }
+}

@@ -31,7 +31,9 @@ pub struct AuditSummary {
     pub audit: String,
     /// The referendum audited.
     pub referendum: String,
-    /// `batch_comparison` or `ballot_polling`.
+    /// `batch_comparison`, `ballot_polling` (BRAVO) or `ballot_polling_alpha` (ALPHA): the
+    /// method of every contest the report does not give another (each contest of the report
+    /// names its own).
     pub method: String,
     /// The risk limit in whole percent.
     pub risk_limit: u8,

@@ -346,6 +346,122 @@ async fn pages_on(db: TestDb) {
 }
 
 #[tokio::test]
+async fn the_referendum_pages_link_to_their_audits_and_show_an_amendment() {
+    for db in ashyq_store::testing::backends() {
+        referendum_pages_on(db).await;
+    }
+}
+
+async fn referendum_pages_on(db: TestDb) {
+    let (base, registrar, protocols, swapped) = audited(&db).await;
+    let r = report(&registrar);
+    let national = &r.contests[0];
+    let item = r.items.iter().find(|i| i.precinct == swapped).unwrap();
+    let region = item.region.clone();
+    let contest = r.contests.iter().find(|c| c.contest == region).unwrap();
+    // The national page links to the audit's national contest, the region's page to the
+    // region's, each with its conclusion, in every language.
+    for (lang, heading) in [
+        ("en", "Risk-limiting audits"),
+        ("ru", "Аудиты с ограничением риска"),
+        ("kk", "Тәуекелі шектелген аудиттер"),
+    ] {
+        for (path, c) in [
+            ("/r/kz-2026".to_owned(), national),
+            (format!("/r/kz-2026/region/{region}"), contest),
+        ] {
+            let (status, html) = page(&base, &format!("{path}?lang={lang}")).await;
+            assert_eq!(status, 200, "{lang} {path}");
+            let section = html
+                .split("id=\"referendum-audits\"")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{lang} {path}: no audits section"));
+            let section = section.split("</ul>").next().unwrap();
+            assert!(html.contains(heading), "{lang} {path}");
+            assert!(
+                section.contains(&format!("<a href=\"/audits/rla/{}\">", c.contest)),
+                "{lang} {path}: {section}"
+            );
+            assert_eq!(
+                section.matches("<li>").count(),
+                1,
+                "{lang} {path}: {section}"
+            );
+            if lang == "en" {
+                assert!(
+                    section.contains(&conclusion_en(&c.conclusion)),
+                    "{path}: {section}"
+                );
+            }
+        }
+    }
+    let (_, html) = page(&base, "/r/kz-2026?lang=en").await;
+    assert!(html.contains("Certified"), "certified before the amendment");
+    assert!(!html.contains("amended by audit"));
+
+    // The region escalates (rounds of no draws until the fifth), and the full hand count of
+    // the falsified precinct amends the certified protocol.
+    let cec = Author {
+        name: "CEC secretary".into(),
+        role: "central commission".into(),
+    };
+    while !registrar.ledger().audit("rla").unwrap().escalated(&region) {
+        let sizes = std::collections::BTreeMap::from([(region.clone(), 0u64)]);
+        registrar
+            .record(|l| l.draw_audit_round("rla", &sizes, cec.clone()))
+            .await
+            .unwrap();
+        registrar
+            .record(|l| l.measure_audit_round("rla", cec.clone()))
+            .await
+            .unwrap();
+    }
+    let p = protocols.iter().find(|p| p.precinct.0 == swapped).unwrap();
+    registrar
+        .record(|l| {
+            l.record_hand_count(
+                "rla",
+                &region,
+                swapped,
+                all_no(p),
+                "RLA rla escalated the region; counted in full by the regional board",
+                cec.clone(),
+            )
+        })
+        .await
+        .unwrap();
+    for (lang, words) in [
+        ("en", "Certified, amended by audit"),
+        ("ru", "Итоги утверждены, исправлены по аудиту"),
+        ("kk", "Нәтиже бекітілді, аудит бойынша түзетілді"),
+    ] {
+        for path in [
+            "/r/kz-2026".to_owned(),
+            format!("/r/kz-2026/region/{region}"),
+        ] {
+            let (_, html) = page(&base, &format!("{path}?lang={lang}")).await;
+            let badge = html.split("id=\"progress\"").nth(1).unwrap();
+            assert!(
+                badge.contains("status-certified-amended") && badge.contains(words),
+                "{lang} {path}: {badge:.300}"
+            );
+        }
+    }
+    // The region's audit link now says the contest is counted in full.
+    let (_, html) = page(&base, &format!("/r/kz-2026/region/{region}?lang=en")).await;
+    let section = html.split("id=\"referendum-audits\"").nth(1).unwrap();
+    assert!(section.contains("Full hand count"), "{section:.400}");
+    // And the results JSON says so.
+    let v: serde_json::Value = reqwest::get(format!("{base}/api/v1/referendums/kz-2026/results"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"], "certified_amended_by_audit", "{v}");
+}
+
+#[tokio::test]
 async fn without_an_audit_the_list_says_so() {
     let (server, _) = common::referendum().await;
     let (status, html) = page(&server.base, "/audits?lang=en").await;

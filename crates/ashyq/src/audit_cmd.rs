@@ -17,7 +17,7 @@ use ashyq_core::PrecinctProtocol;
 use ashyq_core::audit::comparison::{self, ContestBound, Draw, ReportedBatch};
 use ashyq_core::audit::sampler::{self, Sampler, Ticket};
 use ashyq_core::audit::simulate::{SimMethod, SimOutcome, SimPrecinct, simulate_audit};
-use ashyq_core::audit::{HandCount, Risk, RiskLimit, bravo, ppeb, reported_winner};
+use ashyq_core::audit::{HandCount, Risk, RiskLimit, alpha, bravo, ppeb, reported_winner};
 use ashyq_core::profile;
 use ashyq_core::scenario;
 use ashyq_core::territory::generate::{TerritorySpec, generate};
@@ -44,6 +44,7 @@ Prints CSV with the header `ticket,id,generation`. Needs no database.")]
     #[command(after_help = "Examples:
   ashyq audit simulate                                  # honest protocols, MACRO, 1,000 runs
   ashyq audit simulate --method polling                 # BRAVO ballot polling
+  ashyq audit simulate --method alpha                   # ALPHA ballot polling, without replacement
   ashyq audit simulate --scenario falsified --runs 1000 # a region's majority reported wrongly
   ashyq audit simulate --scenario discrepancies         # a few ballots off here and there
 Needs no database.")]
@@ -135,6 +136,8 @@ pub enum MethodArg {
     Comparison,
     /// Ballot polling (BRAVO, ballots drawn with replacement).
     Polling,
+    /// Ballot polling (ALPHA, ballots drawn without replacement).
+    Alpha,
 }
 
 impl MethodArg {
@@ -142,6 +145,7 @@ impl MethodArg {
         match self {
             MethodArg::Comparison => SimMethod::BatchComparison,
             MethodArg::Polling => SimMethod::BallotPolling,
+            MethodArg::Alpha => SimMethod::BallotPollingAlpha,
         }
     }
 }
@@ -383,6 +387,16 @@ fn expected(precincts: &[SimPrecinct], method: SimMethod, limit: RiskLimit) -> O
             &Risk::one(),
         )
         .map(|n| n as f64),
+        SimMethod::BallotPollingAlpha => alpha::average_sample_number(
+            bravo::ReportedPair {
+                winner: t.votes(winner),
+                loser: t.votes(winner.other()),
+                ballots: t.ballots(),
+            },
+            limit,
+            &Risk::one(),
+        )
+        .map(|n| n as f64),
     }
 }
 
@@ -439,6 +453,7 @@ fn simulate(a: SimulateArgs) -> Result<ExitCode> {
     let name = match method {
         SimMethod::BatchComparison => "batch comparison (MACRO, PPEB draws of precincts)",
         SimMethod::BallotPolling => "ballot polling (BRAVO, ballots with replacement)",
+        SimMethod::BallotPollingAlpha => "ballot polling (ALPHA, ballots without replacement)",
     };
     println!(
         "{} simulated audits per contest, {name}, risk limit {limit}, 2026 demo ({} precincts)",
@@ -511,6 +526,8 @@ fn simulate(a: SimulateArgs) -> Result<ExitCode> {
                 "MACRO's ln α / ln(1 − 1/U) draws with no discrepancy (Arlo adds 1 to its first round)",
             SimMethod::BallotPolling =>
                 "BRAVO's average sample number (Lindeman, Stark & Yates 2012, §5)",
+            SimMethod::BallotPollingAlpha =>
+                "ALPHA's Wald approximation ln(1/α) / (p_w ln 2η₀ + p_l ln(2 − 2η₀)) at η₀",
         }
     );
     Ok(ExitCode::SUCCESS)
@@ -634,7 +651,7 @@ pub fn bench(a: BenchAuditArgs) -> Result<ExitCode> {
     // (2) The risk of every contest after a full round of entries (MACRO, clean counts).
     let limit = RiskLimit::default();
     let mut rounds: Vec<(ContestBound, Vec<Draw>)> = Vec::new();
-    for (_, members) in &d.contests {
+    for (code, members) in &d.contests {
         let precincts = honest(&d.protocols, members);
         let t = totals(&precincts);
         let Some(winner) = reported_winner(t.yes, t.no) else {
@@ -652,7 +669,7 @@ pub fn bench(a: BenchAuditArgs) -> Result<ExitCode> {
         let n = comparison::next_round_size(bound, limit, &Risk::one()).unwrap_or(1);
         let weights: Vec<(String, u64)> =
             batches.iter().map(|(id, w, _)| (id.clone(), *w)).collect();
-        let drawn = ppeb::draw(&s, &weights, 0, n);
+        let drawn = ppeb::draw(&s, ppeb::Stream::PerContest, code, &weights, 0, n);
         let draws = drawn
             .iter()
             .filter_map(|t| batches.iter().find(|(id, _, _)| *id == t.id))

@@ -29,6 +29,31 @@ pub enum MethodName {
     BatchComparison,
     /// Ballot polling (BRAVO): ballots drawn uniformly with replacement, each read.
     BallotPolling,
+    /// Ballot polling (ALPHA): ballots drawn uniformly without replacement, each read.
+    Alpha,
+}
+
+impl MethodName {
+    fn method(self) -> AuditMethod {
+        match self {
+            MethodName::BatchComparison => AuditMethod::BatchComparison,
+            MethodName::BallotPolling => AuditMethod::BallotPolling,
+            MethodName::Alpha => AuditMethod::BallotPollingAlpha,
+        }
+    }
+}
+
+/// `CONTEST=METHOD` of `--contest-method`.
+fn contest_method(text: &str) -> Result<(String, AuditMethod)> {
+    let (c, m) = text.split_once('=').with_context(|| {
+        format!("--contest-method {text:?}: write CONTEST=METHOD, e.g. KZ-75=alpha")
+    })?;
+    let m = MethodName::from_str(m.trim(), true).map_err(|_| {
+        anyhow::anyhow!(
+            "--contest-method {text:?}: the method is batch-comparison, ballot-polling or alpha"
+        )
+    })?;
+    Ok((c.trim().to_owned(), m.method()))
 }
 
 /// Arguments of `ashyq audit create`.
@@ -43,9 +68,13 @@ pub struct CreateArgs {
     /// Risk limit in whole percent (1–50).
     #[arg(long, default_value = "5")]
     pub risk_limit: String,
-    /// The method.
+    /// The method of every contest not named by `--contest-method`.
     #[arg(long, value_enum, default_value = "batch-comparison")]
     pub method: MethodName,
+    /// Another method for one contest: `CONTEST=METHOD` (`national` or a unit's code), e.g.
+    /// `KZ-75=alpha`; repeat for several.
+    #[arg(long = "contest-method")]
+    pub contest_methods: Vec<String>,
     /// Who defines it (central commission).
     #[arg(long)]
     pub author: String,
@@ -193,15 +222,19 @@ fn audit_board(name: &str) -> Author {
 /// Runs `ashyq audit create`.
 pub async fn create(db: &str, a: CreateArgs) -> Result<ExitCode> {
     let limit = RiskLimit::parse(&a.risk_limit)?;
-    let method = match a.method {
-        MethodName::BatchComparison => AuditMethod::BatchComparison,
-        MethodName::BallotPolling => AuditMethod::BallotPolling,
-    };
+    let method = a.method.method();
+    let methods = a
+        .contest_methods
+        .iter()
+        .map(|t| contest_method(t))
+        .collect::<Result<BTreeMap<_, _>>>()?;
     let registrar = open(db).await?;
     let referendum = resolve(&registrar, a.referendum.as_deref())?;
     let author = authors::central_commission(a.author.trim());
     let entry = registrar
-        .record(|l| l.define_audit(&a.id, &referendum, limit, method, author.clone()))
+        .record(|l| {
+            l.define_audit_with(&a.id, &referendum, limit, method, &methods, author.clone())
+        })
         .await?;
     let contests = registrar.ledger().audit(&a.id)?.contests.len();
     println!(
@@ -221,6 +254,9 @@ fn method_text(m: AuditMethod) -> &'static str {
     match m {
         AuditMethod::BatchComparison => "batch comparison (MACRO, precincts drawn by PPEB)",
         AuditMethod::BallotPolling => "ballot polling (BRAVO, ballots drawn with replacement)",
+        AuditMethod::BallotPollingAlpha => {
+            "ballot polling (ALPHA, ballots drawn without replacement)"
+        }
     }
 }
 

@@ -570,6 +570,14 @@ fn escalation_on(db: TestDb) {
     )))
     .unwrap();
     let before = tree.to_string();
+    let national_status = |db: &TestDb| {
+        let v: serde_json::Value = serde_json::from_str(&stdout(&succeeds(
+            ashyq_on(db).args(["results", "--format", "json"]),
+        )))
+        .unwrap();
+        v["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(national_status(&db), "certified");
     // The region's paper says the opposite of its protocols: yes and no swapped everywhere.
     let report = |db: &TestDb| report_json(db, dir.path());
     let in_region = |r: &serde_json::Value, item: &str| {
@@ -695,6 +703,8 @@ fn escalation_on(db: TestDb) {
     let (y0, n0) = yes_no(&serde_json::from_str(&before).unwrap());
     let (y1, n1) = yes_no(&after);
     assert_eq!((y1, n1), (n0, y0), "{after}");
+    // And the published result says so: certified, amended by audit.
+    assert_eq!(national_status(&db), "certified_amended_by_audit");
     // The report keeps comparing with the certified protocols and records the hand count.
     let r = report(&db);
     let c = r["contests"]

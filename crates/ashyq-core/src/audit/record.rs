@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::alpha;
 use super::bravo::{self, ReportedPair, SampleTally};
 use super::comparison::{self, ContestBound, Draw, ReportedBatch};
 use super::sampler::{self, Sampler, Ticket};
@@ -34,6 +35,24 @@ pub enum AuditMethod {
     BatchComparison,
     /// BRAVO ballot polling: ballots drawn uniformly with replacement, each read.
     BallotPolling,
+    /// ALPHA ballot polling: ballots drawn uniformly **without** replacement, each read.
+    BallotPollingAlpha,
+}
+
+impl AuditMethod {
+    /// Whether its sampled items are ballots (read one by one) rather than precincts.
+    pub fn polls_ballots(self) -> bool {
+        !matches!(self, AuditMethod::BatchComparison)
+    }
+
+    /// What a board enters for one of its items.
+    pub fn wanted(self) -> &'static str {
+        if self.polls_ballots() {
+            "the ballot's reading"
+        } else {
+            "the precinct's hand count"
+        }
+    }
 }
 
 /// What a board entered for one sampled item.
@@ -101,10 +120,18 @@ pub enum AuditEvent {
         referendum: ContestId,
         /// The risk limit.
         risk_limit: RiskLimit,
-        /// The method.
+        /// The method of every contest not named in `methods`.
         method: AuditMethod,
         /// The contests: `national` and each unit's code.
         contests: Vec<String>,
+        /// The contests audited by another method than `method` (absent when none, as in
+        /// every log written before per-contest methods).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        methods: BTreeMap<String, AuditMethod>,
+        /// The PPEB stream of the batch comparisons: `per_contest` for every audit defined
+        /// now; absent (the one shared stream) in the logs of audits defined before.
+        #[serde(default, skip_serializing_if = "ppeb::Stream::is_shared")]
+        ppeb_stream: ppeb::Stream,
         /// Who.
         author: Author,
     },
@@ -471,6 +498,20 @@ fn view(manifest: &Manifest, contest: &str) -> ContestView {
     }
 }
 
+/// ALPHA's population is the manifest: every ballot found, which the draws without
+/// replacement come from.
+fn alpha_pair(manifest: &Manifest, v: &ContestView, winner: Answer) -> ReportedPair {
+    ReportedPair {
+        winner: v.totals.votes(winner),
+        loser: v.totals.votes(winner.other()),
+        ballots: v
+            .members
+            .iter()
+            .map(|&i| manifest.precincts[i].ballots_found)
+            .sum(),
+    }
+}
+
 fn batches(manifest: &Manifest, v: &ContestView, winner: Answer) -> Vec<(String, ReportedBatch)> {
     v.members
         .iter()
@@ -493,8 +534,12 @@ pub struct AuditRecord {
     pub referendum: ContestId,
     /// The risk limit.
     pub risk_limit: RiskLimit,
-    /// The method.
+    /// The method of every contest not in `methods`.
     pub method: AuditMethod,
+    /// The contests audited by another method.
+    pub methods: BTreeMap<String, AuditMethod>,
+    /// The PPEB stream its batch comparisons draw from.
+    pub ppeb_stream: ppeb::Stream,
     /// The contests.
     pub contests: Vec<String>,
     /// The seed, once recorded.
@@ -510,6 +555,16 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
+    /// The method of a contest.
+    pub fn method_of(&self, contest: &str) -> AuditMethod {
+        self.methods.get(contest).copied().unwrap_or(self.method)
+    }
+
+    /// Whether any contest polls ballots with `method` (for the pages' and reports' notes).
+    pub fn uses(&self, method: AuditMethod) -> bool {
+        self.contests.iter().any(|c| self.method_of(c) == method)
+    }
+
     /// The value two different members agree on, if any.
     pub fn agreed(&self, item: &str) -> Option<AuditEntry> {
         let list = self.entries.get(item)?;
@@ -572,13 +627,17 @@ impl AuditRecord {
             .sum()
     }
 
-    /// The event defining an audit, decided.
+    /// The event defining an audit, decided; `methods` names the contests audited by another
+    /// method than `method`, `ppeb_stream` the batch comparisons' stream.
+    #[allow(clippy::too_many_arguments)]
     pub fn define(
         id: &str,
         referendum: &ContestId,
         certified: bool,
         risk_limit: RiskLimit,
         method: AuditMethod,
+        methods: &BTreeMap<String, AuditMethod>,
+        ppeb_stream: ppeb::Stream,
         manifest: &Manifest,
         author: Author,
     ) -> Result<AuditEvent, AuditError> {
@@ -596,12 +655,22 @@ impl AuditRecord {
         if author.name.trim().is_empty() {
             return Err(AuditError::Empty("the author"));
         }
+        let contests = manifest.contests();
+        if let Some(c) = methods.keys().find(|c| !contests.contains(c)) {
+            return Err(AuditError::NotOpen(c.clone(), contests.join(", ")));
+        }
         Ok(AuditEvent::AuditDefined {
             audit: id.to_owned(),
             referendum: referendum.clone(),
             risk_limit,
             method,
-            contests: manifest.contests(),
+            contests,
+            methods: methods
+                .iter()
+                .filter(|(_, m)| **m != method)
+                .map(|(c, m)| (c.clone(), *m))
+                .collect(),
+            ppeb_stream,
             author,
         })
     }
@@ -615,12 +684,16 @@ impl AuditRecord {
                 risk_limit,
                 method,
                 contests,
+                methods,
+                ppeb_stream,
                 ..
             } => Some(AuditRecord {
                 id: audit.clone(),
                 referendum: referendum.clone(),
                 risk_limit: *risk_limit,
                 method: *method,
+                methods: methods.clone(),
+                ppeb_stream: *ppeb_stream,
                 contests: contests.clone(),
                 seed: None,
                 rounds: Vec::new(),
@@ -654,7 +727,7 @@ impl AuditRecord {
     fn first_size(&self, manifest: &Manifest, contest: &str) -> Option<u64> {
         let v = view(manifest, contest);
         let winner = v.winner?;
-        match self.method {
+        match self.method_of(contest) {
             AuditMethod::BatchComparison => {
                 let b = batches(manifest, &v, winner);
                 comparison::next_round_size(
@@ -669,6 +742,11 @@ impl AuditRecord {
                     loser: v.totals.votes(winner.other()),
                     ballots: v.totals.ballots(),
                 },
+                self.risk_limit,
+                &Risk::one(),
+            ),
+            AuditMethod::BallotPollingAlpha => alpha::next_round_size(
+                alpha_pair(manifest, &v, winner),
                 self.risk_limit,
                 &Risk::one(),
             ),
@@ -721,16 +799,19 @@ impl AuditRecord {
             let n = sizes.get(contest).copied().unwrap_or(planned);
             let before = self.draws_so_far(contest);
             let v = view(manifest, contest);
-            let tickets = match (self.method, v.winner) {
+            let tickets = match (self.method_of(contest), v.winner) {
                 (_, None) => Vec::new(),
                 (AuditMethod::BatchComparison, Some(w)) => {
                     let weights: Vec<(String, u64)> = batches(manifest, &v, w)
                         .into_iter()
                         .map(|(id, b)| (id, b.error_bound()))
                         .collect();
-                    ppeb::draw(&sampler, &weights, before, n)
+                    ppeb::draw(&sampler, self.ppeb_stream, contest, &weights, before, n)
                 }
-                (AuditMethod::BallotPolling, Some(_)) => {
+                (
+                    method @ (AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha),
+                    Some(_),
+                ) => {
                     let m: Vec<(u32, u64)> = v
                         .members
                         .iter()
@@ -739,7 +820,16 @@ impl AuditRecord {
                             (p.number, p.ballots_found)
                         })
                         .collect();
-                    sampler::draw_ballots(&sampler, &m, true, before as usize, n as usize, 1)
+                    // BRAVO draws with replacement, ALPHA without.
+                    let with_replacement = method == AuditMethod::BallotPolling;
+                    sampler::draw_ballots(
+                        &sampler,
+                        &m,
+                        with_replacement,
+                        before as usize,
+                        n as usize,
+                        1,
+                    )
                 }
             };
             draws.push(ContestDraw {
@@ -787,7 +877,9 @@ impl AuditRecord {
                 actual: p.region.clone(),
             });
         }
-        match (self.method, &entry) {
+        // The item's kind decides the entry: a precinct's hand count, or a ballot's reading.
+        let method = self.method_of_item(item);
+        match (method, &entry) {
             (AuditMethod::BatchComparison, AuditEntry::Precinct { count }) => {
                 if count.ballots() > p.ballots_found {
                     return Err(AuditError::TooManyBallots {
@@ -797,15 +889,15 @@ impl AuditRecord {
                     });
                 }
             }
-            (AuditMethod::BallotPolling, AuditEntry::Ballot { .. }) => {}
+            (
+                AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha,
+                AuditEntry::Ballot { .. },
+            ) => {}
             (method, _) => {
                 return Err(AuditError::WrongEntry {
                     audit: self.id.clone(),
                     method,
-                    wanted: match method {
-                        AuditMethod::BatchComparison => "the precinct's hand count",
-                        AuditMethod::BallotPolling => "the ballot's reading",
-                    },
+                    wanted: method.wanted(),
                     item: item.to_owned(),
                 });
             }
@@ -884,7 +976,7 @@ impl AuditRecord {
         let Some(winner) = v.winner else {
             return escalate(&Risk::one());
         };
-        let (risk, next, cap) = match self.method {
+        let (risk, next, cap) = match self.method_of(contest) {
             AuditMethod::BatchComparison => {
                 let b = batches(manifest, &v, winner);
                 let by_id: BTreeMap<&str, ReportedBatch> =
@@ -928,6 +1020,20 @@ impl AuditRecord {
                 let next = bravo::next_round_size(pair, self.risk_limit, &risk);
                 (risk, next, v.totals.ballots())
             }
+            AuditMethod::BallotPollingAlpha => {
+                // In draw order: the supermartingale depends on it.
+                let sides: Vec<Side> = tickets
+                    .iter()
+                    .filter_map(|t| match self.agreed(&t.id) {
+                        Some(AuditEntry::Ballot { reading }) => Some(reading.side(winner)),
+                        _ => None,
+                    })
+                    .collect();
+                let pair = alpha_pair(manifest, &v, winner);
+                let risk = alpha::risk(pair, &sides);
+                let next = alpha::next_round_size(pair, self.risk_limit, &risk);
+                (risk, next, pair.ballots)
+            }
         };
         let decision = if risk.within(self.risk_limit) {
             StopDecision::Confirmed
@@ -945,6 +1051,22 @@ impl AuditRecord {
             risk_ppm: risk.ppm(),
             decision,
         }
+    }
+
+    /// The method an item is entered by: a ballot id by ballot polling (BRAVO's or ALPHA's,
+    /// whichever contest drew it), a precinct by batch comparison.
+    pub fn method_of_item(&self, item: &str) -> AuditMethod {
+        let drawn_by = self
+            .rounds
+            .iter()
+            .flatten()
+            .find(|d| d.tickets.iter().any(|t| t.id == item))
+            .map(|d| self.method_of(&d.contest));
+        drawn_by.unwrap_or(if parse_ballot_id(item).is_some() {
+            AuditMethod::BallotPolling
+        } else {
+            AuditMethod::BatchComparison
+        })
     }
 
     /// Whether a contest's last measurement escalated it to a full hand count.

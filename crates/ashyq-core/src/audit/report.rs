@@ -17,7 +17,7 @@ pub struct AuditReport {
     pub audit: String,
     /// The referendum audited.
     pub referendum: ContestId,
-    /// The method.
+    /// The method of every contest not audited by another (each contest names its own).
     pub method: AuditMethod,
     /// The risk limit in whole percent.
     pub risk_limit: RiskLimit,
@@ -63,6 +63,8 @@ pub struct HandCountRow {
 pub struct ContestReport {
     /// `national` or a unit's code.
     pub contest: String,
+    /// The contest's method.
+    pub method: AuditMethod,
     /// The answer the protocols report as winning (`None` on a tie).
     pub reported_winner: Option<Answer>,
     /// The protocols' totals of the contest.
@@ -228,8 +230,8 @@ impl AuditReport {
             .filter_map(|item| {
                 let p = &manifest.precincts[manifest.precinct_of(&item)?];
                 let agreed = record.agreed(&item);
-                let reported =
-                    (record.method == AuditMethod::BatchComparison).then_some(p.reported);
+                let reported = (record.method_of_item(&item) == AuditMethod::BatchComparison)
+                    .then_some(p.reported);
                 let discrepancy = match (agreed, reported) {
                     (Some(AuditEntry::Precinct { count }), Some(r)) => {
                         Some(Difference::of(&count, &r)).filter(Difference::any)
@@ -451,6 +453,7 @@ fn contest_report(
     };
     ContestReport {
         contest: contest.to_owned(),
+        method: record.method_of(contest),
         reported_winner: reported_winner(reported.yes, reported.no),
         reported,
         sample,

@@ -4,13 +4,14 @@
 //!
 //! A simulation knows both the protocols (what was reported) and the paper (what the boxes
 //! hold). Draws here come from a seeded ChaCha generator rather than the SHA-256 sampler:
-//! both give independent uniform (or weighted) draws with replacement, which is all the
-//! statistics rely on, and the generator is orders of magnitude cheaper than hashing every
-//! ballot of a region for each of a thousand audits. The risk of each round is the same exact
-//! function the ledger uses.
+//! both give independent uniform (or weighted) draws with replacement — or, for ALPHA, a
+//! uniformly random order without replacement — which is all the statistics rely on, and the
+//! generator is orders of magnitude cheaper than hashing every ballot of a region for each of
+//! a thousand audits. The risk of each round is the same exact function the ledger uses.
 
 use rand::Rng;
 
+use super::alpha;
 use super::bravo::{self, ReportedPair, SampleTally};
 use super::comparison::{self, ContestBound, Draw, ReportedBatch};
 use super::{HandCount, Reading, Risk, RiskLimit, Side, reported_winner};
@@ -29,8 +30,10 @@ pub struct SimPrecinct {
 pub enum SimMethod {
     /// MACRO batch comparison, precincts drawn by PPEB.
     BatchComparison,
-    /// BRAVO ballot polling, ballots drawn uniformly.
+    /// BRAVO ballot polling, ballots drawn uniformly with replacement.
     BallotPolling,
+    /// ALPHA ballot polling, ballots drawn uniformly without replacement.
+    BallotPollingAlpha,
 }
 
 /// How one simulated audit ended.
@@ -156,6 +159,68 @@ pub fn simulate_audit(
             }
             escalate(tally.draws(), MAX_ROUNDS)
         }
+        SimMethod::BallotPollingAlpha => {
+            let lines = paper_lines(precincts);
+            let pair = ReportedPair {
+                winner: reported.votes(winner),
+                loser: reported.votes(winner.other()),
+                ballots: lines.last().copied().unwrap_or(0),
+            };
+            let cap = pair.ballots;
+            let mut drawn = std::collections::HashSet::new();
+            let mut sides: Vec<Side> = Vec::new();
+            let mut risk = Risk::one();
+            for round in 1..=MAX_ROUNDS {
+                let Some(n) = alpha::next_round_size(pair, limit, &risk) else {
+                    return escalate(sides.len() as u64, round - 1);
+                };
+                if sides.len() as u64 + n >= cap {
+                    return escalate(sides.len() as u64, round - 1);
+                }
+                for _ in 0..n {
+                    // Without replacement: a ballot already drawn is drawn again.
+                    let ballot = loop {
+                        let b = rng.random_range(0..cap);
+                        if drawn.insert(b) {
+                            break b;
+                        }
+                    };
+                    let line = lines.partition_point(|&c| c <= ballot);
+                    sides.push(line_reading(line).side(winner));
+                }
+                risk = alpha::risk(pair, &sides);
+                if risk.within(limit) {
+                    return SimOutcome {
+                        confirmed: true,
+                        draws: sides.len() as u64,
+                        rounds: round,
+                    };
+                }
+            }
+            escalate(sides.len() as u64, MAX_ROUNDS)
+        }
+    }
+}
+
+/// The paper's ballots line by line (yes, no, both marked, invalid of each precinct),
+/// cumulated.
+fn paper_lines(precincts: &[SimPrecinct]) -> Vec<u64> {
+    cumulative(precincts.iter().flat_map(|p| {
+        [
+            p.paper.yes,
+            p.paper.no,
+            p.paper.both_marked,
+            p.paper.invalid,
+        ]
+    }))
+}
+
+fn line_reading(line: usize) -> Reading {
+    match line % 4 {
+        0 => Reading::Yes,
+        1 => Reading::No,
+        2 => Reading::BothMarked,
+        _ => Reading::Invalid,
     }
 }
 
@@ -265,7 +330,11 @@ mod tests {
             .fold(HandCount::default(), |a, p| add(a, p.reported));
         assert!(rep.yes > rep.no, "the falsified protocols report yes");
         let mut rng = ChaCha20Rng::seed_from_u64(17);
-        for method in [SimMethod::BatchComparison, SimMethod::BallotPolling] {
+        for method in [
+            SimMethod::BatchComparison,
+            SimMethod::BallotPolling,
+            SimMethod::BallotPollingAlpha,
+        ] {
             let confirmed = (0..100)
                 .filter(|_| {
                     simulate_audit(&false_, method, RiskLimit::default(), &mut rng).confirmed
@@ -292,7 +361,11 @@ mod tests {
             p.reported = p.paper;
         }
         let mut rng = ChaCha20Rng::seed_from_u64(5);
-        for method in [SimMethod::BatchComparison, SimMethod::BallotPolling] {
+        for method in [
+            SimMethod::BatchComparison,
+            SimMethod::BallotPolling,
+            SimMethod::BallotPollingAlpha,
+        ] {
             let runs: Vec<SimOutcome> = (0..50)
                 .map(|_| simulate_audit(&honest, method, RiskLimit::default(), &mut rng))
                 .collect();

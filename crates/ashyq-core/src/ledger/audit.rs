@@ -154,7 +154,15 @@ impl Ledger {
         self.decided(Event::Audit(e))
     }
 
-    /// Decides to define an audit of a certified referendum.
+    /// Whether an audit's full hand count replaced a certified protocol of the referendum
+    /// (its result is then [`crate::tally::ResultStatus::CertifiedAmendedByAudit`]).
+    pub fn amended_by_audit(&self, referendum: &ContestId) -> bool {
+        self.audits
+            .values()
+            .any(|a| a.referendum == *referendum && a.hand_counts.values().any(|h| h.amended))
+    }
+
+    /// Decides to define an audit of a certified referendum, every contest by `method`.
     pub fn define_audit(
         &self,
         id: &str,
@@ -163,13 +171,51 @@ impl Ledger {
         method: AuditMethod,
         author: Author,
     ) -> Result<Decided, LedgerError> {
+        self.define_audit_with(id, referendum, risk_limit, method, &BTreeMap::new(), author)
+    }
+
+    /// Decides to define an audit of a certified referendum: the contests named in `methods`
+    /// by their method, every other by `method`.
+    pub fn define_audit_with(
+        &self,
+        id: &str,
+        referendum: &ContestId,
+        risk_limit: RiskLimit,
+        method: AuditMethod,
+        methods: &BTreeMap<String, AuditMethod>,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
+        self.define_audit_on(
+            id,
+            referendum,
+            risk_limit,
+            method,
+            methods,
+            crate::audit::ppeb::Stream::PerContest,
+            author,
+        )
+    }
+
+    /// The definition with its PPEB stream: per contest for a new audit, as logged on replay
+    /// (the shared one for audits defined before the streams were per contest).
+    #[allow(clippy::too_many_arguments)]
+    fn define_audit_on(
+        &self,
+        id: &str,
+        referendum: &ContestId,
+        risk_limit: RiskLimit,
+        method: AuditMethod,
+        methods: &BTreeMap<String, AuditMethod>,
+        stream: crate::audit::ppeb::Stream,
+        author: Author,
+    ) -> Result<Decided, LedgerError> {
         if self.audits.contains_key(id) {
             return Err(crate::audit::record::AuditError::Duplicate(id.to_owned()).into());
         }
         let certified = self.referendum(referendum)?.certification().is_some();
         let manifest = self.audit_manifest(referendum)?;
         let e = AuditRecord::define(
-            id, referendum, certified, risk_limit, method, &manifest, author,
+            id, referendum, certified, risk_limit, method, methods, stream, &manifest, author,
         )?;
         Ok(self.audit_event(e))
     }
@@ -225,9 +271,19 @@ impl Ledger {
                 referendum,
                 risk_limit,
                 method,
+                methods,
+                ppeb_stream,
                 author,
                 ..
-            } => self.define_audit(audit, referendum, *risk_limit, *method, author.clone()),
+            } => self.define_audit_on(
+                audit,
+                referendum,
+                *risk_limit,
+                *method,
+                methods,
+                *ppeb_stream,
+                author.clone(),
+            ),
             AuditEvent::SeedRecorded {
                 audit,
                 seed,

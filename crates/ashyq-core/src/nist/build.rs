@@ -33,6 +33,7 @@ pub fn status_of(status: ResultStatus) -> ResultsStatus {
         ResultStatus::Preliminary => ResultsStatus::UnofficialPartial,
         ResultStatus::Final => ResultsStatus::UnofficialComplete,
         ResultStatus::Certified => ResultsStatus::Certified,
+        ResultStatus::CertifiedAmendedByAudit => ResultsStatus::Recount,
     }
 }
 

@@ -16,6 +16,8 @@ audit-col-confirmed = Contests confirmed
 audit-confirmed-of = { $confirmed } of { $contests }
 audit-method-batch = Batch comparison (MACRO): precincts drawn with probability proportional to their error bound, hand counts compared with the protocols
 audit-method-polling = Ballot polling (BRAVO): ballots drawn at random, each one read
+audit-method-alpha = Ballot polling (ALPHA): ballots drawn at random without replacement, each one read
+audit-method-except = ; these contests by another method:
 audit-title = Audit { $id }
 audit-seed = Seed of the public ceremony
 audit-seed-none = not recorded yet
@@ -127,3 +129,10 @@ audit-hand-count-caption = The precincts whose hand count replaced the certified
 audit-col-certified = Certified protocol
 audit-col-hand-count = Hand count
 audit-col-reason = Reason and author
+
+# The status of a certified result a full hand count after an audit amended.
+status-certified-amended = Certified, amended by audit
+
+# The referendum's pages: its audits, each with its conclusion for the page's contest.
+audit-referendum-audits = Risk-limiting audits
+audit-referendum-audit = Audit { $id }

@@ -16,6 +16,8 @@ audit-col-confirmed = Расталған байқаулар
 audit-confirmed-of = { $contests } ішінен { $confirmed }
 audit-method-batch = Бумаларды салыстыру (MACRO): учаскелер қате шегіне пропорционал ықтималдықпен іріктеледі, қолмен санау хаттамамен салыстырылады
 audit-method-polling = Бюллетеньдерді сұрау (BRAVO): бюллетеньдер кездейсоқ іріктеледі, әрқайсысы оқылады
+audit-method-alpha = Бюллетеньдерді сұрау (ALPHA): бюллетеньдер қайтарусыз кездейсоқ іріктеледі, әрқайсысы оқылады
+audit-method-except = ; мына байқаулар басқа әдіспен:
 audit-title = { $id } аудиті
 audit-seed = Көпшілік рәсімінің тұқымы
 audit-seed-none = әлі жазылмаған
@@ -125,3 +127,10 @@ audit-hand-count-caption = Қолмен санау бекітілген хатт
 audit-col-certified = Бекітілген хаттама
 audit-col-hand-count = Қолмен санау
 audit-col-reason = Негіздеме және автор
+
+# The status of a certified result a full hand count after an audit amended.
+status-certified-amended = Нәтиже бекітілді, аудит бойынша түзетілді
+
+# The referendum's pages: its audits, each with its conclusion for the page's contest.
+audit-referendum-audits = Тәуекелі шектелген аудиттер
+audit-referendum-audit = { $id } аудиті

@@ -16,6 +16,8 @@ audit-col-confirmed = Подтверждено контестов
 audit-confirmed-of = { $confirmed } из { $contests }
 audit-method-batch = Сравнение пачек (MACRO): участки отбираются с вероятностью, пропорциональной границе ошибки, ручной подсчёт сравнивается с протоколом
 audit-method-polling = Опрос бюллетеней (BRAVO): бюллетени отбираются случайно, каждый зачитывается
+audit-method-alpha = Опрос бюллетеней (ALPHA): бюллетени отбираются случайно без возвращения, каждый зачитывается
+audit-method-except = ; эти контесты другим методом:
 audit-title = Аудит { $id }
 audit-seed = Зерно публичной церемонии
 audit-seed-none = ещё не записано
@@ -129,3 +131,10 @@ audit-hand-count-caption = Участки, где ручной пересчёт 
 audit-col-certified = Утверждённый протокол
 audit-col-hand-count = Ручной пересчёт
 audit-col-reason = Основание и автор
+
+# The status of a certified result a full hand count after an audit amended.
+status-certified-amended = Итоги утверждены, исправлены по аудиту
+
+# The referendum's pages: its audits, each with its conclusion for the page's contest.
+audit-referendum-audits = Аудиты с ограничением риска
+audit-referendum-audit = Аудит { $id }

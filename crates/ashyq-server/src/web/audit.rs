@@ -34,6 +34,41 @@ pub fn page_urls(ledger: &Ledger) -> Vec<String> {
     out
 }
 
+/// For the pages of referendum `referendum`: each of its audits with its conclusion for
+/// `contest` (`national` or a unit's code) and a link to `/audits/{id}/{contest}`; nothing
+/// when no audit covers the contest.
+pub fn referendum_audits(tr: Tr, ledger: &Ledger, referendum: &ContestId, contest: &str) -> Markup {
+    let rows: Vec<(String, String, &'static str)> = ledger
+        .audits()
+        .filter(|a| a.referendum == *referendum && a.contests.iter().any(|c| c == contest))
+        .filter_map(|a| {
+            let r = ledger.audit_report(&a.id).ok()?;
+            let c = r.contests.iter().find(|c| c.contest == contest)?;
+            let (text, class) = conclusion_text(tr, c, r.risk_limit);
+            Some((a.id.clone(), text, class))
+        })
+        .collect();
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        section aria-labelledby="audits-h" {
+            h2 #audits-h { (tr.t("audit-referendum-audits")) }
+            ul #referendum-audits {
+                @for (id, text, class) in &rows {
+                    li {
+                        a href=(format!("/audits/{id}/{contest}")) {
+                            (tr.a("audit-referendum-audit", &[("id", Arg::S(id.clone()))]))
+                        }
+                        ": "
+                        span class=(format!("badge audit-{class}")) { (text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The documents the audit pages link to, for the static mirror.
 pub fn document_urls(ledger: &Ledger) -> Vec<String> {
     let mut out = vec!["/api/v1/audits".to_owned()];
@@ -72,6 +107,7 @@ fn method_key(m: AuditMethod) -> &'static str {
     match m {
         AuditMethod::BatchComparison => "audit-method-batch",
         AuditMethod::BallotPolling => "audit-method-polling",
+        AuditMethod::BallotPollingAlpha => "audit-method-alpha",
     }
 }
 
@@ -258,14 +294,30 @@ fn not_found(ctx: Ctx) -> Response {
     layout::not_found(ctx, Some(ctx.tr().t("audit-not-found").into_owned()))
 }
 
-fn facts(tr: Tr, ledger: &Ledger, r: &AuditReport) -> Markup {
+/// The audit's facts; on a contest's page (`contest`) the method is that contest's, on the
+/// audit's page the contests audited by another method are listed under it.
+fn facts(tr: Tr, ledger: &Ledger, r: &AuditReport, contest: Option<&ContestReport>) -> Markup {
     let lang = tr.lang;
+    let others: Vec<&ContestReport> = r.contests.iter().filter(|c| c.method != r.method).collect();
     html! {
         dl.pairs #facts {
             dt { (tr.t("audit-col-referendum")) }
             dd { a href=(format!("/r/{}", r.referendum.0)) { (referendum_title(ledger, lang, &r.referendum)) } }
             dt { (tr.t("audit-col-method")) }
-            dd { (tr.t(method_key(r.method))) }
+            @match contest {
+                Some(c) => dd #method { (tr.t(method_key(c.method))) },
+                None => dd #method {
+                    (tr.t(method_key(r.method)))
+                    @if !others.is_empty() {
+                        " " (tr.t("audit-method-except"))
+                        ul #contest-methods {
+                            @for c in &others {
+                                li { (contest_name(tr, ledger, &c.contest)) ": " (tr.t(method_key(c.method))) }
+                            }
+                        }
+                    }
+                },
+            }
             dt { (tr.t("audit-col-limit")) }
             dd { (limit_percent(lang, r.risk_limit)) }
             dt { (tr.t("audit-seed")) }
@@ -309,7 +361,7 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         .into_owned();
     let body = html! {
         h1 { (title) }
-        (facts(tr, &ledger, &r))
+        (facts(tr, &ledger, &r, None))
         section aria-labelledby="contests-h" {
             h2 #contests-h { (tr.t("audit-contests")) }
             div.scroll {
@@ -468,7 +520,7 @@ pub async fn contest(
     let body = html! {
         h1 { (title) }
         p.outcome #conclusion { span class=(format!("badge audit-{class}")) { (conclusion) } }
-        (facts(tr, &ledger, &r))
+        (facts(tr, &ledger, &r, Some(c)))
         section aria-labelledby="reported-h" {
             h2 #reported-h { (tr.t("audit-reported")) }
             p {
@@ -509,7 +561,7 @@ pub async fn contest(
         }
         section aria-labelledby="discrepancies-h" {
             h2 #discrepancies-h { (tr.t("audit-discrepancies")) }
-            @if r.method == AuditMethod::BallotPolling {
+            @if c.method.polls_ballots() {
                 p { (tr.t("audit-discrepancies-polling")) }
             } @else if differing.is_empty() {
                 p #no-discrepancy { (tr.t("audit-discrepancies-none")) }

@@ -136,7 +136,8 @@ fn status_code(s: ResultStatus) -> &'static str {
     match s {
         S::Preliminary => "preliminary",
         S::Final => "final",
-        S::Certified => "certified",
+        // Elections are not audited yet; an amended result still reads as certified.
+        S::Certified | S::CertifiedAmendedByAudit => "certified",
     }
 }
 

@@ -195,6 +195,7 @@ fn national_markup<'a>(
             }
         }
         (lines_section(tr, &tree.national.lines))
+        (super::audit::referendum_audits(tr, ledger, &def.id, "national"))
         p { a href="/downloads" { (tr.t("downloads-link")) } }
         @let others: Vec<(String, String)> = ledger
             .referendums()
@@ -255,6 +256,7 @@ pub async fn region(
             }
         }
         (lines_section(tr, &r.totals.lines))
+        (super::audit::referendum_audits(tr, &ledger, &def.id, &r.code.0))
     };
     let p = Page::new(name, Section::Results, format!("/r/{id}/region/{code}"))
         .crumbs(trail(lang, def, None, None))
@@ -504,6 +506,16 @@ fn status_key(s: ResultStatus) -> &'static str {
         ResultStatus::Preliminary => "status-preliminary",
         ResultStatus::Final => "status-final",
         ResultStatus::Certified => "status-certified",
+        // Its words are in audit.ftl; the badge keeps the certified look.
+        ResultStatus::CertifiedAmendedByAudit => "status-certified-amended",
+    }
+}
+
+/// The badge's class: an amended certified result looks certified.
+fn status_class(s: ResultStatus) -> &'static str {
+    match s {
+        ResultStatus::CertifiedAmendedByAudit => "status-certified status-certified-amended",
+        other => status_key(other),
     }
 }
 
@@ -512,7 +524,7 @@ fn progress(tr: Tr, status: ResultStatus, t: &Totals, open_conflicts: u64) -> Ma
     let lang = tr.lang;
     html! {
         p.progress #progress {
-            span class=(format!("badge {}", status_key(status))) { (tr.t(status_key(status))) }
+            span class=(format!("badge {}", status_class(status))) { (tr.t(status_key(status))) }
             " "
             (tr.a("reported", &[
                 ("count", Arg::N(t.precincts)),

@@ -205,7 +205,7 @@ fn item_form(
                         }
                     }
                 }
-                AuditMethod::BallotPolling => {
+                AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha => {
                     fieldset {
                         legend { (tr.a("portal-audit-reading-legend", &[("item", Arg::S(item.item.clone()))])) }
                         @for (value, reading) in READINGS {
@@ -281,7 +281,7 @@ fn audit_markup(
                         p.note.held role="alert" { (tr.t("portal-audit-disputed")) }
                     }
                     @if writer {
-                        (item_form(tr, who, id, r.method, item, typed))
+                        (item_form(tr, who, id, item_method(r, &item.item), item, typed))
                     }
                 }
             }
@@ -339,6 +339,14 @@ pub(super) async fn audit_page(
     )
 }
 
+/// The method an item of the report is entered by: a ballot is read, a precinct counted.
+fn item_method(r: &AuditReport, item: &str) -> AuditMethod {
+    r.contests
+        .iter()
+        .find(|c| c.sample.iter().any(|s| s.item == item))
+        .map_or(r.method, |c| c.method)
+}
+
 /// The entry a form carries, or the words for what to fix.
 fn entry_of(tr: Tr, method: AuditMethod, typed: &Typed) -> Result<AuditEntry, String> {
     let get = |name: &str| typed.value(&typed.item, name).trim();
@@ -369,7 +377,7 @@ fn entry_of(tr: Tr, method: AuditMethod, typed: &Typed) -> Result<AuditEntry, St
                 },
             })
         }
-        AuditMethod::BallotPolling => READINGS
+        AuditMethod::BallotPolling | AuditMethod::BallotPollingAlpha => READINGS
             .iter()
             .find(|(v, _)| *v == get("reading"))
             .map(|(_, r)| AuditEntry::Ballot { reading: *r })
@@ -400,7 +408,7 @@ pub(super) async fn enter(
     let again =
         |notes: &[Note], status| audit_response(ctx, &state, &who, &id, notes, &typed, status);
     let method = match state.registrar.ledger().audit(&id) {
-        Ok(a) => a.method,
+        Ok(a) => a.method_of_item(&typed.item),
         Err(_) => {
             return crate::web::layout::not_found(ctx, Some(tr.t("audit-not-found").into_owned()));
         }
