@@ -355,7 +355,7 @@ impl Gen {
         on: NaiveDate,
         motion: String,
     ) -> RecordedVote {
-        let rejection = self.rules.rejection.clone();
+        let rejection = self.rules.rejection;
         let c = self.counts(members.len() as u64, seats, rule, &rejection, want);
         let mut order: Vec<usize> = (0..members.len()).collect();
         order.shuffle(&mut self.rng);
@@ -634,7 +634,7 @@ pub fn term(
             on: intro,
             author: who(),
         });
-        let reading_rule = rules.reading(kind == ActKind::ConstitutionalLaw).clone();
+        let reading_rule = *rules.reading(kind == ActKind::ConstitutionalLaw);
         // Amendments: none for half the bills, one for 40 %, two for 10 %.
         let amendments = match g.rng.random_range(0..10) {
             0..=4 => 0,
@@ -751,7 +751,7 @@ pub fn term(
                 objections: "Article 2 leaves the authorised body too much discretion (synthetic objections).".into(),
                 author: who(),
             });
-            let Some(rule) = rules.override_objections.clone() else {
+            let Some(rule) = rules.override_objections else {
                 break;
             };
             day = weekday(day + g.days(7, 20));
