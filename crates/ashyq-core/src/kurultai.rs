@@ -34,6 +34,7 @@ pub mod csv;
 pub mod house;
 pub mod popolo;
 pub mod rules;
+pub mod simulate;
 pub mod step;
 pub mod vote;
 

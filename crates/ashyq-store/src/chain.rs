@@ -115,7 +115,42 @@ struct Row<'a> {
     hash: &'a str,
     kind: &'static str,
     recorded_at: &'a str,
-    event: String,
+    event: std::borrow::Cow<'a, str>,
+}
+
+/// A chain table's row as stored, for the benchmark baseline
+/// ([`Store::insert_chain_baseline`]).
+#[derive(Debug, Clone)]
+pub struct BaselineRow {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// The previous entry's hash.
+    pub prev: String,
+    /// The entry's hash.
+    pub hash: String,
+    /// The event's kind.
+    pub kind: &'static str,
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
+    /// The event as JSON.
+    pub event: String,
+}
+
+impl BaselineRow {
+    /// The row `entry` is stored as.
+    pub fn of<E: ChainEvent>(entry: &Entry<E>) -> Result<BaselineRow, StoreError> {
+        Ok(BaselineRow {
+            seq: entry.seq,
+            prev: entry.prev.0.clone(),
+            hash: entry.hash.0.clone(),
+            kind: entry.event.kind(),
+            recorded_at: entry.recorded_at.clone(),
+            event: serde_json::to_string(&entry.event).map_err(|e| StoreError::BrokenChain {
+                seq: entry.seq,
+                reason: format!("its event does not serialize: {e}"),
+            })?,
+        })
+    }
 }
 
 /// Checks that `entry` follows `previous` (when there is one).
@@ -180,7 +215,7 @@ where
             .push_bind(r.hash)
             .push_bind(r.kind)
             .push_bind(r.recorded_at)
-            .push_bind(r.event.as_str());
+            .push_bind(&*r.event);
     });
     qb
 }
@@ -266,10 +301,12 @@ impl Store {
                 hash: &e.hash.0,
                 kind: e.event.kind(),
                 recorded_at: &e.recorded_at,
-                event: serde_json::to_string(&e.event).map_err(|err| StoreError::BrokenChain {
-                    seq: e.seq,
-                    reason: format!("its event does not serialize: {err}"),
-                })?,
+                event: serde_json::to_string(&e.event)
+                    .map_err(|err| StoreError::BrokenChain {
+                        seq: e.seq,
+                        reason: format!("its event does not serialize: {err}"),
+                    })?
+                    .into(),
             });
         }
         let plan = projection.map(|p| p.plan(entries)).transpose()?;
@@ -327,6 +364,42 @@ impl Store {
             elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
             "appended to the log"
         );
+        Ok(())
+    }
+
+    /// Benchmark baseline (`ashyq bench kurultai`): inserts `rows` into the chain table
+    /// `table` with plain batched multi-row `INSERT`s in one transaction — no head or link
+    /// check, no write lock taken up front, no projection, nothing serialized.
+    pub async fn insert_chain_baseline(
+        &self,
+        table: &ChainTable,
+        rows: &[BaselineRow],
+    ) -> Result<(), StoreError> {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                Ok(Row {
+                    seq: to_bigint(r.seq, || format!("{} seq", table.name))?,
+                    prev: &r.prev,
+                    hash: &r.hash,
+                    kind: r.kind,
+                    recorded_at: &r.recorded_at,
+                    event: r.event.as_str().into(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let action = "inserting the baseline's rows";
+        with_pool!(self, pool, Db => {
+            let mut tx = pool.begin().await.map_err(StoreError::db(action))?;
+            for chunk in rows.chunks(max_binds::<Db>() / LOG_BINDS) {
+                insert_rows::<Db>(table.name, chunk)
+                    .build()
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(action))?;
+            }
+            tx.commit().await.map_err(StoreError::db(action))?;
+        });
         Ok(())
     }
 

@@ -13,7 +13,7 @@ use crate::{
     keys_cmd, kurultai_cmd, operator_cmd, president_cmd, protocol_cmd, referendum_cmd,
     register_cmd, seats_cmd, serve_cmd, territory_cmd, verify_cmd,
 };
-use crate::{bench_cluster, bench_mirror, publish_cmd};
+use crate::{bench_cluster, bench_kurultai, bench_mirror, publish_cmd};
 use crate::{downloads_cmd, nist_cmd};
 
 #[derive(Parser)]
@@ -312,6 +312,17 @@ Ends with one JSON line: {\"bench\":\"audit\",\"seconds\":…,\"baseline_seconds
   ashyq bench ballots --ballots 100000 --threads 2
 Ends with one JSON line: {\"bench\":\"ballots\",\"verify_per_second\":…,\"baseline_verify_per_second\":…,\"ratio\":…}")]
     Ballots(bench_ballots::BenchBallotsArgs),
+    /// A simulated five-year term of the Kurultai (2,000 bills × 3 readings × 145 deputies
+    /// plus amendments, about a million individual votes) through the write path, against
+    /// plain batched INSERTs of the same log rows; verify of the whole log; a deputy's page
+    /// and the bills' search served from it.
+    #[command(after_help = "Examples:
+  ashyq bench kurultai
+  ashyq bench kurultai --bills 200 --requests 500
+Ends with one JSON line: {\"bench\":\"kurultai\",\"seconds\":…,\"baseline_seconds\":…,\"ratio\":…,\"votes\":…,
+\"verify_seconds\":…,\"deputy_page_p99_ms\":…,\"search_p99_ms\":…}
+Fails when GET /kurultai/deputies/{id} or GET /kurultai/bills?q=… does not answer 200.")]
+    Kurultai(bench_kurultai::BenchKurultaiArgs),
 }
 
 /// Runs the command `cli` names.
@@ -368,5 +379,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Publish(args) => publish_cmd::run(&db, args).await,
         Command::Bench(BenchCommand::Mirror(args)) => bench_mirror::run(&db, args).await,
         Command::Bench(BenchCommand::Cluster(args)) => bench_cluster::run(&db, args).await,
+        Command::Bench(BenchCommand::Kurultai(args)) => bench_kurultai::run(&db, args).await,
     }
 }

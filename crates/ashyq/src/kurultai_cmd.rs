@@ -1,7 +1,7 @@
 //! `ashyq kurultai …`: the Kurultai's secretariat records the house's steps — convening,
 //! officers, committees, bills and their readings, the President's signature or objections,
 //! the People's Council, the Vice President — through the public log's one write path, and
-//! anyone reads them back or exports them as Popolo JSON.
+//! anyone reads them back or exports them as open data: Popolo JSON, Akoma Ntoso and CSV.
 //!
 //! Every step is decided by the ledger (`Ledger::decide_kurultai`): a refusal names the rule and
 //! nothing is recorded. The author of each step is recorded in the role
@@ -80,12 +80,28 @@ pub enum KurultaiCommand {
         /// Its number.
         number: u32,
     },
-    /// Export the house as one Popolo JSON document (persons, organizations, memberships,
-    /// vote_events).
+    /// Export the house as open data: one Popolo JSON document (persons, organizations,
+    /// memberships, vote_events), Akoma Ntoso 3.0 documents (every bill's current text in
+    /// Kazakh, Russian and English, and every sitting day's debate record with its roll
+    /// calls), and every individual vote as CSV. Give one or more of the three.
+    #[command(after_help = "Examples:
+  ashyq kurultai export --popolo kurultai.json
+  ashyq kurultai export --akn akn/
+      writes akn/bills/{bill}.{kk,ru,en}.xml and akn/debates/{YYYY-MM-DD}.xml
+  ashyq kurultai export --csv votes.csv
+      one row a member and roll call: vote,date,motion,kind,bill,member,faction,ballot
+  ashyq kurultai export --popolo kurultai.json --akn akn/ --csv votes.csv")]
     Export {
         /// Write the Popolo document here.
         #[arg(long)]
-        popolo: PathBuf,
+        popolo: Option<PathBuf>,
+        /// Write the Akoma Ntoso documents into this directory (created if needed):
+        /// `bills/{id}.{lang}.xml` and `debates/{YYYY-MM-DD}.xml`.
+        #[arg(long, value_name = "DIR")]
+        akn: Option<PathBuf>,
+        /// Write every individual vote of every roll call here as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
     /// Record a synthetic first session on the allocated election (demo data, marked so):
     /// officers, committees, the Vice President, the People's Council and bills in several
@@ -310,21 +326,87 @@ pub async fn run(db: &str, cmd: KurultaiCommand) -> Result<ExitCode> {
                 );
             }
         }
-        KurultaiCommand::Export { popolo } => {
-            let doc = registrar.ledger().kurultai_popolo();
-            std::fs::write(&popolo, serde_json::to_string_pretty(&doc)?)
-                .with_context(|| format!("cannot write {}", popolo.display()))?;
-            let n = doc["vote_events"].as_array().map_or(0, Vec::len);
-            println!(
-                "Wrote the Popolo document to {} ({n} vote events).",
-                popolo.display()
-            );
+        KurultaiCommand::Export { popolo, akn, csv } => {
+            if popolo.is_none() && akn.is_none() && csv.is_none() {
+                bail!("nothing to export: give --popolo FILE, --akn DIR and/or --csv FILE");
+            }
+            let ledger = registrar.ledger();
+            if let Some(popolo) = popolo {
+                let doc = ledger.kurultai_popolo();
+                std::fs::write(&popolo, serde_json::to_string_pretty(&doc)?)
+                    .with_context(|| format!("cannot write {}", popolo.display()))?;
+                let n = doc["vote_events"].as_array().map_or(0, Vec::len);
+                println!(
+                    "Wrote the Popolo document to {} ({n} vote events).",
+                    popolo.display()
+                );
+            }
+            if let Some(dir) = akn {
+                let (bills, days) = export_akn(&ledger, &dir)?;
+                println!(
+                    "Wrote {bills} bills (in kk, ru and en) and {days} debate records to {}.",
+                    dir.display()
+                );
+            }
+            if let Some(csv) = csv {
+                std::fs::write(&csv, ledger.kurultai_votes_csv())
+                    .with_context(|| format!("cannot write {}", csv.display()))?;
+                let n: usize = ledger
+                    .kurultai()
+                    .votes()
+                    .iter()
+                    .map(|r| r.vote.ballots.len())
+                    .sum();
+                println!("Wrote {n} individual votes to {}.", csv.display());
+            }
         }
         KurultaiCommand::FirstSession { author } => {
             first_session(&registrar, None, &author).await?
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes every bill's current text as an Akoma Ntoso `bill` in each language
+/// (`dir/bills/{id}.{lang}.xml`) and every day with a roll call as a `debate`
+/// (`dir/debates/{day}.xml`), the documents `GET /api/v1/kurultai/bills/{id}/akn` and
+/// `…/debates/{day}/akn` serve. Returns the number of bills and of days.
+fn export_akn(ledger: &ashyq_core::Ledger, dir: &std::path::Path) -> Result<(usize, usize)> {
+    use ashyq_core::kurultai::akn;
+    let write = |path: PathBuf, text: String| {
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    };
+    let mkdir = |path: PathBuf| -> Result<PathBuf> {
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create the directory {}", path.display()))?;
+        Ok(path)
+    };
+    let k = ledger.kurultai();
+    let bills_dir = mkdir(dir.join("bills"))?;
+    let mut bills = 0;
+    for b in k.bills() {
+        for lang in ashyq_core::lang::Lang::ALL {
+            write(
+                bills_dir.join(format!("{}.{}.xml", b.id.0, lang.code())),
+                akn::bill(b, lang),
+            )?;
+        }
+        bills += 1;
+    }
+    let debates_dir = mkdir(dir.join("debates"))?;
+    let members = ledger
+        .kurultai_deputies()
+        .into_iter()
+        .map(|d| (d.id, (d.party, d.name)))
+        .collect();
+    let days: std::collections::BTreeSet<NaiveDate> = k.votes().iter().map(|r| r.vote.on).collect();
+    for day in &days {
+        write(
+            debates_dir.join(format!("{day}.xml")),
+            akn::debate(k, *day, &members),
+        )?;
+    }
+    Ok((bills, days.len()))
 }
 
 /// Decides and records one step.

@@ -23,6 +23,7 @@ mod ballots_cmd;
 mod bench;
 mod bench_ballots;
 mod bench_cluster;
+mod bench_kurultai;
 mod bench_load;
 mod bench_mirror;
 mod bench_nginx;

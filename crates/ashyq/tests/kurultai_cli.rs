@@ -1,9 +1,14 @@
 //! `ashyq kurultai …` on the 2023 scenario's 145 seats: the synthetic first session through
 //! the write path, a refused step that records nothing, the exported log verifying, and the
 //! Popolo export valid against the Popolo schemas (`ashyq-core/tests/data/popolo`, draft 3,
-//! read as draft 4: a property's `"required": true` becomes its object's `required` list).
+//! read as draft 4: a property's `"required": true` becomes its object's `required` list);
+//! the Akoma Ntoso export valid against the AKN 3.0 schema (`xmllint`, the core's copy), and
+//! the CSV export holding every individual vote.
 
 mod common;
+#[path = "../../ashyq-core/tests/common/schema.rs"]
+#[allow(dead_code)]
+mod schema;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -194,4 +199,104 @@ fn the_first_session_exports_valid_popolo_and_the_log_verifies() {
         doc["vote_events"][0]["votes"].as_array().unwrap().len(),
         sitting
     );
+
+    // Akoma Ntoso and CSV: every bill in three languages, every sitting day, every vote.
+    let akn = dir.path().join("akn");
+    let votes_csv = dir.path().join("votes.csv");
+    let out = stdout(&succeeds(
+        ashyq_on(&db)
+            .args(["kurultai", "export", "--akn"])
+            .arg(&akn)
+            .arg("--csv")
+            .arg(&votes_csv),
+    ));
+    assert!(out.contains("Wrote 5 bills"), "{out}");
+    let mut bills: Vec<String> = std::fs::read_dir(akn.join("bills"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    bills.sort();
+    let mut expected: Vec<String> = (1..=5)
+        .flat_map(|i| ["en", "kk", "ru"].map(|l| format!("bill-2026-00{i}.{l}.xml")))
+        .collect();
+    expected.sort();
+    assert_eq!(bills, expected);
+    let mut days: Vec<String> = doc["vote_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| format!("{}.xml", &v["start_date"].as_str().unwrap()[..10]))
+        .collect();
+    days.sort();
+    days.dedup();
+    let mut debates: Vec<String> = std::fs::read_dir(akn.join("debates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    debates.sort();
+    assert_eq!(debates, days);
+    // A day's debate record holds one roll call per vote of that day.
+    let first_day = std::fs::read_to_string(akn.join("debates").join(&days[0])).unwrap();
+    let on_first_day = doc["vote_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| format!("{}.xml", &v["start_date"].as_str().unwrap()[..10]) == days[0])
+        .count();
+    assert_eq!(first_day.matches("<rollCall ").count(), on_first_day);
+    let files: Vec<PathBuf> = bills
+        .iter()
+        .map(|b| akn.join("bills").join(b))
+        .chain(debates.iter().map(|d| akn.join("debates").join(d)))
+        .collect();
+    if schema::xmllint_available("kurultai akn export") {
+        let o = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(schema::akn_xsd())
+            .args(&files)
+            .output()
+            .expect("xmllint runs");
+        let report = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "not valid Akoma Ntoso 3.0:\n{report}");
+        for f in &files {
+            assert!(
+                report.contains(&format!("{} validates", f.display())),
+                "{} was not validated:\n{report}",
+                f.display()
+            );
+        }
+    }
+
+    let csv = std::fs::read_to_string(&votes_csv).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("vote,date,motion,kind,bill,member,faction,ballot")
+    );
+    let mut rows_per_vote: HashMap<String, usize> = HashMap::new();
+    for line in lines {
+        let number = line.split(',').next().unwrap();
+        *rows_per_vote.entry(format!("vote-{number}")).or_default() += 1;
+    }
+    let mut ballots = 0;
+    for ve in doc["vote_events"].as_array().unwrap() {
+        let n = ve["votes"].as_array().unwrap().len();
+        ballots += n;
+        assert_eq!(
+            rows_per_vote.get(ve["id"].as_str().unwrap()),
+            Some(&n),
+            "{}",
+            ve["id"]
+        );
+    }
+    assert_eq!(rows_per_vote.values().sum::<usize>(), ballots);
+    assert_eq!(
+        rows_per_vote.len(),
+        doc["vote_events"].as_array().unwrap().len()
+    );
+
+    // Nothing to export is refused, naming the options.
+    let o = ashyq_on(&db).args(["kurultai", "export"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--akn DIR"));
 }
